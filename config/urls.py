@@ -1,0 +1,25 @@
+"""URL map: the REST API under /api/v1/, its schema and docs, the admin."""
+
+from django.contrib import admin
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+api_v1 = [
+    path("", include("planpal.accounts.urls")),
+    path("", include("planpal.groups.urls")),
+    path("", include("planpal.plans.urls")),
+    path("", include("planpal.chat.urls")),
+    path("", include("planpal.notifications.urls")),
+    path("", include("planpal.realtime.urls")),
+]
+
+urlpatterns = [
+    path("api/v1/", include(api_v1)),
+    path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="docs"),
+    path("admin/", admin.site.urls),
+]
+
+handler400 = "planpal.core.api_errors.json_bad_request"
+handler404 = "planpal.core.api_errors.json_not_found"
+handler500 = "planpal.core.api_errors.json_server_error"

@@ -1,0 +1,3 @@
+"""chat API routes."""
+
+urlpatterns: list = []

@@ -1,0 +1,79 @@
+"""One error shape for the whole API: {"error": {"code", "message", "fields"}}."""
+
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404, JsonResponse
+from rest_framework import exceptions as drf
+from rest_framework.response import Response
+from rest_framework.views import exception_handler as drf_exception_handler
+
+from planpal.core.exceptions import DomainError, VersionConflict
+
+
+def error_body(code: str, message: str, fields: dict | None = None, **extra) -> dict:
+    return {"error": {"code": code, "message": message, "fields": fields or {}, **extra}}
+
+
+def _flatten_fields(detail) -> dict:
+    """DRF validation details → {"field": ["message", ...]} with nested paths dotted."""
+    fields: dict[str, list[str]] = {}
+
+    def walk(prefix: str, value) -> None:
+        if isinstance(value, dict):
+            for key, sub in value.items():
+                walk(f"{prefix}.{key}" if prefix else str(key), sub)
+        elif isinstance(value, list) and value and not all(isinstance(v, str) for v in value):
+            for index, sub in enumerate(value):
+                walk(f"{prefix}.{index}" if prefix else str(index), sub)
+        else:
+            items = value if isinstance(value, list) else [value]
+            fields.setdefault(prefix or "non_field_errors", []).extend(str(v) for v in items)
+
+    walk("", detail)
+    return fields
+
+
+def _from_drf(exc: drf.APIException) -> tuple[str, str, dict]:
+    if isinstance(exc, drf.ValidationError):
+        fields = _flatten_fields(exc.detail)
+        message = "Some fields are invalid."
+        if list(fields) == ["non_field_errors"]:
+            message = fields["non_field_errors"][0]
+        return "invalid", message, fields
+    codes = exc.get_codes()
+    code = codes if isinstance(codes, str) else exc.default_code
+    return str(code), str(exc.detail), {}
+
+
+def exception_handler(exc, context):
+    if isinstance(exc, DomainError):
+        extra = {"current": exc.current} if isinstance(exc, VersionConflict) else {}
+        body = error_body(exc.code, exc.message, exc.fields, **extra)
+        return Response(body, status=exc.status_code)
+    if isinstance(exc, DjangoValidationError):
+        exc = drf.ValidationError(
+            exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
+        )
+    elif isinstance(exc, Http404):
+        exc = drf.NotFound()
+    elif isinstance(exc, DjangoPermissionDenied):
+        exc = drf.PermissionDenied()
+
+    response = drf_exception_handler(exc, context)
+    if response is None:
+        return None
+    code, message, fields = _from_drf(exc)
+    response.data = error_body(code, message, fields)
+    return response
+
+
+def json_not_found(request, exception=None):
+    return JsonResponse(error_body("not_found", "Not found."), status=404)
+
+
+def json_server_error(request):
+    return JsonResponse(error_body("server_error", "Internal server error."), status=500)
+
+
+def json_bad_request(request, exception=None):
+    return JsonResponse(error_body("bad_request", "Bad request."), status=400)

@@ -1,0 +1,44 @@
+"""Typed domain events: one class per event name, unknown fields rejected at construction."""
+
+from typing import Any, ClassVar
+
+from django.db import transaction
+from pydantic import BaseModel, ConfigDict
+
+from planpal.core.signals import domain_event
+
+EVENT_TYPES: dict[str, type["DomainEvent"]] = {}
+
+
+class DomainEvent(BaseModel):
+    """Base of every event. Subclasses set `name` and declare the payload fields."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+    name: ClassVar[str]
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        name = cls.__dict__.get("name")
+        if name:
+            if name in EVENT_TYPES:
+                raise TypeError(f"event name {name!r} is declared twice")
+            EVENT_TYPES[name] = cls
+
+    def data(self) -> dict[str, Any]:
+        """The JSON payload clients receive as `data`."""
+        return self.model_dump(mode="json", by_alias=True)
+
+
+def emit(event: DomainEvent, *, topic: str, actor: Any = None, client_id: str | None = None) -> None:
+    """Announce a change. Must run inside the service's transaction so that the outbox row
+    commits or rolls back with the change it describes."""
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError(f"emit({event.name}) outside a transaction: the event could be lost")
+    actor_id = getattr(actor, "pk", actor)
+    domain_event.send(
+        sender=type(event), event=event, topic=topic, actor_id=actor_id, client_id=client_id
+    )
+
+
+def topic_for(prefix: str, pk: int) -> str:
+    return f"{prefix}:{pk}"

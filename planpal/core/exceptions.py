@@ -1,0 +1,57 @@
+"""Domain errors raised by services and selectors; the API layer maps each to one HTTP status."""
+
+from typing import Any
+
+
+class DomainError(Exception):
+    """Base of every error a service raises on purpose. `code` is the stable machine name."""
+
+    status_code = 400
+    code = "invalid"
+    default_message = "The request is invalid."
+
+    def __init__(self, message: str | None = None, *, code: str | None = None, fields=None):
+        self.message = message or self.default_message
+        if code:
+            self.code = code
+        self.fields: dict[str, list[str]] = fields or {}
+        super().__init__(self.message)
+
+
+class InvalidInput(DomainError):
+    """Input that is well-formed but breaks a rule (end before start, overlap, ...)."""
+
+
+class NotFound(DomainError):
+    """The object does not exist *or* the actor may not know it exists (no leak of ids)."""
+
+    status_code = 404
+    code = "not_found"
+    default_message = "Not found."
+
+
+class Forbidden(DomainError):
+    """The actor can see the object but may not do this to it."""
+
+    status_code = 403
+    code = "forbidden"
+    default_message = "You are not allowed to do this."
+
+
+class Conflict(DomainError):
+    """The object is in a state that forbids the action (plan already completed, ...)."""
+
+    status_code = 409
+    code = "conflict"
+    default_message = "The request conflicts with the current state."
+
+
+class VersionConflict(Conflict):
+    """Optimistic concurrency: the client wrote over a stale `version`. Carries the current state."""
+
+    code = "version_conflict"
+    default_message = "This was changed by someone else; here is the current version."
+
+    def __init__(self, current: dict[str, Any], message: str | None = None):
+        super().__init__(message)
+        self.current = current

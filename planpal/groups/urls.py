@@ -1,0 +1,3 @@
+"""groups API routes."""
+
+urlpatterns: list = []

@@ -1,0 +1,34 @@
+"""The event log: transactional outbox and replay source, with per-topic gap-free sequences."""
+
+import uuid
+
+from django.db import models
+
+
+class TopicSequence(models.Model):
+    """The head of each topic. Incremented under a row lock in the writer's transaction, so seqs
+    are gap-free: a rolled-back write rolls its increment back too."""
+
+    topic = models.CharField(max_length=64, primary_key=True)
+    last_seq = models.BigIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.topic}@{self.last_seq}"
+
+
+class Event(models.Model):
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    topic = models.CharField(max_length=64)
+    seq = models.BigIntegerField()
+    name = models.CharField(max_length=64)
+    actor_id = models.BigIntegerField(null=True, blank=True)
+    client_id = models.CharField(max_length=64, null=True, blank=True)
+    payload = models.JSONField(default=dict)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    published_at = models.DateTimeField(null=True, blank=True, db_index=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["topic", "seq"], name="event_topic_seq")]
+
+    def __str__(self) -> str:
+        return f"{self.topic}#{self.seq} {self.name}"

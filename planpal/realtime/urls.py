@@ -1,0 +1,3 @@
+"""realtime API routes."""
+
+urlpatterns: list = []

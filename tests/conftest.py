@@ -1,0 +1,78 @@
+"""Shared fixtures: fixed personas (alice, bob, carol, dave) and API clients acting as them."""
+
+import pytest
+from rest_framework.test import APIClient
+
+from planpal.accounts.models import User
+from planpal.realtime.models import Event
+
+PASSWORD = "correct-horse-battery-staple"
+
+
+def make_user(username: str, **extra) -> User:
+    return User.objects.create_user(
+        username=username,
+        email=f"{username}@example.com",
+        password=PASSWORD,
+        display_name=extra.pop("display_name", username.capitalize()),
+        **extra,
+    )
+
+
+@pytest.fixture
+def alice(db):
+    return make_user("alice")
+
+
+@pytest.fixture
+def bob(db):
+    return make_user("bob")
+
+
+@pytest.fixture
+def carol(db):
+    return make_user("carol")
+
+
+@pytest.fixture
+def dave(db):
+    return make_user("dave")
+
+
+@pytest.fixture
+def anon():
+    return APIClient()
+
+
+@pytest.fixture
+def client_for(db):
+    """client_for(user) → an APIClient authenticated as that user (JWT in the header)."""
+
+    def build(user: User) -> APIClient:
+        client = APIClient()
+        client.force_authenticate(user=user)
+        return client
+
+    return build
+
+
+@pytest.fixture
+def events(db):
+    """events("plan:1") → the event log of a topic as (seq, name, payload) in order."""
+
+    def read(topic: str) -> list[tuple[int, str, dict]]:
+        rows = Event.objects.filter(topic=topic).order_by("seq")
+        return [(row.seq, row.name, row.payload) for row in rows]
+
+    return read
+
+
+def assert_error(response, status: int, code: str | None = None) -> dict:
+    """The one error shape: {"error": {"code", "message", "fields"}}."""
+    assert response.status_code == status, (response.status_code, response.content[:500])
+    body = response.json()
+    assert set(body) == {"error"}, body
+    assert {"code", "message", "fields"} <= set(body["error"]), body
+    if code is not None:
+        assert body["error"]["code"] == code, body
+    return body["error"]
