@@ -52,6 +52,8 @@ class VersionConflict(Conflict):
     code = "version_conflict"
     default_message = "This was changed by someone else; here is the current version."
 
-    def __init__(self, current: dict[str, Any], message: str | None = None):
+    def __init__(self, instance: Any, message: str | None = None):
         super().__init__(message)
-        self.current = current
+        self.instance = instance
+        # Filled in by the API layer (planpal.core.api.conflicts_show) with the serialised object.
+        self.current: dict[str, Any] | None = None
