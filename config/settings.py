@@ -90,7 +90,9 @@ TEMPLATES = [
 
 # ---------------------------------------------------------------------------- database
 DATABASE_URL = env_str("DATABASE_URL", f"sqlite:///{DATA_DIR / 'planpal.sqlite3'}")
-DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=env_int("DB_CONN_MAX_AGE", 60))}
+DATABASES = {
+    "default": dj_database_url.parse(DATABASE_URL, conn_max_age=env_int("DB_CONN_MAX_AGE", 60))
+}
 _engine = DATABASES["default"]["ENGINE"]
 if _engine.endswith("mysql"):
     DATABASES["default"]["OPTIONS"] = {"charset": "utf8mb4", "isolation_level": "read committed"}
@@ -154,7 +156,9 @@ REST_FRAMEWORK = {
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
 }
 if DEBUG:
-    REST_FRAMEWORK["DEFAULT_RENDERER_CLASSES"].append("rest_framework.renderers.BrowsableAPIRenderer")
+    REST_FRAMEWORK["DEFAULT_RENDERER_CLASSES"].append(
+        "rest_framework.renderers.BrowsableAPIRenderer"
+    )
 SPECTACULAR_SETTINGS = {
     "TITLE": "PlanPal API",
     "DESCRIPTION": "Group trip planning with realtime sync. See docs/ for the WebSocket protocol.",
@@ -185,3 +189,24 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
+
+# ---------------------------------------------------------------------------- realtime
+REALTIME = {
+    "TICKET_TTL_SECONDS": env_int("WS_TICKET_TTL_SECONDS", 30),
+    "MAX_REPLAY": env_int("WS_MAX_REPLAY", 1000),
+    # Frames queued for one connection before it is closed with 4009 (too slow).
+    "SEND_BUFFER_FRAMES": env_int("WS_SEND_BUFFER_FRAMES", 1000),
+    "MAX_FRAME_BYTES": env_int("WS_MAX_FRAME_BYTES", 64 * 1024),
+    "MAX_SUBSCRIPTIONS": env_int("WS_MAX_SUBSCRIPTIONS", 500),
+    "HEARTBEAT_SECONDS": env_int("WS_HEARTBEAT_SECONDS", 25),
+    "IDLE_TIMEOUT_SECONDS": env_int("WS_IDLE_TIMEOUT_SECONDS", 60),
+    # Token bucket on client ops: sustained rate per second and burst.
+    "OPS_PER_SECOND": env_int("WS_OPS_PER_SECOND", 20),
+    "OPS_BURST": env_int("WS_OPS_BURST", 60),
+    "TYPING_INTERVAL_SECONDS": 1.0,
+    # Origins allowed for cookie-authenticated browser connections (besides ALLOWED_HOSTS).
+    "ALLOWED_ORIGINS": env_list("WS_ALLOWED_ORIGINS", ""),
+    "SWEEP_SECONDS": env_int("OUTBOX_SWEEP_SECONDS", 5),
+}
+EVENT_RETENTION_DAYS = env_int("EVENT_RETENTION_DAYS", 7)
+EVENT_RETENTION_MIN_PER_TOPIC = env_int("EVENT_RETENTION_MIN_PER_TOPIC", 1000)

@@ -1,3 +1,20 @@
 """accounts API routes."""
 
-urlpatterns: list = []
+from django.urls import path
+
+from planpal.accounts import api
+
+urlpatterns = [
+    path("auth/register", api.RegisterView.as_view(), name="auth-register"),
+    path("auth/token", api.TokenView.as_view(), name="auth-token"),
+    path("auth/token/refresh", api.TokenRefreshView.as_view(), name="auth-token-refresh"),
+    path("auth/login", api.LoginView.as_view(), name="auth-login"),
+    path("auth/logout", api.LogoutView.as_view(), name="auth-logout"),
+    path("me", api.MeView.as_view(), name="me"),
+    path("users", api.UserSearchView.as_view(), name="user-search"),
+    path("friends", api.FriendListView.as_view(), name="friends"),
+    path("friends/<int:user_id>", api.FriendDetailView.as_view(), name="friend-detail"),
+    path("friends/<int:user_id>/accept", api.FriendAcceptView.as_view(), name="friend-accept"),
+    path("friends/<int:user_id>/decline", api.FriendDeclineView.as_view(), name="friend-decline"),
+    path("friends/<int:user_id>/block", api.FriendBlockView.as_view(), name="friend-block"),
+]

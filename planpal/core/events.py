@@ -9,12 +9,21 @@ from planpal.core.signals import domain_event
 
 EVENT_TYPES: dict[str, type["DomainEvent"]] = {}
 
+# Marker for events after which nobody keeps access to the topic (group or plan deleted).
+EVERYONE = "*"
+
 
 class DomainEvent(BaseModel):
-    """Base of every event. Subclasses set `name` and declare the payload fields."""
+    """Base of every event. Subclasses set `name` and declare the payload fields.
+
+    An event that takes a user's access to its topic away (member removed, plan deleted) says so
+    with `revokes`: the name of the payload field holding that user's id, or EVERYONE. The realtime
+    gateway then unsubscribes those users' live connections right after delivering the event.
+    """
 
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
     name: ClassVar[str]
+    revokes: ClassVar[str | None] = None
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
@@ -29,7 +38,21 @@ class DomainEvent(BaseModel):
         return self.model_dump(mode="json", by_alias=True)
 
 
-def emit(event: DomainEvent, *, topic: str, actor: Any = None, client_id: str | None = None) -> None:
+def revoked_by(name: str, payload: dict[str, Any]) -> str:
+    """Who loses access to the topic with this event: "" (nobody), EVERYONE, or a user id."""
+    event_type = EVENT_TYPES.get(name)
+    field = event_type.revokes if event_type else None
+    if field is None:
+        return ""
+    if field == EVERYONE:
+        return EVERYONE
+    value = payload.get(field)
+    return str(value) if value is not None else ""
+
+
+def emit(
+    event: DomainEvent, *, topic: str, actor: Any = None, client_id: str | None = None
+) -> None:
     """Announce a change. Must run inside the service's transaction so that the outbox row
     commits or rolls back with the change it describes."""
     if not transaction.get_connection().in_atomic_block:

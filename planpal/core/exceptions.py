@@ -47,7 +47,7 @@ class Conflict(DomainError):
 
 
 class VersionConflict(Conflict):
-    """Optimistic concurrency: the client wrote over a stale `version`. Carries the current state."""
+    """Optimistic concurrency: the client wrote over a stale `version`; carries current state."""
 
     code = "version_conflict"
     default_message = "This was changed by someone else; here is the current version."

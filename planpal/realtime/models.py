@@ -22,7 +22,7 @@ class Event(models.Model):
     seq = models.BigIntegerField()
     name = models.CharField(max_length=64)
     actor_id = models.BigIntegerField(null=True, blank=True)
-    client_id = models.CharField(max_length=64, null=True, blank=True)
+    client_id = models.CharField(max_length=64, null=True, blank=True)  # noqa: DJ001 - null = none
     payload = models.JSONField(default=dict)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     published_at = models.DateTimeField(null=True, blank=True, db_index=True)

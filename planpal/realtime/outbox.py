@@ -7,6 +7,7 @@ from django.db.models import F
 
 from planpal.core.events import DomainEvent
 from planpal.realtime.models import Event, TopicSequence
+from planpal.realtime.publisher import publish_on_commit
 
 
 def next_seq(topic: str) -> int:
@@ -37,9 +38,3 @@ def write_event(
     )
     publish_on_commit(row)
     return row
-
-
-def publish_on_commit(row: Event) -> None:
-    from planpal.realtime import publisher
-
-    transaction.on_commit(lambda: publisher.publish_events([row]))

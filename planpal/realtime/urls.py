@@ -1,3 +1,7 @@
-"""realtime API routes."""
+"""Realtime API routes."""
 
-urlpatterns: list = []
+from django.urls import path
+
+from planpal.realtime.api import TicketView
+
+urlpatterns = [path("realtime/ticket", TicketView.as_view(), name="realtime-ticket")]

@@ -1,0 +1,25 @@
+# PlanPal developer commands. `make run` and `make test` bootstrap everything on a fresh machine.
+PORT ?= 8000
+UV_VERSION := 0.13.9
+UV := .tools/bin/uv
+# mysqlclient needs the MariaDB client headers, so it is only installed when MariaDB is used.
+EXTRAS := $(if $(findstring mysql,$(DATABASE_URL)),--extra mysql,)
+
+.PHONY: install run test lint
+
+$(UV):
+	python3 -m venv .tools
+	.tools/bin/pip install --quiet --disable-pip-version-check uv==$(UV_VERSION)
+
+install: $(UV)
+	$(UV) sync --frozen --quiet $(EXTRAS)
+
+run: install
+	.venv/bin/planpal run --port $(PORT)
+
+test: install
+	.venv/bin/pytest
+
+lint: install
+	.venv/bin/ruff check .
+	.venv/bin/ruff format --check .

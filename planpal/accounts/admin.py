@@ -1,0 +1,42 @@
+"""Admin for users and friendships. Friendships change through services only (they emit events),
+so they are read-only here; users may be edited, but not deleted (deactivate them instead)."""
+
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+
+from planpal.accounts.models import Friendship, User
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """For models whose changes emit events: browsing only, writes go through the services."""
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(User)
+class UserAdmin(DjangoUserAdmin):
+    fieldsets = (
+        *DjangoUserAdmin.fieldsets,
+        ("Profile", {"fields": ("display_name", "avatar_url", "timezone")}),
+    )
+    list_display = ("username", "display_name", "email", "is_active", "is_staff", "date_joined")
+    search_fields = ("username", "display_name", "email")
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        # Deleting would drop memberships and friendships without their events; deactivate instead.
+        return False
+
+
+@admin.register(Friendship)
+class FriendshipAdmin(ReadOnlyAdmin):
+    list_display = ("id", "user_low", "user_high", "status", "requested_by", "blocked_by", "updated_at")
+    list_filter = ("status",)
+    search_fields = ("user_low__username", "user_high__username")
+    raw_id_fields = ("user_low", "user_high", "requested_by", "blocked_by")

@@ -1,0 +1,168 @@
+"""Thin views of the accounts API: auth, the user's own profile, people search, friendships."""
+
+from django.contrib.auth import authenticate, login, logout
+from django.middleware.csrf import get_token
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework import status
+from rest_framework.permissions import AllowAny
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+from rest_framework_simplejwt import views as jwt_views
+
+from planpal.accounts import selectors, services
+from planpal.accounts.serializers import (
+    FriendListSerializer,
+    FriendRequestInputSerializer,
+    FriendSerializer,
+    LoginInputSerializer,
+    MeSerializer,
+    MeUpdateInputSerializer,
+    RegisterInputSerializer,
+    TokenPairSerializer,
+    UserSearchInputSerializer,
+    UserSearchResultSerializer,
+)
+from planpal.core.events import topic_for
+from planpal.core.exceptions import InvalidInput
+from planpal.realtime.selectors import stream_position
+
+NO_CONTENT = OpenApiResponse(description="Done.")
+
+# ---------------------------------------------------------------------------- auth
+
+
+class RegisterView(APIView):
+    authentication_classes = []
+    permission_classes = [AllowAny]
+
+    @extend_schema(tags=["auth"], request=RegisterInputSerializer, responses={201: MeSerializer})
+    def post(self, request: Request) -> Response:
+        data = RegisterInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        user = services.user_register(**data.validated_data)
+        return Response(MeSerializer(user).data, status=status.HTTP_201_CREATED)
+
+
+@extend_schema(tags=["auth"], responses={200: TokenPairSerializer})
+class TokenView(jwt_views.TokenObtainPairView):
+    """Exchange username and password for an access and a refresh token."""
+
+
+@extend_schema(tags=["auth"])
+class TokenRefreshView(jwt_views.TokenRefreshView):
+    """Exchange a refresh token for a new access token."""
+
+
+class LoginView(APIView):
+    """Session login for the browser client (sets the session and CSRF cookies)."""
+
+    authentication_classes = []
+    permission_classes = [AllowAny]
+
+    @extend_schema(tags=["auth"], request=LoginInputSerializer, responses={200: MeSerializer})
+    def post(self, request: Request) -> Response:
+        data = LoginInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        user = authenticate(request._request, **data.validated_data)
+        if user is None:
+            raise InvalidInput("Invalid username or password.", code="invalid_credentials")
+        login(request._request, user)
+        get_token(request._request)  # the browser needs the CSRF cookie for its next writes
+        return Response(MeSerializer(user).data)
+
+
+class LogoutView(APIView):
+    permission_classes = [AllowAny]
+
+    @extend_schema(tags=["auth"], request=None, responses={204: NO_CONTENT})
+    def post(self, request: Request) -> Response:
+        logout(request._request)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+# ---------------------------------------------------------------------------- me and people
+
+
+class MeView(APIView):
+    @extend_schema(tags=["me"], responses={200: MeSerializer})
+    def get(self, request: Request) -> Response:
+        return Response(MeSerializer(request.user).data)
+
+    @extend_schema(tags=["me"], request=MeUpdateInputSerializer, responses={200: MeSerializer})
+    def patch(self, request: Request) -> Response:
+        data = MeUpdateInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        user = services.user_update(actor=request.user, **data.validated_data)
+        return Response(MeSerializer(user).data)
+
+
+class UserSearchView(APIView):
+    @extend_schema(
+        tags=["people"],
+        parameters=[OpenApiParameter("search", str, required=True, description="≥ 2 characters")],
+        responses={200: UserSearchResultSerializer},
+    )
+    def get(self, request: Request) -> Response:
+        data = UserSearchInputSerializer(data=request.query_params)
+        data.is_valid(raise_exception=True)
+        users = selectors.user_search(actor=request.user, query=data.validated_data["search"])
+        return Response(UserSearchResultSerializer({"results": users}).data)
+
+
+# ---------------------------------------------------------------------------- friends
+
+
+class FriendListView(APIView):
+    @extend_schema(tags=["friends"], responses={200: FriendListSerializer})
+    def get(self, request: Request) -> Response:
+        stream = stream_position(topic_for("user", request.user.pk))
+        entries = selectors.friends_list(user=request.user)
+        return Response(FriendListSerializer({"stream": stream, "results": entries}).data)
+
+    @extend_schema(
+        tags=["friends"],
+        request=FriendRequestInputSerializer,
+        responses={201: FriendSerializer, 200: FriendSerializer},
+        description="Send a request (accepts theirs if they asked first). 200 when nothing changed.",
+    )
+    def post(self, request: Request) -> Response:
+        data = FriendRequestInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        entry, changed = services.friend_request(
+            actor=request.user, user_id=data.validated_data["user"]
+        )
+        code = status.HTTP_201_CREATED if changed else status.HTTP_200_OK
+        return Response(FriendSerializer(entry).data, status=code)
+
+
+class FriendAcceptView(APIView):
+    @extend_schema(tags=["friends"], request=None, responses={200: FriendSerializer})
+    def post(self, request: Request, user_id: int) -> Response:
+        entry = services.friend_accept(actor=request.user, user_id=user_id)
+        return Response(FriendSerializer(entry).data)
+
+
+class FriendDeclineView(APIView):
+    @extend_schema(tags=["friends"], request=None, responses={204: NO_CONTENT})
+    def post(self, request: Request, user_id: int) -> Response:
+        services.friend_decline(actor=request.user, user_id=user_id)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class FriendBlockView(APIView):
+    @extend_schema(tags=["friends"], request=None, responses={200: FriendSerializer})
+    def post(self, request: Request, user_id: int) -> Response:
+        entry = services.friend_block(actor=request.user, user_id=user_id)
+        return Response(FriendSerializer(entry).data)
+
+
+class FriendDetailView(APIView):
+    @extend_schema(
+        tags=["friends"],
+        responses={204: NO_CONTENT},
+        description="Unfriend, withdraw or refuse a request, or lift your own block.",
+    )
+    def delete(self, request: Request, user_id: int) -> Response:
+        services.friend_remove(actor=request.user, user_id=user_id)
+        return Response(status=status.HTTP_204_NO_CONTENT)

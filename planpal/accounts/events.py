@@ -1,0 +1,46 @@
+"""Typed events of users and friendships, sent on the `user:<id>` topics of both people involved."""
+
+from typing import ClassVar
+
+from pydantic import BaseModel, ConfigDict
+
+from planpal.core.events import DomainEvent
+
+
+class PublicUser(BaseModel):
+    """A user as anyone may see them; the shape of `accounts.selectors.user_public_data`."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    id: int
+    username: str
+    display_name: str
+    avatar_url: str
+
+
+class FriendRequested(DomainEvent):
+    """`requester` asked `addressee` to be friends; each side reads its direction from the ids."""
+
+    name: ClassVar[str] = "friend.requested"
+    requester: PublicUser
+    addressee: PublicUser
+
+
+class FriendAccepted(DomainEvent):
+    """The two `users` are now friends (in either order; the client keeps the one that isn't it)."""
+
+    name: ClassVar[str] = "friend.accepted"
+    users: tuple[PublicUser, PublicUser]
+
+
+class FriendRemoved(DomainEvent):
+    """Whatever the two users had (friendship, pending request, block) is gone from their lists."""
+
+    name: ClassVar[str] = "friend.removed"
+    user_ids: tuple[int, int]
+
+
+class FriendBlocked(DomainEvent):
+    """Sent only to the blocker's own topic (their other devices); the blocked user is never told."""
+
+    name: ClassVar[str] = "friend.blocked"
+    user: PublicUser

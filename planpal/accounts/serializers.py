@@ -1,0 +1,92 @@
+"""Input (shape and types only) and output serializers of the accounts API."""
+
+from rest_framework import serializers
+
+from planpal.accounts.models import User
+from planpal.accounts.selectors import SEARCH_MIN_LENGTH
+
+# Database ids are signed 64-bit; a bigger number is simply an unknown id, never a crash.
+MAX_ID = 2**63 - 1
+
+
+def id_field(**kwargs) -> serializers.IntegerField:
+    return serializers.IntegerField(min_value=1, max_value=MAX_ID, **kwargs)
+
+
+# ---------------------------------------------------------------------------- output
+
+
+class PublicUserSerializer(serializers.ModelSerializer):
+    """What anyone may see about a user. Reused by every app that shows people."""
+
+    class Meta:
+        model = User
+        fields = ["id", "username", "display_name", "avatar_url"]
+        read_only_fields = fields
+
+
+class MeSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = User
+        fields = ["id", "username", "email", "display_name", "avatar_url", "timezone", "date_joined"]
+        read_only_fields = fields
+
+
+class FriendSerializer(serializers.Serializer):
+    """One line of the friends list (a `selectors.FriendEntry`), as seen by the requesting user."""
+
+    user = PublicUserSerializer(read_only=True)
+    status = serializers.ChoiceField(choices=["accepted", "pending", "blocked"], read_only=True)
+    direction = serializers.ChoiceField(
+        choices=["incoming", "outgoing"], allow_null=True, read_only=True
+    )
+    since = serializers.DateTimeField(read_only=True)
+
+
+class StreamSerializer(serializers.Serializer):
+    topic = serializers.CharField(read_only=True)
+    seq = serializers.IntegerField(read_only=True)
+
+
+class FriendListSerializer(serializers.Serializer):
+    stream = StreamSerializer(read_only=True)
+    results = FriendSerializer(many=True, read_only=True)
+
+
+class UserSearchResultSerializer(serializers.Serializer):
+    results = PublicUserSerializer(many=True, read_only=True)
+
+
+class TokenPairSerializer(serializers.Serializer):
+    access = serializers.CharField(read_only=True)
+    refresh = serializers.CharField(read_only=True)
+
+
+# ---------------------------------------------------------------------------- input
+
+
+class RegisterInputSerializer(serializers.Serializer):
+    username = serializers.CharField(min_length=3, max_length=150)
+    email = serializers.EmailField(max_length=254)
+    password = serializers.CharField(max_length=256, write_only=True, trim_whitespace=False)
+    display_name = serializers.CharField(max_length=80, required=False, allow_blank=True)
+
+
+class LoginInputSerializer(serializers.Serializer):
+    username = serializers.CharField(max_length=150)
+    password = serializers.CharField(max_length=256, write_only=True, trim_whitespace=False)
+
+
+class MeUpdateInputSerializer(serializers.Serializer):
+    display_name = serializers.CharField(max_length=80, required=False, allow_blank=True)
+    avatar_url = serializers.URLField(max_length=500, required=False, allow_blank=True)
+    email = serializers.EmailField(max_length=254, required=False)
+    timezone = serializers.CharField(max_length=64, required=False)
+
+
+class UserSearchInputSerializer(serializers.Serializer):
+    search = serializers.CharField(min_length=SEARCH_MIN_LENGTH, max_length=150)
+
+
+class FriendRequestInputSerializer(serializers.Serializer):
+    user = id_field()

@@ -1,0 +1,190 @@
+"""Chat REST views: conversations, messages (cursor-paginated, newest first), read markers."""
+
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import status
+from rest_framework.generics import GenericAPIView
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from planpal.chat import selectors, services
+from planpal.chat.models import Conversation, Message
+from planpal.chat.serializers import (
+    ConversationCreateInputSerializer,
+    ConversationOutputSerializer,
+    MarkReadInputSerializer,
+    MessageCreateInputSerializer,
+    MessageEditInputSerializer,
+    MessageOutputSerializer,
+    ReadStateOutputSerializer,
+)
+from planpal.core.pagination import NewestFirstCursorPagination
+from planpal.realtime.selectors import stream_position
+
+IDEMPOTENCY_KEY = OpenApiParameter(
+    "Idempotency-Key",
+    str,
+    OpenApiParameter.HEADER,
+    required=False,
+    description="Used as client_id when the body has none: a retried POST returns the first message.",
+)
+
+
+def _conversation_response(request, conversation: Conversation, *, status_code=200) -> Response:
+    """Read the stream head, then the snapshot (so a client subscribing `since` misses nothing)."""
+    topic = selectors.conversation_topic(conversation, viewer_id=request.user.pk)
+    streams = {topic: stream_position(topic)["seq"]}
+    snapshot = selectors.conversation_for_member(user=request.user, conversation_id=conversation.pk)
+    context = {"request": request, "streams": streams}
+    return Response(ConversationOutputSerializer(snapshot, context=context).data, status_code)
+
+
+def _conversation(request, conversation_id: int) -> Conversation:
+    return selectors.conversation_for_member(
+        user=request.user, conversation_id=conversation_id, annotated=False
+    )
+
+
+class ConversationListCreateApi(GenericAPIView):
+    queryset = Conversation.objects.none()
+    serializer_class = ConversationOutputSerializer
+
+    @extend_schema(
+        summary="My conversations (group and direct), latest activity first",
+        responses=ConversationOutputSerializer(many=True),
+    )
+    def get(self, request):
+        streams = selectors.conversation_streams_for_user(user=request.user)
+        page = self.paginate_queryset(selectors.conversations_for_user(user=request.user))
+        last_messages = selectors.messages_by_id(c.last_message_id for c in page)
+        context = {"request": request, "streams": streams, "last_messages": last_messages}
+        data = ConversationOutputSerializer(page, many=True, context=context).data
+        return self.get_paginated_response(data)
+
+    @extend_schema(
+        summary="Open the direct conversation with a friend",
+        request=ConversationCreateInputSerializer,
+        responses={201: ConversationOutputSerializer, 200: ConversationOutputSerializer},
+    )
+    def post(self, request):
+        payload = ConversationCreateInputSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        conversation, created = services.direct_conversation_get_or_create(
+            actor=request.user, other_user_id=payload.validated_data["user"]
+        )
+        return _conversation_response(request, conversation, status_code=201 if created else 200)
+
+
+class ConversationDetailApi(APIView):
+    @extend_schema(summary="One conversation", responses=ConversationOutputSerializer)
+    def get(self, request, conversation_id: int):
+        return _conversation_response(request, _conversation(request, conversation_id))
+
+
+class MessagePagination(NewestFirstCursorPagination):
+    """Newest first; the page also carries the conversation's `stream`, read before the page."""
+
+    stream: dict | None = None
+
+    def get_paginated_response(self, data):
+        response = super().get_paginated_response(data)
+        response.data["stream"] = self.stream
+        return response
+
+    def get_paginated_response_schema(self, schema):
+        result = super().get_paginated_response_schema(schema)
+        result["properties"]["stream"] = {
+            "type": "object",
+            "properties": {"topic": {"type": "string"}, "seq": {"type": "integer"}},
+        }
+        return result
+
+
+class MessageListCreateApi(GenericAPIView):
+    queryset = Message.objects.none()
+    serializer_class = MessageOutputSerializer
+    pagination_class = MessagePagination
+
+    @extend_schema(
+        summary="A conversation's messages, newest first (cursor pagination)",
+        responses=MessageOutputSerializer(many=True),
+    )
+    def get(self, request, conversation_id: int):
+        conversation = _conversation(request, conversation_id)
+        self.paginator.stream = stream_position(
+            selectors.conversation_topic(conversation, viewer_id=request.user.pk)
+        )
+        page = self.paginate_queryset(
+            selectors.messages_for_conversation(conversation=conversation)
+        )
+        return self.get_paginated_response(MessageOutputSerializer(page, many=True).data)
+
+    @extend_schema(
+        summary="Send a text or location message (idempotent by client_id)",
+        parameters=[IDEMPOTENCY_KEY],
+        request=MessageCreateInputSerializer,
+        responses={201: MessageOutputSerializer, 200: MessageOutputSerializer},
+    )
+    def post(self, request, conversation_id: int):
+        conversation = _conversation(request, conversation_id)
+        payload = MessageCreateInputSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        data = payload.validated_data
+        client_id = data.get("client_id") or request.headers.get("Idempotency-Key")
+        message, created = services.message_send(
+            actor=request.user,
+            conversation=conversation,
+            kind=data["kind"],
+            text=data.get("text"),
+            lat=data.get("lat"),
+            lng=data.get("lng"),
+            reply_to_id=data.get("reply_to"),
+            client_id=client_id,
+        )
+        return Response(MessageOutputSerializer(message).data, 201 if created else 200)
+
+
+class MessageDetailApi(APIView):
+    @extend_schema(
+        summary="Edit a message's text (sender only)",
+        request=MessageEditInputSerializer,
+        responses=MessageOutputSerializer,
+    )
+    def patch(self, request, message_id: int):
+        payload = MessageEditInputSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        message = services.message_edit(
+            actor=request.user, message_id=message_id, text=payload.validated_data["text"]
+        )
+        return Response(MessageOutputSerializer(message).data)
+
+    @extend_schema(
+        summary="Delete a message (sender, or a group owner/admin); returns the tombstone",
+        request=None,
+        responses=MessageOutputSerializer,
+    )
+    def delete(self, request, message_id: int):
+        message = services.message_delete(actor=request.user, message_id=message_id)
+        return Response(MessageOutputSerializer(message).data, status.HTTP_200_OK)
+
+
+class ConversationReadApi(APIView):
+    @extend_schema(
+        summary="Mark read up to a message (default: the latest); never moves backwards",
+        request=MarkReadInputSerializer,
+        responses=ReadStateOutputSerializer,
+    )
+    def post(self, request, conversation_id: int):
+        conversation = _conversation(request, conversation_id)
+        payload = MarkReadInputSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        last_read = services.conversation_mark_read(
+            actor=request.user,
+            conversation=conversation,
+            message_id=payload.validated_data.get("message_id"),
+        )
+        body = {
+            "conversation_id": conversation.pk,
+            "last_read_message_id": last_read,
+            "unread_count": selectors.unread_count(user=request.user, conversation=conversation),
+        }
+        return Response(ReadStateOutputSerializer(body).data)

@@ -1,0 +1,129 @@
+"""Chat events: messages sent, edited, deleted and read, as typed payloads.
+
+Topics. A group conversation's events go to the group's topic, `group:<group_id>`, under the
+`group.*` names of the design (`group.message_sent`, `group.message_edited`,
+`group.message_deleted`, `group.messages_read`): every member follows that topic already.
+
+A direct conversation has no group topic, and inventing a `conversation:<id>` topic would add a
+topic prefix, an authoriser and a subscription per friend to every device. Instead each direct
+event is written to *both* participants' own topics, `user:<low_id>` and `user:<high_id>`, under
+`direct.*` names (`direct.message_sent`, `direct.message_edited`, `direct.message_deleted`,
+`direct.messages_read`). Every connection is subscribed to its own user topic, so both people — on
+all their devices — receive the change in order and can replay it with `since`; a third party can
+never receive it. The two rows have independent seqs (one per topic) but identical payloads.
+
+Payloads. The message events carry the serialised message, exactly as the REST API returns it
+(`id`, `conversation_id`, `sender` {id, username, display_name, avatar_url} or null for system
+messages, `kind`, `text`, `lat`, `lng`, `reply_to`, `client_id`, `created_at`, `edited_at`,
+`deleted_at`), so a client applies an event without a refetch. A deleted message arrives with
+`deleted_at` set and its content cleared. The read events carry
+{conversation_id, user_id, last_read_message_id}.
+"""
+
+from datetime import datetime
+
+from pydantic import BaseModel, ConfigDict
+
+from planpal.accounts.selectors import user_public_data
+from planpal.core.events import DomainEvent
+
+
+class SenderData(BaseModel):
+    """A user's public fields (planpal.accounts.selectors.user_public_data)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    id: int
+    username: str
+    display_name: str
+    avatar_url: str
+
+
+class _MessageEvent(DomainEvent):
+    """The serialised message (see `planpal.chat.serializers.MessageOutputSerializer`)."""
+
+    id: int
+    conversation_id: int
+    sender: SenderData | None
+    kind: str
+    text: str
+    lat: float | None
+    lng: float | None
+    reply_to: int | None
+    client_id: str | None
+    created_at: datetime
+    edited_at: datetime | None
+    deleted_at: datetime | None
+
+    @classmethod
+    def from_message(cls, message) -> "_MessageEvent":
+        sender = message.sender
+        return cls(
+            id=message.pk,
+            conversation_id=message.conversation_id,
+            sender=None if sender is None else SenderData(**user_public_data(sender)),
+            kind=message.kind,
+            text=message.text,
+            lat=None if message.lat is None else float(message.lat),
+            lng=None if message.lng is None else float(message.lng),
+            reply_to=message.reply_to_id,
+            client_id=message.client_id,
+            created_at=message.created_at,
+            edited_at=message.edited_at,
+            deleted_at=message.deleted_at,
+        )
+
+
+class _MessagesReadEvent(DomainEvent):
+    conversation_id: int
+    user_id: int
+    last_read_message_id: int
+
+
+# ---------------------------------------------------------------- group conversations: group:<id>
+class GroupMessageSent(_MessageEvent):
+    name = "group.message_sent"
+
+
+class GroupMessageEdited(_MessageEvent):
+    name = "group.message_edited"
+
+
+class GroupMessageDeleted(_MessageEvent):
+    name = "group.message_deleted"
+
+
+class GroupMessagesRead(_MessagesReadEvent):
+    name = "group.messages_read"
+
+
+# ---------------------------------------------------- direct conversations: both user:<id> topics
+class DirectMessageSent(_MessageEvent):
+    name = "direct.message_sent"
+
+
+class DirectMessageEdited(_MessageEvent):
+    name = "direct.message_edited"
+
+
+class DirectMessageDeleted(_MessageEvent):
+    name = "direct.message_deleted"
+
+
+class DirectMessagesRead(_MessagesReadEvent):
+    name = "direct.messages_read"
+
+
+# Event class per (conversation kind, what happened); services pick from here.
+MESSAGE_EVENTS: dict[tuple[str, str], type[_MessageEvent]] = {
+    ("group", "sent"): GroupMessageSent,
+    ("group", "edited"): GroupMessageEdited,
+    ("group", "deleted"): GroupMessageDeleted,
+    ("direct", "sent"): DirectMessageSent,
+    ("direct", "edited"): DirectMessageEdited,
+    ("direct", "deleted"): DirectMessageDeleted,
+}
+READ_EVENTS: dict[str, type[_MessagesReadEvent]] = {
+    "group": GroupMessagesRead,
+    "direct": DirectMessagesRead,
+}

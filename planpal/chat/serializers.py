@@ -1,0 +1,155 @@
+"""Chat input serializers (shape and types only; rules live in the services) and output ones."""
+
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from planpal.chat.models import Conversation, Message
+from planpal.chat.selectors import conversation_topic
+from planpal.chat.services import MAX_CLIENT_ID, MAX_TEXT
+from planpal.realtime.selectors import stream_position
+
+MAX_ID = 2**63 - 1  # ids beyond a BIGINT cannot exist; refuse them before they reach a query
+
+
+class StrictCharField(serializers.CharField):
+    """A CharField that refuses numbers and booleans instead of quietly turning them into text."""
+
+    def to_internal_value(self, data):
+        if not isinstance(data, str):
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+
+class CoordinateField(serializers.FloatField):
+    """A finite number (true/false are not coordinates)."""
+
+    def to_internal_value(self, data):
+        if isinstance(data, bool):
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+
+def id_field(**kwargs) -> serializers.IntegerField:
+    return serializers.IntegerField(min_value=1, max_value=MAX_ID, **kwargs)
+
+
+# ---------------------------------------------------------------------------- output
+class UserPublicSerializer(serializers.Serializer):
+    id = serializers.IntegerField(read_only=True)
+    username = serializers.CharField(read_only=True)
+    display_name = serializers.CharField(read_only=True)
+    avatar_url = serializers.CharField(read_only=True)
+
+
+class StreamSerializer(serializers.Serializer):
+    topic = serializers.CharField()
+    seq = serializers.IntegerField()
+
+
+class MessageOutputSerializer(serializers.Serializer):
+    """The message as REST returns it and as the chat events carry it (planpal.chat.events)."""
+
+    id = serializers.IntegerField(read_only=True)
+    conversation_id = serializers.IntegerField(read_only=True)
+    sender = UserPublicSerializer(read_only=True, allow_null=True)
+    kind = serializers.ChoiceField(choices=Message.Kind.choices, read_only=True)
+    text = serializers.CharField(read_only=True)
+    lat = serializers.FloatField(read_only=True, allow_null=True)
+    lng = serializers.FloatField(read_only=True, allow_null=True)
+    reply_to = serializers.IntegerField(source="reply_to_id", read_only=True, allow_null=True)
+    client_id = serializers.CharField(read_only=True, allow_null=True)
+    created_at = serializers.DateTimeField(read_only=True)
+    edited_at = serializers.DateTimeField(read_only=True, allow_null=True)
+    deleted_at = serializers.DateTimeField(read_only=True, allow_null=True)
+
+
+class ConversationOutputSerializer(serializers.Serializer):
+    """A conversation from the viewer's side. Context: `request`; optionally `last_messages`
+    ({id: Message}) and `streams` ({topic: seq}) read in bulk before the snapshot."""
+
+    id = serializers.IntegerField(read_only=True)
+    kind = serializers.ChoiceField(choices=Conversation.Kind.choices, read_only=True)
+    group = serializers.IntegerField(source="group_id", read_only=True, allow_null=True)
+    title = serializers.SerializerMethodField()
+    other_user = serializers.SerializerMethodField()
+    created_at = serializers.DateTimeField(read_only=True)
+    last_message_at = serializers.DateTimeField(read_only=True, allow_null=True)
+    last_message = serializers.SerializerMethodField()
+    unread_count = serializers.IntegerField(read_only=True)
+    last_read_message_id = serializers.IntegerField(source="my_last_read_message_id", read_only=True)
+    stream = serializers.SerializerMethodField()
+
+    def _viewer_id(self) -> int:
+        return self.context["request"].user.pk
+
+    def _other(self, conversation: Conversation):
+        if conversation.kind != Conversation.Kind.DIRECT:
+            return None
+        if conversation.user_low_id == self._viewer_id():
+            return conversation.user_high
+        return conversation.user_low
+
+    def get_title(self, conversation: Conversation) -> str:
+        if conversation.kind == Conversation.Kind.GROUP:
+            return conversation.group.name
+        return self._other(conversation).public_name
+
+    @extend_schema_field(UserPublicSerializer(allow_null=True))
+    def get_other_user(self, conversation: Conversation):
+        other = self._other(conversation)
+        return None if other is None else UserPublicSerializer(other).data
+
+    @extend_schema_field(MessageOutputSerializer(allow_null=True))
+    def get_last_message(self, conversation: Conversation):
+        if conversation.last_message_id is None:
+            return None
+        message = self.context.get("last_messages", {}).get(conversation.last_message_id)
+        if message is None:
+            message = Message.objects.select_related("sender").get(pk=conversation.last_message_id)
+        return MessageOutputSerializer(message).data
+
+    @extend_schema_field(StreamSerializer)
+    def get_stream(self, conversation: Conversation) -> dict:
+        topic = conversation_topic(conversation, viewer_id=self._viewer_id())
+        streams = self.context.get("streams", {})
+        if topic in streams:
+            return {"topic": topic, "seq": streams[topic]}
+        return stream_position(topic)
+
+
+class ReadStateOutputSerializer(serializers.Serializer):
+    conversation_id = serializers.IntegerField()
+    last_read_message_id = serializers.IntegerField()
+    unread_count = serializers.IntegerField()
+
+
+# ---------------------------------------------------------------------------- input
+class ConversationCreateInputSerializer(serializers.Serializer):
+    user = id_field(help_text="The friend to talk to.")
+
+
+class MessageCreateInputSerializer(serializers.Serializer):
+    kind = serializers.ChoiceField(
+        choices=[Message.Kind.TEXT, Message.Kind.LOCATION], default=Message.Kind.TEXT
+    )
+    text = StrictCharField(required=False, allow_blank=True, max_length=MAX_TEXT)
+    lat = CoordinateField(required=False, allow_null=True, min_value=-90, max_value=90)
+    lng = CoordinateField(required=False, allow_null=True, min_value=-180, max_value=180)
+    reply_to = id_field(required=False, allow_null=True)
+    client_id = StrictCharField(
+        required=False,
+        allow_null=True,
+        allow_blank=True,
+        max_length=MAX_CLIENT_ID,
+        help_text="Makes retries safe; the Idempotency-Key header is used when this is absent.",
+    )
+
+
+class MessageEditInputSerializer(serializers.Serializer):
+    text = StrictCharField(allow_blank=True, max_length=MAX_TEXT)
+
+
+class MarkReadInputSerializer(serializers.Serializer):
+    message_id = id_field(
+        required=False, allow_null=True, help_text="Defaults to the conversation's latest message."
+    )

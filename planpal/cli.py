@@ -1,0 +1,88 @@
+"""The `planpal` command: one entry point for every process role.
+
+planpal run      migrate, seed the demo on first start, serve (embedded default)
+planpal web      serve HTTP + WebSocket through uvicorn (production: several of these)
+planpal watch    print a topic's events live, e.g. `planpal watch plan 42`
+"""
+
+import argparse
+import os
+import sys
+
+
+def _django_setup() -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    import django
+
+    django.setup()
+
+
+def serve(host: str, port: int, workers: int) -> None:
+    import uvicorn
+
+    uvicorn.run(
+        "config.asgi:application",
+        host=host,
+        port=port,
+        workers=workers,
+        lifespan="off",
+        ws_max_size=1024 * 1024,
+        proxy_headers=True,
+        log_level=os.environ.get("LOG_LEVEL", "info").lower(),
+    )
+
+
+def cmd_run(args) -> None:
+    _django_setup()
+    from django.core.management import call_command
+
+    call_command("migrate", interactive=False, verbosity=0)
+    call_command("seed_demo", if_empty=True, port=args.port)
+    serve(args.host, args.port, 1)
+
+
+def cmd_web(args) -> None:
+    serve(args.host, args.port, args.workers)
+
+
+def cmd_watch(args) -> None:
+    from planpal.client.watch import watch
+
+    watch(args)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="planpal", description=__doc__.splitlines()[0])
+    sub = parser.add_subparsers(dest="command", required=True)
+    port = int(os.environ.get("PORT", "8000"))
+    host = os.environ.get("HOST", "127.0.0.1")
+
+    run = sub.add_parser("run", help="embedded default: migrate, seed, serve")
+    run.add_argument("--host", default=host)
+    run.add_argument("--port", type=int, default=port)
+    run.set_defaults(func=cmd_run)
+
+    web = sub.add_parser("web", help="serve HTTP and WebSocket (ASGI)")
+    web.add_argument("--host", default=host)
+    web.add_argument("--port", type=int, default=port)
+    web.add_argument("--workers", type=int, default=int(os.environ.get("WEB_WORKERS", "1")))
+    web.set_defaults(func=cmd_web)
+
+    watch = sub.add_parser("watch", help="print a topic's events live")
+    watch.add_argument("kind", choices=["plan", "group", "user"])
+    watch.add_argument("id", type=int)
+    watch.add_argument("--url", default=os.environ.get("PLANPAL_URL", f"http://127.0.0.1:{port}"))
+    watch.add_argument("--username", default=os.environ.get("PLANPAL_USERNAME"))
+    watch.add_argument("--password", default=os.environ.get("PLANPAL_PASSWORD"))
+    watch.add_argument("--since", type=int, default=None)
+    watch.set_defaults(func=cmd_watch)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> None:
+    args = build_parser().parse_args(argv)
+    args.func(args)
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])

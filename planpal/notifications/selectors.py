@@ -1,0 +1,66 @@
+"""Reads of a user's notifications, devices and preferences, and the checks the notification
+planner makes before notifying someone (mutes, per-kind opt-outs, quiet hours)."""
+
+from datetime import datetime, time
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from planpal.notifications.models import Device, Notification, NotificationPreference
+
+
+def notifications_for_user(*, user, unread_only: bool = False) -> QuerySet[Notification]:
+    """The user's own notifications, newest first."""
+    queryset = Notification.objects.filter(user=user)
+    if unread_only:
+        queryset = queryset.filter(read_at__isnull=True)
+    return queryset.order_by("-id")
+
+
+def unread_notification_count(*, user) -> int:
+    return Notification.objects.filter(user=user, read_at__isnull=True).count()
+
+
+def devices_for_user(*, user) -> QuerySet[Device]:
+    return Device.objects.filter(user=user).order_by("-last_seen_at", "-id")
+
+
+def active_devices_for_user(*, user) -> QuerySet[Device]:
+    """Where a push for this user goes."""
+    return devices_for_user(user=user).filter(active=True)
+
+
+def preferences_get(*, user) -> NotificationPreference:
+    """The user's preferences; defaults (not saved) when they never changed any."""
+    preferences = NotificationPreference.objects.filter(user=user).first()
+    return preferences or NotificationPreference(user=user)
+
+
+def notification_wanted(
+    *, user, kind: str, group_id: int | None = None, plan_id: int | None = None
+) -> bool:
+    """False if the user opted out of this kind or muted the group or plan it is about."""
+    preferences = preferences_get(user=user)
+    if kind in preferences.disabled_kinds:
+        return False
+    if group_id is not None and group_id in preferences.muted_group_ids:
+        return False
+    return plan_id is None or plan_id not in preferences.muted_plan_ids
+
+
+def in_quiet_hours(*, user, at: datetime | None = None) -> bool:
+    """Whether `at` (default now) falls in the user's quiet hours, in the user's own timezone.
+    A window may cross midnight (22:00-07:00). Push waits; the in-app notification does not."""
+    preferences = preferences_get(user=user)
+    start, end = preferences.quiet_hours_start, preferences.quiet_hours_end
+    if start is None or end is None:
+        return False
+    try:
+        zone = ZoneInfo(user.timezone or "UTC")
+    except (ZoneInfoNotFoundError, ValueError):
+        zone = ZoneInfo("UTC")
+    local: time = (at or timezone.now()).astimezone(zone).time().replace(tzinfo=None)
+    if start < end:
+        return start <= local < end
+    return local >= start or local < end

@@ -1,0 +1,53 @@
+"""Who is connecting: a one-time ticket (apps) or the session cookie with an allowed Origin
+(browser). Access tokens never travel in URLs."""
+
+from urllib.parse import parse_qs, urlsplit
+
+from asgiref.sync import sync_to_async
+from channels.auth import get_user
+from django.conf import settings
+from django.http.request import split_domain_port, validate_host
+
+from planpal.realtime.tickets import ticket_consume
+
+
+def _header(scope, name: bytes) -> str | None:
+    for key, value in scope.get("headers", []):
+        if key == name:
+            return value.decode("latin-1")
+    return None
+
+
+def origin_allowed(origin: str | None) -> bool:
+    """Cross-site WebSocket hijacking guard for cookie auth: the page must be one of ours."""
+    if not origin:
+        return False
+    if origin in settings.REALTIME["ALLOWED_ORIGINS"] or origin in settings.CSRF_TRUSTED_ORIGINS:
+        return True
+    domain, _ = split_domain_port(urlsplit(origin).netloc)
+    return bool(domain) and validate_host(domain, settings.ALLOWED_HOSTS)
+
+
+class Refused(Exception):
+    def __init__(self, code: int, reason: str):
+        super().__init__(reason)
+        self.code = code
+        self.reason = reason
+
+
+async def authenticate(scope) -> int:
+    """The connecting user's id; raises Refused with the close code to use (4001 / 4003)."""
+    query = parse_qs(scope.get("query_string", b"").decode("latin-1"))
+    if "ticket" in query:
+        user_id = await sync_to_async(ticket_consume, thread_sensitive=False)(query["ticket"][0])
+        if user_id is None:
+            raise Refused(4001, "ticket invalid, expired or already used")
+        return user_id
+    if "session" not in scope:
+        raise Refused(4001, "no ticket and no session")
+    if not origin_allowed(_header(scope, b"origin")):
+        raise Refused(4003, "origin not allowed")
+    user = await get_user(scope)
+    if not user.is_authenticated:
+        raise Refused(4001, "not logged in")
+    return user.pk

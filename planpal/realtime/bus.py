@@ -1,0 +1,62 @@
+"""The bus carries committed events and ephemeral signals (typing) from any process to the hubs.
+
+A bus message is `"<seq> <revoked>\n<frame>"` for an event (revoked = "", "*" or a user id, see
+planpal.core.events.revoked_by) and `"- <origin>\n<frame>"` for an ephemeral frame, so a hub can
+order, dedupe and revoke without parsing the JSON frame it forwards.
+
+With REDIS_URL the bus is Redis pub/sub, one channel per topic. Without it (embedded mode) it is
+the in-process hub itself.
+"""
+
+import logging
+
+import redis
+from django.conf import settings
+
+log = logging.getLogger(__name__)
+
+CHANNEL_PREFIX = "pp:"
+_client: redis.Redis | None = None
+
+
+def channel_for(topic: str) -> str:
+    return CHANNEL_PREFIX + topic
+
+
+def topic_of(channel: str) -> str:
+    return channel[len(CHANNEL_PREFIX) :]
+
+
+def event_message(seq: int, revoked: str, frame: str) -> str:
+    return f"{seq} {revoked}\n{frame}"
+
+
+def ephemeral_message(origin: str, frame: str) -> str:
+    return f"- {origin}\n{frame}"
+
+
+def redis_client() -> redis.Redis:
+    global _client
+    if _client is None:
+        _client = redis.Redis.from_url(
+            settings.REDIS_URL, socket_timeout=2, socket_connect_timeout=2, health_check_interval=30
+        )
+    return _client
+
+
+def send(messages: list[tuple[str, str]]) -> None:
+    """Publish (topic, message) pairs. Raises on failure: the caller keeps rows for the sweeper."""
+    if settings.REDIS_URL:
+        pipe = redis_client().pipeline(transaction=False)
+        for topic, message in messages:
+            pipe.publish(channel_for(topic), message)
+        pipe.execute()
+        return
+    from planpal.realtime.hub import local_hub
+
+    hub = local_hub()
+    if hub is None:
+        raise RuntimeError(
+            "no hub runs in this process; the sweeper of the web process will publish"
+        )
+    hub.post_threadsafe(messages)

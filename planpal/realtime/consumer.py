@@ -1,0 +1,291 @@
+"""The WebSocket gateway: one multiplexed connection per device (DESIGN §5).
+
+The consumer owns the connection lifecycle (auth, subscribe, replay, heartbeats, limits). Event
+frames come pre-serialised from the hub and are queued on a bounded per-connection buffer that a
+single writer task drains, so a slow client never slows anyone else down: it is closed with 4009
+and recovers by replay.
+"""
+
+import asyncio
+import json
+import logging
+import secrets
+import time
+from dataclasses import dataclass, field
+
+from asgiref.sync import sync_to_async
+from channels.generic.websocket import AsyncWebsocketConsumer
+from django.conf import settings
+
+from planpal.core.events import EVERYONE
+from planpal.realtime import store
+from planpal.realtime.auth import Refused, authenticate
+from planpal.realtime.authorisers import authorise, parse_topic
+from planpal.realtime.frames import dumps, error_frame
+from planpal.realtime.hub import get_hub
+
+log = logging.getLogger(__name__)
+
+CLOSE_UNAUTHENTICATED = 4001
+CLOSE_FORBIDDEN = 4003
+CLOSE_RATE_LIMITED = 4008
+CLOSE_TOO_SLOW = 4009
+CLOSE_TOO_LARGE = 1009
+CLOSE_IDLE = 1001
+
+
+def db(function):
+    return sync_to_async(function, thread_sensitive=False)
+
+
+@dataclass(eq=False)
+class Subscription:
+    revocable_after: int  # revocations with a higher seq apply to this connection
+    last_seq: int = 0
+    held: list | None = field(default_factory=list)  # live frames held while replaying
+    typing_at: float = 0.0
+
+
+class TokenBucket:
+    def __init__(self, rate: float, burst: int) -> None:
+        self.rate, self.burst = rate, burst
+        self.tokens, self.stamp = float(burst), time.monotonic()
+
+    def take(self) -> bool:
+        now = time.monotonic()
+        self.tokens = min(self.burst, self.tokens + (now - self.stamp) * self.rate)
+        self.stamp = now
+        if self.tokens >= 1:
+            self.tokens -= 1
+            return True
+        return False
+
+
+class RealtimeConsumer(AsyncWebsocketConsumer):
+    user_id: int | None = None
+
+    # ------------------------------------------------------------------ lifecycle
+    async def connect(self) -> None:
+        self.conn_id = secrets.token_hex(8)
+        self.subs: dict[str, Subscription] = {}
+        self.outbox: asyncio.Queue[str | None] = asyncio.Queue()
+        self.closing = False
+        self.config = settings.REALTIME
+        self.bucket = TokenBucket(self.config["OPS_PER_SECOND"], self.config["OPS_BURST"])
+        self.strikes = 0
+        self.last_received = self.last_sent = time.monotonic()
+        await self.accept()
+        try:
+            self.user_id = await authenticate(self.scope)
+        except Refused as refused:
+            await self.close(code=refused.code, reason=refused.reason)
+            return
+        self.hub = get_hub()
+        self.writer = asyncio.create_task(self._write_loop())
+        self.hub.connections.add(self)
+        await self._subscribe(f"user:{self.user_id}", since=None, ref=None, check=False)
+
+    async def disconnect(self, code) -> None:
+        if self.user_id is None:
+            return
+        self.closing = True
+        self.hub.connections.discard(self)
+        for topic in list(self.subs):
+            self.hub.detach(topic, self)
+        self.subs.clear()
+        self.outbox.put_nowait(None)
+
+    def shut(self, code: int, reason: str = "") -> None:
+        """Close from a synchronous path (hub dispatch, housekeeping)."""
+        if self.closing:
+            return
+        self.closing = True
+        for topic in list(self.subs):
+            self.hub.detach(topic, self)
+        self.subs.clear()
+        asyncio.get_running_loop().create_task(self.close(code=code, reason=reason))
+
+    async def _write_loop(self) -> None:
+        while True:
+            frame = await self.outbox.get()
+            if frame is None:
+                return
+            try:
+                await self.send(text_data=frame)
+            except Exception:  # noqa: BLE001 - the socket is gone; disconnect() cleans up
+                return
+            self.last_sent = time.monotonic()
+
+    def queue(self, frame: str) -> None:
+        if not self.closing:
+            self.outbox.put_nowait(frame)
+
+    def tick(self, now: float) -> None:
+        """Housekeeping, called by the hub every few seconds."""
+        if now - self.last_received > self.config["IDLE_TIMEOUT_SECONDS"]:
+            self.shut(CLOSE_IDLE, "idle")
+        elif now - self.last_sent > self.config["HEARTBEAT_SECONDS"]:
+            self.last_sent = now
+            self.queue('{"type":"heartbeat"}')
+
+    # ------------------------------------------------------------------ frames from the hub
+    def accept_event(self, topic: str, seq: int, revoked: str, frame: str) -> None:
+        sub = self.subs.get(topic)
+        if sub is None:
+            return
+        if sub.held is not None:
+            sub.held.append((seq, revoked, frame))
+            return
+        if self.outbox.qsize() >= self.config["SEND_BUFFER_FRAMES"]:
+            self.shut(CLOSE_TOO_SLOW, "too slow: reconnect and replay")
+            return
+        self._take(topic, sub, seq, revoked, frame)
+
+    def accept_ephemeral(self, topic: str, frame: str) -> None:
+        if topic in self.subs and self.outbox.qsize() < self.config["SEND_BUFFER_FRAMES"]:
+            self.queue(frame)
+
+    def _take(self, topic: str, sub: Subscription, seq: int, revoked: str, frame: str) -> None:
+        if seq <= sub.last_seq:
+            return  # already delivered (replay and live overlap)
+        sub.last_seq = seq
+        self.queue(frame)
+        revokes_me = revoked == EVERYONE or revoked == str(self.user_id)
+        if revokes_me and seq > sub.revocable_after:
+            self._drop(topic, reason="revoked")
+
+    def _drop(self, topic: str, *, reason: str, ref=None) -> None:
+        self.subs.pop(topic, None)
+        self.hub.detach(topic, self)
+        self.queue(dumps({"type": "unsubscribed", "topic": topic, "reason": reason, "ref": ref}))
+
+    # ------------------------------------------------------------------ frames from the client
+    async def receive(self, text_data=None, bytes_data=None) -> None:
+        self.last_received = time.monotonic()
+        if self.closing:
+            return
+        if bytes_data is not None:
+            self.queue(error_frame("bad_frame", "binary frames are not supported"))
+            return
+        if len(text_data) > self.config["MAX_FRAME_BYTES"]:
+            self.shut(CLOSE_TOO_LARGE, "frame too large")
+            return
+        if not self._within_rate():
+            return
+        try:
+            message = json.loads(text_data)
+        except ValueError:
+            self.queue(error_frame("bad_json", "frames must be JSON objects"))
+            return
+        if not isinstance(message, dict):
+            self.queue(error_frame("bad_json", "frames must be JSON objects"))
+            return
+        ref = message.get("ref")
+        if not (ref is None or (isinstance(ref, str | int) and len(str(ref)) <= 64)):
+            ref = None
+        handler = self.OPS.get(message.get("op")) if isinstance(message.get("op"), str) else None
+        if handler is None:
+            self.queue(error_frame("unknown_op", "unknown or missing op", ref))
+            return
+        await handler(self, message, ref)
+
+    def _within_rate(self) -> bool:
+        if self.bucket.take():
+            self.strikes = 0
+            return True
+        self.strikes += 1
+        if self.strikes == 1:
+            self.queue(error_frame("rate_limited", "too many frames; slow down"))
+        elif self.strikes > self.config["OPS_BURST"]:
+            self.shut(CLOSE_RATE_LIMITED, "rate limited")
+        return False
+
+    async def op_subscribe(self, message: dict, ref) -> None:
+        topic, since = message.get("topic"), message.get("since")
+        if parse_topic(topic) is None:
+            self.queue(error_frame("bad_topic", "unknown or malformed topic", ref))
+            return
+        if since is not None and (type(since) is not int or since < 0):
+            self.queue(error_frame("bad_since", "since must be a non-negative integer", ref))
+            return
+        if topic not in self.subs and len(self.subs) >= self.config["MAX_SUBSCRIPTIONS"]:
+            self.queue(
+                error_frame("too_many_subscriptions", "unsubscribe from something first", ref)
+            )
+            return
+        await self._subscribe(topic, since=since, ref=ref, check=True)
+
+    async def _subscribe(self, topic: str, *, since: int | None, ref, check: bool) -> None:
+        # Read the head *before* authorising: a revocation that commits after the check has a
+        # higher seq and is then applied to this connection.
+        head_before = await db(store.topic_head)(topic)
+        if check and not await db(authorise)(self.user_id, topic):
+            self.queue(error_frame("forbidden", "not allowed to follow this topic", ref))
+            return
+        if topic in self.subs:
+            self.subs.pop(topic)
+            self.hub.detach(topic, self)
+        sub = Subscription(revocable_after=head_before)
+        self.subs[topic] = sub
+        await self.hub.attach(topic, self)
+        if since is None:
+            rows, head, recovered = [], await db(store.topic_head)(topic), True
+        else:
+            rows, head, recovered = await db(store.replay)(topic, since)
+        if self.subs.get(topic) is not sub or self.closing:
+            return  # unsubscribed or closed meanwhile
+        sub.last_seq = since if recovered and since is not None else head
+        self.queue(
+            dumps(
+                {
+                    "type": "subscribed",
+                    "topic": topic,
+                    "seq": head,
+                    "recovered": recovered,
+                    "ref": ref,
+                }
+            )
+        )
+        held, sub.held = sub.held, None
+        for seq, revoked, frame in rows + held:
+            if self.subs.get(topic) is sub:
+                self._take(topic, sub, seq, revoked, frame)
+
+    async def op_unsubscribe(self, message: dict, ref) -> None:
+        topic = message.get("topic")
+        if topic not in self.subs:
+            self.queue(error_frame("not_subscribed", "not subscribed to this topic", ref))
+            return
+        self._drop(topic, reason="client", ref=ref)
+
+    async def op_ping(self, message: dict, ref) -> None:
+        self.queue(dumps({"type": "pong", "ref": ref}))
+
+    async def op_typing(self, message: dict, ref) -> None:
+        topic = message.get("topic")
+        sub = self.subs.get(topic) if isinstance(topic, str) else None
+        if sub is None:
+            self.queue(error_frame("not_subscribed", "subscribe to the topic first", ref))
+            return
+        now = time.monotonic()
+        if now - sub.typing_at < self.config["TYPING_INTERVAL_SECONDS"]:
+            return  # typing is best effort: extra signals are dropped, not answered
+        sub.typing_at = now
+        frame = dumps({"type": "typing", "topic": topic, "user": self.user_id})
+        await self.hub.publish_ephemeral(topic, self.conn_id, frame)
+
+    async def op_presence(self, message: dict, ref) -> None:
+        topic = message.get("topic")
+        if not isinstance(topic, str) or topic not in self.subs:
+            self.queue(error_frame("not_subscribed", "subscribe to the topic first", ref))
+            return
+        online = await self.hub.online(topic)
+        self.queue(dumps({"type": "presence", "topic": topic, "online": online, "ref": ref}))
+
+    OPS = {
+        "subscribe": op_subscribe,
+        "unsubscribe": op_unsubscribe,
+        "ping": op_ping,
+        "typing": op_typing,
+        "presence": op_presence,
+    }

@@ -1,0 +1,358 @@
+"""The per-process hub: one bus subscription per topic in use, ordered gap-free fan-out of
+pre-serialised frames to the local connections of that topic.
+
+Ordering: seqs of a topic are allocated under a row lock held to commit, so when event N is
+published, events < N are already committed. Publishes may still *arrive* out of order (they
+happen after commit, in different threads or processes); the hub holds an early arrival briefly
+and fills any gap from the event log, so every connection sees each topic's events in seq order.
+"""
+
+import asyncio
+import logging
+import threading
+import time
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Protocol
+
+from asgiref.sync import sync_to_async
+from django.conf import settings
+
+from planpal.realtime import bus, store
+
+log = logging.getLogger(__name__)
+
+# How long an out-of-order event waits for its predecessor before the hub reads the log.
+GAP_WAIT_SECONDS = 0.05
+READY_TIMEOUT_SECONDS = 2.0
+PRESENCE_REFRESH_SECONDS = 20
+PRESENCE_TTL_SECONDS = 60
+
+
+class Subscriber(Protocol):
+    conn_id: str
+    user_id: int
+
+    def accept_event(self, topic: str, seq: int, revoked: str, frame: str) -> None: ...
+
+    def accept_ephemeral(self, topic: str, frame: str) -> None: ...
+
+
+@dataclass(eq=False)
+class TopicState:
+    subscribers: set = field(default_factory=set)
+    last_seq: int | None = None  # None until the topic's head was read after subscribing
+    pending: dict[int, tuple[str, str]] = field(default_factory=dict)
+    ready: asyncio.Event = field(default_factory=asyncio.Event)
+    filling: bool = False
+
+
+class Hub:
+    def __init__(self) -> None:
+        self.loop = asyncio.get_running_loop()
+        self.topics: dict[str, TopicState] = {}
+        self.transport = RedisTransport(self) if settings.REDIS_URL else None
+        self.connections: set = set()  # every live connection of this process, for housekeeping
+        self._tasks: set[asyncio.Task] = set()
+        if self.transport:
+            self._spawn(self.transport.run())
+        self._spawn(self._housekeeping())
+
+    # ------------------------------------------------------------------ subscriptions
+    async def attach(self, topic: str, subscriber: Subscriber) -> None:
+        """Add a local subscriber; returns once live events of the topic flow to this process
+        (or after a short timeout while the bus is down — the reconnect catch-up covers that)."""
+        state = self.topics.get(topic)
+        if state is None:
+            state = self.topics[topic] = TopicState()
+            self._spawn(self._open_topic(topic, state))
+        state.subscribers.add(subscriber)
+        if self.transport:
+            self._spawn(self.transport.presence_join(topic, subscriber))
+        try:
+            await asyncio.wait_for(state.ready.wait(), READY_TIMEOUT_SECONDS)
+        except TimeoutError:
+            log.warning("topic %s not live yet; continuing, catch-up will follow", topic)
+
+    def detach(self, topic: str, subscriber: Subscriber) -> None:
+        state = self.topics.get(topic)
+        if state is None:
+            return
+        state.subscribers.discard(subscriber)
+        if self.transport:
+            self._spawn(self.transport.presence_leave(topic, subscriber))
+        if not state.subscribers:
+            del self.topics[topic]
+            if self.transport:
+                self._spawn(self.transport.unsubscribe(topic))
+
+    async def _open_topic(self, topic: str, state: TopicState) -> None:
+        if self.transport:
+            await self.transport.subscribe(topic)
+        # Live messages may already be arriving; they wait in `pending` until the head is known.
+        head = await sync_to_async(store.topic_head, thread_sensitive=False)(topic)
+        if self.topics.get(topic) is not state:
+            return
+        if state.last_seq is None:
+            state.last_seq = head
+        state.ready.set()
+        self._drain(topic, state)
+
+    # ------------------------------------------------------------------ incoming messages
+    def post_threadsafe(self, messages: list[tuple[str, str]]) -> None:
+        """Embedded mode: the publisher runs in a worker thread and hands messages over here."""
+        self.loop.call_soon_threadsafe(self.receive_many, messages)
+
+    def receive_many(self, messages: Iterable[tuple[str, str]]) -> None:
+        for topic, message in messages:
+            self.receive(topic, message)
+
+    def receive(self, topic: str, message: str) -> None:
+        state = self.topics.get(topic)
+        if state is None:
+            return
+        header, _, frame = message.partition("\n")
+        kind, _, extra = header.partition(" ")
+        if kind == "-":
+            for subscriber in list(state.subscribers):
+                if subscriber.conn_id != extra:
+                    subscriber.accept_ephemeral(topic, frame)
+            return
+        seq = int(kind)
+        if state.last_seq is not None and seq <= state.last_seq:
+            return  # duplicate (sweeper republish, catch-up overlap)
+        state.pending[seq] = (extra, frame)
+        self._drain(topic, state)
+
+    def _drain(self, topic: str, state: TopicState) -> None:
+        if state.last_seq is None:
+            return
+        for seq in [s for s in state.pending if s <= state.last_seq]:
+            del state.pending[seq]
+        while state.last_seq + 1 in state.pending:
+            seq = state.last_seq + 1
+            revoked, frame = state.pending.pop(seq)
+            state.last_seq = seq
+            for subscriber in list(state.subscribers):
+                subscriber.accept_event(topic, seq, revoked, frame)
+        if state.pending and not state.filling:
+            state.filling = True
+            self._spawn(self._fill_gap(topic, state))
+
+    async def _fill_gap(self, topic: str, state: TopicState) -> None:
+        try:
+            await asyncio.sleep(GAP_WAIT_SECONDS)
+            if not state.pending or self.topics.get(topic) is not state:
+                return
+            rows = await sync_to_async(store.bus_messages_after, thread_sensitive=False)(
+                topic, state.last_seq, min(state.pending)
+            )
+            for seq, revoked, frame in rows:
+                if seq > state.last_seq:
+                    state.pending.setdefault(seq, (revoked, frame))
+        finally:
+            state.filling = False
+        self._drain(topic, state)
+
+    async def catch_up(self, topic: str) -> None:
+        """After a bus outage: deliver whatever the log has beyond what this process has seen."""
+        state = self.topics.get(topic)
+        if state is None or state.last_seq is None:
+            return
+        rows = await sync_to_async(store.bus_messages_after, thread_sensitive=False)(
+            topic, state.last_seq, None
+        )
+        for seq, revoked, frame in rows:
+            if seq > state.last_seq:
+                state.pending.setdefault(seq, (revoked, frame))
+        self._drain(topic, state)
+
+    # ------------------------------------------------------------------ ephemeral frames
+    async def publish_ephemeral(self, topic: str, origin: str, frame: str) -> None:
+        message = bus.ephemeral_message(origin, frame)
+        if self.transport:
+            await self.transport.publish(topic, message)
+        else:
+            self.receive(topic, message)
+
+    async def online(self, topic: str) -> list[int]:
+        """Users with a live connection following the topic, across all web processes."""
+        if self.transport:
+            return await self.transport.presence_online(topic)
+        state = self.topics.get(topic)
+        return sorted({s.user_id for s in state.subscribers}) if state else []
+
+    # ------------------------------------------------------------------ housekeeping
+    async def _housekeeping(self) -> None:
+        """Heartbeats, idle timeouts, presence refresh and the outbox sweeper, for the process."""
+        from planpal.realtime.publisher import republish_unpublished
+
+        sweep_every = settings.REALTIME["SWEEP_SECONDS"]
+        last_sweep = last_presence = time.monotonic()
+        while True:
+            await asyncio.sleep(1.0)
+            now = time.monotonic()
+            for connection in list(self.connections):
+                connection.tick(now)
+            if now - last_sweep >= sweep_every:
+                last_sweep = now
+                if not self.transport or await self.transport.claim_sweep(sweep_every):
+                    try:
+                        await sync_to_async(republish_unpublished, thread_sensitive=False)()
+                    except Exception as exc:  # noqa: BLE001 - retried next round
+                        log.warning("outbox sweep failed: %s", exc)
+            if self.transport and now - last_presence >= PRESENCE_REFRESH_SECONDS:
+                last_presence = now
+                await self.transport.presence_refresh()
+
+    # ------------------------------------------------------------------ helpers
+    def _spawn(self, coro) -> None:
+        task = self.loop.create_task(coro)
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+
+class RedisTransport:
+    """One Redis pub/sub connection per process; reconnects with backoff and catches up."""
+
+    CONTROL_CHANNEL = bus.CHANNEL_PREFIX + "_hub"
+
+    def __init__(self, hub: Hub) -> None:
+        import redis.asyncio as aioredis
+
+        self.hub = hub
+        self.client = aioredis.Redis.from_url(settings.REDIS_URL, socket_connect_timeout=2)
+        self.pubsub = None
+        self.connected = False
+        self.confirmations: dict[str, list[asyncio.Future]] = {}
+
+    async def subscribe(self, topic: str) -> None:
+        """Returns once Redis confirmed the subscription: every publish after this reaches us.
+        While disconnected it returns at once; the reconnect resubscribes and catches up."""
+        if not self.connected:
+            return
+        confirmed = self.hub.loop.create_future()
+        self.confirmations.setdefault(topic, []).append(confirmed)
+        try:
+            await self.pubsub.subscribe(bus.channel_for(topic))
+            await asyncio.wait_for(confirmed, READY_TIMEOUT_SECONDS)
+        except Exception as exc:  # noqa: BLE001 - the reconnect loop resubscribes everything
+            log.warning("subscribe %s not confirmed: %s", topic, exc)
+
+    async def unsubscribe(self, topic: str) -> None:
+        if self.connected and topic not in self.hub.topics:
+            try:
+                await self.pubsub.unsubscribe(bus.channel_for(topic))
+            except Exception as exc:  # noqa: BLE001
+                log.warning("unsubscribe %s failed: %s", topic, exc)
+
+    async def publish(self, topic: str, message: str) -> None:
+        try:
+            await self.client.publish(bus.channel_for(topic), message)
+        except Exception as exc:  # noqa: BLE001 - ephemeral frames may be dropped
+            log.warning("ephemeral publish to %s failed: %s", topic, exc)
+
+    # Presence: a sorted set per topic of "user:conn" → expiry, refreshed while connected, so
+    # a crashed process's connections fall out within PRESENCE_TTL_SECONDS.
+    async def presence_join(self, topic: str, subscriber: Subscriber) -> None:
+        member = f"{subscriber.user_id}:{subscriber.conn_id}"
+        await self._quietly(self.client.zadd(PRESENCE_PREFIX + topic, {member: _expiry()}))
+
+    async def presence_leave(self, topic: str, subscriber: Subscriber) -> None:
+        member = f"{subscriber.user_id}:{subscriber.conn_id}"
+        await self._quietly(self.client.zrem(PRESENCE_PREFIX + topic, member))
+
+    async def presence_online(self, topic: str) -> list[int]:
+        members = await self._quietly(
+            self.client.zrangebyscore(PRESENCE_PREFIX + topic, time.time(), "+inf")
+        )
+        return sorted({int(member.split(b":")[0]) for member in members or []})
+
+    async def presence_refresh(self) -> None:
+        pipe = self.client.pipeline(transaction=False)
+        expiry = _expiry()
+        for topic, state in self.hub.topics.items():
+            key = PRESENCE_PREFIX + topic
+            pipe.zadd(key, {f"{s.user_id}:{s.conn_id}": expiry for s in state.subscribers})
+            pipe.zremrangebyscore(key, "-inf", time.time())
+            pipe.expire(key, PRESENCE_TTL_SECONDS * 2)
+        await self._quietly(pipe.execute())
+
+    async def claim_sweep(self, seconds: int) -> bool:
+        """One web process sweeps the outbox per interval."""
+        claimed = await self._quietly(self.client.set(SWEEP_LOCK, "1", nx=True, ex=seconds))
+        return bool(claimed)
+
+    async def _quietly(self, awaitable):
+        try:
+            return await awaitable
+        except Exception as exc:  # noqa: BLE001 - presence and locks degrade, never crash
+            log.warning("redis call failed: %s", exc)
+            return None
+
+    async def run(self) -> None:
+        delay = 0.2
+        while True:
+            try:
+                await self._listen()
+            except asyncio.CancelledError:
+                raise
+            except Exception as exc:  # noqa: BLE001 - reconnect on any failure
+                log.warning("bus connection lost: %s; reconnecting in %.1fs", exc, delay)
+            self.connected = False
+            await asyncio.sleep(delay)
+            delay = min(delay * 2, 5.0)
+
+    async def _listen(self) -> None:
+        if self.pubsub is not None:
+            await self.pubsub.aclose()
+        self.pubsub = self.client.pubsub()
+        resubscribed = set(self.hub.topics)
+        await self.pubsub.subscribe(
+            self.CONTROL_CHANNEL, *(bus.channel_for(topic) for topic in resubscribed)
+        )
+        self.connected = True
+        while True:
+            message = await self.pubsub.get_message(timeout=5.0)
+            if message is None:
+                continue
+            channel = message["channel"].decode()
+            if channel == self.CONTROL_CHANNEL:
+                continue
+            topic = bus.topic_of(channel)
+            kind = message["type"]
+            kind = kind.decode() if isinstance(kind, bytes) else kind
+            if kind == "message":
+                self.hub.receive(topic, message["data"].decode())
+            elif kind == "subscribe":
+                for confirmed in self.confirmations.pop(topic, []):
+                    if not confirmed.done():
+                        confirmed.set_result(True)
+                if topic in resubscribed:
+                    resubscribed.discard(topic)
+                    self.hub._spawn(self.hub.catch_up(topic))
+
+
+PRESENCE_PREFIX = bus.CHANNEL_PREFIX + "presence:"
+SWEEP_LOCK = bus.CHANNEL_PREFIX + "sweeper"
+
+
+def _expiry() -> float:
+    return time.time() + PRESENCE_TTL_SECONDS
+
+
+_hub: Hub | None = None
+_hub_lock = threading.Lock()
+
+
+def get_hub() -> Hub:
+    """The hub of this process, created on first use inside the server's event loop."""
+    global _hub
+    with _hub_lock:
+        if _hub is None or _hub.loop is not asyncio.get_running_loop():
+            _hub = Hub()
+        return _hub
+
+
+def local_hub() -> Hub | None:
+    return _hub
