@@ -17,6 +17,8 @@ install: $(UV)
 run: install
 	.venv/bin/planpal run --port $(PORT)
 
+# Tests may run production-like (REDIS_URL set), which requires an explicit SECRET_KEY.
+test: export SECRET_KEY ?= planpal-tests-only-secret-key
 test: install
 	.venv/bin/pytest
 

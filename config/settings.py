@@ -99,6 +99,9 @@ if _engine.endswith("mysql"):
     DATABASES["default"]["TEST"] = {"CHARSET": "utf8mb4", "COLLATION": "utf8mb4_unicode_ci"}
 elif _engine.endswith("sqlite3"):
     DATA_DIR.mkdir(parents=True, exist_ok=True)
+    # A file (not :memory:) so that server processes started by end-to-end tests share it; one
+    # per test process so parallel runs do not collide.
+    DATABASES["default"]["TEST"] = {"NAME": str(DATA_DIR / f"test-{os.getpid()}.sqlite3")}
     # WAL lets readers run beside the single writer; the timeout rides out short write bursts.
     DATABASES["default"]["OPTIONS"] = {
         "timeout": 20,
@@ -186,7 +189,7 @@ LOGGING = {
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
-    "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
+    "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO").upper()},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
 

@@ -4,7 +4,10 @@ from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
+from planpal.core.health import LiveView
+
 api_v1 = [
+    path("health/live", LiveView.as_view(), name="health-live"),
     path("", include("planpal.accounts.urls")),
     path("", include("planpal.groups.urls")),
     path("", include("planpal.plans.urls")),

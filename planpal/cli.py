@@ -20,6 +20,8 @@ def _django_setup() -> None:
 def serve(host: str, port: int, workers: int) -> None:
     import uvicorn
 
+    from planpal.core.logging import uvicorn_log_config
+
     uvicorn.run(
         "config.asgi:application",
         host=host,
@@ -28,6 +30,10 @@ def serve(host: str, port: int, workers: int) -> None:
         lifespan="off",
         ws_max_size=1024 * 1024,
         proxy_headers=True,
+        # uvicorn would log WebSocket URLs with their one-time tickets; requests are logged by
+        # the application instead.
+        access_log=False,
+        log_config=uvicorn_log_config(),
         log_level=os.environ.get("LOG_LEVEL", "info").lower(),
     )
 

@@ -43,7 +43,7 @@ async def authenticate(scope) -> int:
         if user_id is None:
             raise Refused(4001, "ticket invalid, expired or already used")
         return user_id
-    if "session" not in scope:
+    if not scope.get("cookies", {}).get(settings.SESSION_COOKIE_NAME):
         raise Refused(4001, "no ticket and no session")
     if not origin_allowed(_header(scope, b"origin")):
         raise Refused(4003, "origin not allowed")

@@ -1,0 +1,98 @@
+"""End-to-end fixtures: a real server process, a trip with members, realtime clients."""
+
+import os
+from datetime import timedelta
+from types import SimpleNamespace
+
+import httpx
+import pytest
+from django.conf import settings
+from django.utils import timezone
+from rest_framework_simplejwt.tokens import AccessToken
+
+from planpal.chat.services import conversation_create_for_group
+from planpal.client import RealtimeClient
+from planpal.groups.models import Group, Membership
+from planpal.plans.models import Activity, Plan
+from tests.conftest import make_user
+from tests.live import LiveServer
+
+
+def require_redis() -> None:
+    """Redis-only tests: skipped with a reason in embedded runs, never in CI's service run."""
+    if not settings.REDIS_URL:
+        if os.environ.get("PLANPAL_REQUIRE_SERVICES"):
+            pytest.fail("PLANPAL_REQUIRE_SERVICES is set but REDIS_URL is not")
+        pytest.skip("needs Redis: set REDIS_URL (CI runs this with MariaDB + Redis)")
+
+
+@pytest.fixture(scope="module")
+def server(django_db_setup, django_db_blocker):
+    live = LiveServer().start()
+    yield live
+    live.stop()
+
+
+def token_for(user) -> str:
+    return str(AccessToken.for_user(user))
+
+
+def rest(server, user) -> httpx.AsyncClient:
+    return httpx.AsyncClient(
+        base_url=f"{server.url}/api/v1",
+        headers={"Authorization": f"Bearer {token_for(user)}"},
+        timeout=10,
+    )
+
+
+@pytest.fixture
+def trip(transactional_db):
+    """alice (owner) and bob (member) share a group and an upcoming plan with three activities;
+    carol is a stranger to both."""
+    alice, bob, carol = make_user("alice"), make_user("bob"), make_user("carol")
+    group = Group.objects.create(name="Dalat trip", owner=alice)
+    conversation_create_for_group(group=group)
+    Membership.objects.create(group=group, user=alice, role=Membership.Role.OWNER)
+    Membership.objects.create(group=group, user=bob, role=Membership.Role.MEMBER)
+    start = timezone.now() + timedelta(days=3)
+    plan = Plan.objects.create(
+        title="Dalat", group=group, creator=alice, start_at=start, end_at=start + timedelta(days=2)
+    )
+    activities = [
+        Activity.objects.create(
+            plan=plan,
+            title=title,
+            position=index,
+            created_by=alice,
+            starts_at=start + timedelta(hours=2 * index),
+            ends_at=start + timedelta(hours=2 * index + 1),
+        )
+        for index, title in enumerate(["Coffee", "Market", "Lake"])
+    ]
+    return SimpleNamespace(
+        alice=alice,
+        bob=bob,
+        carol=carol,
+        group=group,
+        plan=plan,
+        activities=activities,
+        plan_topic=f"plan:{plan.pk}",
+        group_topic=f"group:{group.pk}",
+    )
+
+
+@pytest.fixture
+async def connect(server):
+    """connect(user, server=...) → a started RealtimeClient; all are closed after the test."""
+    clients: list[RealtimeClient] = []
+
+    async def open_client(user, on=None) -> RealtimeClient:
+        client = RealtimeClient((on or server).url, access_token=token_for(user), ping_seconds=5)
+        await client.start()
+        await client.next_frame(type="subscribed")  # the automatic user:<id> subscription
+        clients.append(client)
+        return client
+
+    yield open_client
+    for client in clients:
+        await client.close()
