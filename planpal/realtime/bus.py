@@ -44,6 +44,11 @@ def redis_client() -> redis.Redis:
     return _client
 
 
+class NoHubHere(RuntimeError):
+    """Embedded mode in a process without a hub (a management command): the web process's
+    sweeper publishes these events."""
+
+
 def send(messages: list[tuple[str, str]]) -> None:
     """Publish (topic, message) pairs. Raises on failure: the caller keeps rows for the sweeper."""
     if settings.REDIS_URL:

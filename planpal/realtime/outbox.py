@@ -2,8 +2,7 @@
 with the next gap-free seq of its topic, inside the emitting transaction, and publishes it after
 commit."""
 
-from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db import connection
 
 from planpal.core.events import DomainEvent
 from planpal.realtime.models import Event, TopicSequence
@@ -11,18 +10,27 @@ from planpal.realtime.publisher import publish_on_commit
 
 
 def next_seq(topic: str) -> int:
-    """Allocate the topic's next seq. The UPDATE takes a row lock held until our transaction ends,
-    so concurrent writers to one topic queue up and seqs never repeat or skip."""
-    updated = TopicSequence.objects.filter(topic=topic).update(last_seq=F("last_seq") + 1)
-    if not updated:
-        try:
-            with transaction.atomic():
-                TopicSequence.objects.create(topic=topic, last_seq=1)
-            return 1
-        except IntegrityError:
-            # Another transaction created the row first; it is locked by them until they commit.
-            TopicSequence.objects.filter(topic=topic).update(last_seq=F("last_seq") + 1)
-    return TopicSequence.objects.values_list("last_seq", flat=True).get(topic=topic)
+    """Allocate the topic's next seq with one atomic upsert. The row lock it takes is held until
+    our transaction ends, so concurrent writers to one topic queue up and seqs never repeat or
+    skip; a rollback returns the seq. (An UPDATE-then-INSERT fallback deadlocks on InnoDB when
+    several transactions create the same topic at once, hence the vendor upsert.)"""
+    table = connection.ops.quote_name(TopicSequence._meta.db_table)
+    with connection.cursor() as cursor:
+        if connection.vendor == "mysql":
+            cursor.execute(
+                f"INSERT INTO {table} (topic, last_seq) VALUES (%s, 1) "
+                "ON DUPLICATE KEY UPDATE last_seq = last_seq + 1",
+                [topic],
+            )
+            cursor.execute(f"SELECT last_seq FROM {table} WHERE topic = %s", [topic])
+        else:  # PostgreSQL and SQLite
+            cursor.execute(
+                f"INSERT INTO {table} (topic, last_seq) VALUES (%s, 1) "
+                f"ON CONFLICT (topic) DO UPDATE SET last_seq = {table}.last_seq + 1 "
+                "RETURNING last_seq",
+                [topic],
+            )
+        return cursor.fetchone()[0]
 
 
 def write_event(

@@ -30,6 +30,8 @@ def bus_message(row: Event) -> tuple[str, str]:
 def publish_events(rows: list[Event]) -> bool:
     try:
         bus.send([bus_message(row) for row in rows])
+    except bus.NoHubHere:
+        return False
     except Exception as exc:  # noqa: BLE001 - any bus failure means "leave it to the sweeper"
         log.warning("publish failed, %d event(s) left for the sweeper: %s", len(rows), exc)
         return False

@@ -1,0 +1,12 @@
+"""Apply the event-log retention policy (EVENT_RETENTION_DAYS, EVENT_RETENTION_MIN_PER_TOPIC)."""
+
+from django.core.management.base import BaseCommand
+
+from planpal.realtime.services import events_prune
+
+
+class Command(BaseCommand):
+    help = __doc__
+
+    def handle(self, *args, **options):
+        self.stdout.write(f"deleted {events_prune()} event(s)")
