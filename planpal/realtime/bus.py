@@ -61,7 +61,5 @@ def send(messages: list[tuple[str, str]]) -> None:
 
     hub = local_hub()
     if hub is None:
-        raise RuntimeError(
-            "no hub runs in this process; the sweeper of the web process will publish"
-        )
+        raise NoHubHere("no hub in this process")
     hub.post_threadsafe(messages)
