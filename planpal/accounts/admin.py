@@ -36,7 +36,15 @@ class UserAdmin(DjangoUserAdmin):
 
 @admin.register(Friendship)
 class FriendshipAdmin(ReadOnlyAdmin):
-    list_display = ("id", "user_low", "user_high", "status", "requested_by", "blocked_by", "updated_at")
+    list_display = (
+        "id",
+        "user_low",
+        "user_high",
+        "status",
+        "requested_by",
+        "blocked_by",
+        "updated_at",
+    )
     list_filter = ("status",)
     search_fields = ("user_low__username", "user_high__username")
     raw_id_fields = ("user_low", "user_high", "requested_by", "blocked_by")

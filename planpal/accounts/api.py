@@ -124,7 +124,7 @@ class FriendListView(APIView):
         tags=["friends"],
         request=FriendRequestInputSerializer,
         responses={201: FriendSerializer, 200: FriendSerializer},
-        description="Send a request (accepts theirs if they asked first). 200 when nothing changed.",
+        description="Send a request (accepts theirs if they asked first); 200 if nothing changed.",
     )
     def post(self, request: Request) -> Response:
         data = FriendRequestInputSerializer(data=request.data)

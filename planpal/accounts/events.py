@@ -40,7 +40,7 @@ class FriendRemoved(DomainEvent):
 
 
 class FriendBlocked(DomainEvent):
-    """Sent only to the blocker's own topic (their other devices); the blocked user is never told."""
+    """Sent only to the blocker's own topic (their other devices); the blocked one is never told."""
 
     name: ClassVar[str] = "friend.blocked"
     user: PublicUser

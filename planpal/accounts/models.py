@@ -28,8 +28,12 @@ class Friendship(models.Model):
         DECLINED = "declined"
         BLOCKED = "blocked"
 
-    user_low = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
-    user_high = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    user_low = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    user_high = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
@@ -42,8 +46,12 @@ class Friendship(models.Model):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["user_low", "user_high"], name="friendship_unique_pair"),
-            models.CheckConstraint(condition=Q(user_low__lt=F("user_high")), name="friendship_canonical"),
+            models.UniqueConstraint(
+                fields=["user_low", "user_high"], name="friendship_unique_pair"
+            ),
+            models.CheckConstraint(
+                condition=Q(user_low__lt=F("user_high")), name="friendship_canonical"
+            ),
         ]
 
     def __str__(self) -> str:

@@ -99,6 +99,7 @@ def friends_list(*, user: User) -> list[FriendEntry]:
             Q(status__in=[Friendship.Status.ACCEPTED, Friendship.Status.PENDING])
             | Q(status=Friendship.Status.BLOCKED, blocked_by=user)
         )
+        .filter(user_low__is_active=True, user_high__is_active=True)
         .select_related("user_low", "user_high")
     )
     entries = [friend_entry(row, viewer=user) for row in rows]

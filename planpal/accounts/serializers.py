@@ -28,7 +28,15 @@ class PublicUserSerializer(serializers.ModelSerializer):
 class MeSerializer(serializers.ModelSerializer):
     class Meta:
         model = User
-        fields = ["id", "username", "email", "display_name", "avatar_url", "timezone", "date_joined"]
+        fields = [
+            "id",
+            "username",
+            "email",
+            "display_name",
+            "avatar_url",
+            "timezone",
+            "date_joined",
+        ]
         read_only_fields = fields
 
 

@@ -25,14 +25,14 @@ IDEMPOTENCY_KEY = OpenApiParameter(
     str,
     OpenApiParameter.HEADER,
     required=False,
-    description="Used as client_id when the body has none: a retried POST returns the first message.",
+    description="Used as client_id when the body has none: a retry returns the first message.",
 )
 
 
 def _conversation_response(request, conversation: Conversation, *, status_code=200) -> Response:
     """Read the stream head, then the snapshot (so a client subscribing `since` misses nothing)."""
     topic = selectors.conversation_topic(conversation, viewer_id=request.user.pk)
-    streams = {topic: stream_position(topic)["seq"]}
+    streams = {topic: stream_position(topic)}
     snapshot = selectors.conversation_for_member(user=request.user, conversation_id=conversation.pk)
     context = {"request": request, "streams": streams}
     return Response(ConversationOutputSerializer(snapshot, context=context).data, status_code)

@@ -28,8 +28,10 @@ class Conversation(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["user_low", "user_high"], name="direct_unique_pair"),
             models.CheckConstraint(
-                condition=(Q(kind="group", group__isnull=False, user_low__isnull=True)
-                           | Q(kind="direct", group__isnull=True, user_low__lt=F("user_high"))),
+                condition=(
+                    Q(kind="group", group__isnull=False, user_low__isnull=True)
+                    | Q(kind="direct", group__isnull=True, user_low__lt=F("user_high"))
+                ),
                 name="conversation_kind_shape",
             ),
         ]
@@ -44,7 +46,9 @@ class Message(models.Model):
         LOCATION = "location"
         SYSTEM = "system"
 
-    conversation = models.ForeignKey(Conversation, on_delete=models.CASCADE, related_name="messages")
+    conversation = models.ForeignKey(
+        Conversation, on_delete=models.CASCADE, related_name="messages"
+    )
     sender = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
@@ -55,7 +59,8 @@ class Message(models.Model):
     reply_to = models.ForeignKey(
         "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
-    client_id = models.CharField(max_length=64, null=True, blank=True)
+    # NULL, not "": the unique constraint below must ignore messages sent without a client_id.
+    client_id = models.CharField(max_length=64, null=True, blank=True)  # noqa: DJ001
     created_at = models.DateTimeField(auto_now_add=True)
     edited_at = models.DateTimeField(null=True, blank=True)
     deleted_at = models.DateTimeField(null=True, blank=True)
@@ -75,7 +80,9 @@ class Message(models.Model):
 class ReadState(models.Model):
     """How far a user has read a conversation: everything up to `last_read_message_id`."""
 
-    conversation = models.ForeignKey(Conversation, on_delete=models.CASCADE, related_name="read_states")
+    conversation = models.ForeignKey(
+        Conversation, on_delete=models.CASCADE, related_name="read_states"
+    )
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     last_read_message_id = models.BigIntegerField(default=0)
     updated_at = models.DateTimeField(auto_now=True)

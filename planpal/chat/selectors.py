@@ -7,8 +7,7 @@ from planpal.chat.models import Conversation, Message, ReadState
 from planpal.core.events import topic_for
 from planpal.core.exceptions import NotFound
 from planpal.groups.models import Membership
-from planpal.groups.selectors import get_membership
-from planpal.realtime.models import TopicSequence
+from planpal.groups.selectors import get_membership, stream_positions
 
 
 def _visible_to(user) -> Q:
@@ -103,9 +102,7 @@ def last_read_message_id(*, user, conversation: Conversation) -> int:
 def messages_for_conversation(*, conversation: Conversation) -> QuerySet[Message]:
     """A conversation's messages (the caller has checked membership), newest first."""
     return (
-        Message.objects.filter(conversation=conversation)
-        .select_related("sender")
-        .order_by("-id")
+        Message.objects.filter(conversation=conversation).select_related("sender").order_by("-id")
     )
 
 
@@ -136,12 +133,9 @@ def conversation_topic(conversation: Conversation, *, viewer_id: int) -> str:
     return topic_for("user", viewer_id)
 
 
-def conversation_streams_for_user(*, user) -> dict[str, int]:
-    """The head seq of every topic the user's conversation list depends on, in two queries.
-    Read it *before* the list, like `planpal.realtime.selectors.stream_position`."""
+def conversation_streams_for_user(*, user) -> dict[str, dict]:
+    """{topic: {"topic", "seq"}} for every topic the user's conversation list depends on, in two
+    queries. Read it *before* the list, like `planpal.realtime.selectors.stream_position`."""
     group_ids = Membership.objects.filter(user=user).values_list("group_id", flat=True)
     topics = [topic_for("user", user.pk), *(topic_for("group", gid) for gid in group_ids)]
-    heads = dict(
-        TopicSequence.objects.filter(topic__in=topics).values_list("topic", "last_seq")
-    )
-    return {topic: heads.get(topic, 0) for topic in topics}
+    return stream_positions(topics)

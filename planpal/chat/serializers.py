@@ -3,12 +3,11 @@
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from planpal.accounts.serializers import PublicUserSerializer, StreamSerializer, id_field
 from planpal.chat.models import Conversation, Message
 from planpal.chat.selectors import conversation_topic
 from planpal.chat.services import MAX_CLIENT_ID, MAX_TEXT
 from planpal.realtime.selectors import stream_position
-
-MAX_ID = 2**63 - 1  # ids beyond a BIGINT cannot exist; refuse them before they reach a query
 
 
 class StrictCharField(serializers.CharField):
@@ -29,29 +28,13 @@ class CoordinateField(serializers.FloatField):
         return super().to_internal_value(data)
 
 
-def id_field(**kwargs) -> serializers.IntegerField:
-    return serializers.IntegerField(min_value=1, max_value=MAX_ID, **kwargs)
-
-
 # ---------------------------------------------------------------------------- output
-class UserPublicSerializer(serializers.Serializer):
-    id = serializers.IntegerField(read_only=True)
-    username = serializers.CharField(read_only=True)
-    display_name = serializers.CharField(read_only=True)
-    avatar_url = serializers.CharField(read_only=True)
-
-
-class StreamSerializer(serializers.Serializer):
-    topic = serializers.CharField()
-    seq = serializers.IntegerField()
-
-
 class MessageOutputSerializer(serializers.Serializer):
     """The message as REST returns it and as the chat events carry it (planpal.chat.events)."""
 
     id = serializers.IntegerField(read_only=True)
     conversation_id = serializers.IntegerField(read_only=True)
-    sender = UserPublicSerializer(read_only=True, allow_null=True)
+    sender = PublicUserSerializer(read_only=True, allow_null=True)
     kind = serializers.ChoiceField(choices=Message.Kind.choices, read_only=True)
     text = serializers.CharField(read_only=True)
     lat = serializers.FloatField(read_only=True, allow_null=True)
@@ -65,7 +48,7 @@ class MessageOutputSerializer(serializers.Serializer):
 
 class ConversationOutputSerializer(serializers.Serializer):
     """A conversation from the viewer's side. Context: `request`; optionally `last_messages`
-    ({id: Message}) and `streams` ({topic: seq}) read in bulk before the snapshot."""
+    ({id: Message}) and `streams` ({topic: {"topic", "seq"}}) read in bulk before the snapshot."""
 
     id = serializers.IntegerField(read_only=True)
     kind = serializers.ChoiceField(choices=Conversation.Kind.choices, read_only=True)
@@ -76,7 +59,9 @@ class ConversationOutputSerializer(serializers.Serializer):
     last_message_at = serializers.DateTimeField(read_only=True, allow_null=True)
     last_message = serializers.SerializerMethodField()
     unread_count = serializers.IntegerField(read_only=True)
-    last_read_message_id = serializers.IntegerField(source="my_last_read_message_id", read_only=True)
+    last_read_message_id = serializers.IntegerField(
+        source="my_last_read_message_id", read_only=True
+    )
     stream = serializers.SerializerMethodField()
 
     def _viewer_id(self) -> int:
@@ -94,10 +79,10 @@ class ConversationOutputSerializer(serializers.Serializer):
             return conversation.group.name
         return self._other(conversation).public_name
 
-    @extend_schema_field(UserPublicSerializer(allow_null=True))
+    @extend_schema_field(PublicUserSerializer(allow_null=True))
     def get_other_user(self, conversation: Conversation):
         other = self._other(conversation)
-        return None if other is None else UserPublicSerializer(other).data
+        return None if other is None else PublicUserSerializer(other).data
 
     @extend_schema_field(MessageOutputSerializer(allow_null=True))
     def get_last_message(self, conversation: Conversation):
@@ -112,9 +97,7 @@ class ConversationOutputSerializer(serializers.Serializer):
     def get_stream(self, conversation: Conversation) -> dict:
         topic = conversation_topic(conversation, viewer_id=self._viewer_id())
         streams = self.context.get("streams", {})
-        if topic in streams:
-            return {"topic": topic, "seq": streams[topic]}
-        return stream_position(topic)
+        return streams[topic] if topic in streams else stream_position(topic)
 
 
 class ReadStateOutputSerializer(serializers.Serializer):

@@ -17,7 +17,6 @@ from planpal.groups.selectors import get_membership
 
 MAX_TEXT = 4000
 MAX_CLIENT_ID = 64
-CLIENT_KINDS = (Message.Kind.TEXT, Message.Kind.LOCATION)
 _MICRODEGREE = Decimal("0.000001")
 
 
@@ -45,10 +44,20 @@ def _require_participant(actor, conversation: Conversation) -> None:
         raise NotFound("Conversation not found.")
 
 
+def _lock(conversation: Conversation) -> None:
+    """Take the conversation's row lock first. Writes that insert messages or read markers and
+    then touch the conversation and its topic would otherwise deadlock on MySQL/MariaDB (each
+    insert holds a shared lock on the parent row that the other's UPDATE waits for). Lock order
+    everywhere: conversation row, read state / message rows, then the topic's sequence."""
+    list(Conversation.objects.select_for_update().filter(pk=conversation.pk).values_list("pk"))
+
+
 def _clean_text(text: str | None, *, required: bool) -> str:
     text = (text or "").strip()
     if required and not text:
-        raise InvalidInput("A text message needs text.", fields={"text": ["This field is required."]})
+        raise InvalidInput(
+            "A text message needs text.", fields={"text": ["This field is required."]}
+        )
     if len(text) > MAX_TEXT:
         raise InvalidInput(
             "The text is too long.",
@@ -141,41 +150,14 @@ def message_send(
     message with created=False and emits nothing."""
     with transaction.atomic():
         _require_participant(actor, conversation)
-        if kind not in CLIENT_KINDS:
-            raise InvalidInput(
-                "Unknown message kind.", fields={"kind": ["Must be 'text' or 'location'."]}
-            )
-        client_id = (client_id or "").strip() or None
-        if client_id is not None and len(client_id) > MAX_CLIENT_ID:
-            raise InvalidInput(
-                "client_id is too long.",
-                fields={"client_id": [f"At most {MAX_CLIENT_ID} characters."]},
-            )
+        _lock(conversation)
+        client_id = _clean_client_id(client_id)
         if client_id is not None:
             existing = _existing_send(conversation, actor, client_id)
             if existing is not None:
                 return existing, False
-
-        if kind == Message.Kind.TEXT:
-            if lat is not None or lng is not None:
-                raise InvalidInput(
-                    "Coordinates belong to location messages.",
-                    fields={"lat": ["Only allowed when kind is 'location'."]},
-                )
-            text = _clean_text(text, required=True)
-            lat_value = lng_value = None
-        else:
-            text = _clean_text(text, required=False)
-            lat_value = _coordinate(lat, name="lat", limit=90)
-            lng_value = _coordinate(lng, name="lng", limit=180)
-        if reply_to_id is not None and not Message.objects.filter(
-            pk=reply_to_id, conversation=conversation
-        ).exists():
-            raise InvalidInput(
-                "You can only reply to a message of this conversation.",
-                fields={"reply_to": ["No such message in this conversation."]},
-            )
-
+        text, lat_value, lng_value = _clean_content(kind, text, lat, lng)
+        _check_reply(conversation, reply_to_id)
         if _direct_and_not_friends(conversation):
             raise Forbidden("You can only send messages to friends.", code="not_friends")
 
@@ -206,8 +188,11 @@ def message_send(
 
 
 def message_post_system(*, conversation: Conversation, text: str) -> Message:
-    """A system line ("Alice added Bob") posted by another app inside its own transaction."""
+    """A system line ("Alice added Bob") posted by another app inside its own transaction.
+    Call it *before* emitting your own events on the group's topic: the conversation row is
+    locked before the topic's sequence everywhere, so the other order could deadlock."""
     with transaction.atomic():
+        _lock(conversation)
         message = Message.objects.create(
             conversation=conversation,
             sender=None,
@@ -262,6 +247,7 @@ def conversation_mark_read(
     backwards; returns the marker's position afterwards."""
     with transaction.atomic():
         _require_participant(actor, conversation)
+        _lock(conversation)
         if message_id is None:
             message_id = (
                 Message.objects.filter(conversation=conversation)
@@ -286,6 +272,43 @@ def conversation_mark_read(
 
 
 # ---------------------------------------------------------------------------- private
+def _clean_client_id(client_id: str | None) -> str | None:
+    client_id = (client_id or "").strip() or None
+    if client_id is not None and len(client_id) > MAX_CLIENT_ID:
+        raise InvalidInput(
+            "client_id is too long.", fields={"client_id": [f"At most {MAX_CLIENT_ID} characters."]}
+        )
+    return client_id
+
+
+def _clean_content(kind: str, text, lat, lng) -> tuple[str, Decimal | None, Decimal | None]:
+    """(text, lat, lng) of a client's message: text needs text, location needs coordinates."""
+    if kind == Message.Kind.TEXT:
+        if lat is not None or lng is not None:
+            raise InvalidInput(
+                "Coordinates belong to location messages.",
+                fields={"lat": ["Only allowed when kind is 'location'."]},
+            )
+        return _clean_text(text, required=True), None, None
+    if kind == Message.Kind.LOCATION:
+        return (
+            _clean_text(text, required=False),
+            _coordinate(lat, name="lat", limit=90),
+            _coordinate(lng, name="lng", limit=180),
+        )
+    raise InvalidInput("Unknown message kind.", fields={"kind": ["Must be 'text' or 'location'."]})
+
+
+def _check_reply(conversation: Conversation, reply_to_id: int | None) -> None:
+    if reply_to_id is None:
+        return
+    if not Message.objects.filter(pk=reply_to_id, conversation=conversation).exists():
+        raise InvalidInput(
+            "You can only reply to a message of this conversation.",
+            fields={"reply_to": ["No such message in this conversation."]},
+        )
+
+
 def _existing_send(conversation: Conversation, sender, client_id: str) -> Message | None:
     return (
         Message.objects.filter(conversation=conversation, sender=sender, client_id=client_id)

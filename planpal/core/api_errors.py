@@ -40,9 +40,12 @@ def _from_drf(exc: drf.APIException) -> tuple[str, str, dict]:
         if list(fields) == ["non_field_errors"]:
             message = fields["non_field_errors"][0]
         return "invalid", message, fields
-    codes = exc.get_codes()
+    detail, codes = exc.detail, exc.get_codes()
+    if isinstance(detail, dict):  # e.g. simplejwt: {"detail": ..., "code": ..., "messages": [...]}
+        code = detail.get("code") or codes.get("detail") or exc.default_code
+        return str(code), str(detail.get("detail", exc.default_detail)), {}
     code = codes if isinstance(codes, str) else exc.default_code
-    return str(code), str(exc.detail), {}
+    return str(code), str(detail), {}
 
 
 def exception_handler(exc, context):

@@ -43,12 +43,16 @@ class Membership(models.Model):
 
 
 class Invite(models.Model):
-    """An invite link. Only a SHA-256 of the token is stored: a database leak yields no usable link."""
+    """An invite link. Only a SHA-256 of the token is stored: a leaked database yields no link."""
 
     group = models.ForeignKey(Group, on_delete=models.CASCADE, related_name="invites")
     token_hash = models.CharField(max_length=64, unique=True)
-    token_prefix = models.CharField(max_length=8, help_text="First characters, to tell links apart.")
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    token_prefix = models.CharField(
+        max_length=8, help_text="First characters, to tell links apart."
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     expires_at = models.DateTimeField()
     max_uses = models.PositiveIntegerField(null=True, blank=True)

@@ -1,9 +1,20 @@
 """Reads of groups and memberships that carry permission logic."""
 
-from django.db.models import QuerySet
+from typing import Any
 
-from planpal.core.exceptions import NotFound
-from planpal.groups.models import Group, Membership
+from django.db.models import F, OuterRef, QuerySet, Subquery
+from django.db.models.aggregates import Count
+
+from planpal.accounts.selectors import user_public_data
+from planpal.core.events import topic_for
+from planpal.core.exceptions import Forbidden, NotFound
+from planpal.groups.models import Group, Invite, Membership
+from planpal.plans.models import Plan
+from planpal.realtime.models import TopicSequence
+
+Role = Membership.Role
+MANAGERS = (Role.OWNER, Role.ADMIN)
+_ROLE_ORDER = {Role.OWNER: 0, Role.ADMIN: 1, Role.MEMBER: 2}
 
 
 def get_membership(*, user, group_id: int) -> Membership | None:
@@ -20,6 +31,16 @@ def require_membership(*, user, group_id: int) -> Membership:
     return membership
 
 
+def require_role(*, user, group_id: int, roles: tuple[str, ...], action: str) -> Membership:
+    """The actor's membership if its role is one of `roles`: NotFound for non-members, Forbidden
+    for members who lack the role. `action` completes "Only owners ... can <action>."."""
+    membership = require_membership(user=user, group_id=group_id)
+    if membership.role not in roles:
+        who = "owners" if roles == (Role.OWNER,) else "owners and admins"
+        raise Forbidden(f"Only the group's {who} can {action}.")
+    return membership
+
+
 def is_member(*, user_id: int, group_id: int) -> bool:
     return Membership.objects.filter(user_id=user_id, group_id=group_id).exists()
 
@@ -30,3 +51,95 @@ def member_ids(*, group_id: int) -> list[int]:
 
 def groups_for_user(*, user) -> QuerySet[Group]:
     return Group.objects.filter(memberships__user=user).order_by("name", "id")
+
+
+# ---------------------------------------------------------------------------- snapshots
+
+
+def stream_positions(topics: list[str]) -> dict[str, dict]:
+    """`realtime.selectors.stream_position` for many topics in one query."""
+    heads = dict(TopicSequence.objects.filter(topic__in=topics).values_list("topic", "last_seq"))
+    return {topic: {"topic": topic, "seq": heads.get(topic, 0)} for topic in topics}
+
+
+def _viewed_by(user) -> QuerySet[Group]:
+    """Groups with the viewer's role, the member count and the conversation id attached."""
+    my_role = Membership.objects.filter(group=OuterRef("pk"), user=user).values("role")[:1]
+    return (
+        Group.objects.filter(pk__in=Membership.objects.filter(user=user).values("group_id"))
+        .select_related("owner")
+        .annotate(
+            member_count=Count("memberships"),
+            my_role=Subquery(my_role),
+            conversation_pk=F("conversation__id"),
+        )
+    )
+
+
+def groups_snapshot(*, user, group_ids: list[int]) -> list[Group]:
+    """The user's groups with these ids, in this order, each with its `stream` read *before* the
+    rows so a client that subscribes since it misses nothing."""
+    streams = stream_positions([topic_for("group", pk) for pk in group_ids])
+    groups = {group.pk: group for group in _viewed_by(user).filter(pk__in=group_ids)}
+    ordered = [groups[pk] for pk in group_ids if pk in groups]
+    for group in ordered:
+        group.stream = streams[topic_for("group", group.pk)]
+    return ordered
+
+
+def group_detail(*, user, group_id: int) -> Group:
+    require_membership(user=user, group_id=group_id)
+    return groups_snapshot(user=user, group_ids=[group_id])[0]
+
+
+def group_members(*, group_id: int) -> list[Membership]:
+    """Owners first, then admins, then members; each in joining order."""
+    rows = (
+        Membership.objects.filter(group_id=group_id)
+        .select_related("user")
+        .order_by("joined_at", "id")
+    )
+    return sorted(rows, key=lambda m: _ROLE_ORDER[m.role])
+
+
+def group_invites(*, group_id: int) -> QuerySet[Invite]:
+    return Invite.objects.filter(group_id=group_id).select_related("created_by").order_by("-id")
+
+
+def open_plan_ids(*, group_id: int) -> list[int]:
+    """The group's plans that still follow its membership (neither completed nor cancelled)."""
+    closed = (Plan.Status.COMPLETED, Plan.Status.CANCELLED)
+    return list(
+        Plan.objects.filter(group_id=group_id)
+        .exclude(status__in=closed)
+        .order_by("id")
+        .values_list("id", flat=True)
+    )
+
+
+# ---------------------------------------------------------------------------- event payloads
+
+
+def group_event_data(group: Group) -> dict[str, Any]:
+    """`events.GroupData` of a group."""
+    conversation = getattr(group, "conversation_pk", None)
+    if conversation is None and hasattr(group, "conversation"):
+        conversation = group.conversation.pk
+    return {
+        "id": group.pk,
+        "name": group.name,
+        "description": group.description,
+        "owner": user_public_data(group.owner),
+        "conversation": conversation,
+        "created_at": group.created_at,
+        "updated_at": group.updated_at,
+    }
+
+
+def member_event_data(membership: Membership) -> dict[str, Any]:
+    """`events.MemberData` of a membership."""
+    return {
+        "user": user_public_data(membership.user),
+        "role": membership.role,
+        "joined_at": membership.joined_at,
+    }

@@ -4,6 +4,8 @@ theirs stays in sync (a notification read on the phone disappears on the laptop)
 from datetime import datetime, time
 from typing import Any
 
+from pydantic import Field
+
 from planpal.core.events import DomainEvent
 
 
@@ -16,7 +18,8 @@ class NotificationCreated(DomainEvent):
     kind: str
     title: str
     body: str
-    data: dict[str, Any]
+    # `data` is the JSON name; the attribute is renamed so it does not hide DomainEvent.data().
+    extra: dict[str, Any] = Field(alias="data")
     created_at: datetime
     read_at: datetime | None
 
@@ -27,7 +30,7 @@ class NotificationCreated(DomainEvent):
             kind=notification.kind,
             title=notification.title,
             body=notification.body,
-            data=notification.data,
+            extra=notification.data,
             created_at=notification.created_at,
             read_at=notification.read_at,
         )

@@ -28,7 +28,9 @@ class Device(models.Model):
         IOS = "ios"
         WEB = "web"
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="devices")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="devices"
+    )
     platform = models.CharField(max_length=10, choices=Platform.choices)
     token = models.CharField(max_length=512, unique=True)
     active = models.BooleanField(default=True)

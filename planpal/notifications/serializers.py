@@ -2,7 +2,8 @@
 
 from rest_framework import serializers
 
-from planpal.chat.serializers import StrictCharField, StreamSerializer, id_field
+from planpal.accounts.serializers import StreamSerializer, id_field
+from planpal.chat.serializers import StrictCharField
 from planpal.notifications.models import Device
 from planpal.notifications.services import MAX_MUTES, MAX_TOKEN, NOTIFICATION_KINDS
 
@@ -42,9 +43,7 @@ class DeviceOutputSerializer(serializers.Serializer):
 class PreferencesSerializer(serializers.Serializer):
     """Output, and input for PUT/PATCH: every field is optional there, omitted ones stay."""
 
-    muted_group_ids = serializers.ListField(
-        child=id_field(), max_length=MAX_MUTES, required=False
-    )
+    muted_group_ids = serializers.ListField(child=id_field(), max_length=MAX_MUTES, required=False)
     muted_plan_ids = serializers.ListField(child=id_field(), max_length=MAX_MUTES, required=False)
     disabled_kinds = serializers.ListField(
         child=serializers.ChoiceField(choices=sorted(NOTIFICATION_KINDS)),

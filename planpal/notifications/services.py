@@ -107,7 +107,8 @@ def device_register(*, actor, platform: str, token: str) -> tuple[Device, bool]:
     another account signs in on it, the device moves to that account. Returns (device, created)."""
     if platform not in Device.Platform.values:
         raise InvalidInput(
-            "Unknown platform.", fields={"platform": [f"One of {', '.join(Device.Platform.values)}."]}
+            "Unknown platform.",
+            fields={"platform": [f"One of {', '.join(Device.Platform.values)}."]},
         )
     token = (token or "").strip()
     if not token or len(token) > MAX_TOKEN:
@@ -168,7 +169,11 @@ def preferences_update(
             )
         if muted_plan_ids is not UNSET:
             preferences.muted_plan_ids = _checked_ids(
-                muted_plan_ids, _my_plan_ids(actor, muted_plan_ids), "muted_plan_ids", "plan", errors
+                muted_plan_ids,
+                _my_plan_ids(actor, muted_plan_ids),
+                "muted_plan_ids",
+                "plan",
+                errors,
             )
         if disabled_kinds is not UNSET:
             unknown = sorted(set(disabled_kinds) - set(NOTIFICATION_KINDS))

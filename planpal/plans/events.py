@@ -1,12 +1,17 @@
-"""Typed events of plans and activities; payloads carry enough for a client to apply them as-is."""
+"""Typed events of plans and activities, all on the `plan:<id>` topic (plan.created also on the
+group's or creator's topic, plan.member_joined also on the new participant's). Payloads carry
+enough for a client to apply them as-is: plan.created|updated and the activity events carry the
+serialised resource itself."""
 
 from datetime import UTC, datetime
 from decimal import Decimal
-from typing import Any, Literal
+from typing import ClassVar, Literal, Self
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from planpal.core.events import DomainEvent
+from planpal.accounts.events import PublicUser
+from planpal.accounts.selectors import user_public_data
+from planpal.core.events import EVERYONE, DomainEvent
 
 
 class Payload(BaseModel):
@@ -15,25 +20,8 @@ class Payload(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
-class UserRef(Payload):
-    id: int
-    username: str
-    display_name: str
-    avatar_url: str
-
-    @classmethod
-    def of(cls, user) -> "UserRef":
-        return cls(
-            id=user.pk,
-            username=user.username,
-            display_name=user.display_name,
-            avatar_url=user.avatar_url,
-        )
-
-
-def user_ref(user) -> dict[str, Any]:
-    """The public summary of a user as events carry it: {id, username, display_name, avatar_url}."""
-    return UserRef.of(user).model_dump()
+def _user(user) -> PublicUser:
+    return PublicUser(**user_public_data(user))
 
 
 def _utc(value: datetime | None) -> datetime | None:
@@ -46,15 +34,16 @@ def _fixed(value: Decimal | None, places: int) -> Decimal | None:
 
 
 class PlanData(Payload):
-    """A plan as plan events carry it: the REST representation minus the per-viewer fields
-    (can_manage, stream) and the activities, which have their own events."""
+    """The payload of plan.created / plan.updated: the plan as the REST API represents it, minus
+    the per-viewer fields (can_manage, activity_count, stream) and the activities, which have
+    their own events. `PlanCreated.of(plan)` builds the event."""
 
     id: int
     title: str
     description: str
     group: int | None
-    creator: UserRef
-    participants: list[UserRef]
+    creator: PublicUser
+    participants: list[PublicUser]
     start_at: datetime
     end_at: datetime
     timezone: str
@@ -65,15 +54,15 @@ class PlanData(Payload):
     updated_at: datetime
 
     @classmethod
-    def of(cls, plan) -> "PlanData":
+    def of(cls, plan) -> Self:
         participants = plan.participants.order_by("id") if plan.group_id is None else []
         return cls(
             id=plan.pk,
             title=plan.title,
             description=plan.description,
             group=plan.group_id,
-            creator=UserRef.of(plan.creator),
-            participants=[UserRef.of(user) for user in participants],
+            creator=_user(plan.creator),
+            participants=[_user(user) for user in participants],
             start_at=_utc(plan.start_at),
             end_at=_utc(plan.end_at),
             timezone=plan.timezone,
@@ -86,7 +75,8 @@ class PlanData(Payload):
 
 
 class ActivityData(Payload):
-    """An activity exactly as the REST API represents it."""
+    """The payload of the activity events: the activity exactly as the REST API represents it.
+    `ActivityCreated.of(activity)` builds the event."""
 
     id: int
     plan: int
@@ -103,13 +93,13 @@ class ActivityData(Payload):
     notes: str
     position: int
     completed_at: datetime | None
-    completed_by: UserRef | None
+    completed_by: PublicUser | None
     version: int
     created_at: datetime
     updated_at: datetime
 
     @classmethod
-    def of(cls, activity) -> "ActivityData":
+    def of(cls, activity) -> Self:
         return cls(
             id=activity.pk,
             plan=activity.plan_id,
@@ -126,7 +116,7 @@ class ActivityData(Payload):
             notes=activity.notes,
             position=activity.position,
             completed_at=_utc(activity.completed_at),
-            completed_by=UserRef.of(activity.completed_by) if activity.completed_by else None,
+            completed_by=_user(activity.completed_by) if activity.completed_by else None,
             version=activity.version,
             created_at=_utc(activity.created_at),
             updated_at=_utc(activity.updated_at),
@@ -136,23 +126,24 @@ class ActivityData(Payload):
 # ---------------------------------------------------------------------------- plans
 
 
-class PlanCreated(DomainEvent):
-    name = "plan.created"
-    plan: PlanData
+class PlanCreated(PlanData, DomainEvent):
+    name: ClassVar[str] = "plan.created"
 
 
-class PlanUpdated(DomainEvent):
-    name = "plan.updated"
-    plan: PlanData
+class PlanUpdated(PlanData, DomainEvent):
+    name: ClassVar[str] = "plan.updated"
 
 
 class PlanDeleted(DomainEvent):
-    name = "plan.deleted"
+    """Also emitted by the groups app for each plan of a deleted group."""
+
+    name: ClassVar[str] = "plan.deleted"
+    revokes: ClassVar[str | None] = EVERYONE
     plan_id: int
 
 
 class PlanStatusChanged(DomainEvent):
-    name = "plan.status_changed"
+    name: ClassVar[str] = "plan.status_changed"
     plan_id: int
     from_status: str = Field(alias="from")
     to: str
@@ -165,17 +156,20 @@ class PlanMemberJoined(DomainEvent):
     """Someone can now see the plan: a participant added to a personal plan, or a new member of
     the plan's group (emitted by the groups app for each of the group's plans)."""
 
-    name = "plan.member_joined"
+    name: ClassVar[str] = "plan.member_joined"
     plan_id: int
-    user: UserRef
+    user: PublicUser
 
     @classmethod
     def of(cls, *, plan_id: int, user) -> "PlanMemberJoined":
-        return cls(plan_id=plan_id, user=UserRef.of(user))
+        return cls(plan_id=plan_id, user=_user(user))
 
 
 class PlanMemberLeft(DomainEvent):
-    name = "plan.member_left"
+    """Someone can no longer see the plan; their live subscriptions to it end with this event."""
+
+    name: ClassVar[str] = "plan.member_left"
+    revokes: ClassVar[str | None] = "user_id"
     plan_id: int
     user_id: int
 
@@ -183,28 +177,24 @@ class PlanMemberLeft(DomainEvent):
 # ---------------------------------------------------------------------------- activities
 
 
-class ActivityCreated(DomainEvent):
-    name = "plan.activity_created"
-    activity: ActivityData
+class ActivityCreated(ActivityData, DomainEvent):
+    name: ClassVar[str] = "plan.activity_created"
 
 
-class ActivityUpdated(DomainEvent):
-    name = "plan.activity_updated"
-    activity: ActivityData
+class ActivityUpdated(ActivityData, DomainEvent):
+    name: ClassVar[str] = "plan.activity_updated"
 
 
-class ActivityCompleted(DomainEvent):
-    name = "plan.activity_completed"
-    activity: ActivityData
+class ActivityCompleted(ActivityData, DomainEvent):
+    name: ClassVar[str] = "plan.activity_completed"
 
 
-class ActivityReopened(DomainEvent):
-    name = "plan.activity_reopened"
-    activity: ActivityData
+class ActivityReopened(ActivityData, DomainEvent):
+    name: ClassVar[str] = "plan.activity_reopened"
 
 
 class ActivityDeleted(DomainEvent):
-    name = "plan.activity_deleted"
+    name: ClassVar[str] = "plan.activity_deleted"
     plan_id: int
     activity_id: int
 
@@ -213,7 +203,7 @@ class ActivitiesReordered(DomainEvent):
     """The plan's activities in their new order. `versions` holds the new version of every
     activity (id → version) so a client's next PATCH does not hit a needless 409."""
 
-    name = "plan.activity_reordered"
+    name: ClassVar[str] = "plan.activity_reordered"
     plan_id: int
     order: list[int]
     versions: dict[int, int]

@@ -17,9 +17,13 @@ class Plan(models.Model):
     group = models.ForeignKey(
         "groups.Group", on_delete=models.CASCADE, null=True, blank=True, related_name="plans"
     )
-    creator = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    creator = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
     participants = models.ManyToManyField(
-        settings.AUTH_USER_MODEL, blank=True, related_name="personal_plans",
+        settings.AUTH_USER_MODEL,
+        blank=True,
+        related_name="personal_plans",
         help_text="Only for personal plans (no group): who besides the creator takes part.",
     )
     start_at = models.DateTimeField()
@@ -32,9 +36,14 @@ class Plan(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
-        indexes = [models.Index(fields=["status", "start_at"]), models.Index(fields=["status", "end_at"])]
+        indexes = [
+            models.Index(fields=["status", "start_at"]),
+            models.Index(fields=["status", "end_at"]),
+        ]
         constraints = [
-            models.CheckConstraint(condition=Q(end_at__gt=F("start_at")), name="plan_end_after_start"),
+            models.CheckConstraint(
+                condition=Q(end_at__gt=F("start_at")), name="plan_end_after_start"
+            ),
         ]
 
     def __str__(self) -> str:

@@ -83,7 +83,8 @@ class RealtimeConsumer(AsyncWebsocketConsumer):
         self.hub = get_hub()
         self.writer = asyncio.create_task(self._write_loop())
         self.hub.connections.add(self)
-        await self._subscribe(f"user:{self.user_id}", since=None, ref=None, check=False)
+        self.own_topic = f"user:{self.user_id}"
+        await self._subscribe(self.own_topic, since=None, ref=None, check=False)
 
     async def disconnect(self, code) -> None:
         if self.user_id is None:
@@ -151,7 +152,8 @@ class RealtimeConsumer(AsyncWebsocketConsumer):
         sub.last_seq = seq
         self.queue(frame)
         revokes_me = revoked == EVERYONE or revoked == str(self.user_id)
-        if revokes_me and seq > sub.revocable_after:
+        # A user always keeps their own topic: it is where they hear that they lost the others.
+        if revokes_me and seq > sub.revocable_after and topic != self.own_topic:
             self._drop(topic, reason="revoked")
 
     def _drop(self, topic: str, *, reason: str, ref=None) -> None:

@@ -1,0 +1,229 @@
+"""REST endpoints of plans, participants and activities: parse, call a service or selector,
+serialise. Responses that a client follows live carry `stream`, read before the snapshot."""
+
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import status
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from planpal.core.api import conflicts_show
+from planpal.core.events import topic_for
+from planpal.core.pagination import DefaultPagination
+from planpal.plans import selectors, services
+from planpal.plans.serializers import (
+    ActivityInputSerializer,
+    ActivityListOutputSerializer,
+    ActivityOutputSerializer,
+    ActivityUpdateInputSerializer,
+    ParticipantInputSerializer,
+    PlanCreateInputSerializer,
+    PlanDetailOutputSerializer,
+    PlanFilterSerializer,
+    PlanOutputSerializer,
+    PlanUpdateInputSerializer,
+    ReorderInputSerializer,
+)
+from planpal.realtime.selectors import stream_position
+
+TAGS = ["plans"]
+NO_CONTENT = {204: OpenApiResponse(description="Done.")}
+
+
+def _valid(serializer_class, data) -> dict:
+    serializer = serializer_class(data=data)
+    serializer.is_valid(raise_exception=True)
+    return serializer.validated_data
+
+
+def _plan_detail(request: Request, plan_id: int) -> dict:
+    """The plan as the caller sees it. The stream head is read first, then the snapshot, so a
+    client subscribing `since` the head misses nothing."""
+    stream = stream_position(topic_for("plan", plan_id))
+    plan = selectors.plan_for_member(user=request.user, plan_id=plan_id)
+    context = {"request": request, "streams": {plan.pk: stream}}
+    return PlanDetailOutputSerializer(plan, context=context).data
+
+
+def _activity_list(request: Request, plan_id: int) -> dict:
+    stream = stream_position(topic_for("plan", plan_id))
+    plan = selectors.plan_for_member(user=request.user, plan_id=plan_id)
+    activities = selectors.activities_of(plan=plan)
+    return ActivityListOutputSerializer({"stream": stream, "results": activities}).data
+
+
+# ---------------------------------------------------------------------------- plans
+
+
+class PlanListCreateApi(APIView):
+    pagination_class = DefaultPagination
+
+    @extend_schema(
+        tags=TAGS, parameters=[PlanFilterSerializer], responses=PlanOutputSerializer(many=True)
+    )
+    def get(self, request: Request) -> Response:
+        filters = _valid(PlanFilterSerializer, request.query_params)
+        plans = selectors.plans_for_user(
+            user=request.user, status=filters.get("status"), group_id=filters.get("group")
+        )
+        paginator = self.pagination_class()
+        ids = paginator.paginate_queryset(plans.values_list("pk", flat=True), request, view=self)
+        streams = selectors.plan_streams(plan_ids=ids)  # before the snapshot below
+        by_id = plans.in_bulk(ids)
+        context = {
+            "request": request,
+            "streams": streams,
+            "manager_group_ids": selectors.manager_group_ids(user=request.user),
+        }
+        page = [by_id[pk] for pk in ids if pk in by_id]
+        return paginator.get_paginated_response(
+            PlanOutputSerializer(page, many=True, context=context).data
+        )
+
+    @extend_schema(
+        tags=TAGS, request=PlanCreateInputSerializer, responses={201: PlanDetailOutputSerializer}
+    )
+    def post(self, request: Request) -> Response:
+        data = _valid(PlanCreateInputSerializer, request.data)
+        plan = services.plan_create(
+            actor=request.user,
+            title=data["title"],
+            description=data.get("description", ""),
+            group_id=data.get("group"),
+            start_at=data["start_at"],
+            end_at=data["end_at"],
+            timezone=data.get("timezone"),
+        )
+        return Response(_plan_detail(request, plan.pk), status=status.HTTP_201_CREATED)
+
+
+class PlanDetailApi(APIView):
+    @extend_schema(tags=TAGS, responses=PlanDetailOutputSerializer)
+    def get(self, request: Request, plan_id: int) -> Response:
+        return Response(_plan_detail(request, plan_id))
+
+    @extend_schema(
+        tags=TAGS,
+        request=PlanUpdateInputSerializer,
+        responses={
+            200: PlanDetailOutputSerializer,
+            409: OpenApiResponse(description="Stale version"),
+        },
+    )
+    def patch(self, request: Request, plan_id: int) -> Response:
+        data = dict(_valid(PlanUpdateInputSerializer, request.data))
+        with conflicts_show(PlanDetailOutputSerializer, context={"request": request}):
+            services.plan_update(actor=request.user, plan_id=plan_id, **data)
+        return Response(_plan_detail(request, plan_id))
+
+    @extend_schema(tags=TAGS, responses=NO_CONTENT)
+    def delete(self, request: Request, plan_id: int) -> Response:
+        services.plan_delete(actor=request.user, plan_id=plan_id)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class PlanTransitionApi(APIView):
+    """POST plans/{id}/start|complete|cancel (the plan's managers)."""
+
+    transition = staticmethod(services.plan_start)
+
+    @extend_schema(tags=TAGS, request=None, responses=PlanDetailOutputSerializer)
+    def post(self, request: Request, plan_id: int) -> Response:
+        self.transition(actor=request.user, plan_id=plan_id)
+        return Response(_plan_detail(request, plan_id))
+
+
+class PlanStartApi(PlanTransitionApi):
+    transition = staticmethod(services.plan_start)
+
+
+class PlanCompleteApi(PlanTransitionApi):
+    transition = staticmethod(services.plan_complete)
+
+
+class PlanCancelApi(PlanTransitionApi):
+    transition = staticmethod(services.plan_cancel)
+
+
+class PlanParticipantsApi(APIView):
+    @extend_schema(
+        tags=TAGS, request=ParticipantInputSerializer, responses={201: PlanDetailOutputSerializer}
+    )
+    def post(self, request: Request, plan_id: int) -> Response:
+        data = _valid(ParticipantInputSerializer, request.data)
+        services.plan_participant_add(actor=request.user, plan_id=plan_id, user_id=data["user"])
+        return Response(_plan_detail(request, plan_id), status=status.HTTP_201_CREATED)
+
+
+class PlanParticipantApi(APIView):
+    @extend_schema(tags=TAGS, responses=NO_CONTENT)
+    def delete(self, request: Request, plan_id: int, user_id: int) -> Response:
+        services.plan_participant_remove(actor=request.user, plan_id=plan_id, user_id=user_id)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+# ---------------------------------------------------------------------------- activities
+
+
+class PlanActivitiesApi(APIView):
+    @extend_schema(tags=TAGS, responses=ActivityListOutputSerializer)
+    def get(self, request: Request, plan_id: int) -> Response:
+        return Response(_activity_list(request, plan_id))
+
+    @extend_schema(
+        tags=TAGS, request=ActivityInputSerializer, responses={201: ActivityOutputSerializer}
+    )
+    def post(self, request: Request, plan_id: int) -> Response:
+        data = _valid(ActivityInputSerializer, request.data)
+        activity = services.activity_create(actor=request.user, plan_id=plan_id, **data)
+        return Response(ActivityOutputSerializer(activity).data, status=status.HTTP_201_CREATED)
+
+
+class ActivityReorderApi(APIView):
+    @extend_schema(
+        tags=TAGS, request=ReorderInputSerializer, responses=ActivityListOutputSerializer
+    )
+    def post(self, request: Request, plan_id: int) -> Response:
+        data = _valid(ReorderInputSerializer, request.data)
+        services.activities_reorder(actor=request.user, plan_id=plan_id, order=data["order"])
+        return Response(_activity_list(request, plan_id))
+
+
+class ActivityDetailApi(APIView):
+    @extend_schema(tags=TAGS, responses=ActivityOutputSerializer)
+    def get(self, request: Request, activity_id: int) -> Response:
+        activity = selectors.activity_for_member(user=request.user, activity_id=activity_id)
+        return Response(ActivityOutputSerializer(activity).data)
+
+    @extend_schema(
+        tags=TAGS,
+        request=ActivityUpdateInputSerializer,
+        responses={
+            200: ActivityOutputSerializer,
+            409: OpenApiResponse(description="Stale version"),
+        },
+    )
+    def patch(self, request: Request, activity_id: int) -> Response:
+        data = dict(_valid(ActivityUpdateInputSerializer, request.data))
+        with conflicts_show(ActivityOutputSerializer):
+            activity = services.activity_update(actor=request.user, activity_id=activity_id, **data)
+        return Response(ActivityOutputSerializer(activity).data)
+
+    @extend_schema(tags=TAGS, responses=NO_CONTENT)
+    def delete(self, request: Request, activity_id: int) -> Response:
+        services.activity_delete(actor=request.user, activity_id=activity_id)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class ActivityCompleteApi(APIView):
+    @extend_schema(tags=TAGS, request=None, responses=ActivityOutputSerializer)
+    def post(self, request: Request, activity_id: int) -> Response:
+        activity = services.activity_complete(actor=request.user, activity_id=activity_id)
+        return Response(ActivityOutputSerializer(activity).data)
+
+
+class ActivityReopenApi(APIView):
+    @extend_schema(tags=TAGS, request=None, responses=ActivityOutputSerializer)
+    def post(self, request: Request, activity_id: int) -> Response:
+        activity = services.activity_reopen(actor=request.user, activity_id=activity_id)
+        return Response(ActivityOutputSerializer(activity).data)

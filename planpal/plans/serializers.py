@@ -1,0 +1,246 @@
+"""Input serializers (shape and types only; rules live in the services) and output serializers
+of plans and activities."""
+
+from collections.abc import Mapping
+from decimal import ROUND_HALF_EVEN, Decimal
+
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from planpal.accounts.serializers import PublicUserSerializer, StreamSerializer, id_field
+from planpal.core.events import topic_for
+from planpal.plans.models import Activity, Plan
+from planpal.plans.selectors import activities_of, can_manage_plan
+from planpal.realtime.selectors import stream_position
+
+MAX_VERSION = 2**31 - 1
+MAX_ORDER_LENGTH = 500
+
+
+# ---------------------------------------------------------------------------- input
+
+
+class StrictInputSerializer(serializers.Serializer):
+    """Rejects fields it does not declare: a client that sends `status` in a PATCH learns that it
+    is not writable here instead of getting a 200 that ignored it."""
+
+    def to_internal_value(self, data):
+        if isinstance(data, Mapping):
+            unknown = sorted(set(data) - set(self.fields))
+            if unknown:
+                raise serializers.ValidationError({name: ["Unknown field."] for name in unknown})
+        return super().to_internal_value(data)
+
+
+class CoordinateField(serializers.DecimalField):
+    """GPS fixes often carry more decimals than the six stored (~0.1 m): round, don't refuse."""
+
+    def validate_precision(self, value: Decimal) -> Decimal:
+        whole_digits = self.max_digits - self.decimal_places
+        if value and value.adjusted() >= whole_digits:
+            self.fail("max_whole_digits", max_whole_digits=whole_digits)
+        value = value.quantize(Decimal(1).scaleb(-self.decimal_places), rounding=ROUND_HALF_EVEN)
+        return super().validate_precision(value)
+
+
+def version_field() -> serializers.IntegerField:
+    return serializers.IntegerField(
+        min_value=1, max_value=MAX_VERSION, help_text="The version you last saw; 409 if stale."
+    )
+
+
+class PlanFilterSerializer(serializers.Serializer):
+    """Query parameters of the plan list (others, such as limit/offset, are left alone)."""
+
+    status = serializers.ChoiceField(choices=Plan.Status.choices, required=False)
+    group = id_field(required=False)
+
+
+class PlanCreateInputSerializer(StrictInputSerializer):
+    title = serializers.CharField(max_length=200)
+    description = serializers.CharField(max_length=5000, allow_blank=True, required=False)
+    group = id_field(required=False, allow_null=True, help_text="Omit or null: a personal plan.")
+    start_at = serializers.DateTimeField()
+    end_at = serializers.DateTimeField()
+    timezone = serializers.CharField(
+        max_length=64, required=False, help_text="IANA name; defaults to your own time zone."
+    )
+
+    def validate(self, attrs):
+        if attrs["end_at"] <= attrs["start_at"]:
+            raise serializers.ValidationError({"end_at": ["The plan must end after it starts."]})
+        return attrs
+
+
+class PlanUpdateInputSerializer(StrictInputSerializer):
+    title = serializers.CharField(max_length=200, required=False)
+    description = serializers.CharField(max_length=5000, allow_blank=True, required=False)
+    start_at = serializers.DateTimeField(required=False)
+    end_at = serializers.DateTimeField(required=False)
+    timezone = serializers.CharField(max_length=64, required=False)
+    version = version_field()
+
+
+class ActivityInputSerializer(StrictInputSerializer):
+    title = serializers.CharField(max_length=200)
+    kind = serializers.ChoiceField(choices=Activity.Kind.choices, required=False)
+    starts_at = serializers.DateTimeField()
+    ends_at = serializers.DateTimeField()
+    location_name = serializers.CharField(max_length=200, allow_blank=True, required=False)
+    location_address = serializers.CharField(max_length=500, allow_blank=True, required=False)
+    lat = CoordinateField(
+        max_digits=9, decimal_places=6, min_value=-90, max_value=90, allow_null=True, required=False
+    )
+    lng = CoordinateField(
+        max_digits=9,
+        decimal_places=6,
+        min_value=-180,
+        max_value=180,
+        allow_null=True,
+        required=False,
+    )
+    estimated_cost = serializers.DecimalField(
+        max_digits=12, decimal_places=2, min_value=0, allow_null=True, required=False
+    )
+    currency = serializers.CharField(
+        max_length=3, allow_blank=True, required=False, help_text="ISO 4217, e.g. EUR."
+    )
+    notes = serializers.CharField(max_length=5000, allow_blank=True, required=False)
+
+    def validate_currency(self, value: str) -> str:
+        value = value.upper()
+        if value and not (len(value) == 3 and value.isascii() and value.isalpha()):
+            raise serializers.ValidationError("Use a three-letter ISO 4217 code such as EUR.")
+        return value
+
+
+class ActivityUpdateInputSerializer(ActivityInputSerializer):
+    title = serializers.CharField(max_length=200, required=False)
+    starts_at = serializers.DateTimeField(required=False)
+    ends_at = serializers.DateTimeField(required=False)
+    version = version_field()
+
+
+class ReorderInputSerializer(StrictInputSerializer):
+    order = serializers.ListField(
+        child=id_field(), max_length=MAX_ORDER_LENGTH, help_text="Every activity id, in order."
+    )
+
+
+class ParticipantInputSerializer(StrictInputSerializer):
+    user = id_field(help_text="A friend of yours.")
+
+
+# ---------------------------------------------------------------------------- output
+
+
+class ActivityOutputSerializer(serializers.ModelSerializer):
+    completed_by = PublicUserSerializer(read_only=True, allow_null=True)
+
+    class Meta:
+        model = Activity
+        fields = [
+            "id",
+            "plan",
+            "title",
+            "kind",
+            "starts_at",
+            "ends_at",
+            "location_name",
+            "location_address",
+            "lat",
+            "lng",
+            "estimated_cost",
+            "currency",
+            "notes",
+            "position",
+            "completed_at",
+            "completed_by",
+            "version",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = fields
+
+
+class ActivityListOutputSerializer(serializers.Serializer):
+    stream = StreamSerializer(read_only=True)
+    results = ActivityOutputSerializer(many=True, read_only=True)
+
+
+class PlanSerializer(serializers.ModelSerializer):
+    """The plan itself: what `plan.created` and `plan.updated` events carry."""
+
+    creator = PublicUserSerializer(read_only=True)
+    participants = serializers.SerializerMethodField(
+        help_text="Personal plans: who takes part besides the creator. Group plans: empty (see "
+        "the group's members)."
+    )
+
+    class Meta:
+        model = Plan
+        fields = [
+            "id",
+            "title",
+            "description",
+            "group",
+            "creator",
+            "participants",
+            "start_at",
+            "end_at",
+            "timezone",
+            "status",
+            "status_changed_at",
+            "version",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = fields
+
+    @extend_schema_field(PublicUserSerializer(many=True))
+    def get_participants(self, plan: Plan) -> list[dict]:
+        if plan.group_id is not None:
+            return []
+        users = sorted(plan.participants.all(), key=lambda user: user.pk)
+        return PublicUserSerializer(users, many=True).data
+
+
+class PlanOutputSerializer(PlanSerializer):
+    """A plan as one viewer sees it. Context: `request`; optionally `streams` ({plan_id: stream},
+    read before the plans were loaded) and `manager_group_ids` (for lists)."""
+
+    can_manage = serializers.SerializerMethodField()
+    activity_count = serializers.SerializerMethodField()
+    stream = serializers.SerializerMethodField()
+
+    class Meta(PlanSerializer.Meta):
+        fields = [*PlanSerializer.Meta.fields, "can_manage", "activity_count", "stream"]
+        read_only_fields = fields
+
+    def get_can_manage(self, plan: Plan) -> bool:
+        user = self.context["request"].user
+        manager_groups = self.context.get("manager_group_ids")
+        if manager_groups is None:
+            return can_manage_plan(user, plan)
+        return plan.creator_id == user.pk or plan.group_id in manager_groups
+
+    def get_activity_count(self, plan: Plan) -> int:
+        count = getattr(plan, "activity_count", None)
+        return count if count is not None else plan.activities.count()
+
+    @extend_schema_field(StreamSerializer)
+    def get_stream(self, plan: Plan) -> dict:
+        streams = self.context.get("streams") or {}
+        return streams.get(plan.pk) or stream_position(topic_for("plan", plan.pk))
+
+
+class PlanDetailOutputSerializer(PlanOutputSerializer):
+    activities = serializers.SerializerMethodField()
+
+    class Meta(PlanOutputSerializer.Meta):
+        fields = [*PlanOutputSerializer.Meta.fields, "activities"]
+        read_only_fields = fields
+
+    @extend_schema_field(ActivityOutputSerializer(many=True))
+    def get_activities(self, plan: Plan) -> list[dict]:
+        return ActivityOutputSerializer(activities_of(plan=plan), many=True).data

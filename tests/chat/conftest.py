@@ -1,0 +1,51 @@
+"""Chat fixtures: the "Lisbon trip" group (alice owner, carol admin, bob member; dave is an
+outsider), its conversation, and a direct conversation between the friends alice and bob."""
+
+import pytest
+
+from planpal.chat import services
+from planpal.chat.models import Conversation, Message
+from tests.chat.factories import befriend, make_direct, make_group
+
+
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    """The personas' passwords are never checked here; hashing them at full cost is slow."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def trip(alice, bob, carol, dave):
+    return make_group("Lisbon trip", owner=alice, admins=[carol], members=[bob])
+
+
+@pytest.fixture
+def group_chat(trip) -> Conversation:
+    return trip.conversation
+
+
+@pytest.fixture
+def direct(alice, bob) -> Conversation:
+    befriend(alice, bob)
+    return make_direct(alice, bob)
+
+
+@pytest.fixture
+def say():
+    """say(user, conversation, "text") → a text message sent through the service."""
+
+    def send(user, conversation, text="hello", **kwargs) -> Message:
+        message, _ = services.message_send(
+            actor=user, conversation=conversation, kind="text", text=text, **kwargs
+        )
+        return message
+
+    return send
+
+
+def messages_url(conversation) -> str:
+    return f"/api/v1/conversations/{conversation.pk}/messages"
+
+
+def read_url(conversation) -> str:
+    return f"/api/v1/conversations/{conversation.pk}/read"

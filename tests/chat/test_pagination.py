@@ -1,0 +1,71 @@
+"""GET conversations/{id}/messages: newest first, cursor pages stable while messages arrive."""
+
+from tests.chat.conftest import messages_url
+from tests.conftest import assert_error
+
+
+def texts(page) -> list[str]:
+    return [m["text"] for m in page["results"]]
+
+
+def test_messages_come_newest_first_with_the_stream(alice, bob, trip, group_chat, client_for, say):
+    for text in ("one", "two", "three"):
+        say(bob, group_chat, text)
+
+    body = client_for(alice).get(messages_url(group_chat)).json()
+
+    assert texts(body) == ["three", "two", "one"]
+    assert body["stream"] == {"topic": f"group:{trip.pk}", "seq": 3}
+    assert body["next"] is None
+
+
+def test_pages_neither_repeat_nor_skip_when_new_messages_arrive(
+    alice, bob, group_chat, client_for, say
+):
+    for index in range(5):
+        say(bob, group_chat, f"m{index}")
+    client = client_for(alice)
+
+    first = client.get(messages_url(group_chat), {"limit": 2}).json()
+    for index in range(3):
+        say(bob, group_chat, f"new{index}")
+    second = client.get(first["next"]).json()
+    third = client.get(second["next"]).json()
+
+    assert texts(first) == ["m4", "m3"]
+    assert texts(second) == ["m2", "m1"]
+    assert texts(third) == ["m0"]
+    assert third["next"] is None
+
+
+def test_direct_conversation_stream_is_my_user_topic(alice, bob, direct, client_for, say):
+    say(bob, direct, "hi")
+
+    body = client_for(alice).get(messages_url(direct)).json()
+
+    assert body["stream"] == {"topic": f"user:{alice.pk}", "seq": 1}
+
+
+def test_deleted_messages_stay_in_history_as_tombstones(alice, bob, group_chat, client_for, say):
+    from planpal.chat.services import message_delete
+
+    message = say(bob, group_chat, "oops")
+    message_delete(actor=bob, message_id=message.pk)
+
+    [out] = client_for(alice).get(messages_url(group_chat)).json()["results"]
+
+    assert out["id"] == message.pk and out["text"] == "" and out["deleted_at"]
+
+
+def test_garbage_cursor_is_404_not_500(alice, group_chat, client_for):
+    response = client_for(alice).get(messages_url(group_chat), {"cursor": "%%%not-a-cursor"})
+
+    assert_error(response, 404)
+
+
+def test_bad_limit_falls_back_to_the_default(alice, bob, group_chat, client_for, say):
+    say(bob, group_chat, "hi")
+
+    for limit in ("abc", "-1", "0", "10000000000000000000000"):
+        response = client_for(alice).get(messages_url(group_chat), {"limit": limit})
+        assert response.status_code == 200, limit

@@ -1,0 +1,79 @@
+"""Membership changes reach the group's open plans as plan.member_joined / plan.member_left."""
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from planpal.groups import services
+from planpal.plans.models import Plan
+
+pytestmark = pytest.mark.django_db
+
+plan_events = pytest.importorskip("planpal.plans.events")
+if not hasattr(plan_events, "PlanMemberJoined") or not hasattr(plan_events, "PlanMemberLeft"):
+    pytest.skip(
+        "planpal.plans.events does not define the plan member events yet", allow_module_level=True
+    )
+
+
+def make_plan(group, creator, status=Plan.Status.UPCOMING) -> Plan:
+    start = timezone.now() + timedelta(days=7)
+    return Plan.objects.create(
+        title=f"{status} trip",
+        group=group,
+        creator=creator,
+        start_at=start,
+        end_at=start + timedelta(days=2),
+        status=status,
+    )
+
+
+def public(user) -> dict:
+    return {
+        "id": user.pk,
+        "username": user.username,
+        "display_name": user.display_name,
+        "avatar_url": user.avatar_url,
+    }
+
+
+@pytest.fixture
+def plans(trip, alice):
+    return {status: make_plan(trip, alice, status) for status in Plan.Status.values}
+
+
+def test_a_new_member_joins_every_open_plan(since, trip, plans, alice, dave):
+    news = {status: since(f"plan:{plan.pk}") for status, plan in plans.items()}
+    services.member_add(actor=alice, group_id=trip.pk, user_id=dave.pk)
+    for status in ("upcoming", "ongoing"):
+        plan_id = plans[status].pk
+        assert [(n, p) for _, n, p in news[status]()] == [
+            ("plan.member_joined", {"plan_id": plan_id, "user": public(dave)})
+        ]
+    assert news["completed"]() == []
+    assert news["cancelled"]() == []
+
+
+def test_a_leaving_member_leaves_every_open_plan(since, trip, plans, carol):
+    news = {status: since(f"plan:{plan.pk}") for status, plan in plans.items()}
+    services.member_remove(actor=carol, group_id=trip.pk, user_id=carol.pk)
+    for status in ("upcoming", "ongoing"):
+        assert [(n, p) for _, n, p in news[status]()] == [
+            ("plan.member_left", {"plan_id": plans[status].pk, "user_id": carol.pk})
+        ]
+    assert news["completed"]() == []
+    assert news["cancelled"]() == []
+
+
+def test_joining_by_invite_joins_the_open_plans_too(since, trip, plans, alice, dave):
+    news = since(f"plan:{plans['upcoming'].pk}")
+    _, token = services.invite_create(actor=alice, group_id=trip.pk)
+    services.invite_accept(actor=dave, token=token)
+    assert [name for _, name, _ in news()] == ["plan.member_joined"]
+
+
+def test_a_role_change_is_not_a_plan_event(since, trip, plans, alice, carol):
+    news = since(f"plan:{plans['upcoming'].pk}")
+    services.member_set_role(actor=alice, group_id=trip.pk, user_id=carol.pk, role="admin")
+    assert news() == []
