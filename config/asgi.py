@@ -1,4 +1,5 @@
-"""ASGI entry point: HTTP to Django, /ws/ to the realtime gateway."""
+"""ASGI entry point: HTTP to Django, /ws/ to the realtime gateway, lifespan starts the
+process's background work (the hub and its outbox sweeper; the embedded scheduler)."""
 
 import os
 
@@ -9,12 +10,31 @@ django_asgi_app = get_asgi_application()
 
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 from channels.sessions import SessionMiddlewareStack  # noqa: E402
+from django.conf import settings  # noqa: E402
 
+from planpal.realtime.hub import get_hub  # noqa: E402
 from planpal.realtime.routing import websocket_urlpatterns  # noqa: E402
+
+
+async def lifespan(scope, receive, send) -> None:
+    while True:
+        message = await receive()
+        if message["type"] == "lifespan.startup":
+            get_hub()
+            if settings.EMBEDDED:
+                from planpal.core.background import start_embedded_scheduler
+
+                start_embedded_scheduler()
+            await send({"type": "lifespan.startup.complete"})
+        elif message["type"] == "lifespan.shutdown":
+            await send({"type": "lifespan.shutdown.complete"})
+            return
+
 
 application = ProtocolTypeRouter(
     {
         "http": django_asgi_app,
         "websocket": SessionMiddlewareStack(URLRouter(websocket_urlpatterns)),
+        "lifespan": lifespan,
     }
 )

@@ -113,6 +113,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # ---------------------------------------------------------------------------- redis / cache
 REDIS_URL = env_str("REDIS_URL", "")
+# Prefix of PlanPal's own Redis keys and channels, so deployments can share one Redis database.
+REDIS_KEY_PREFIX = env_str("REDIS_KEY_PREFIX", "pp:")
 EMBEDDED = not REDIS_URL
 if REDIS_URL:
     CACHES = {
@@ -140,6 +142,11 @@ SIMPLE_JWT = {
     "REFRESH_TOKEN_LIFETIME": timedelta(days=env_int("REFRESH_TOKEN_DAYS", 30)),
     "AUTH_HEADER_TYPES": ("Bearer",),
 }
+# Optional: a comma-separated list of hasher paths. Unset means Django's default list; tests set
+# the fast MD5 hasher on the server processes they start, so users they create can log in there.
+_password_hashers = env_list("PASSWORD_HASHERS")
+if _password_hashers:
+    PASSWORD_HASHERS = _password_hashers
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 
@@ -168,6 +175,14 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,
+    # Several models have a `status`, `kind`, `role` or `platform` field: one stable name per
+    # choice set instead of a name with a hash in it (or two names for one set).
+    "ENUM_NAME_OVERRIDES": {
+        "PlanStatusEnum": "planpal.plans.models.Plan.Status",
+        "ActivityKindEnum": "planpal.plans.models.Activity.Kind",
+        "RoleEnum": "planpal.groups.models.Membership.Role",
+        "PlatformEnum": "planpal.notifications.models.Device.Platform",
+    },
 }
 # Limits that keep one request from writing unbounded data.
 DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("MAX_REQUEST_BYTES", 256 * 1024)
@@ -198,7 +213,8 @@ REALTIME = {
     "TICKET_TTL_SECONDS": env_int("WS_TICKET_TTL_SECONDS", 30),
     "MAX_REPLAY": env_int("WS_MAX_REPLAY", 1000),
     # Frames queued for one connection before it is closed with 4009 (too slow).
-    "SEND_BUFFER_FRAMES": env_int("WS_SEND_BUFFER_FRAMES", 1000),
+    # Must exceed MAX_REPLAY: a full replay plus the live frames that arrive meanwhile fit.
+    "SEND_BUFFER_FRAMES": env_int("WS_SEND_BUFFER_FRAMES", 2500),
     "MAX_FRAME_BYTES": env_int("WS_MAX_FRAME_BYTES", 64 * 1024),
     "MAX_SUBSCRIPTIONS": env_int("WS_MAX_SUBSCRIPTIONS", 500),
     "HEARTBEAT_SECONDS": env_int("WS_HEARTBEAT_SECONDS", 25),
@@ -211,5 +227,38 @@ REALTIME = {
     "ALLOWED_ORIGINS": env_list("WS_ALLOWED_ORIGINS", ""),
     "SWEEP_SECONDS": env_int("OUTBOX_SWEEP_SECONDS", 5),
 }
+if REALTIME["SEND_BUFFER_FRAMES"] <= REALTIME["MAX_REPLAY"] + 100:
+    raise RuntimeError("WS_SEND_BUFFER_FRAMES must exceed WS_MAX_REPLAY by at least 100")
 EVENT_RETENTION_DAYS = env_int("EVENT_RETENTION_DAYS", 7)
 EVENT_RETENTION_MIN_PER_TOPIC = env_int("EVENT_RETENTION_MIN_PER_TOPIC", 1000)
+
+# ---------------------------------------------------------------------------- background work
+LIFECYCLE_SWEEP_SECONDS = env_int("LIFECYCLE_SWEEP_SECONDS", 5)
+REMINDER_SWEEP_SECONDS = env_int("REMINDER_SWEEP_SECONDS", 30)
+PLAN_REMINDER_OFFSETS_MINUTES = [
+    int(m) for m in env_list("PLAN_REMINDER_OFFSETS_MINUTES", "1440,60")
+]
+ACTIVITY_REMINDER_OFFSETS_MINUTES = [
+    int(m) for m in env_list("ACTIVITY_REMINDER_OFFSETS_MINUTES", "15")
+]
+DEVICE_STALE_DAYS = env_int("DEVICE_STALE_DAYS", 270)
+
+CELERY_BROKER_URL = REDIS_URL or "memory://"
+CELERY_TASK_ACKS_LATE = True  # a task is acknowledged after it ran, so a crash redelivers it
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_TASK_IGNORE_RESULT = True
+# Redis redelivers an unacknowledged task after the visibility timeout; it must exceed every
+# countdown/ETA we use (the longest is a push retry, PUSH_MAX_RETRY_DELAY_SECONDS), or a delayed
+# task would be handed out twice.
+CELERY_VISIBILITY_TIMEOUT = env_int("CELERY_VISIBILITY_TIMEOUT", 3600)
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": CELERY_VISIBILITY_TIMEOUT}
+CELERY_TASK_DEFAULT_QUEUE = "default"
+CELERY_TASK_ROUTES = {
+    "planpal.plans.tasks.*": {"queue": "lifecycle"},
+    "planpal.notifications.tasks.*": {"queue": "push"},
+}
+CELERY_WORKER_SOFT_SHUTDOWN_TIMEOUT = env_int("CELERY_SOFT_SHUTDOWN_SECONDS", 10)
+CELERY_WORKER_ENABLE_SOFT_SHUTDOWN_ON_IDLE = True
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False

@@ -27,7 +27,7 @@ def serve(host: str, port: int, workers: int) -> None:
         host=host,
         port=port,
         workers=workers,
-        lifespan="off",
+        lifespan="on",
         ws_max_size=1024 * 1024,
         proxy_headers=True,
         # uvicorn would log WebSocket URLs with their one-time tickets; requests are logged by
@@ -48,7 +48,29 @@ def cmd_run(args) -> None:
 
 
 def cmd_web(args) -> None:
+    if args.workers > 1 and not os.environ.get("REDIS_URL"):
+        # Without Redis each process has its own hub and ticket store: events and tickets
+        # would only work within one process.
+        raise SystemExit("planpal web --workers > 1 needs REDIS_URL")
     serve(args.host, args.port, args.workers)
+
+
+def cmd_worker(args) -> None:
+    from config.celery_app import app
+
+    argv = ["worker", "--queues", args.queues, "--concurrency", str(args.concurrency)]
+    argv += ["--pool", args.pool]
+    app.worker_main([*argv, "--loglevel", os.environ.get("LOG_LEVEL", "info")])
+
+
+def cmd_beat(args) -> None:
+    from config.celery_app import app
+
+    schedule_file = os.path.join(os.environ.get("PLANPAL_DATA_DIR", "data"), "celerybeat-schedule")
+    os.makedirs(os.path.dirname(schedule_file), exist_ok=True)
+    app.start(
+        ["beat", "--schedule", schedule_file, "--loglevel", os.environ.get("LOG_LEVEL", "info")]
+    )
 
 
 def cmd_watch(args) -> None:
@@ -73,6 +95,17 @@ def build_parser() -> argparse.ArgumentParser:
     web.add_argument("--port", type=int, default=port)
     web.add_argument("--workers", type=int, default=int(os.environ.get("WEB_WORKERS", "1")))
     web.set_defaults(func=cmd_web)
+
+    worker = sub.add_parser("worker", help="Celery worker")
+    worker.add_argument("--queues", default="lifecycle,push,default")
+    worker.add_argument(
+        "--concurrency", type=int, default=int(os.environ.get("WORKER_CONCURRENCY", "2"))
+    )
+    worker.add_argument("--pool", default="prefork", choices=["prefork", "solo", "threads"])
+    worker.set_defaults(func=cmd_worker)
+
+    beat = sub.add_parser("beat", help="Celery beat (exactly one per deployment)")
+    beat.set_defaults(func=cmd_beat)
 
     watch = sub.add_parser("watch", help="print a topic's events live")
     watch.add_argument("kind", choices=["plan", "group", "user"])

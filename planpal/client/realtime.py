@@ -119,13 +119,12 @@ class RealtimeClient:
         return f"{scheme}://{self.base_url.split('://', 1)[1]}/ws/?ticket={ticket}"
 
     async def _run(self) -> None:
-        attempt = 0
+        self._attempt = 0
         while True:
             try:
                 ticket = await self._ticket()
                 async with websockets.connect(self._ws_url(ticket), max_size=2**22) as ws:
                     self._ws = ws
-                    attempt = 0
                     self.connections += 1
                     await self._on_connected()
                     await self._read(ws)
@@ -140,9 +139,9 @@ class RealtimeClient:
             except Exception as exc:  # noqa: BLE001 - any failure: back off and reconnect
                 log.info("connection failed: %s", exc)
             self.connected.clear()
-            attempt += 1
+            self._attempt += 1
             # Full jitter: spread a reconnect storm over the whole window.
-            await asyncio.sleep(random.uniform(0, min(self.max_backoff, 0.25 * 2**attempt)))
+            await asyncio.sleep(random.uniform(0, min(self.max_backoff, 0.25 * 2**self._attempt)))
 
     async def _on_connected(self) -> None:
         for topic in list(self.last_seq):
@@ -175,6 +174,7 @@ class RealtimeClient:
             await self._handle_event(topic, frame)
         elif kind == "subscribed":
             self._resyncing.discard(topic)
+            self._attempt = 0  # authenticated and served: the next drop starts a fresh backoff
             if topic.startswith("user:") and self.user_id is None:
                 self.user_id = int(topic.split(":")[1])
             if not frame["recovered"]:

@@ -26,6 +26,7 @@ NOTIFICATION_KINDS: dict[str, str] = {
     "plan.created": "A plan was created in one of your groups.",
     "plan.updated": "A plan you take part in changed (title, dates, ...).",
     "plan.reminder": "A plan you take part in starts soon.",
+    "plan.activity_reminder": "An activity of one of your plans starts soon.",
     "plan.status_changed": "A plan you take part in started, completed or was cancelled.",
     "plan.activity_completed": "An activity of one of your plans was completed.",
     "chat.message": "A new message in a group or direct conversation.",

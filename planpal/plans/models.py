@@ -97,3 +97,15 @@ class Activity(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+class SentReminder(models.Model):
+    """Claim of one reminder, written in the same transaction as its notifications: a second
+    sweep (overlapping, or a redelivered task) hits the unique key and sends nothing; a sweep
+    that dies mid-way rolls its claim back and the next one sends."""
+
+    key = models.CharField(max_length=120, unique=True)
+    sent_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return self.key

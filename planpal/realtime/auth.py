@@ -6,7 +6,6 @@ from urllib.parse import parse_qs, urlsplit
 from asgiref.sync import sync_to_async
 from channels.auth import get_user
 from django.conf import settings
-from django.http.request import split_domain_port, validate_host
 
 from planpal.realtime.tickets import ticket_consume
 
@@ -18,14 +17,15 @@ def _header(scope, name: bytes) -> str | None:
     return None
 
 
-def origin_allowed(origin: str | None) -> bool:
-    """Cross-site WebSocket hijacking guard for cookie auth: the page must be one of ours."""
+def origin_allowed(origin: str | None, host: str | None) -> bool:
+    """Cross-site WebSocket hijacking guard for cookie auth: the page must be served by us (same
+    scheme-less origin as the Host the browser connected to) or be listed explicitly."""
     if not origin:
         return False
     if origin in settings.REALTIME["ALLOWED_ORIGINS"] or origin in settings.CSRF_TRUSTED_ORIGINS:
         return True
-    domain, _ = split_domain_port(urlsplit(origin).netloc)
-    return bool(domain) and validate_host(domain, settings.ALLOWED_HOSTS)
+    parts = urlsplit(origin)
+    return parts.scheme in ("http", "https") and bool(host) and parts.netloc == host
 
 
 class Refused(Exception):
@@ -45,7 +45,7 @@ async def authenticate(scope) -> int:
         return user_id
     if not scope.get("cookies", {}).get(settings.SESSION_COOKIE_NAME):
         raise Refused(4001, "no ticket and no session")
-    if not origin_allowed(_header(scope, b"origin")):
+    if not origin_allowed(_header(scope, b"origin"), _header(scope, b"host")):
         raise Refused(4003, "origin not allowed")
     user = await get_user(scope)
     if not user.is_authenticated:

@@ -15,7 +15,7 @@ from django.conf import settings
 
 log = logging.getLogger(__name__)
 
-CHANNEL_PREFIX = "pp:"
+CHANNEL_PREFIX = settings.REDIS_KEY_PREFIX  # channels, presence keys and locks
 _client: redis.Redis | None = None
 
 

@@ -118,8 +118,13 @@ class RealtimeConsumer(AsyncWebsocketConsumer):
             self.last_sent = time.monotonic()
 
     def queue(self, frame: str) -> None:
-        if not self.closing:
-            self.outbox.put_nowait(frame)
+        """Every outgoing frame goes through this bounded buffer, in order."""
+        if self.closing:
+            return
+        if self.outbox.qsize() >= self.config["SEND_BUFFER_FRAMES"]:
+            self.shut(CLOSE_TOO_SLOW, "too slow: reconnect and replay")
+            return
+        self.outbox.put_nowait(frame)
 
     def tick(self, now: float) -> None:
         """Housekeeping, called by the hub every few seconds."""
@@ -136,9 +141,6 @@ class RealtimeConsumer(AsyncWebsocketConsumer):
             return
         if sub.held is not None:
             sub.held.append((seq, revoked, frame))
-            return
-        if self.outbox.qsize() >= self.config["SEND_BUFFER_FRAMES"]:
-            self.shut(CLOSE_TOO_SLOW, "too slow: reconnect and replay")
             return
         self._take(topic, sub, seq, revoked, frame)
 
@@ -164,15 +166,13 @@ class RealtimeConsumer(AsyncWebsocketConsumer):
     # ------------------------------------------------------------------ frames from the client
     async def receive(self, text_data=None, bytes_data=None) -> None:
         self.last_received = time.monotonic()
-        if self.closing:
+        if self.closing or not self._within_rate():
             return
         if bytes_data is not None:
             self.queue(error_frame("bad_frame", "binary frames are not supported"))
             return
-        if len(text_data) > self.config["MAX_FRAME_BYTES"]:
+        if len(text_data.encode()) > self.config["MAX_FRAME_BYTES"]:
             self.shut(CLOSE_TOO_LARGE, "frame too large")
-            return
-        if not self._within_rate():
             return
         try:
             message = json.loads(text_data)

@@ -299,9 +299,9 @@ class RedisTransport:
                 raise
             except Exception as exc:  # noqa: BLE001 - reconnect on any failure
                 log.warning("bus connection lost: %s; reconnecting in %.1fs", exc, delay)
+            delay = 0.2 if self.connected else min(delay * 2, 5.0)
             self.connected = False
             await asyncio.sleep(delay)
-            delay = min(delay * 2, 5.0)
 
     async def _listen(self) -> None:
         if self.pubsub is not None:

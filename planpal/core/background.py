@@ -1,0 +1,95 @@
+"""Background work without a broker: the embedded scheduler runs the same periodic schedule as
+Celery beat, and delayed tasks, inside the web process (DESIGN §1: the embedded default is fully
+functional — plans still start and complete on time)."""
+
+import asyncio
+import logging
+import time
+from typing import Any
+
+from asgiref.sync import sync_to_async
+from django.conf import settings
+from django.db import close_old_connections, transaction
+
+log = logging.getLogger(__name__)
+
+_scheduler: "EmbeddedScheduler | None" = None
+
+
+class EmbeddedScheduler:
+    def __init__(self) -> None:
+        self.loop = asyncio.get_running_loop()
+        self.running: set[str] = set()
+        self._tasks: set[asyncio.Task] = set()
+
+    def start(self) -> None:
+        self._spawn(self._tick_forever())
+
+    async def _tick_forever(self) -> None:
+        from config.celery_app import app, periodic_schedule
+
+        schedule = periodic_schedule()
+        last_run = {name: 0.0 for name in schedule}
+        while True:
+            now = time.monotonic()
+            for name, (task_name, period) in schedule.items():
+                if now - last_run[name] >= period and name not in self.running:
+                    last_run[name] = now
+                    self._spawn(self._run(name, app.tasks[task_name], {}))
+            await asyncio.sleep(0.5)
+
+    async def _run(self, name: str, task, kwargs: dict[str, Any]) -> None:
+        self.running.add(name)
+        try:
+            await sync_to_async(_call, thread_sensitive=False)(task, kwargs)
+        except Exception:
+            log.exception("embedded task %s failed", name)
+        finally:
+            self.running.discard(name)
+
+    def submit(self, task, kwargs: dict[str, Any], countdown: float) -> None:
+        """Thread-safe: run `task(**kwargs)` in a worker thread after `countdown` seconds."""
+
+        def schedule() -> None:
+            self.loop.call_later(
+                countdown, lambda: self._spawn(self._run(f"{task.name}:{id(kwargs)}", task, kwargs))
+            )
+
+        self.loop.call_soon_threadsafe(schedule)
+
+    def _spawn(self, coro) -> None:
+        task = self.loop.create_task(coro)
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+
+def _call(task, kwargs: dict[str, Any]) -> None:
+    close_old_connections()
+    try:
+        task(**kwargs)
+    finally:
+        close_old_connections()
+
+
+def start_embedded_scheduler() -> None:
+    global _scheduler
+    if _scheduler is None:
+        _scheduler = EmbeddedScheduler()
+        _scheduler.start()
+
+
+def enqueue(task, *, countdown: float = 0, **kwargs: Any) -> None:
+    """Run a Celery task after the current transaction commits: through the broker in
+    production, in this process in embedded mode (inline when no scheduler runs here, e.g. in a
+    management command)."""
+    if not settings.EMBEDDED:
+        task.apply_async_on_commit(kwargs=kwargs, countdown=countdown)
+        return
+
+    def hand_over() -> None:
+        if _scheduler is not None:
+            _scheduler.submit(task, kwargs, countdown)
+        else:
+            task(**kwargs)
+
+    transaction.on_commit(hand_over)

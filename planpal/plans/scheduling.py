@@ -1,0 +1,147 @@
+"""Services driven by the clock: the plan lifecycle sweep and reminders.
+
+Both are driven by the database, not by timers: each run looks at what is due *now* and acts
+through compare-and-set (transitions) or a unique claim (reminders), so a lost, late, duplicated or
+concurrent run can neither skip nor repeat anything. Celery beat (or the embedded scheduler) just
+calls them every few seconds. All comparisons are in UTC; a plan's `timezone` only matters for
+how times are shown.
+"""
+
+import logging
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+
+from planpal.accounts.models import User
+from planpal.core.db import retry_transaction
+from planpal.notifications.selectors import notification_wanted
+from planpal.notifications.services import notification_create
+from planpal.plans.models import Activity, Plan, SentReminder
+from planpal.plans.selectors import plan_member_ids
+from planpal.plans.services import plan_transition
+
+log = logging.getLogger(__name__)
+Status = Plan.Status
+
+
+def plans_advance_due(*, limit: int = 500) -> int:
+    """Start every upcoming plan whose start has passed, then complete every ongoing plan whose
+    end has passed (a plan both started and ended while nobody swept goes through both, in
+    order). Returns the number of transitions this call made."""
+    done = 0
+    for from_status, to_status, due_field in (
+        (Status.UPCOMING, Status.ONGOING, "start_at"),
+        (Status.ONGOING, Status.COMPLETED, "end_at"),
+    ):
+        due = Plan.objects.filter(status=from_status, **{f"{due_field}__lte": timezone.now()})
+        for plan_id in due.order_by(due_field).values_list("pk", flat=True)[:limit]:
+            if plan_transition(
+                plan_id=plan_id, from_status=from_status, to_status=to_status, reason="scheduled"
+            ):
+                done += 1
+    return done
+
+
+def _offset_label(minutes: int) -> str:
+    if minutes % 1440 == 0:
+        return f"{minutes // 1440} day" + ("s" if minutes >= 2880 else "")
+    if minutes % 60 == 0:
+        return f"{minutes // 60} hour" + ("s" if minutes >= 120 else "")
+    return f"{minutes} minutes"
+
+
+def _claim(key: str) -> bool:
+    try:
+        with transaction.atomic():
+            SentReminder.objects.create(key=key)
+        return True
+    except IntegrityError:
+        return False
+
+
+def _notify_members(plan: Plan, *, kind: str, title: str, body: str, data: dict) -> int:
+    users = User.objects.filter(pk__in=plan_member_ids(plan=plan), is_active=True)
+    sent = 0
+    for user in users:
+        if notification_wanted(user=user, kind=kind, group_id=plan.group_id, plan_id=plan.pk):
+            notification_create(user=user, kind=kind, title=title, body=body, data=data)
+            sent += 1
+    return sent
+
+
+def plan_reminders_send_due() -> int:
+    """For each configured offset (default 24 h and 1 h): remind the members of every upcoming
+    plan that starts within the offset. Once per plan, offset and start time: a plan moved later
+    is reminded again for its new time. Offsets that had already passed when the plan was created
+    are skipped (nobody wants "starts in 24 hours" about a plan starting in two)."""
+    return _send_reminders(
+        offsets=settings.PLAN_REMINDER_OFFSETS_MINUTES,
+        due=lambda now, offset: Plan.objects.filter(
+            status=Status.UPCOMING,
+            start_at__gt=now,
+            start_at__lte=now + offset,
+            created_at__lte=F("start_at") - offset,
+        ),
+        key=lambda plan, minutes: f"plan:{plan.pk}:{minutes}m:{plan.start_at:%Y%m%dT%H%M%S}",
+        notify=lambda plan, minutes: _notify_members(
+            plan,
+            kind="plan.reminder",
+            title=f"{plan.title} starts in {_offset_label(minutes)}",
+            body=f"Starts {plan.start_at:%Y-%m-%d %H:%M} UTC.",
+            data={"plan_id": plan.pk, "starts_at": plan.start_at.isoformat()},
+        ),
+    )
+
+
+def activity_reminders_send_due() -> int:
+    """Remind plan members shortly (default 15 min) before an open activity of a live plan."""
+    return _send_reminders(
+        offsets=settings.ACTIVITY_REMINDER_OFFSETS_MINUTES,
+        due=lambda now, offset: Activity.objects.select_related("plan").filter(
+            plan__status__in=(Status.UPCOMING, Status.ONGOING),
+            completed_at__isnull=True,
+            starts_at__gt=now,
+            starts_at__lte=now + offset,
+            created_at__lte=F("starts_at") - offset,
+        ),
+        key=lambda activity, minutes: (
+            f"activity:{activity.pk}:{minutes}m:{activity.starts_at:%Y%m%dT%H%M%S}"
+        ),
+        notify=lambda activity, minutes: _notify_members(
+            activity.plan,
+            kind="plan.activity_reminder",
+            title=f"{activity.title} starts in {_offset_label(minutes)}",
+            body=activity.plan.title
+            + (f" at {activity.location_name}" if activity.location_name else ""),
+            data={"plan_id": activity.plan_id, "activity_id": activity.pk},
+        ),
+    )
+
+
+def _send_reminders(*, offsets, due, key, notify) -> int:
+    """Shortest offset first. Sending one reminder also claims the longer offsets of the same
+    object and time, so a sweep that was down never sends "in 1 day" after "in 1 hour"."""
+    offsets = sorted(offsets)
+    now = timezone.now()
+    sent = 0
+    for index, minutes in enumerate(offsets):
+        # A fixed order makes concurrent runs claim in the same order: they queue, not deadlock.
+        for obj in due(now, timedelta(minutes=minutes)).order_by("pk"):
+            sent += retry_transaction(
+                lambda obj=obj, minutes=minutes, index=index: _remind_once(
+                    obj, minutes, offsets[index + 1 :], key=key, notify=notify
+                )
+            )
+    return sent
+
+
+def _remind_once(obj, minutes: int, longer_offsets, *, key, notify) -> int:
+    with transaction.atomic():
+        if not _claim(key(obj, minutes)):
+            return 0
+        for longer in longer_offsets:
+            _claim(key(obj, longer))
+        return notify(obj, minutes)
