@@ -10,6 +10,7 @@ from typing import Any
 from asgiref.sync import sync_to_async
 from django.conf import settings
 from django.db import close_old_connections, transaction
+from django.utils.module_loading import import_string
 
 log = logging.getLogger(__name__)
 
@@ -26,16 +27,20 @@ class EmbeddedScheduler:
         self._spawn(self._tick_forever())
 
     async def _tick_forever(self) -> None:
-        from config.celery_app import app, periodic_schedule
+        from config.celery_app import periodic_schedule
 
-        schedule = periodic_schedule()
+        # Task names are their dotted paths (shared_task's default).
+        schedule = {
+            name: (import_string(task_name), period)
+            for name, (task_name, period) in periodic_schedule().items()
+        }
         last_run = {name: 0.0 for name in schedule}
         while True:
             now = time.monotonic()
-            for name, (task_name, period) in schedule.items():
+            for name, (task, period) in schedule.items():
                 if now - last_run[name] >= period and name not in self.running:
                     last_run[name] = now
-                    self._spawn(self._run(name, app.tasks[task_name], {}))
+                    self._spawn(self._run(name, task, {}))
             await asyncio.sleep(0.5)
 
     async def _run(self, name: str, task, kwargs: dict[str, Any]) -> None:

@@ -17,7 +17,7 @@ from django.utils import timezone
 from planpal.plans.models import Plan
 from planpal.plans.tasks import advance_plan_lifecycle
 from planpal.realtime.models import Event
-from tests.live import ROOT, child_env
+from tests.live import ROOT, LiveServer, child_env
 from tests.plans.factories import make_plan
 from tests.realtime.conftest import require_redis
 
@@ -159,3 +159,26 @@ def worker_blocked_on_plan() -> bool:
             "WHERE trx_state = 'LOCK WAIT' AND trx_query LIKE 'UPDATE `plans_plan`%%'"
         )
         return cursor.fetchone()[0] > 0
+
+
+async def test_embedded_server_runs_the_schedule_itself(trip, alice, bob, connect):
+    """No Redis, no Celery: the web process's own scheduler starts the plan on time."""
+    embedded = LiveServer(REDIS_URL="", LIFECYCLE_SWEEP_SECONDS="1").start()
+    try:
+        start = timezone.now() + timedelta(seconds=3)
+        plan = await asyncio.to_thread(
+            lambda: make_plan(alice, group=trip, start=start, title="Embedded", days=1)
+        )
+        bob_client = await connect(bob, on=embedded)
+        await bob_client.subscribe(f"plan:{plan.pk}")
+        await bob_client.next_frame(type="subscribed")
+        event = await bob_client.next_frame(type="event", timeout=30)
+        late = (timezone.now() - start).total_seconds()
+    finally:
+        embedded.stop()
+    assert (event["event"], event["data"]["to"], event["data"]["reason"]) == (
+        "plan.status_changed",
+        "ongoing",
+        "scheduled",
+    )
+    print(f"\nembedded lateness start_at → subscriber: {late:.2f}s")
