@@ -7,6 +7,14 @@ from planpal.accounts.models import User
 from planpal.realtime.models import Event
 
 PASSWORD = "correct-horse-battery-staple"
+# Server processes started by tests use it too (tests/live.py), so test users can log in there.
+FAST_PASSWORD_HASHER = "django.contrib.auth.hashers.MD5PasswordHasher"
+
+
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    """The personas' passwords are hashed once per test; the production hasher makes that slow."""
+    settings.PASSWORD_HASHERS = [FAST_PASSWORD_HASHER]
 
 
 def make_user(username: str, **extra) -> User:
@@ -65,6 +73,16 @@ def events(db):
         return [(row.seq, row.name, row.payload) for row in rows]
 
     return read
+
+
+def public(user) -> dict:
+    """What anyone may see about a user, as the API and the events show it."""
+    return {
+        "id": user.pk,
+        "username": user.username,
+        "display_name": user.display_name,
+        "avatar_url": user.avatar_url,
+    }
 
 
 def assert_error(response, status: int, code: str | None = None) -> dict:

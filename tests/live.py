@@ -12,6 +12,8 @@ import httpx
 from django.conf import settings
 from django.db import connection
 
+from tests.conftest import FAST_PASSWORD_HASHER
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -40,6 +42,8 @@ def child_env(**extra: str) -> dict[str, str]:
         PYTHONUNBUFFERED="1",
         LOG_LEVEL="warning",
         OUTBOX_SWEEP_SECONDS="1",
+        # The hasher the tests use (tests/conftest.py), so users they create can log in here.
+        PASSWORD_HASHERS=FAST_PASSWORD_HASHER,
     )
     env.update(extra)
     return env

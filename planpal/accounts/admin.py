@@ -5,19 +5,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 
 from planpal.accounts.models import Friendship, User
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """For models whose changes emit events: browsing only, writes go through the services."""
-
-    def has_add_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
+from planpal.core.admin import ReadOnlyAdmin
 
 
 @admin.register(User)

@@ -1,9 +1,10 @@
 """Typed events of users and friendships, sent on the `user:<id>` topics of both people involved."""
 
-from typing import ClassVar
+from typing import ClassVar, Self
 
 from pydantic import BaseModel, ConfigDict
 
+from planpal.accounts.selectors import user_public_data
 from planpal.core.events import DomainEvent
 
 
@@ -15,6 +16,10 @@ class PublicUser(BaseModel):
     username: str
     display_name: str
     avatar_url: str
+
+    @classmethod
+    def of(cls, user) -> Self:
+        return cls(**user_public_data(user))
 
 
 class FriendRequested(DomainEvent):

@@ -4,14 +4,7 @@ from rest_framework import serializers
 
 from planpal.accounts.models import User
 from planpal.accounts.selectors import SEARCH_MIN_LENGTH
-
-# Database ids are signed 64-bit; a bigger number is simply an unknown id, never a crash.
-MAX_ID = 2**63 - 1
-
-
-def id_field(**kwargs) -> serializers.IntegerField:
-    return serializers.IntegerField(min_value=1, max_value=MAX_ID, **kwargs)
-
+from planpal.core.serializers import StreamSerializer, id_field
 
 # ---------------------------------------------------------------------------- output
 
@@ -49,11 +42,6 @@ class FriendSerializer(serializers.Serializer):
         choices=["incoming", "outgoing"], allow_null=True, read_only=True
     )
     since = serializers.DateTimeField(read_only=True)
-
-
-class StreamSerializer(serializers.Serializer):
-    topic = serializers.CharField(read_only=True)
-    seq = serializers.IntegerField(read_only=True)
 
 
 class FriendListSerializer(serializers.Serializer):

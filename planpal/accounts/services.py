@@ -1,8 +1,5 @@
 """Every write to users and friendships."""
 
-import functools
-import zoneinfo
-
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError, transaction
@@ -18,23 +15,12 @@ from planpal.accounts.selectors import (
 )
 from planpal.core.events import DomainEvent, emit, topic_for
 from planpal.core.exceptions import Forbidden, InvalidInput, NotFound
+from planpal.core.validation import validate_timezone
 
 Status = Friendship.Status
 
 
 # ---------------------------------------------------------------------------- users
-
-
-@functools.cache
-def _known_timezones() -> frozenset[str]:
-    return frozenset(zoneinfo.available_timezones())
-
-
-def validate_timezone(name: str, *, field: str = "timezone") -> str:
-    """An IANA zone name ("Europe/Paris"); anything else is InvalidInput on `field`."""
-    if name not in _known_timezones():
-        raise InvalidInput(fields={field: [f"Unknown time zone {name[:64]!r}."]})
-    return name
 
 
 def _check_email_free(email: str, *, exclude_pk: int | None = None) -> None:

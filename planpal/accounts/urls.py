@@ -1,24 +1,9 @@
-"""accounts API routes, and the `id` path converter the API's routes use for database ids."""
+"""accounts API routes."""
 
-from django.urls import path, register_converter
+from django.urls import path
 
+import planpal.core.urls  # noqa: F401 - registers the "id" path converter
 from planpal.accounts import api
-
-
-class IdConverter:
-    """A database id, 1 .. 2**63-1. Longer numbers do not match the route (a 404), so no lookup
-    ever sees a value the database cannot hold."""
-
-    regex = "[1-9][0-9]{0,17}"
-
-    def to_python(self, value: str) -> int:
-        return int(value)
-
-    def to_url(self, value: int) -> str:
-        return str(value)
-
-
-register_converter(IdConverter, "id")
 
 urlpatterns = [
     path("auth/register", api.RegisterView.as_view(), name="auth-register"),

@@ -4,17 +4,7 @@ through the chat services, never here."""
 from django.contrib import admin
 
 from planpal.chat.models import Conversation, Message, ReadState
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
+from planpal.core.admin import ReadOnlyAdmin
 
 
 @admin.register(Conversation)

@@ -22,21 +22,8 @@ messages, `kind`, `text`, `lat`, `lng`, `reply_to`, `client_id`, `created_at`, `
 
 from datetime import datetime
 
-from pydantic import BaseModel, ConfigDict
-
-from planpal.accounts.selectors import user_public_data
+from planpal.accounts.events import PublicUser
 from planpal.core.events import DomainEvent
-
-
-class SenderData(BaseModel):
-    """A user's public fields (planpal.accounts.selectors.user_public_data)."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-    id: int
-    username: str
-    display_name: str
-    avatar_url: str
 
 
 class _MessageEvent(DomainEvent):
@@ -44,7 +31,7 @@ class _MessageEvent(DomainEvent):
 
     id: int
     conversation_id: int
-    sender: SenderData | None
+    sender: PublicUser | None
     kind: str
     text: str
     lat: float | None
@@ -61,7 +48,7 @@ class _MessageEvent(DomainEvent):
         return cls(
             id=message.pk,
             conversation_id=message.conversation_id,
-            sender=None if sender is None else SenderData(**user_public_data(sender)),
+            sender=None if sender is None else PublicUser.of(sender),
             kind=message.kind,
             text=message.text,
             lat=None if message.lat is None else float(message.lat),

@@ -7,7 +7,8 @@ from planpal.chat.models import Conversation, Message, ReadState
 from planpal.core.events import topic_for
 from planpal.core.exceptions import NotFound
 from planpal.groups.models import Membership
-from planpal.groups.selectors import get_membership, stream_positions
+from planpal.groups.selectors import get_membership
+from planpal.realtime.selectors import stream_positions
 
 
 def _visible_to(user) -> Q:

@@ -3,20 +3,12 @@
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from planpal.accounts.serializers import PublicUserSerializer, StreamSerializer, id_field
+from planpal.accounts.serializers import PublicUserSerializer
 from planpal.chat.models import Conversation, Message
 from planpal.chat.selectors import conversation_topic
 from planpal.chat.services import MAX_CLIENT_ID, MAX_TEXT
+from planpal.core.serializers import StreamSerializer, StrictCharField, id_field
 from planpal.realtime.selectors import stream_position
-
-
-class StrictCharField(serializers.CharField):
-    """A CharField that refuses numbers and booleans instead of quietly turning them into text."""
-
-    def to_internal_value(self, data):
-        if not isinstance(data, str):
-            self.fail("invalid")
-        return super().to_internal_value(data)
 
 
 class CoordinateField(serializers.FloatField):

@@ -3,7 +3,7 @@ services (which emit the events live clients depend on)."""
 
 from django.contrib import admin
 
-from planpal.accounts.admin import ReadOnlyAdmin
+from planpal.core.admin import ReadOnlyAdmin
 from planpal.groups.models import Group, Invite, Membership
 
 

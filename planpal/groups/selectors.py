@@ -10,7 +10,7 @@ from planpal.core.events import topic_for
 from planpal.core.exceptions import Forbidden, NotFound
 from planpal.groups.models import Group, Invite, Membership
 from planpal.plans.models import Plan
-from planpal.realtime.models import TopicSequence
+from planpal.realtime.selectors import stream_positions
 
 Role = Membership.Role
 MANAGERS = (Role.OWNER, Role.ADMIN)
@@ -41,6 +41,10 @@ def require_role(*, user, group_id: int, roles: tuple[str, ...], action: str) ->
     return membership
 
 
+def group_ids_of(*, user_id: int) -> list[int]:
+    return list(Membership.objects.filter(user_id=user_id).values_list("group_id", flat=True))
+
+
 def is_member(*, user_id: int, group_id: int) -> bool:
     return Membership.objects.filter(user_id=user_id, group_id=group_id).exists()
 
@@ -54,12 +58,6 @@ def groups_for_user(*, user) -> QuerySet[Group]:
 
 
 # ---------------------------------------------------------------------------- snapshots
-
-
-def stream_positions(topics: list[str]) -> dict[str, dict]:
-    """`realtime.selectors.stream_position` for many topics in one query."""
-    heads = dict(TopicSequence.objects.filter(topic__in=topics).values_list("topic", "last_seq"))
-    return {topic: {"topic": topic, "seq": heads.get(topic, 0)} for topic in topics}
 
 
 def _viewed_by(user) -> QuerySet[Group]:

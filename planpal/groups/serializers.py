@@ -3,7 +3,8 @@
 from django.conf import settings
 from rest_framework import serializers
 
-from planpal.accounts.serializers import PublicUserSerializer, StreamSerializer, id_field
+from planpal.accounts.serializers import PublicUserSerializer
+from planpal.core.serializers import StreamSerializer, id_field
 from planpal.groups.models import Group, Invite, Membership
 from planpal.groups.services import INVITE_MAX_TTL_HOURS, INVITE_MAX_USES
 

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-import planpal.accounts.urls  # noqa: F401 - registers the "id" path converter
+import planpal.core.urls  # noqa: F401 - registers the "id" path converter
 from planpal.groups import api
 
 urlpatterns = [

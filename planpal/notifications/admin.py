@@ -4,18 +4,8 @@ off by hand, which produces no event."""
 
 from django.contrib import admin
 
+from planpal.core.admin import ReadOnlyAdmin
 from planpal.notifications.models import Device, Notification, NotificationPreference
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
 
 
 @admin.register(Notification)

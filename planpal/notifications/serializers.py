@@ -2,8 +2,7 @@
 
 from rest_framework import serializers
 
-from planpal.accounts.serializers import StreamSerializer, id_field
-from planpal.chat.serializers import StrictCharField
+from planpal.core.serializers import StreamSerializer, StrictCharField, id_field
 from planpal.notifications.models import Device
 from planpal.notifications.services import MAX_MUTES, MAX_TOKEN, NOTIFICATION_KINDS
 

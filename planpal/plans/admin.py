@@ -3,18 +3,8 @@ event; writes go through planpal.plans.services."""
 
 from django.contrib import admin
 
+from planpal.core.admin import ReadOnlyAdmin
 from planpal.plans.models import Activity, Plan
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
 
 
 class ActivityInline(admin.TabularInline):

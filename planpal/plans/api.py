@@ -24,7 +24,7 @@ from planpal.plans.serializers import (
     PlanUpdateInputSerializer,
     ReorderInputSerializer,
 )
-from planpal.realtime.selectors import stream_position
+from planpal.realtime.selectors import stream_position, stream_positions
 
 TAGS = ["plans"]
 NO_CONTENT = {204: OpenApiResponse(description="Done.")}
@@ -41,7 +41,7 @@ def _plan_detail(request: Request, plan_id: int) -> dict:
     client subscribing `since` the head misses nothing."""
     stream = stream_position(topic_for("plan", plan_id))
     plan = selectors.plan_for_member(user=request.user, plan_id=plan_id)
-    context = {"request": request, "streams": {plan.pk: stream}}
+    context = {"request": request, "streams": {stream["topic"]: stream}}
     return PlanDetailOutputSerializer(plan, context=context).data
 
 
@@ -68,7 +68,7 @@ class PlanListCreateApi(APIView):
         )
         paginator = self.pagination_class()
         ids = paginator.paginate_queryset(plans.values_list("pk", flat=True), request, view=self)
-        streams = selectors.plan_streams(plan_ids=ids)  # before the snapshot below
+        streams = stream_positions([topic_for("plan", pk) for pk in ids])  # before the snapshot
         by_id = plans.in_bulk(ids)
         context = {
             "request": request,

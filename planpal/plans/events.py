@@ -10,7 +10,6 @@ from typing import ClassVar, Literal, Self
 from pydantic import BaseModel, ConfigDict, Field
 
 from planpal.accounts.events import PublicUser
-from planpal.accounts.selectors import user_public_data
 from planpal.core.events import EVERYONE, DomainEvent
 
 
@@ -18,10 +17,6 @@ class Payload(BaseModel):
     """A nested payload object: same strictness as the events that carry it."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-def _user(user) -> PublicUser:
-    return PublicUser(**user_public_data(user))
 
 
 def _utc(value: datetime | None) -> datetime | None:
@@ -61,8 +56,8 @@ class PlanData(Payload):
             title=plan.title,
             description=plan.description,
             group=plan.group_id,
-            creator=_user(plan.creator),
-            participants=[_user(user) for user in participants],
+            creator=PublicUser.of(plan.creator),
+            participants=[PublicUser.of(user) for user in participants],
             start_at=_utc(plan.start_at),
             end_at=_utc(plan.end_at),
             timezone=plan.timezone,
@@ -116,7 +111,7 @@ class ActivityData(Payload):
             notes=activity.notes,
             position=activity.position,
             completed_at=_utc(activity.completed_at),
-            completed_by=_user(activity.completed_by) if activity.completed_by else None,
+            completed_by=PublicUser.of(activity.completed_by) if activity.completed_by else None,
             version=activity.version,
             created_at=_utc(activity.created_at),
             updated_at=_utc(activity.updated_at),
@@ -162,7 +157,7 @@ class PlanMemberJoined(DomainEvent):
 
     @classmethod
     def of(cls, *, plan_id: int, user) -> "PlanMemberJoined":
-        return cls(plan_id=plan_id, user=_user(user))
+        return cls(plan_id=plan_id, user=PublicUser.of(user))
 
 
 class PlanMemberLeft(DomainEvent):

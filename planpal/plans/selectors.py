@@ -3,12 +3,10 @@ plan gets NotFound for it and its activities: plan ids do not leak."""
 
 from django.db.models import Count, Q, QuerySet
 
-from planpal.core.events import topic_for
 from planpal.core.exceptions import NotFound
 from planpal.groups.models import Membership
 from planpal.groups.selectors import get_membership, is_member, member_ids
 from planpal.plans.models import Activity, Plan
-from planpal.realtime.models import TopicSequence
 
 MANAGER_ROLES = (Membership.Role.OWNER, Membership.Role.ADMIN)
 
@@ -104,12 +102,3 @@ def activity_for_member(*, user, activity_id: int) -> Activity:
     if activity is None or not is_plan_member(user=user, plan=activity.plan):
         raise NotFound("Activity not found.")
     return activity
-
-
-def plan_streams(*, plan_ids: list[int]) -> dict[int, dict]:
-    """{plan_id: {"topic", "seq"}} for many plans in one query (a list's `stream` fields)."""
-    topics = {topic_for("plan", pk): pk for pk in plan_ids}
-    heads = dict(
-        TopicSequence.objects.filter(topic__in=list(topics)).values_list("topic", "last_seq")
-    )
-    return {pk: {"topic": topic, "seq": heads.get(topic, 0)} for topic, pk in topics.items()}

@@ -7,8 +7,9 @@ from decimal import ROUND_HALF_EVEN, Decimal
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from planpal.accounts.serializers import PublicUserSerializer, StreamSerializer, id_field
+from planpal.accounts.serializers import PublicUserSerializer
 from planpal.core.events import topic_for
+from planpal.core.serializers import StreamSerializer, id_field
 from planpal.plans.models import Activity, Plan
 from planpal.plans.selectors import activities_of, can_manage_plan
 from planpal.realtime.selectors import stream_position
@@ -206,7 +207,7 @@ class PlanSerializer(serializers.ModelSerializer):
 
 
 class PlanOutputSerializer(PlanSerializer):
-    """A plan as one viewer sees it. Context: `request`; optionally `streams` ({plan_id: stream},
+    """A plan as one viewer sees it. Context: `request`; optionally `streams` ({topic: stream},
     read before the plans were loaded) and `manager_group_ids` (for lists)."""
 
     can_manage = serializers.SerializerMethodField()
@@ -230,8 +231,9 @@ class PlanOutputSerializer(PlanSerializer):
 
     @extend_schema_field(StreamSerializer)
     def get_stream(self, plan: Plan) -> dict:
+        topic = topic_for("plan", plan.pk)
         streams = self.context.get("streams") or {}
-        return streams.get(plan.pk) or stream_position(topic_for("plan", plan.pk))
+        return streams.get(topic) or stream_position(topic)
 
 
 class PlanDetailOutputSerializer(PlanOutputSerializer):

@@ -10,9 +10,7 @@ import re
 from collections import Counter
 from datetime import datetime, timedelta
 from decimal import Decimal
-from functools import cache
 from typing import Any
-from zoneinfo import available_timezones
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -23,6 +21,7 @@ from planpal.accounts.models import User
 from planpal.accounts.selectors import are_friends
 from planpal.core.events import DomainEvent, emit, topic_for
 from planpal.core.exceptions import Conflict, Forbidden, InvalidInput, NotFound, VersionConflict
+from planpal.core.validation import is_timezone, timezone_error
 from planpal.groups.selectors import require_membership
 from planpal.plans import events
 from planpal.plans.models import Activity, Plan
@@ -64,13 +63,8 @@ CURRENCY_RE = re.compile(r"[A-Z]{3}")
 # ---------------------------------------------------------------------------- helpers
 
 
-@cache
-def _timezone_names() -> frozenset[str]:
-    return frozenset(available_timezones()) | {"UTC"}
-
-
 def _default_timezone(actor: User) -> str:
-    return actor.timezone if actor.timezone in _timezone_names() else "UTC"
+    return actor.timezone if is_timezone(actor.timezone) else "UTC"
 
 
 def _emit(event: DomainEvent, *topics: str, actor) -> None:
@@ -153,8 +147,9 @@ def _unknown(changes: dict, allowed: tuple[str, ...]) -> None:
 
 def _plan_errors(plan: Plan, *, check_dates: bool) -> dict[str, list[str]]:
     errors = _field_errors(plan, exclude={"group", "creator", "participants"})
-    if plan.timezone not in _timezone_names():
-        errors.setdefault("timezone", []).append(f"Unknown time zone {plan.timezone[:64]!r}.")
+    timezone_problem = timezone_error(plan.timezone)
+    if timezone_problem is not None:
+        errors.setdefault("timezone", []).append(timezone_problem)
     if check_dates and not ({"start_at", "end_at"} & set(errors)):
         errors.update(_plan_date_errors(plan.start_at, plan.end_at))
     return errors

@@ -12,3 +12,9 @@ def topic_head(topic: str) -> int:
 
 def stream_position(topic: str) -> dict:
     return {"topic": topic, "seq": topic_head(topic)}
+
+
+def stream_positions(topics: list[str]) -> dict[str, dict]:
+    """`stream_position` for many topics in one query: {topic: {"topic", "seq"}}."""
+    heads = dict(TopicSequence.objects.filter(topic__in=topics).values_list("topic", "last_seq"))
+    return {topic: {"topic": topic, "seq": heads.get(topic, 0)} for topic in topics}

@@ -1,10 +1,12 @@
 """Registration, JWT tokens and the browser's session login."""
 
+import httpx
 import pytest
 from rest_framework.test import APIClient
 
 from planpal.accounts.models import User
-from tests.conftest import PASSWORD, assert_error
+from tests.conftest import PASSWORD, assert_error, make_user
+from tests.live import LiveServer
 
 pytestmark = pytest.mark.django_db
 
@@ -171,3 +173,19 @@ def test_logout_ends_the_session(alice):
 
 def test_logout_without_a_session_is_harmless(anon):
     assert anon.post(LOGOUT).status_code == 204
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_persona_gets_a_token_from_a_server_process_with_its_password():
+    """Server processes started by tests hash like the tests do (tests/live.py), so a persona the
+    test created can log in there with its password."""
+    make_user("alice")
+    server = LiveServer().start()
+    try:
+        body = {"username": "alice", "password": PASSWORD}
+        response = httpx.post(f"{server.url}/api/v1/auth/token", json=body, timeout=10)
+    finally:
+        server.stop()
+
+    assert response.status_code == 200, response.text
+    assert set(response.json()) == {"access", "refresh"}

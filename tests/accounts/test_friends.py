@@ -6,25 +6,12 @@ from planpal.accounts import services
 from planpal.accounts.models import Friendship
 from planpal.accounts.selectors import are_friends
 from planpal.realtime.models import Event
-from tests.conftest import assert_error
+from tests.conftest import assert_error, public
+from tests.factories import befriend_through_services
 
 pytestmark = pytest.mark.django_db
 
 FRIENDS = "/api/v1/friends"
-
-
-def public(user) -> dict:
-    return {
-        "id": user.pk,
-        "username": user.username,
-        "display_name": user.display_name,
-        "avatar_url": user.avatar_url,
-    }
-
-
-def befriend(a, b) -> None:
-    services.friend_request(actor=a, user_id=b.pk)
-    services.friend_accept(actor=b, user_id=a.pk)
 
 
 def names(events, user) -> list[str]:
@@ -154,7 +141,7 @@ def test_deactivated_users_cannot_be_asked(client_for, alice, bob):
 def test_the_list_has_friends_and_requests_both_ways_with_a_stream(
     client_for, alice, bob, carol, dave
 ):
-    befriend(alice, bob)
+    befriend_through_services(alice, bob)
     services.friend_request(actor=carol, user_id=alice.pk)
     services.friend_request(actor=alice, user_id=dave.pk)
     body = client_for(alice).get(FRIENDS).json()
@@ -168,7 +155,7 @@ def test_the_list_has_friends_and_requests_both_ways_with_a_stream(
 
 
 def test_deactivated_friends_drop_off_the_list(client_for, alice, bob):
-    befriend(alice, bob)
+    befriend_through_services(alice, bob)
     bob.is_active = False
     bob.save()
     assert client_for(alice).get(FRIENDS).json()["results"] == []
@@ -185,7 +172,7 @@ def test_friends_need_authentication(anon):
 
 
 def test_unfriending_tells_both_and_lets_them_start_afresh(client_for, events, alice, bob):
-    befriend(alice, bob)
+    befriend_through_services(alice, bob)
     assert client_for(bob).delete(f"{FRIENDS}/{alice.pk}").status_code == 204
     assert not Friendship.objects.exists()
     assert names(events, alice)[-1] == "friend.removed"
@@ -221,7 +208,7 @@ def test_the_blocker_gets_the_same_refusal(client_for, alice, bob):
 
 
 def test_blocking_a_friend_ends_the_friendship_silently_for_them(client_for, events, alice, bob):
-    befriend(alice, bob)
+    befriend_through_services(alice, bob)
     response = client_for(bob).post(f"{FRIENDS}/{alice.pk}/block")
     assert response.status_code == 200
     assert (response.json()["status"], response.json()["direction"]) == ("blocked", "outgoing")

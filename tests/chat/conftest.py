@@ -5,13 +5,7 @@ import pytest
 
 from planpal.chat import services
 from planpal.chat.models import Conversation, Message
-from tests.chat.factories import befriend, make_direct, make_group
-
-
-@pytest.fixture(autouse=True)
-def fast_password_hashing(settings):
-    """The personas' passwords are never checked here; hashing them at full cost is slow."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+from tests.factories import befriend, make_direct, make_group
 
 
 @pytest.fixture

@@ -10,7 +10,7 @@ from planpal.chat import services
 from planpal.chat.models import Conversation, Message
 from planpal.core.exceptions import DomainError
 from planpal.realtime.models import Event
-from tests.chat.factories import befriend, make_group
+from tests.factories import befriend, make_group
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -5,8 +5,8 @@ import pytest
 from planpal.accounts.models import Friendship
 from planpal.chat.models import Conversation
 from planpal.chat.services import message_delete
-from tests.chat.factories import befriend, make_direct, make_group
 from tests.conftest import assert_error
+from tests.factories import befriend, make_direct, make_group
 
 URL = "/api/v1/conversations"
 

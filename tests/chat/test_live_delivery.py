@@ -4,7 +4,7 @@
 import pytest
 from asgiref.sync import sync_to_async
 
-from tests.chat.factories import befriend, make_direct
+from tests.factories import befriend, make_direct
 from tests.realtime.conftest import connect, rest, server, trip  # noqa: F401 (fixtures)
 
 pytestmark = pytest.mark.django_db(transaction=True)

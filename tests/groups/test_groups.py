@@ -1,16 +1,13 @@
 """GET/POST groups and GET/PATCH/DELETE groups/{id}."""
 
-from datetime import timedelta
-
 import pytest
-from django.utils import timezone
 
 from planpal.chat.models import Conversation
 from planpal.groups.models import Group, Membership
 from planpal.plans.models import Plan
 from planpal.realtime.models import Event
-from tests.conftest import assert_error
-from tests.groups.conftest import befriend
+from tests.conftest import assert_error, public
+from tests.factories import befriend_through_services, make_plan
 
 pytestmark = pytest.mark.django_db
 
@@ -19,15 +16,6 @@ GROUPS = "/api/v1/groups"
 
 def url(group, suffix: str = "") -> str:
     return f"{GROUPS}/{group.pk}{suffix}"
-
-
-def public(user) -> dict:
-    return {
-        "id": user.pk,
-        "username": user.username,
-        "display_name": user.display_name,
-        "avatar_url": user.avatar_url,
-    }
 
 
 # ---------------------------------------------------------------------------- create
@@ -209,7 +197,7 @@ def test_deleting_a_group_deletes_its_plans_and_tells_their_followers(
     client_for, events, trip, alice
 ):
     pytest.importorskip("planpal.plans.events").PlanDeleted  # noqa: B018
-    plan = make_plan(trip, alice)
+    plan = make_plan(creator=alice, group=trip)
     assert client_for(alice).delete(url(trip)).status_code == 204
     assert not Plan.objects.exists()
     assert events(f"plan:{plan.pk}")[-1][1:] == ("plan.deleted", {"plan_id": plan.pk})
@@ -227,15 +215,8 @@ def test_a_second_owner_may_delete(client_for, trip, alice, bob):
 
 
 def test_group_ids_never_collide_with_a_friends_group(client_for, alice, bob):
-    befriend(alice, bob)
+    befriend_through_services(alice, bob)
     mine = client_for(alice).post(GROUPS, {"name": "A"}, format="json").json()
     theirs = client_for(bob).post(GROUPS, {"name": "B"}, format="json").json()
     assert_error(client_for(alice).get(f"{GROUPS}/{theirs['id']}"), 404)
     assert client_for(alice).get(f"{GROUPS}/{mine['id']}").status_code == 200
-
-
-def make_plan(group, creator) -> Plan:
-    start = timezone.now() + timedelta(days=7)
-    return Plan.objects.create(
-        title="Trip", group=group, creator=creator, start_at=start, end_at=start + timedelta(days=2)
-    )

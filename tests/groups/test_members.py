@@ -5,8 +5,8 @@ import pytest
 from planpal.groups import services
 from planpal.groups.models import Group, Membership
 from planpal.realtime.models import Event
-from tests.conftest import assert_error
-from tests.groups.conftest import befriend
+from tests.conftest import assert_error, public
+from tests.factories import befriend_through_services
 
 pytestmark = pytest.mark.django_db
 
@@ -14,15 +14,6 @@ pytestmark = pytest.mark.django_db
 def members_url(group, user=None) -> str:
     base = f"/api/v1/groups/{group.pk}/members"
     return base if user is None else f"{base}/{user.pk}"
-
-
-def public(user) -> dict:
-    return {
-        "id": user.pk,
-        "username": user.username,
-        "display_name": user.display_name,
-        "avatar_url": user.avatar_url,
-    }
 
 
 def roles(group) -> dict[str, str]:
@@ -81,7 +72,7 @@ def test_an_admin_adds_their_own_friend(client_for, trip, bob, dave):
 
 
 def test_a_member_cannot_add_people(client_for, trip, carol, dave):
-    befriend(carol, dave)
+    befriend_through_services(carol, dave)
     assert_error(client_for(carol).post(members_url(trip), {"user": dave.pk}, format="json"), 403)
     assert "dave" not in roles(trip)
 

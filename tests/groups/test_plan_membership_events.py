@@ -1,12 +1,11 @@
 """Membership changes reach the group's open plans as plan.member_joined / plan.member_left."""
 
-from datetime import timedelta
-
 import pytest
-from django.utils import timezone
 
 from planpal.groups import services
 from planpal.plans.models import Plan
+from tests.conftest import public
+from tests.factories import make_plan
 
 pytestmark = pytest.mark.django_db
 
@@ -17,30 +16,12 @@ if not hasattr(plan_events, "PlanMemberJoined") or not hasattr(plan_events, "Pla
     )
 
 
-def make_plan(group, creator, status=Plan.Status.UPCOMING) -> Plan:
-    start = timezone.now() + timedelta(days=7)
-    return Plan.objects.create(
-        title=f"{status} trip",
-        group=group,
-        creator=creator,
-        start_at=start,
-        end_at=start + timedelta(days=2),
-        status=status,
-    )
-
-
-def public(user) -> dict:
-    return {
-        "id": user.pk,
-        "username": user.username,
-        "display_name": user.display_name,
-        "avatar_url": user.avatar_url,
-    }
-
-
 @pytest.fixture
 def plans(trip, alice):
-    return {status: make_plan(trip, alice, status) for status in Plan.Status.values}
+    return {
+        status: make_plan(f"{status} trip", creator=alice, group=trip, status=status)
+        for status in Plan.Status.values
+    }
 
 
 def test_a_new_member_joins_every_open_plan(since, trip, plans, alice, dave):

@@ -6,12 +6,6 @@ from planpal.notifications.models import Notification
 from planpal.notifications.services import notification_create
 
 
-@pytest.fixture(autouse=True)
-def fast_password_hashing(settings):
-    """The personas' passwords are never checked here; hashing them at full cost is slow."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def notify(db):
     def create(user, title="Plan starts soon", kind="plan.reminder", **kwargs) -> Notification:

@@ -3,8 +3,8 @@
 import pytest
 
 from planpal.notifications.models import NotificationPreference
-from tests.chat.factories import make_group, make_plan
 from tests.conftest import assert_error
+from tests.factories import make_group, make_plan
 
 URL = "/api/v1/notification-preferences"
 DEFAULTS = {

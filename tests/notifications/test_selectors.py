@@ -4,7 +4,7 @@ from datetime import UTC, datetime, time
 
 from planpal.notifications.selectors import in_quiet_hours, notification_wanted
 from planpal.notifications.services import preferences_update
-from tests.chat.factories import make_group, make_plan
+from tests.factories import make_group, make_plan
 
 
 def test_everything_is_wanted_by_default(alice):

@@ -8,13 +8,8 @@ import pytest
 from planpal.groups.models import Group
 from planpal.plans import services
 from planpal.plans.models import Plan
-from tests.plans.factories import befriend, make_group, make_plan
-
-
-@pytest.fixture(autouse=True)
-def fast_password_hashing(settings):
-    """The personas are created with passwords; PBKDF2 would spend ~1 s per test on them."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+from tests.factories import befriend, make_group
+from tests.plans.factories import make_plan
 
 
 @pytest.fixture

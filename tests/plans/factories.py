@@ -1,34 +1,16 @@
-"""Builders for plan tests. Groups and memberships are written with the ORM so these tests
-depend only on the plans app; plans and activities go through the plans services."""
+"""Builders for plan tests: plans and activities go through the plans services. Groups and
+friendships come from tests/factories.py (written with the ORM, so these tests depend only on the
+plans app)."""
 
 from datetime import timedelta
 
 from django.utils import timezone
 
-from planpal.accounts.models import Friendship
-from planpal.accounts.selectors import canonical_pair
-from planpal.chat.services import conversation_create_for_group
-from planpal.groups.models import Group, Membership
 from planpal.plans import services
 from planpal.plans.models import Activity, Plan
 
-
-def make_group(name: str, *, owner, admins=(), members=()) -> Group:
-    group = Group.objects.create(name=name, owner=owner)
-    conversation_create_for_group(group=group)
-    Membership.objects.create(group=group, user=owner, role=Membership.Role.OWNER)
-    for user in admins:
-        Membership.objects.create(group=group, user=user, role=Membership.Role.ADMIN)
-    for user in members:
-        Membership.objects.create(group=group, user=user, role=Membership.Role.MEMBER)
-    return group
-
-
-def befriend(user_a, user_b, status=Friendship.Status.ACCEPTED) -> Friendship:
-    low, high = canonical_pair(user_a.pk, user_b.pk)
-    return Friendship.objects.create(
-        user_low_id=low, user_high_id=high, status=status, requested_by=user_a
-    )
+# Shared builders; tests/background still imports them from this module.
+from tests.factories import befriend, make_group  # noqa: F401
 
 
 def start_of_trip():

@@ -11,7 +11,8 @@ from planpal.core.exceptions import Conflict, InvalidInput
 from planpal.plans import services
 from planpal.plans.models import Activity, Plan
 from planpal.realtime.models import Event
-from tests.plans.factories import at, make_group, make_plan, plan_topic
+from tests.factories import make_group
+from tests.plans.factories import at, make_plan, plan_topic
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -6,7 +6,8 @@ import pytest
 from planpal.accounts.models import Friendship
 from planpal.plans.selectors import plan_member_ids
 from tests.conftest import assert_error
-from tests.plans.factories import befriend, make_plan, plan_topic, plan_url
+from tests.factories import befriend
+from tests.plans.factories import make_plan, plan_topic, plan_url
 
 
 def add(client, plan, user_id):

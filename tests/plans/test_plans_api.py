@@ -7,11 +7,11 @@ from django.utils import timezone
 
 from planpal.plans.models import Plan
 from tests.conftest import assert_error
+from tests.factories import make_group
 from tests.plans.factories import (
     at,
     iso,
     make_activity,
-    make_group,
     make_plan,
     plan_topic,
     plan_url,
