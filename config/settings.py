@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "planpal.chat",
     "planpal.notifications",
     "planpal.realtime",
+    "planpal.web",
 ]
 
 MIDDLEWARE = [
@@ -223,6 +224,8 @@ REALTIME = {
     "OPS_PER_SECOND": env_int("WS_OPS_PER_SECOND", 20),
     "OPS_BURST": env_int("WS_OPS_BURST", 60),
     "TYPING_INTERVAL_SECONDS": 1.0,
+    # A user whose client sent a frame this recently is "looking at the app": no push.
+    "ACTIVE_SECONDS": env_int("WS_ACTIVE_SECONDS", 60),
     # Origins allowed for cookie-authenticated browser connections (besides ALLOWED_HOSTS).
     "ALLOWED_ORIGINS": env_list("WS_ALLOWED_ORIGINS", ""),
     "SWEEP_SECONDS": env_int("OUTBOX_SWEEP_SECONDS", 5),
@@ -262,3 +265,20 @@ CELERY_WORKER_SOFT_SHUTDOWN_TIMEOUT = env_int("CELERY_SOFT_SHUTDOWN_SECONDS", 10
 CELERY_WORKER_ENABLE_SOFT_SHUTDOWN_ON_IDLE = True
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+
+# ---------------------------------------------------------------------------- push (FCM)
+# A Firebase service-account JSON file; without it pushes are only written to the log.
+FCM_CREDENTIALS_FILE = env_str("FCM_CREDENTIALS_FILE", "")
+FCM_PROJECT_ID = env_str("FCM_PROJECT_ID", "")  # default: the service account's project_id
+FCM_ENDPOINT = env_str("FCM_ENDPOINT", "https://fcm.googleapis.com").rstrip("/")
+FCM_TOKEN_URI = env_str("FCM_TOKEN_URI", "")  # default: the service account's token_uri
+PUSH_TRANSPORT = env_str("PUSH_TRANSPORT", "fcm" if FCM_CREDENTIALS_FILE else "log")
+if PUSH_TRANSPORT not in {"log", "fcm"}:
+    raise RuntimeError("PUSH_TRANSPORT must be 'log' or 'fcm'")
+if PUSH_TRANSPORT == "fcm" and not FCM_CREDENTIALS_FILE:
+    raise RuntimeError("PUSH_TRANSPORT=fcm needs FCM_CREDENTIALS_FILE")
+PUSH_TIMEOUT_SECONDS = float(env_str("PUSH_TIMEOUT_SECONDS", "10"))
+# Tries per push (the first included); transient failures are retried after a delay of
+# exponential backoff with full jitter, at least the service's Retry-After, at most the cap.
+PUSH_MAX_ATTEMPTS = env_int("PUSH_MAX_ATTEMPTS", 5)
+PUSH_MAX_RETRY_DELAY_SECONDS = env_int("PUSH_MAX_RETRY_DELAY_SECONDS", 600)

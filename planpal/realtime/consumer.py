@@ -82,7 +82,9 @@ class RealtimeConsumer(AsyncWebsocketConsumer):
             return
         self.hub = get_hub()
         self.writer = asyncio.create_task(self._write_loop())
-        self.hub.connections.add(self)
+        self.last_active_wall = time.time()
+        self.presence_touched = time.monotonic()
+        self.hub.user_connected(self)
         self.own_topic = f"user:{self.user_id}"
         await self._subscribe(self.own_topic, since=None, ref=None, check=False)
 
@@ -90,7 +92,7 @@ class RealtimeConsumer(AsyncWebsocketConsumer):
         if self.user_id is None:
             return
         self.closing = True
-        self.hub.connections.discard(self)
+        self.hub.user_disconnected(self)
         for topic in list(self.subs):
             self.hub.detach(topic, self)
         self.subs.clear()
@@ -168,6 +170,8 @@ class RealtimeConsumer(AsyncWebsocketConsumer):
         self.last_received = time.monotonic()
         if self.closing or not self._within_rate():
             return
+        self.last_active_wall = time.time()
+        self.hub.user_active(self)
         if bytes_data is not None:
             self.queue(error_frame("bad_frame", "binary frames are not supported"))
             return

@@ -18,13 +18,16 @@ from typing import Protocol
 from asgiref.sync import sync_to_async
 from django.conf import settings
 
-from planpal.realtime import bus, store
+from planpal.realtime import bus, presence, store
+from planpal.realtime.frames import dumps
 
 log = logging.getLogger(__name__)
 
 # How long an out-of-order event waits for its predecessor before the hub reads the log.
 GAP_WAIT_SECONDS = 0.05
 READY_TIMEOUT_SECONDS = 2.0
+OFFLINE_DEBOUNCE_SECONDS = 5.0
+PRESENCE_TOUCH_SECONDS = 10.0
 PRESENCE_REFRESH_SECONDS = 20
 PRESENCE_TTL_SECONDS = 60
 
@@ -56,6 +59,9 @@ class Hub:
         self._tasks: set[asyncio.Task] = set()
         if self.transport:
             self._spawn(self.transport.run())
+            self.presence = presence.RedisPresence(self.transport.client)
+        else:
+            self.presence = presence.LocalPresence(self)
         self._spawn(self._housekeeping())
 
     # ------------------------------------------------------------------ subscriptions
@@ -181,6 +187,50 @@ class Hub:
             return await self.transport.presence_online(topic)
         state = self.topics.get(topic)
         return sorted({s.user_id for s in state.subscribers}) if state else []
+
+    # ------------------------------------------------------------------ user presence
+    def user_connected(self, connection) -> None:
+        self.connections.add(connection)
+        self._spawn(self._connected(connection.user_id, connection.conn_id))
+
+    def user_disconnected(self, connection) -> None:
+        self.connections.discard(connection)
+        self._spawn(self._disconnected(connection.user_id, connection.conn_id))
+
+    def user_active(self, connection) -> None:
+        """A client frame arrived; tell the shared presence at most every few seconds."""
+        now = time.monotonic()
+        if now - connection.presence_touched >= PRESENCE_TOUCH_SECONDS:
+            connection.presence_touched = now
+            self._spawn(self._quietly(self.presence.touch(connection.user_id, connection.conn_id)))
+
+    async def _connected(self, user_id: int, conn_id: str) -> None:
+        await self._quietly(self.presence.touch(user_id, conn_id))
+        if await self._quietly(self.presence.announce(user_id, True)):
+            await self._announce(user_id, online=True)
+
+    async def _disconnected(self, user_id: int, conn_id: str) -> None:
+        await self._quietly(self.presence.forget(user_id, conn_id))
+        await asyncio.sleep(OFFLINE_DEBOUNCE_SECONDS)  # a quick reconnect is not "offline"
+        if await self._quietly(self.presence.is_online(user_id)):
+            return
+        if await self._quietly(self.presence.announce(user_id, False)):
+            await self._announce(user_id, online=False)
+
+    async def _announce(self, user_id: int, *, online: bool) -> None:
+        topics = await sync_to_async(presence.audience, thread_sensitive=False)(user_id)
+        for topic in topics:
+            frame = dumps(
+                {"type": "presence.changed", "topic": topic, "user": user_id, "online": online}
+            )
+            await self.publish_ephemeral(topic, "", frame)
+
+    async def _quietly(self, awaitable):
+        try:
+            return await awaitable
+        except Exception as exc:  # noqa: BLE001 - presence degrades, never breaks delivery
+            log.warning("presence update failed: %s", exc)
+            return None
 
     # ------------------------------------------------------------------ housekeeping
     async def _housekeeping(self) -> None:
