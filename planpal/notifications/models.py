@@ -54,3 +54,39 @@ class NotificationPreference(models.Model):
 
     def __str__(self) -> str:
         return f"preferences of {self.user_id}"
+
+
+class PushAttempt(models.Model):
+    """One try at delivering a push to one device: what the push service answered and how long it
+    took. Written for every attempt, successful or not, so failures can be counted and traced."""
+
+    class Outcome(models.TextChoices):
+        SENT = "sent"
+        TRANSIENT = "transient", "Transient (may be retried)"
+        REJECTED = "rejected", "Rejected (this message will never be accepted)"
+        TOKEN_INVALID = "token_invalid", "Token invalid (device deactivated)"
+
+    device = models.ForeignKey(Device, on_delete=models.CASCADE, related_name="push_attempts")
+    notification = models.ForeignKey(
+        Notification,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="push_attempts",
+    )
+    attempt = models.PositiveSmallIntegerField(default=1)
+    outcome = models.CharField(max_length=20, choices=Outcome.choices)
+    # When it failed: the push service's HTTP status (none for a timeout or a refused
+    # connection) and its error code (FCM's errorCode, or TIMEOUT, CONNECTION, AUTH).
+    http_status = models.PositiveSmallIntegerField(null=True, blank=True)
+    error_code = models.CharField(max_length=50, blank=True)
+    # When it was sent: the push service's name for the message.
+    message_id = models.CharField(max_length=200, blank=True)
+    latency_ms = models.PositiveIntegerField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["device", "created_at"])]
+
+    def __str__(self) -> str:
+        return f"push {self.outcome} to device {self.device_id} (attempt {self.attempt})"
