@@ -2,7 +2,6 @@
 
 from django.contrib import admin
 from django.urls import include, path
-from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from planpal.core.health import LiveView
@@ -22,7 +21,7 @@ urlpatterns = [
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="docs"),
     path("admin/", admin.site.urls),
-    path("", RedirectView.as_view(url="/api/docs/", permanent=False)),
+    path("", include("planpal.web.urls")),
 ]
 
 handler400 = "planpal.core.api_errors.json_bad_request"

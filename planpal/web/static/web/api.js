@@ -1,0 +1,56 @@
+// REST calls to /api/v1 with the session cookie. Unsafe methods send the CSRF token from the
+// csrftoken cookie (the page view sets it). Errors become ApiError with the API's one error
+// shape: {error: {code, message, fields, current?}}.
+
+const BASE = "/api/v1/";
+
+export class ApiError extends Error {
+  constructor(status, body) {
+    const error = (body && body.error) || {};
+    super(error.message || `Request failed (${status})`);
+    this.status = status;
+    this.code = error.code || (status === 0 ? "network" : "error");
+    this.fields = error.fields || {};
+    this.current = error.current; // 409 version conflicts carry the server's current state
+  }
+}
+
+export function csrfToken() {
+  const match = document.cookie.match(/(?:^|;\s*)csrftoken=([^;]+)/);
+  return match ? decodeURIComponent(match[1]) : "";
+}
+
+export async function request(method, path, body) {
+  const headers = { Accept: "application/json" };
+  if (body !== undefined) headers["Content-Type"] = "application/json";
+  if (!["GET", "HEAD", "OPTIONS"].includes(method)) headers["X-CSRFToken"] = csrfToken();
+  let response;
+  try {
+    response = await fetch(path.startsWith("/") ? path : BASE + path, {
+      method,
+      headers,
+      credentials: "same-origin",
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+  } catch {
+    throw new ApiError(0, { error: { message: "Network error: check your connection." } });
+  }
+  if (response.status === 204) return null;
+  const data = await response.json().catch(() => null);
+  if (!response.ok) throw new ApiError(response.status, data);
+  return data;
+}
+
+export const api = {
+  get: (path) => request("GET", path),
+  post: (path, body) => request("POST", path, body),
+  patch: (path, body) => request("PATCH", path, body),
+  del: (path) => request("DELETE", path),
+};
+
+/** A random id for idempotent retries (crypto.randomUUID needs a secure context). */
+export function newClientId() {
+  if (globalThis.crypto?.randomUUID) return crypto.randomUUID();
+  const bytes = crypto.getRandomValues(new Uint8Array(16));
+  return Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
+}

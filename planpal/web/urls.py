@@ -1,0 +1,11 @@
+"""Routes of the browser client: the app shell at / and the static files it loads."""
+
+from django.conf import settings
+from django.urls import path, re_path
+
+from planpal.web import views
+
+urlpatterns = [
+    path("", views.index, name="web-index"),
+    re_path(rf"^{settings.STATIC_URL.strip('/')}/(?P<path>.+)$", views.static_file, name="static"),
+]

@@ -1,0 +1,99 @@
+"""The app shell and the static files it needs, served by Django itself.
+
+Static files are served here, not by `runserver` or a CDN, so that `planpal web` (uvicorn) serves
+a working client in DEBUG and non-DEBUG alike without a collectstatic step. Files are found with
+Django's static finders (so the admin's CSS works too), read whole (they are small) and answered
+with an ETag; `Cache-Control: no-cache` makes browsers revalidate, which costs a 304.
+"""
+
+import hashlib
+import mimetypes
+import posixpath
+from dataclasses import dataclass
+from pathlib import Path
+
+from django.contrib.staticfiles import finders
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotModified
+from django.shortcuts import render
+from django.views.decorators.csrf import ensure_csrf_cookie
+from django.views.decorators.http import require_safe
+
+from planpal.accounts.serializers import MeSerializer
+
+# The client is ES modules: browsers refuse them with the wrong type whatever the OS's mime table.
+CONTENT_TYPES = {
+    ".js": "text/javascript; charset=utf-8",
+    ".mjs": "text/javascript; charset=utf-8",
+    ".css": "text/css; charset=utf-8",
+    ".svg": "image/svg+xml",
+    ".json": "application/json",
+}
+
+
+@require_safe
+@ensure_csrf_cookie
+def index(request: HttpRequest) -> HttpResponse:
+    """The single-page app; it signs in through the API and routes with the URL fragment. The
+    signed-in user is embedded, so a signed-out visitor's first request is not a 401."""
+    me = MeSerializer(request.user).data if request.user.is_authenticated else None
+    response = render(request, "web/index.html", {"boot": {"me": me}})
+    response["Cache-Control"] = "no-cache"
+    return response
+
+
+@dataclass(frozen=True)
+class StaticFile:
+    mtime_ns: int
+    body: bytes
+    etag: str
+    content_type: str
+
+
+_found: dict[str, Path] = {}  # URL path → file on disk
+_loaded: dict[Path, StaticFile] = {}
+
+
+def _load(path: str) -> StaticFile | None:
+    """The file's bytes, read again only when it changed on disk (edits show without a
+    restart; production pays one stat per request)."""
+    found = _found.get(path)
+    if found is None:
+        located = finders.find(path)
+        if not located:
+            return None
+        found = _found[path] = Path(located)
+    try:
+        mtime_ns = found.stat().st_mtime_ns
+    except OSError:
+        _found.pop(path, None)
+        return None
+    cached = _loaded.get(found)
+    if cached is not None and cached.mtime_ns == mtime_ns:
+        return cached
+    if not found.is_file():
+        return None
+    body = found.read_bytes()
+    content_type = CONTENT_TYPES.get(found.suffix.lower()) or (
+        mimetypes.guess_type(found.name)[0] or "application/octet-stream"
+    )
+    etag = f'"{hashlib.sha256(body).hexdigest()[:32]}"'
+    loaded = _loaded[found] = StaticFile(mtime_ns, body, etag, content_type)
+    return loaded
+
+
+@require_safe
+def static_file(request: HttpRequest, path: str) -> HttpResponse:
+    normalized = posixpath.normpath(path).lstrip("/")
+    if normalized.startswith("..") or "\\" in normalized or "\x00" in normalized:
+        raise Http404("Not found.")
+    found = _load(normalized)
+    if found is None:
+        raise Http404("Not found.")
+    if request.headers.get("If-None-Match") == found.etag:
+        response = HttpResponseNotModified()
+    else:
+        response = HttpResponse(found.body, content_type=found.content_type)
+    response["ETag"] = found.etag
+    response["Cache-Control"] = "no-cache"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
