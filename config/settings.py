@@ -51,12 +51,14 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "channels",
     "planpal.core",
+    # Before the domain apps: its outbox receiver must write an event before receivers of other
+    # apps (the notification planner) write the events that follow from it.
+    "planpal.realtime",
     "planpal.accounts",
     "planpal.groups",
     "planpal.plans",
     "planpal.chat",
     "planpal.notifications",
-    "planpal.realtime",
     "planpal.web",
 ]
 
@@ -282,3 +284,9 @@ PUSH_TIMEOUT_SECONDS = float(env_str("PUSH_TIMEOUT_SECONDS", "10"))
 # exponential backoff with full jitter, at least the service's Retry-After, at most the cap.
 PUSH_MAX_ATTEMPTS = env_int("PUSH_MAX_ATTEMPTS", 5)
 PUSH_MAX_RETRY_DELAY_SECONDS = env_int("PUSH_MAX_RETRY_DELAY_SECONDS", 600)
+# A push waits this long, then checks again that the notification is unread and the user away.
+PUSH_DELAY_SECONDS = float(env_str("PUSH_DELAY_SECONDS", "10"))
+# After a push for a collapse key (a conversation), further messages wait this long for the next.
+PUSH_COLLAPSE_SECONDS = env_int("PUSH_COLLAPSE_SECONDS", 60)
+if PUSH_MAX_RETRY_DELAY_SECONDS >= CELERY_VISIBILITY_TIMEOUT:
+    raise RuntimeError("PUSH_MAX_RETRY_DELAY_SECONDS must stay below CELERY_VISIBILITY_TIMEOUT")

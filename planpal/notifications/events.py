@@ -20,20 +20,29 @@ class NotificationCreated(DomainEvent):
     body: str
     # `data` is the JSON name; the attribute is renamed so it does not hide DomainEvent.data().
     extra: dict[str, Any] = Field(alias="data")
+    count: int
     created_at: datetime
     read_at: datetime | None
 
     @classmethod
-    def from_notification(cls, notification) -> "NotificationCreated":
+    def from_notification(cls, notification):
         return cls(
             id=notification.pk,
             kind=notification.kind,
             title=notification.title,
             body=notification.body,
             extra=notification.data,
+            count=notification.count,
             created_at=notification.created_at,
             read_at=notification.read_at,
         )
+
+
+class NotificationUpdated(NotificationCreated):
+    """An unread notification folded another one in (e.g. a third message in a conversation):
+    same id, higher `count`, newest title/body/data."""
+
+    name = "notification.updated"
 
 
 class NotificationRead(DomainEvent):

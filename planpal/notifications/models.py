@@ -14,9 +14,18 @@ class Notification(models.Model):
     data = models.JSONField(default=dict, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     read_at = models.DateTimeField(null=True, blank=True)
+    # Notifications with one collapse key (a conversation's messages) fold into one unread row
+    # with a count, and into one push per window.
+    collapse_key = models.CharField(max_length=64, blank=True)
+    count = models.PositiveIntegerField(default=1)
+    push_due_at = models.DateTimeField(null=True, blank=True)
+    pushed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
-        indexes = [models.Index(fields=["user", "read_at"])]
+        indexes = [
+            models.Index(fields=["user", "read_at"]),
+            models.Index(fields=["user", "collapse_key", "read_at"]),
+        ]
 
     def __str__(self) -> str:
         return f"{self.kind} for {self.user_id}"

@@ -16,6 +16,7 @@ class NotificationOutputSerializer(serializers.Serializer):
     title = serializers.CharField(read_only=True)
     body = serializers.CharField(read_only=True)
     data = serializers.JSONField(read_only=True)
+    count = serializers.IntegerField(read_only=True)
     created_at = serializers.DateTimeField(read_only=True)
     read_at = serializers.DateTimeField(read_only=True, allow_null=True)
 

@@ -1,8 +1,9 @@
 """Every write to notifications, push devices and notification preferences."""
 
-from datetime import time
+from datetime import time, timedelta
 from typing import Any
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
@@ -13,6 +14,7 @@ from planpal.notifications.events import (
     NotificationCreated,
     NotificationPreferencesUpdated,
     NotificationRead,
+    NotificationUpdated,
 )
 from planpal.notifications.models import Device, Notification, NotificationPreference
 from planpal.plans.selectors import plans_for_user
@@ -44,25 +46,90 @@ def _user_topic(user_id: int) -> str:
 
 # ---------------------------------------------------------------------------- notifications
 def notification_create(
-    *, user, kind: str, title: str, body: str = "", data: dict | None = None
+    *,
+    user,
+    kind: str,
+    title: str,
+    body: str = "",
+    data: dict | None = None,
+    collapse_key: str = "",
 ) -> Notification:
-    """Write an in-app notification and announce it on the user's topic. For the notification
-    planner: it decides who is notified (mutes, opt-outs); title and body are cut to fit."""
+    """Write an in-app notification, announce it on the user's topic, and plan a push if the
+    user is away. With a collapse key, an unread notification with the same key is folded into:
+    its count grows and it carries the latest title/body/data (`notification.updated`)."""
     if kind not in NOTIFICATION_KINDS:
         raise InvalidInput(f"Unknown notification kind {kind!r}.", fields={"kind": ["Unknown."]})
     with transaction.atomic():
-        notification = Notification.objects.create(
-            user=user,
-            kind=kind,
-            title=_fit(title, MAX_TITLE),
-            body=_fit(body, MAX_BODY),
-            data=data or {},
-        )
-        emit(
-            NotificationCreated.from_notification(notification),
-            topic=_user_topic(notification.user_id),
-        )
+        notification = None
+        if collapse_key:
+            notification = (
+                Notification.objects.select_for_update()
+                .filter(user=user, collapse_key=collapse_key, read_at__isnull=True)
+                .order_by("-id")
+                .first()
+            )
+        if notification is None:
+            notification = Notification.objects.create(
+                user=user,
+                kind=kind,
+                title=_fit(title, MAX_TITLE),
+                body=_fit(body, MAX_BODY),
+                data=data or {},
+                collapse_key=collapse_key,
+            )
+            event = NotificationCreated.from_notification(notification)
+        else:
+            notification.count += 1
+            notification.title = _fit(title, MAX_TITLE)
+            notification.body = _fit(body, MAX_BODY)
+            notification.data = data or {}
+            notification.save(update_fields=["count", "title", "body", "data"])
+            event = NotificationUpdated.from_notification(notification)
+        emit(event, topic=_user_topic(notification.user_id))
+        push_schedule(notification)
         return notification
+
+
+def push_schedule(notification: Notification) -> None:
+    """Plan a push for a notification if its user is away (DESIGN §8). The push itself waits
+    PUSH_DELAY_SECONDS and checks again (still unread, still away, not quiet hours). A push already
+    on its way carries the newest count; one sent less than PUSH_COLLAPSE_SECONDS ago is enough."""
+    from planpal.core.background import enqueue
+    from planpal.notifications.tasks import push_notification
+    from planpal.realtime.presence import user_is_active
+
+    now = timezone.now()
+    if notification.push_due_at is not None and notification.pushed_at is None:
+        return
+    recent = timedelta(seconds=settings.PUSH_COLLAPSE_SECONDS)
+    if notification.pushed_at is not None and now - notification.pushed_at < recent:
+        return
+    if not Device.objects.filter(user_id=notification.user_id, active=True).exists():
+        return
+    if user_is_active(notification.user_id):
+        return  # the WebSocket already showed it
+    notification.push_due_at = now + timedelta(seconds=settings.PUSH_DELAY_SECONDS)
+    notification.pushed_at = None
+    notification.save(update_fields=["push_due_at", "pushed_at"])
+    enqueue(
+        push_notification, countdown=settings.PUSH_DELAY_SECONDS, notification_id=notification.pk
+    )
+
+
+def notifications_read_collapsed(*, user_id: int, collapse_key: str, up_to_message_id: int) -> None:
+    """Chat notifications are read when their conversation is read (on any device)."""
+    with transaction.atomic():
+        ids = [
+            n.pk
+            for n in Notification.objects.select_for_update().filter(
+                user_id=user_id, collapse_key=collapse_key, read_at__isnull=True
+            )
+            if n.data.get("message_id", 0) <= up_to_message_id
+        ]
+        if ids:
+            now = timezone.now()
+            Notification.objects.filter(pk__in=ids).update(read_at=now)
+            emit(NotificationRead(ids=ids, read_at=now), topic=_user_topic(user_id), actor=user_id)
 
 
 def notification_mark_read(*, actor, notification_id: int) -> Notification:

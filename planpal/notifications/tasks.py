@@ -1,0 +1,31 @@
+"""Push tasks (queue `push`, away from lifecycle work): thin wrappers around the delivery
+services. Each device gets its own task, so a slow or failing phone delays nobody else."""
+
+from celery import shared_task
+
+from planpal.core.background import enqueue
+from planpal.notifications.push.delivery import push_claim, push_deliver
+
+
+@shared_task
+def push_notification(notification_id: int) -> int:
+    devices = push_claim(notification_id=notification_id)
+    for device_id in devices:
+        enqueue(deliver_push, notification_id=notification_id, device_id=device_id, attempt=1)
+    return len(devices)
+
+
+@shared_task
+def deliver_push(notification_id: int, device_id: int, attempt: int = 1) -> str:
+    outcome = push_deliver(notification_id=notification_id, device_id=device_id, attempt=attempt)
+    if outcome is None:
+        return "nothing to do"
+    if outcome.retry_in is not None:
+        enqueue(
+            deliver_push,
+            countdown=outcome.retry_in,
+            notification_id=notification_id,
+            device_id=device_id,
+            attempt=attempt + 1,
+        )
+    return outcome.status
