@@ -7,7 +7,7 @@ import { renderHome } from "./home.js";
 import { setupNotifications } from "./notifications.js";
 import { renderPlan } from "./plan.js";
 import { loadAll, resetStore, rt, store } from "./state.js";
-import { errorMessage, h, toast } from "./ui.js";
+import { errorMessage, formField, h, showFormError, toast } from "./ui.js";
 
 const main = document.getElementById("main");
 let cleanup = null; // the current screen's teardown (listeners, timers)
@@ -130,40 +130,6 @@ rt.addEventListener("fatal", () => {
 });
 
 // ---------------------------------------------------------------------------- sign in
-function field(label, attrs) {
-  const id = `f-${attrs.name}`;
-  return h(
-    "div",
-    { class: "field" },
-    h("label", { for: id }, label),
-    h("input", { id, ...attrs }),
-    h("p", { class: "field-error", id: `${id}-error`, hidden: true }),
-  );
-}
-
-function showFieldErrors(form, error) {
-  for (const hint of form.querySelectorAll(".field-error")) {
-    hint.hidden = true;
-    hint.textContent = "";
-  }
-  for (const input of form.querySelectorAll("input")) input.removeAttribute("aria-invalid");
-  let first = null;
-  for (const [name, messages] of Object.entries(error.fields || {})) {
-    const input = form.querySelector(`[name="${name}"]`);
-    const hint = form.querySelector(`#f-${name}-error`);
-    if (!input || !hint) continue;
-    input.setAttribute("aria-invalid", "true");
-    input.setAttribute("aria-describedby", hint.id);
-    hint.textContent = [].concat(messages).join(" ");
-    hint.hidden = false;
-    first = first || input;
-  }
-  const summary = form.querySelector(".form-error");
-  summary.textContent = error.message;
-  summary.hidden = false;
-  (first || summary).focus?.();
-}
-
 function authPage(title, intro, form, footer) {
   main.replaceChildren(
     h(
@@ -180,8 +146,8 @@ function renderLogin() {
     "form",
     { class: "stack", novalidate: true, "aria-label": "Sign in" },
     h("p", { class: "form-error", role: "alert", hidden: true, tabindex: "-1" }),
-    field("Username", { name: "username", autocomplete: "username", required: true }),
-    field("Password", {
+    formField("Username", { name: "username", autocomplete: "username", required: true }),
+    formField("Password", {
       name: "password",
       type: "password",
       autocomplete: "current-password",
@@ -199,7 +165,7 @@ function renderLogin() {
       await startSession(me);
       window.location.hash = "#/";
     } catch (error) {
-      showFieldErrors(form, error);
+      showFormError(form, error);
     } finally {
       button.disabled = false;
     }
@@ -217,10 +183,10 @@ function renderRegister() {
     "form",
     { class: "stack", novalidate: true, "aria-label": "Create an account" },
     h("p", { class: "form-error", role: "alert", hidden: true, tabindex: "-1" }),
-    field("Username", { name: "username", autocomplete: "username", required: true }),
-    field("Display name", { name: "display_name", autocomplete: "name" }),
-    field("Email", { name: "email", type: "email", autocomplete: "email", required: true }),
-    field("Password", {
+    formField("Username", { name: "username", autocomplete: "username", required: true }),
+    formField("Display name", { name: "display_name", autocomplete: "name" }),
+    formField("Email", { name: "email", type: "email", autocomplete: "email", required: true }),
+    formField("Password", {
       name: "password",
       type: "password",
       autocomplete: "new-password",
@@ -242,7 +208,7 @@ function renderRegister() {
       await startSession(me);
       window.location.hash = "#/";
     } catch (error) {
-      showFieldErrors(form, error);
+      showFormError(form, error);
     } finally {
       button.disabled = false;
     }
@@ -261,8 +227,8 @@ document.querySelector(".skip-link").addEventListener("click", (event) => {
   event.preventDefault(); // the fragment is the router's: focus instead of navigating
   main.focus();
 });
-setupNotifications((planId) => {
-  window.location.hash = `#/plans/${planId}`;
+setupNotifications((target) => {
+  window.location.hash = target;
 });
 window.addEventListener("hashchange", () => {
   route().catch((error) => toast(errorMessage(error), { error: true }));

@@ -14,7 +14,7 @@ import {
 import { displayName, errorMessage, formatShort, h, initials, replaceChildren, toast } from "./ui.js";
 
 const PRESENCE_EVERY_MS = 10000;
-const TYPING_EVERY_MS = 2000;
+const TYPING_EVERY_MS = 1500;
 
 export async function renderChat(main, groupId) {
   const group = store.groups.get(groupId);
@@ -269,13 +269,20 @@ export async function renderChat(main, groupId) {
     if (users) for (const id of users.keys()) if (!online.has(id)) refreshPresence();
   }
 
+  // Typing ops are throttled (the server forwards at most one a second per topic); a keystroke
+  // inside the window is announced at its end, so a short burst is not lost.
   let lastTyping = 0;
+  let typingTimer = null;
+  const announceTyping = () => {
+    typingTimer = null;
+    if (!input.value.trim()) return;
+    lastTyping = Date.now();
+    rt.typing(topic);
+  };
   input.addEventListener("input", () => {
-    const now = Date.now();
-    if (input.value.trim() && now - lastTyping > TYPING_EVERY_MS) {
-      lastTyping = now;
-      rt.typing(topic);
-    }
+    const wait = lastTyping + TYPING_EVERY_MS - Date.now();
+    if (wait <= 0) announceTyping();
+    else if (!typingTimer) typingTimer = setTimeout(announceTyping, wait);
   });
   input.addEventListener("keydown", (event) => {
     if (event.key === "Enter" && !event.shiftKey && !event.isComposing) {
@@ -288,7 +295,8 @@ export async function renderChat(main, groupId) {
     const text = input.value.trim();
     if (!text) return;
     input.value = "";
-    lastTyping = 0;
+    clearTimeout(typingTimer);
+    typingTimer = null;
     send(text);
   });
 
@@ -301,6 +309,14 @@ export async function renderChat(main, groupId) {
     if (rt.state === "connected") setTimeout(refreshPresence, 300);
   };
   rt.addEventListener("state", onState);
+  const onPresence = (event) => {
+    const { frame } = event.detail;
+    if (frame.topic !== topic) return;
+    if (frame.online) online.add(frame.user);
+    else online.delete(frame.user);
+    renderPeople();
+  };
+  rt.addEventListener("presence", onPresence);
   const onVisible = () => markRead();
   document.addEventListener("visibilitychange", onVisible);
   const stop = onChange(({ kind, id }) => {
@@ -318,7 +334,9 @@ export async function renderChat(main, groupId) {
     stop();
     clearInterval(presenceTimer);
     clearTimeout(reading);
+    clearTimeout(typingTimer);
     rt.removeEventListener("state", onState);
+    rt.removeEventListener("presence", onPresence);
     document.removeEventListener("visibilitychange", onVisible);
     if (store.openConversation === conversationId) store.openConversation = null;
   };

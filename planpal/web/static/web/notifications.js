@@ -5,7 +5,15 @@ import { api } from "./api.js";
 import { loadNotifications, onChange, store } from "./state.js";
 import { errorMessage, formatShort, h, replaceChildren, toast } from "./ui.js";
 
-export function setupNotifications(openPlan) {
+/** Where a notification leads: its plan, or its group's chat. */
+export function notificationTarget(item) {
+  const data = item.data || {};
+  if (data.plan_id) return `#/plans/${data.plan_id}`;
+  if (data.group_id && data.conversation_id) return `#/groups/${data.group_id}/chat`;
+  return null;
+}
+
+export function setupNotifications(navigate) {
   const bell = document.getElementById("bell");
   const count = document.getElementById("bell-count");
   const panel = document.getElementById("notifications-panel");
@@ -47,6 +55,7 @@ export function setupNotifications(openPlan) {
               "span",
               { class: "notification-meta" },
               formatShort(item.created_at),
+              item.count > 1 ? ` · ${item.count} updates` : "",
               item.read_at ? "" : " · unread",
             ),
           ),
@@ -61,10 +70,10 @@ export function setupNotifications(openPlan) {
     } catch (error) {
       toast(errorMessage(error), { error: true });
     }
-    const planId = item.data && item.data.plan_id;
-    if (planId) {
+    const target = notificationTarget(item);
+    if (target) {
       toggle(false);
-      openPlan(planId);
+      navigate(target);
     }
   }
 
@@ -106,7 +115,14 @@ export function setupNotifications(openPlan) {
       renderCount();
       renderList();
     }
-    if (kind === "notification-created") toast(`New notification: ${id.title}`);
+    if (kind === "notification-created") {
+      // Not about what is on screen already (that chat or that plan is updating live).
+      const data = id.data || {};
+      const onScreen =
+        (data.conversation_id && data.conversation_id === store.openConversation) ||
+        (data.plan_id && data.plan_id === store.openPlan);
+      if (!onScreen) toast(`${id.title}: ${id.body || "new notification"}`);
+    }
   });
   renderCount();
 }

@@ -272,8 +272,7 @@ export async function renderPlan(main, planId) {
         "div",
         { class: "activity-time" },
         h("time", { datetime: activity.starts_at }, formatTime(activity.starts_at, zone)),
-        "–",
-        h("time", { datetime: activity.ends_at }, formatTime(activity.ends_at, zone)),
+        h("span", { class: "until" }, "until ", h("time", { datetime: activity.ends_at }, formatTime(activity.ends_at, zone))),
         ordering ? h("span", { class: "muted" }, formatDay(activity.starts_at, zone)) : null,
       ),
       h(
@@ -425,7 +424,8 @@ export async function renderPlan(main, planId) {
 
   renderHead();
   renderItinerary();
-  return onChange(({ kind, id }) => {
+  store.openPlan = planId;
+  const stop = onChange(({ kind, id }) => {
     if (kind === "plan" && id === planId) {
       record = store.plans.get(planId) || record;
       renderHead();
@@ -439,6 +439,10 @@ export async function renderPlan(main, planId) {
       main.querySelector("h1").focus();
     }
   });
+  return () => {
+    stop();
+    if (store.openPlan === planId) store.openPlan = null;
+  };
 }
 
 function radio(name, value, label, checked) {

@@ -13,7 +13,8 @@
 //   (connecting | connected | reconnecting | offline) is announced with a "state" event.
 //
 // Events: "state" {state}, "event" {frame}, "reset" {topic, seq}, "revoked" {topic},
-// "typing" {frame}, "error" {frame}, "fatal" {code}.
+// "typing" {frame}, "presence" {frame} (presence.changed), "error" {frame}, "fatal" {code},
+// "unauthenticated" {code}.
 
 const FATAL_CLOSE_CODES = new Set([4003]); // origin refused: retrying cannot help
 const RECENT_PER_TOPIC = 500;
@@ -296,6 +297,9 @@ export class RealtimeClient extends EventTarget {
         break;
       case "typing":
         if (this.topics.has(frame.topic)) this._emit("typing", { frame });
+        break;
+      case "presence.changed": // ephemeral: {topic, user, online}
+        if (this.topics.has(frame.topic)) this._emit("presence", { frame });
         break;
       case "error":
         this._onError(frame);

@@ -22,6 +22,7 @@ export const store = {
   notifications: { count: 0, seq: 0, items: null, next: null },
   typing: new Map(), // topic → Map(user id → timer)
   openConversation: null, // the conversation on screen (its messages count as read)
+  openPlan: null, // the plan on screen
   loaded: false,
 };
 
@@ -370,9 +371,14 @@ function applyUserEvent(frame) {
   const notifications = store.notifications;
   if (seq > notifications.seq) {
     notifications.seq = seq;
-    if (event === "notification.created") {
-      if (!data.read_at) notifications.count += 1;
-      if (notifications.items) notifications.items = new Map([[data.id, data], ...notifications.items]);
+    if (event === "notification.created" || event === "notification.updated") {
+      // "updated": an unread notification folded in another (same id, higher count).
+      const known = notifications.items && notifications.items.get(data.id);
+      if (event === "notification.created" && !data.read_at) notifications.count += 1;
+      if (notifications.items) {
+        notifications.items.delete(data.id);
+        notifications.items = new Map([[data.id, { ...known, ...data }], ...notifications.items]);
+      }
       changed("notifications");
       changed("notification-created", data);
     } else if (event === "notification.read") {
@@ -473,6 +479,7 @@ export function resetStore() {
   store.notifications = { count: 0, seq: 0, items: null, next: null };
   store.typing.clear();
   store.openConversation = null;
+  store.openPlan = null;
   store.loaded = false;
 }
 
