@@ -2,6 +2,7 @@
 sharing the test database (and Redis, when REDIS_URL is set)."""
 
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -93,3 +94,34 @@ class LiveServer:
     @property
     def ws_url(self) -> str:
         return f"ws://127.0.0.1:{self.port}/ws/"
+
+
+class CeleryProcess:
+    """`planpal worker` / `planpal beat` as a real process sharing the test database and Redis."""
+
+    def __init__(self, *args: str, **env: str) -> None:
+        log_path = Path(settings.DATA_DIR) / f"celery-{os.getpid()}-{id(self)}.log"
+        self.log = log_path.open("wb")
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "planpal.cli", *args],
+            cwd=ROOT,
+            env=child_env(**env),
+            stdout=self.log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+
+    def kill(self) -> None:
+        """SIGKILL the whole process group: no cleanup, no acknowledgement, like a lost machine."""
+        if self.process.poll() is None:
+            os.killpg(self.process.pid, signal.SIGKILL)
+            self.process.wait()
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            os.killpg(self.process.pid, signal.SIGTERM)
+            try:
+                self.process.wait(15)
+            except subprocess.TimeoutExpired:
+                self.kill()
+        self.log.close()

@@ -3,9 +3,6 @@ and `planpal beat`, and a worker killed in the middle of a transition loses noth
 
 import asyncio
 import os
-import signal
-import subprocess
-import sys
 import threading
 import time
 from datetime import timedelta
@@ -17,40 +14,11 @@ from django.utils import timezone
 from planpal.plans.models import Plan
 from planpal.plans.tasks import advance_plan_lifecycle
 from planpal.realtime.models import Event
-from tests.live import ROOT, LiveServer, child_env
+from tests.live import CeleryProcess, LiveServer
 from tests.plans.factories import make_plan
 from tests.realtime.conftest import require_redis
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-class CeleryProcess:
-    def __init__(self, *args: str, **env: str) -> None:
-        log_path = os.path.join(ROOT, "data", f"celery-{os.getpid()}-{id(self)}.log")
-        self.log = open(log_path, "wb")  # noqa: SIM115 - lives as long as the process
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "planpal.cli", *args],
-            cwd=ROOT,
-            env=child_env(**env),
-            stdout=self.log,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-
-    def kill(self) -> None:
-        """SIGKILL the whole process group: no cleanup, no acknowledgement, like a lost machine."""
-        if self.process.poll() is None:
-            os.killpg(self.process.pid, signal.SIGKILL)
-            self.process.wait()
-
-    def stop(self) -> None:
-        if self.process.poll() is None:
-            os.killpg(self.process.pid, signal.SIGTERM)
-            try:
-                self.process.wait(15)
-            except subprocess.TimeoutExpired:
-                self.kill()
-        self.log.close()
 
 
 def wait_until(condition, timeout: float = 30, what: str = "condition") -> None:
@@ -109,7 +77,7 @@ def test_worker_killed_mid_transition_redelivers_and_transitions_once(alice, tri
         pytest.skip("the row-lock pause needs MariaDB")
     plan = make_plan(alice, group=trip, start=timezone.now() - timedelta(minutes=1), days=1)
     queue = f"test-lifecycle-{os.getpid()}"
-    env = {"CELERY_VISIBILITY_TIMEOUT": "3"}
+    env = {"CELERY_VISIBILITY_TIMEOUT": "3", "PUSH_MAX_RETRY_DELAY_SECONDS": "2"}
 
     # Hold the plan's row lock from another connection: the worker's compare-and-set blocks
     # inside its transaction, i.e. the task is caught in the middle.
@@ -137,6 +105,8 @@ def test_worker_killed_mid_transition_redelivers_and_transitions_once(alice, tri
         plan.refresh_from_db()
         assert plan.status == "upcoming"  # the killed worker's transaction rolled back
 
+        # Past the visibility timeout the broker hands the unacknowledged task out again.
+        time.sleep(4)
         second = CeleryProcess("worker", "--queues", queue, "--pool", "solo", **env)
         wait_until(
             lambda: Plan.objects.get(pk=plan.pk).status == "ongoing",

@@ -12,3 +12,6 @@ def notify(db):
         return notification_create(user=user, kind=kind, title=title, **kwargs)
 
     return create
+
+# End-to-end fixtures (a server process, a trip, realtime clients) for the push flow tests.
+from tests.realtime.conftest import connect, server, trip  # noqa: E402, F401
