@@ -1,9 +1,11 @@
 """Thin views of the accounts API: auth, the user's own profile, people search, friendships."""
 
+import contextlib
+
 from django.contrib.auth import authenticate, login, logout
 from django.middleware.csrf import get_token
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
-from rest_framework import status
+from rest_framework import serializers, status
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -24,7 +26,8 @@ from planpal.accounts.serializers import (
     UserSearchResultSerializer,
 )
 from planpal.core.events import topic_for
-from planpal.core.exceptions import InvalidInput
+from planpal.core.exceptions import InvalidInput, NotFound
+from planpal.notifications.services import device_unregister
 from planpal.realtime.selectors import stream_position
 
 NO_CONTENT = OpenApiResponse(description="Done.")
@@ -72,11 +75,25 @@ class LoginView(APIView):
         return Response(MeSerializer(user).data)
 
 
+class LogoutInputSerializer(serializers.Serializer):
+    device_token = serializers.CharField(required=False, max_length=512)
+
+
 class LogoutView(APIView):
+    """Ends the browser session. An app sends its push token too: a logged-out phone must not
+    keep receiving the user's pushes."""
+
     permission_classes = [AllowAny]
 
-    @extend_schema(tags=["auth"], request=None, responses={204: NO_CONTENT})
+    @extend_schema(tags=["auth"], request=LogoutInputSerializer, responses={204: NO_CONTENT})
     def post(self, request: Request) -> Response:
+        data = LogoutInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        token = data.validated_data.get("device_token")
+        if token and request.user.is_authenticated:
+            # Logging out twice, or with a token already gone, is still a logout.
+            with contextlib.suppress(NotFound):
+                device_unregister(actor=request.user, token=token)
         logout(request._request)
         return Response(status=status.HTTP_204_NO_CONTENT)
 

@@ -136,3 +136,16 @@ def test_anonymous_gets_401(anon, db):
     assert_error(anon.delete(URL, {"token": TOKEN}, format="json"), 401)
     assert_error(anon.delete(f"{URL}/1"), 401)
     assert not Device.objects.exists()
+
+
+def test_logout_with_the_device_token_stops_pushes_to_that_phone(alice, client_for):
+    from planpal.notifications.models import Device
+
+    Device.objects.create(user=alice, platform="ios", token="alice-iphone")
+    Device.objects.create(user=alice, platform="android", token="alice-tablet")
+    client = client_for(alice)
+    response = client.post("/api/v1/auth/logout", {"device_token": "alice-iphone"}, format="json")
+    assert response.status_code == 204
+    assert list(Device.objects.values_list("token", flat=True)) == ["alice-tablet"]
+    again = client.post("/api/v1/auth/logout", {"device_token": "alice-iphone"}, format="json")
+    assert again.status_code == 204
