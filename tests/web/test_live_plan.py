@@ -84,3 +84,23 @@ def test_a_stale_edit_shows_the_conflict_and_continues_from_the_servers_version(
     bob_form.get_by_role("button", name="Save changes").click()
     expect(bob_form).to_have_count(0)
     expect(activity(alice, "Market visit")).to_have_count(1, timeout=1000)
+
+
+def test_reordering_and_deleting_show_up_live_in_the_custom_order(browsing, trip):
+    plan = f"/#/plans/{trip.plan.pk}"
+    alice = browsing.page(browsing.person(trip.alice), plan)
+    bob = browsing.page(browsing.person(trip.bob), plan)
+    wait_live(alice)
+    wait_live(bob)
+    for page in (alice, bob):
+        page.get_by_text("Custom order").click()
+    order = alice.locator("ol.activity-list .title-text")
+    expect(order).to_have_text(["Coffee", "Market", "Lake"])
+
+    bob.get_by_role("button", name="Move Lake up").click()
+    expect(order).to_have_text(["Coffee", "Lake", "Market"], timeout=1000)
+    expect(bob.get_by_role("button", name="Move Lake up")).to_be_focused()
+
+    bob.get_by_role("button", name="Delete Market").click()
+    bob.get_by_role("dialog").get_by_role("button", name="Delete activity").click()
+    expect(order).to_have_text(["Coffee", "Lake"], timeout=1000)
