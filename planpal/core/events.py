@@ -38,11 +38,15 @@ class DomainEvent(BaseModel):
         return self.model_dump(mode="json", by_alias=True)
 
 
-def revoked_by(name: str, payload: dict[str, Any]) -> str:
-    """Who loses access to the topic with this event: "" (nobody), EVERYONE, or a user id."""
+def revoked_by(name: str, payload: dict[str, Any], topic: str) -> str:
+    """Who loses access to `topic` with this event: "" (nobody), EVERYONE, or a user id.
+
+    Only on the topic the event is about — the one whose prefix names the event's domain
+    (`plan.deleted` on plan:<id>, `group.member_removed` on group:<id>). The same event sent to a
+    list or user topic, so clients there learn of it, takes nothing away."""
     event_type = EVENT_TYPES.get(name)
     field = event_type.revokes if event_type else None
-    if field is None:
+    if field is None or topic.partition(":")[0] != name.partition(".")[0]:
         return ""
     if field == EVERYONE:
         return EVERYONE

@@ -104,15 +104,9 @@ def group_invites(*, group_id: int) -> QuerySet[Invite]:
     return Invite.objects.filter(group_id=group_id).select_related("created_by").order_by("-id")
 
 
-def open_plan_ids(*, group_id: int) -> list[int]:
-    """The group's plans that still follow its membership (neither completed nor cancelled)."""
-    closed = (Plan.Status.COMPLETED, Plan.Status.CANCELLED)
-    return list(
-        Plan.objects.filter(group_id=group_id)
-        .exclude(status__in=closed)
-        .order_by("id")
-        .values_list("id", flat=True)
-    )
+def plan_ids_of_group(*, group_id: int) -> list[int]:
+    """Every plan of the group: membership of the group is membership of all of them."""
+    return list(Plan.objects.filter(group_id=group_id).order_by("id").values_list("id", flat=True))
 
 
 # ---------------------------------------------------------------------------- event payloads

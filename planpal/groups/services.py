@@ -69,7 +69,7 @@ def _announce_member_added(group: Group, membership: Membership, *, actor) -> No
         group=selectors.group_event_data(group), member=selectors.member_event_data(membership)
     )
     _emit_group_and_user(event, group_id=group.pk, user_id=membership.user_id, actor=actor)
-    plan_ids = selectors.open_plan_ids(group_id=group.pk)
+    plan_ids = selectors.plan_ids_of_group(group_id=group.pk)
     if plan_ids:
         # The plans app owns its events; imported here, where a plan actually needs telling.
         from planpal.plans.events import PlanMemberJoined
@@ -83,7 +83,7 @@ def _announce_member_added(group: Group, membership: Membership, *, actor) -> No
 def _announce_member_removed(group: Group, *, user_id: int, reason: str, actor) -> None:
     event = GroupMemberRemoved(group_id=group.pk, user_id=user_id, reason=reason)
     _emit_group_and_user(event, group_id=group.pk, user_id=user_id, actor=actor)
-    plan_ids = selectors.open_plan_ids(group_id=group.pk)
+    plan_ids = selectors.plan_ids_of_group(group_id=group.pk)
     if plan_ids:
         from planpal.plans.events import PlanMemberLeft
 

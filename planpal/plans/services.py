@@ -252,7 +252,8 @@ def plan_delete(*, actor: User, plan_id: int) -> None:
         plan = _locked_plan(actor=actor, plan_id=plan_id)
         _require_manager(actor, plan)
         event = events.PlanDeleted(plan_id=plan.pk)
-        _emit(event, _plan_topic(plan.pk), actor=actor)
+        # Also where lists follow (the group or the creator's topic); it revokes only plan:<id>.
+        _emit(event, _list_topic(plan), _plan_topic(plan.pk), actor=actor)
         plan.delete()
 
 

@@ -20,7 +20,7 @@ log = logging.getLogger(__name__)
 
 def wire(row: Event) -> tuple[int, str, str]:
     """(seq, revoked, frame): everything a hub needs to order, deliver and revoke."""
-    return row.seq, revoked_by(row.name, row.payload), event_frame(row)
+    return row.seq, revoked_by(row.name, row.payload, row.topic), event_frame(row)
 
 
 def bus_message(row: Event) -> tuple[str, str]:

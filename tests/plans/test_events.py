@@ -232,10 +232,12 @@ def test_undeclared_payload_fields_are_bugs():
         plan_events.PlanMemberLeft(plan_id=1, user_id=2, reason="left")
 
 
-def test_leaving_and_deletion_end_live_subscriptions():
-    assert revoked_by("plan.member_left", {"plan_id": 1, "user_id": 9}) == "9"
-    assert revoked_by("plan.deleted", {"plan_id": 1}) == EVERYONE
-    assert revoked_by("plan.member_joined", {"plan_id": 1, "user": {}}) == ""
+def test_leaving_and_deletion_end_live_subscriptions_of_the_plan_topic_only():
+    assert revoked_by("plan.member_left", {"plan_id": 1, "user_id": 9}, "plan:1") == "9"
+    assert revoked_by("plan.deleted", {"plan_id": 1}, "plan:1") == EVERYONE
+    assert revoked_by("plan.member_joined", {"plan_id": 1, "user": {}}, "plan:1") == ""
+    # The copy on the group's topic (for live plan lists) takes nobody's group away.
+    assert revoked_by("plan.deleted", {"plan_id": 1}, "group:3") == ""
 
 
 def test_scheduled_transition_event_has_no_actor(trip_plan, bob):
@@ -275,3 +277,11 @@ def test_activity_payload_matches_rest_for_odd_decimals(as_, trip_plan, bob, eve
         "5.00",
         "EUR",
     )
+
+
+def test_deleting_a_plan_is_announced_where_the_plan_list_follows(trip_plan, trip, bob, events):
+    from planpal.plans import services as plan_services
+
+    plan_services.plan_delete(actor=bob, plan_id=trip_plan.pk)
+    group_log = [(name, payload) for _, name, payload in events(f"group:{trip.pk}")]
+    assert ("plan.deleted", {"plan_id": trip_plan.pk}) in group_log
