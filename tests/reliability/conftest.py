@@ -1,0 +1,3 @@
+"""Reliability tests reuse the end-to-end fixtures."""
+
+from tests.realtime.conftest import connect, server, trip  # noqa: F401 - fixtures
