@@ -259,7 +259,7 @@ class RealtimeConsumer(AsyncWebsocketConsumer):
 
     async def op_unsubscribe(self, message: dict, ref) -> None:
         topic = message.get("topic")
-        if topic not in self.subs:
+        if not isinstance(topic, str) or topic not in self.subs:
             self.queue(error_frame("not_subscribed", "not subscribed to this topic", ref))
             return
         self._drop(topic, reason="client", ref=ref)

@@ -131,6 +131,7 @@ async def test_bad_frames_get_error_frames_and_the_connection_stays_open(server,
             (f'{{"op": "subscribe", "topic": "{trip.plan_topic}", "since": -1}}', "bad_since"),
             (f'{{"op": "subscribe", "topic": "{trip.plan_topic}", "since": "3"}}', "bad_since"),
             ('{"op": "unsubscribe", "topic": "plan:999999"}', "not_subscribed"),
+            ('{"op": "unsubscribe", "topic": []}', "not_subscribed"),  # found by the fuzzer
             ('{"op": "typing", "topic": "group:999999"}', "not_subscribed"),
         ]
         for raw, code in cases:
