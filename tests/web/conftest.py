@@ -152,7 +152,9 @@ class Browsing:
 
 
 @pytest.fixture
-def browsing(browser, server):
+def browsing(browser, server, transactional_db):
+    # Depends on the database so that the pages close before the test's data is flushed (an
+    # open page would otherwise see its session vanish and log the 401s).
     session = Browsing(browser, server)
     yield session
     session.close()

@@ -37,7 +37,14 @@ export async function request(method, path, body) {
   }
   if (response.status === 204) return null;
   const data = await response.json().catch(() => null);
-  if (!response.ok) throw new ApiError(response.status, data);
+  if (!response.ok) {
+    const error = new ApiError(response.status, data);
+    if (error.status === 401 || error.code === "not_authenticated") {
+      // The session ended (signed out elsewhere, expired): the app goes back to sign in.
+      window.dispatchEvent(new CustomEvent("planpal:unauthenticated"));
+    }
+    throw error;
+  }
   return data;
 }
 

@@ -113,18 +113,18 @@ rt.addEventListener("state", (event) => {
       ? "Connected: changes appear as they happen"
       : "Not connected: changes will appear when the connection is back";
 });
-rt.addEventListener("unauthenticated", async () => {
-  try {
-    await api.get("me");
-  } catch (error) {
-    if (error.status === 401 || error.status === 403) {
-      resetStore();
-      document.getElementById("topbar-right").hidden = true;
-      toast("Your session has ended. Please sign in again.", { error: true });
-      window.location.hash = "#/login";
-    }
-  }
-});
+function sessionEnded() {
+  if (!store.me) return;
+  boot.me = null;
+  restoring = null;
+  resetStore();
+  document.getElementById("topbar-right").hidden = true;
+  toast("Your session has ended. Please sign in again.", { error: true });
+  window.location.hash = "#/login";
+}
+window.addEventListener("planpal:unauthenticated", sessionEnded);
+// A 4001 close: ask the API whether the session is gone (a 401 there signs out).
+rt.addEventListener("unauthenticated", () => api.get("me").catch(() => {}));
 rt.addEventListener("fatal", () => {
   toast("Live updates are not allowed from this address.", { error: true });
 });

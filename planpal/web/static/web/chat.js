@@ -198,14 +198,16 @@ export async function renderChat(main, groupId) {
 
   // -------------------------------------------------------------- read state
   let reading = null;
+  let marked = 0; // the newest message this screen has marked read
   function markRead() {
     const conversation = store.conversations.get(conversationId);
     const latest = Math.max(0, ...[...record.items.keys()]);
-    const readUpTo = conversation ? conversation.data.last_read_message_id || 0 : 0;
+    const readUpTo = Math.max(marked, conversation ? conversation.data.last_read_message_id || 0 : 0);
     if (!latest || latest <= readUpTo || document.visibilityState !== "visible" || reading) return;
     reading = setTimeout(async () => {
       try {
         const state = await api.post(`conversations/${conversationId}/read`, { message_id: latest });
+        marked = Math.max(marked, state.last_read_message_id);
         const current = store.conversations.get(conversationId);
         if (current) {
           current.data.unread_count = state.unread_count;

@@ -2,7 +2,7 @@
 // plan or a group.
 
 import { api } from "./api.js";
-import { conversationOfGroup, loadAll, onChange, store } from "./state.js";
+import { conversationOfGroup, loadAll, loadGroup, onChange, store } from "./state.js";
 import {
   formatDateRange,
   formDialog,
@@ -158,8 +158,23 @@ function newPlan() {
         { name: "group", value: groups.length ? groups[0][0] : "" },
         { control: "select", options: [...groups, ["", "Personal plan (no group)"]] },
       ),
-      formField("Starts", { name: "start_at", type: "datetime-local", required: true, value: toLocalInput(start.toISOString(), zone) }),
-      formField("Ends", { name: "end_at", type: "datetime-local", required: true, value: toLocalInput(end.toISOString(), zone) }, { hint: `Times in ${zone}.` }),
+      h(
+        "div",
+        { class: "field-row" },
+        formField("Starts", {
+          name: "start_at",
+          type: "datetime-local",
+          required: true,
+          value: toLocalInput(start.toISOString(), zone),
+        }),
+        formField("Ends", {
+          name: "end_at",
+          type: "datetime-local",
+          required: true,
+          value: toLocalInput(end.toISOString(), zone),
+        }),
+      ),
+      h("p", { class: "field-hint" }, `Times in ${zone}.`),
       formField("Description", { name: "description", rows: "3" }, { control: "textarea" }),
     ],
     onSubmit: async (data) => {
@@ -185,8 +200,8 @@ function newGroup() {
       formField("Description", { name: "description", rows: "3" }, { control: "textarea" }),
     ],
     onSubmit: async (data) => {
-      await api.post("groups", data);
-      await loadAll();
+      const group = await api.post("groups", data);
+      await loadGroup(group.id);
     },
   });
 }

@@ -55,7 +55,9 @@ export function setupNotifications(navigate) {
               "span",
               { class: "notification-meta" },
               formatShort(item.created_at),
-              item.count > 1 ? ` · ${item.count} updates` : "",
+              item.count > 1
+                ? ` · ${item.count} ${item.kind === "chat.message" ? "messages" : "updates"}`
+                : "",
               item.read_at ? "" : " · unread",
             ),
           ),
@@ -99,8 +101,8 @@ export function setupNotifications(navigate) {
       toast(errorMessage(error), { error: true });
     }
   });
-  panel.addEventListener("keydown", (event) => {
-    if (event.key === "Escape") {
+  document.addEventListener("keydown", (event) => {
+    if (event.key === "Escape" && !panel.hidden) {
       toggle(false);
       bell.focus();
     }

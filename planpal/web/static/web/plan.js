@@ -32,6 +32,11 @@ const KINDS = [
   ["other", "Other"],
 ];
 const KIND_LABELS = Object.fromEntries(KINDS);
+const TRANSITION_DONE = {
+  start: "The trip has started.",
+  complete: "The trip is marked completed.",
+  cancel: "The plan was cancelled.",
+};
 
 export async function renderPlan(main, planId) {
   let record = store.plans.get(planId);
@@ -109,7 +114,7 @@ export async function renderPlan(main, planId) {
     if (plan.can_manage && plan.status === "ongoing") {
       buttons.push(actionButton("Mark trip completed", "complete", "button-secondary"));
     }
-    if (plan.can_manage && (plan.status === "upcoming" || plan.status === "ongoing")) {
+    if (plan.can_manage && !isClosed(plan)) {
       buttons.push(actionButton("Cancel plan", "cancel", "button-danger"));
     }
     replaceChildren(controls, buttons.length ? h("div", { class: "actions" }, buttons) : null);
@@ -124,13 +129,13 @@ export async function renderPlan(main, planId) {
         type: "button",
         class: `button ${style}`,
         dataset: { key: `plan-${verb}` },
-        onclick: () => transition(verb, label),
+        onclick: () => transition(verb),
       },
       label,
     );
   }
 
-  async function transition(verb, label) {
+  async function transition(verb) {
     if (verb === "cancel") {
       const sure = await confirmDialog(
         "Cancel this plan?",
@@ -142,7 +147,7 @@ export async function renderPlan(main, planId) {
     try {
       const plan = await api.post(`plans/${planId}/${verb}`);
       mergePlan(plan);
-      toast(`${label}: done.`);
+      toast(TRANSITION_DONE[verb]);
     } catch (error) {
       toast(errorMessage(error), { error: true });
     }

@@ -67,6 +67,8 @@ export async function loadAll() {
     allPages("conversations?limit=200"),
     api.get("notifications/unread-count"),
   ]);
+  // Replace the lists, but keep what screens hold beyond them (a plan's activities).
+  const previousPlans = new Map(store.plans);
   store.groups.clear();
   store.plans.clear();
   store.conversations.clear();
@@ -78,7 +80,9 @@ export async function loadAll() {
     note(group.stream);
   }
   for (const plan of plans) {
-    store.plans.set(plan.id, { data: plan, seq: plan.stream.seq, activities: null, actSeq: 0 });
+    const record = previousPlans.get(plan.id) || { activities: null, actSeq: 0 };
+    Object.assign(record, { data: plan, seq: plan.stream.seq });
+    store.plans.set(plan.id, record);
     note(plan.stream);
   }
   for (const conversation of conversations) {
@@ -130,7 +134,7 @@ export async function loadPlan(planId) {
   return installPlan(plan, { withActivities: true });
 }
 
-async function loadGroup(groupId) {
+export async function loadGroup(groupId) {
   const group = await api.get(`groups/${groupId}`);
   store.groups.set(group.id, { data: group, seq: group.stream.seq });
   if (group.conversation) await loadConversation(group.conversation);
