@@ -1,0 +1,48 @@
+"""The app shell and its static files, as Django serves them (no browser needed)."""
+
+import json
+import re
+
+import pytest
+
+from tests.conftest import PASSWORD
+
+
+@pytest.mark.django_db
+def test_the_shell_sets_the_csrf_cookie_and_embeds_no_user_when_signed_out(client):
+    response = client.get("/")
+    assert response.status_code == 200
+    assert "csrftoken" in response.cookies
+    boot = re.search(r'<script id="boot" type="application/json">(.*?)</script>', response.text)
+    assert json.loads(boot.group(1)) == {"me": None}
+
+
+def test_the_shell_embeds_the_signed_in_user(client, alice):
+    client.login(username="alice", password=PASSWORD)
+    response = client.get("/")
+    boot = re.search(r'<script id="boot" type="application/json">(.*?)</script>', response.text)
+    assert json.loads(boot.group(1))["me"]["username"] == "alice"
+
+
+@pytest.mark.django_db
+def test_static_files_are_served_with_a_module_type_and_revalidated_by_etag(client):
+    response = client.get("/static/web/realtime.js")
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/javascript")
+    assert b"export class RealtimeClient" in response.content
+    again = client.get("/static/web/realtime.js", headers={"If-None-Match": response["ETag"]})
+    assert again.status_code == 304
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/static/web/missing.js",
+        "/static/../config/settings.py",
+        "/static/%2e%2e/x",
+        "/static//etc/passwd",
+    ],
+)
+def test_unknown_or_escaping_static_paths_are_not_found(client, path):
+    assert client.get(path).status_code == 404
