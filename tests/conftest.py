@@ -1,5 +1,7 @@
 """Shared fixtures: fixed personas (alice, bob, carol, dave) and API clients acting as them."""
 
+from collections.abc import Iterable
+
 import pytest
 from rest_framework.test import APIClient
 
@@ -66,10 +68,21 @@ def client_for(db):
 
 @pytest.fixture
 def events(db):
-    """events("plan:1") → the event log of a topic as (seq, name, payload) in order."""
+    """events("plan:1") → the event log of a topic as (seq, name, payload) in order.
 
-    def read(topic: str) -> list[tuple[int, str, dict]]:
+    A user topic also carries the notification planner's events (notification.created, ...)
+    between the domain events. To look at some events only: names={"friend.requested", ...}
+    keeps those names, prefix="friend." the names that start with it. The seqs stay the topic's
+    real ones, so a filtered log may skip seqs."""
+
+    def read(
+        topic: str, *, names: Iterable[str] | None = None, prefix: str | None = None
+    ) -> list[tuple[int, str, dict]]:
         rows = Event.objects.filter(topic=topic).order_by("seq")
+        if names is not None:
+            rows = rows.filter(name__in=set(names))
+        if prefix is not None:
+            rows = rows.filter(name__startswith=prefix)
         return [(row.seq, row.name, row.payload) for row in rows]
 
     return read

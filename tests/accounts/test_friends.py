@@ -5,6 +5,7 @@ import pytest
 from planpal.accounts import services
 from planpal.accounts.models import Friendship
 from planpal.accounts.selectors import are_friends
+from planpal.notifications.models import Notification
 from planpal.realtime.models import Event
 from tests.conftest import assert_error, public
 from tests.factories import befriend_through_services
@@ -16,6 +17,12 @@ FRIENDS = "/api/v1/friends"
 
 def names(events, user) -> list[str]:
     return [name for _, name, _ in events(f"user:{user.pk}")]
+
+
+def notes(events, user) -> list[tuple[str, str, dict]]:
+    """The notifications announced on the user's topic, as (kind, title, data)."""
+    log = events(f"user:{user.pk}", names={"notification.created"})
+    return [(payload["kind"], payload["title"], payload["data"]) for _, _, payload in log]
 
 
 # ---------------------------------------------------------------------------- requests
@@ -36,7 +43,19 @@ def test_a_request_is_announced_on_both_user_topics(client_for, events, alice, b
     client_for(alice).post(FRIENDS, {"user": bob.pk}, format="json")
     payload = {"requester": public(alice), "addressee": public(bob)}
     assert events(f"user:{alice.pk}") == [(1, "friend.requested", payload)]
-    assert events(f"user:{bob.pk}") == [(1, "friend.requested", payload)]
+    # Bob, not the requester, also gets a notification, right after the request.
+    [request, (seq, name, note)] = events(f"user:{bob.pk}")
+    assert request == (1, "friend.requested", payload)
+    assert (seq, name) == (2, "notification.created")
+    assert note["id"] == Notification.objects.get(user=bob).pk
+    assert (note["kind"], note["title"], note["body"], note["data"]) == (
+        "friend.requested",
+        "Alice wants to be friends",
+        "",
+        {"user_id": alice.pk},
+    )
+    assert (note["count"], note["read_at"]) == (1, None)
+    assert not Notification.objects.filter(user=alice).exists()
 
 
 def test_repeating_a_request_changes_nothing(client_for, events, alice, bob):
@@ -45,7 +64,8 @@ def test_repeating_a_request_changes_nothing(client_for, events, alice, bob):
     assert again.status_code == 200
     assert again.json()["status"] == "pending"
     assert Friendship.objects.count() == 1
-    assert names(events, bob) == ["friend.requested"]
+    assert names(events, bob) == ["friend.requested", "notification.created"]
+    assert Notification.objects.filter(user=bob).count() == 1
 
 
 def test_requesting_someone_who_already_asked_me_accepts(client_for, events, alice, bob):
@@ -54,7 +74,15 @@ def test_requesting_someone_who_already_asked_me_accepts(client_for, events, ali
     assert response.status_code == 201
     assert (response.json()["status"], response.json()["direction"]) == ("accepted", None)
     assert are_friends(alice.pk, bob.pk)
-    assert names(events, alice) == ["friend.requested", "friend.accepted"]
+    assert names(events, alice) == ["friend.requested", "notification.created", "friend.accepted"]
+    assert names(events, bob) == ["friend.requested", "friend.accepted", "notification.created"]
+    # Each hears from the other: Bob's request told Alice, Alice's accepting tells Bob.
+    assert notes(events, alice) == [
+        ("friend.requested", "Bob wants to be friends", {"user_id": bob.pk})
+    ]
+    assert notes(events, bob) == [
+        ("friend.accepted", "Alice is now your friend", {"user_id": alice.pk})
+    ]
 
 
 def test_accepting_makes_friends_and_tells_both(client_for, events, alice, bob):
@@ -64,9 +92,18 @@ def test_accepting_makes_friends_and_tells_both(client_for, events, alice, bob):
     assert response.json()["status"] == "accepted"
     assert are_friends(alice.pk, bob.pk)
     low, high = sorted([alice, bob], key=lambda u: u.pk)
-    accepted = (2, "friend.accepted", {"users": [public(low), public(high)]})
-    assert events(f"user:{alice.pk}")[-1] == accepted
-    assert events(f"user:{bob.pk}")[-1] == accepted
+    accepted = ("friend.accepted", {"users": [public(low), public(high)]})
+    # Bob's log has his notification of the request at seq 2, so his accept comes at 3.
+    assert events(f"user:{alice.pk}", prefix="friend.")[-1] == (2, *accepted)
+    assert events(f"user:{bob.pk}", prefix="friend.")[-1] == (3, *accepted)
+    # Alice is told; Bob, who accepted, is not.
+    assert names(events, alice) == ["friend.requested", "friend.accepted", "notification.created"]
+    assert notes(events, alice) == [
+        ("friend.accepted", "Bob is now your friend", {"user_id": bob.pk})
+    ]
+    assert notes(events, bob) == [
+        ("friend.requested", "Alice wants to be friends", {"user_id": alice.pk})
+    ]
 
 
 def test_i_cannot_accept_my_own_request(client_for, alice, bob):
@@ -84,9 +121,11 @@ def test_declining_removes_the_request_from_both_lists(client_for, events, alice
     assert client_for(bob).post(f"{FRIENDS}/{alice.pk}/decline").status_code == 204
     assert client_for(alice).get(FRIENDS).json()["results"] == []
     assert client_for(bob).get(FRIENDS).json()["results"] == []
-    removed = (2, "friend.removed", {"user_ids": sorted([alice.pk, bob.pk])})
-    assert events(f"user:{alice.pk}")[-1] == removed
-    assert events(f"user:{bob.pk}")[-1] == removed
+    removed = ("friend.removed", {"user_ids": sorted([alice.pk, bob.pk])})
+    assert events(f"user:{alice.pk}")[-1] == (2, *removed)
+    assert events(f"user:{bob.pk}")[-1] == (3, *removed)  # after his notification of the request
+    assert notes(events, alice) == []  # a decline is not announced as a notification
+    assert names(events, bob) == ["friend.requested", "notification.created", "friend.removed"]
 
 
 def test_after_a_decline_the_requester_may_ask_again(client_for, alice, bob):
@@ -139,13 +178,22 @@ def test_deactivated_users_cannot_be_asked(client_for, alice, bob):
 
 
 def test_the_list_has_friends_and_requests_both_ways_with_a_stream(
-    client_for, alice, bob, carol, dave
+    client_for, events, alice, bob, carol, dave
 ):
     befriend_through_services(alice, bob)
     services.friend_request(actor=carol, user_id=alice.pk)
     services.friend_request(actor=alice, user_id=dave.pk)
     body = client_for(alice).get(FRIENDS).json()
-    assert body["stream"] == {"topic": f"user:{alice.pk}", "seq": 4}
+    # The stream's seq is the head of Alice's topic, her notifications included.
+    assert names(events, alice) == [
+        "friend.requested",
+        "friend.accepted",
+        "notification.created",  # Bob accepted
+        "friend.requested",
+        "notification.created",  # Carol asks
+        "friend.requested",
+    ]
+    assert body["stream"] == {"topic": f"user:{alice.pk}", "seq": 6}
     seen = {(e["user"]["username"], e["status"], e["direction"]) for e in body["results"]}
     assert seen == {
         ("bob", "accepted", None),
@@ -214,8 +262,16 @@ def test_blocking_a_friend_ends_the_friendship_silently_for_them(client_for, eve
     assert (response.json()["status"], response.json()["direction"]) == ("blocked", "outgoing")
     assert not are_friends(alice.pk, bob.pk)
     # Alice sees the friendship end like an unfriend; only Bob's devices hear of the block.
-    assert names(events, alice) == ["friend.requested", "friend.accepted", "friend.removed"]
-    assert events(f"user:{bob.pk}")[-1] == (3, "friend.blocked", {"user": public(alice)})
+    assert names(events, alice) == [
+        "friend.requested",
+        "friend.accepted",
+        "notification.created",  # of Bob's accepting, before the block
+        "friend.removed",
+    ]
+    assert notes(events, alice) == [
+        ("friend.accepted", "Bob is now your friend", {"user_id": bob.pk})
+    ]
+    assert events(f"user:{bob.pk}")[-1] == (4, "friend.blocked", {"user": public(alice)})
     assert client_for(alice).get(FRIENDS).json()["results"] == []
     [entry] = client_for(bob).get(FRIENDS).json()["results"]
     assert (entry["user"]["id"], entry["status"]) == (alice.pk, "blocked")

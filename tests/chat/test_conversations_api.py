@@ -12,7 +12,7 @@ URL = "/api/v1/conversations"
 
 
 def test_list_has_my_group_and_direct_conversations_latest_first(
-    alice, bob, trip, group_chat, direct, client_for, say
+    alice, bob, trip, group_chat, direct, client_for, say, events
 ):
     make_group("Bob's other group", owner=bob)  # alice is not in it
     say(bob, group_chat, "first")
@@ -32,7 +32,14 @@ def test_list_has_my_group_and_direct_conversations_latest_first(
     assert direct_out["title"] == "Bob"
     assert direct_out["other_user"]["username"] == "bob"
     assert direct_out["last_message"]["text"] == "later"
-    assert direct_out["stream"] == {"topic": f"user:{alice.pk}", "seq": 1}
+    # The stream is Alice's topic at its head: the notification of the group message, then the
+    # direct message and its notification.
+    assert [name for _, name, _ in events(f"user:{alice.pk}")] == [
+        "notification.created",
+        "direct.message_sent",
+        "notification.created",
+    ]
+    assert direct_out["stream"] == {"topic": f"user:{alice.pk}", "seq": 3}
 
 
 def test_list_counts_unread_messages_per_conversation(

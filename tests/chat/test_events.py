@@ -2,6 +2,7 @@
 
 from planpal.chat import services
 from planpal.core.events import EVENT_TYPES
+from planpal.notifications.models import Notification
 from planpal.realtime.models import Event
 from tests.chat.conftest import messages_url, read_url
 
@@ -15,10 +16,24 @@ def test_direct_message_is_announced_on_both_peoples_topics_only(
         .json()
     )
 
-    for user in (alice, bob):
-        assert events(f"user:{user.pk}") == [(1, "direct.message_sent", body)]
+    assert events(f"user:{alice.pk}") == [(1, "direct.message_sent", body)]
+    # Bob also gets a chat notification, right after the message.
+    [sent, (seq, name, note)] = events(f"user:{bob.pk}")
+    assert sent == (1, "direct.message_sent", body)
+    assert (seq, name) == (2, "notification.created")
+    assert note["id"] == Notification.objects.get(user=bob).pk
+    assert (note["kind"], note["title"], note["body"], note["data"], note["count"]) == (
+        "chat.message",
+        "Alice",
+        "Alice: hi",
+        {"conversation_id": direct.pk, "message_id": body["id"]},
+        1,
+    )
     assert events(f"user:{carol.pk}") == []
-    assert set(Event.objects.values_list("client_id", flat=True)) == {"d-1"}
+    assert set(Event.objects.values_list("name", "client_id")) == {
+        ("direct.message_sent", "d-1"),
+        ("notification.created", None),
+    }
     assert not Event.objects.filter(topic__startswith="group:").exists()
 
 
@@ -29,7 +44,8 @@ def test_direct_edit_and_delete_reach_both_people(alice, bob, direct, client_for
     deleted = client.delete(f"/api/v1/messages/{message.pk}").json()
 
     for user in (alice, bob):
-        assert [(name, payload) for _, name, payload in events(f"user:{user.pk}")][1:] == [
+        log = events(f"user:{user.pk}", prefix="direct.")
+        assert [(name, payload) for _, name, payload in log][1:] == [
             ("direct.message_edited", edited),
             ("direct.message_deleted", deleted),
         ]
@@ -44,11 +60,13 @@ def test_every_chat_event_matches_its_declared_schema(alice, bob, group_chat, di
         services.message_delete(actor=alice, message_id=message.pk)
 
     rows = list(Event.objects.all())
+    # The notification planner's events on the user topics too: a first message notifies,
+    # Bob's "yo" folds into Carol's unread group notification, reading clears Alice's.
     assert {row.name for row in rows} == {
         f"{prefix}.{what}"
         for prefix in ("group", "direct")
         for what in ("message_sent", "message_edited", "message_deleted", "messages_read")
-    }
+    } | {"notification.created", "notification.updated", "notification.read"}
     for row in rows:
         assert EVENT_TYPES[row.name].model_validate(row.payload).data() == row.payload
 

@@ -38,12 +38,17 @@ def test_pages_neither_repeat_nor_skip_when_new_messages_arrive(
     assert third["next"] is None
 
 
-def test_direct_conversation_stream_is_my_user_topic(alice, bob, direct, client_for, say):
+def test_direct_conversation_stream_is_my_user_topic(alice, bob, direct, client_for, say, events):
     say(bob, direct, "hi")
 
     body = client_for(alice).get(messages_url(direct)).json()
 
-    assert body["stream"] == {"topic": f"user:{alice.pk}", "seq": 1}
+    # The head of my topic: the message (seq 1), then my notification of it (seq 2).
+    assert [(seq, name) for seq, name, _ in events(f"user:{alice.pk}")] == [
+        (1, "direct.message_sent"),
+        (2, "notification.created"),
+    ]
+    assert body["stream"] == {"topic": f"user:{alice.pk}", "seq": 2}
 
 
 def test_deleted_messages_stay_in_history_as_tombstones(alice, bob, group_chat, client_for, say):

@@ -5,6 +5,7 @@ import pytest
 from planpal.chat.models import ReadState
 from planpal.chat.selectors import unread_count
 from planpal.chat.services import message_delete
+from planpal.notifications.models import Notification
 from tests.chat.conftest import read_url
 from tests.conftest import assert_error
 
@@ -133,5 +134,20 @@ def test_direct_read_receipts_go_to_both_people(alice, bob, direct, client_for, 
         "last_read_message_id": message.pk,
     }
     for user in (alice, bob):
-        *_, (_, name, payload) = events(f"user:{user.pk}")
+        [(_, name, payload)] = events(f"user:{user.pk}", names={"direct.messages_read"})
         assert (name, payload) == ("direct.messages_read", expected)
+    # Reading the conversation also clears Alice's chat notification of it, on her topic only.
+    notification = Notification.objects.get(user=alice)
+    assert notification.read_at is not None
+    assert [name for _, name, _ in events(f"user:{alice.pk}")] == [
+        "direct.message_sent",
+        "notification.created",
+        "direct.messages_read",
+        "notification.read",
+    ]
+    *_, (_, _, cleared) = events(f"user:{alice.pk}")
+    assert cleared["ids"] == [notification.pk]
+    assert [name for _, name, _ in events(f"user:{bob.pk}")] == [
+        "direct.message_sent",
+        "direct.messages_read",
+    ]

@@ -61,8 +61,16 @@ def test_the_owner_adds_a_friend_and_everyone_is_told(client_for, since, trip, a
         "created_at": payload["group"]["created_at"],
         "updated_at": payload["group"]["updated_at"],
     }
-    # Dave's other devices learn about the group on his own topic.
-    assert [(name, data) for _, name, data in on_dave()] == [("group.member_added", payload)]
+    # Dave's other devices learn about the group on his own topic, and he is notified.
+    [(added, data), (note_name, note)] = [(name, data) for _, name, data in on_dave()]
+    assert (added, data) == ("group.member_added", payload)
+    assert note_name == "notification.created"
+    assert (note["kind"], note["title"], note["body"], note["data"]) == (
+        "group.member_added",
+        "You joined Lisbon",
+        "added by Alice",
+        {"group_id": trip.pk},
+    )
 
 
 def test_an_admin_adds_their_own_friend(client_for, trip, bob, dave):

@@ -25,6 +25,7 @@ def test_creating_a_notification_announces_it_on_the_users_topic(alice, client_f
         "title": "Lisbon in 1 hour",
         "body": "Pack!",
         "data": {"plan": 4},
+        "count": 1,
         "created_at": listed["created_at"],
         "read_at": None,
     }

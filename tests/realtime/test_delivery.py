@@ -68,18 +68,46 @@ async def test_reconnect_with_since_replays_exactly_what_was_missed(server, trip
     assert live["seq"] == head + 6
 
 
+def by_topic(events) -> dict[str, list[tuple[int, str]]]:
+    """Events as (seq, name) per topic, each topic's in the order they arrived."""
+    topics: dict[str, list[tuple[int, str]]] = {}
+    for event in events:
+        topics.setdefault(event["topic"], []).append((event["seq"], event["event"]))
+    return topics
+
+
 async def test_client_reconnects_by_itself_and_resumes_without_duplicates(server, trip, connect):
+    # Bob's own topic resumes too: each completion by Alice is a notification for him there.
+    from planpal.realtime.models import Event
+
+    bob_topic = f"user:{trip.bob.pk}"
+    mine = await asyncio.to_thread(lambda: Event.objects.filter(topic=bob_topic).count())
     bob = await connect(trip.bob)
     head = (await subscribe(bob, trip.plan_topic))["seq"]
     await toggle_completion(server, trip.alice, trip.activities[0].pk, times=2)
-    assert [e["seq"] for e in await bob.events(2)] == [head + 1, head + 2]
+    assert by_topic(await bob.events(3)) == {
+        trip.plan_topic: [
+            (head + 1, "plan.activity_completed"),
+            (head + 2, "plan.activity_reopened"),
+        ],
+        bob_topic: [(mine + 1, "notification.created")],
+    }
 
     await bob.drop_connection()
     await toggle_completion(server, trip.alice, trip.activities[1].pk, times=3)
     await asyncio.wait_for(bob.connected.wait(), 10)
 
-    resumed = await bob.events(3, timeout=10)
-    assert [e["seq"] for e in resumed] == [head + 3, head + 4, head + 5]
+    resumed = await bob.events(5, timeout=10)
+    assert by_topic(resumed) == {
+        trip.plan_topic: [
+            (head + 3, "plan.activity_completed"),
+            (head + 4, "plan.activity_reopened"),
+            (head + 5, "plan.activity_completed"),
+        ],
+        bob_topic: [(mine + 2, "notification.created"), (mine + 3, "notification.created")],
+    }
+    with pytest.raises(TimeoutError):  # and nothing twice
+        await bob.events(1, timeout=1)
     assert bob.connections == 2
 
 
