@@ -13,8 +13,12 @@ from dataclasses import dataclass
 from planpal.accounts.events import FriendAccepted, FriendRequested
 from planpal.accounts.models import User
 from planpal.chat.events import (
+    DirectMessageDeleted,
+    DirectMessageEdited,
     DirectMessageSent,
     DirectMessagesRead,
+    GroupMessageDeleted,
+    GroupMessageEdited,
     GroupMessageSent,
     GroupMessagesRead,
 )
@@ -23,7 +27,11 @@ from planpal.core.events import DomainEvent
 from planpal.groups.events import GroupMemberAdded
 from planpal.groups.selectors import member_ids
 from planpal.notifications.selectors import notification_wanted
-from planpal.notifications.services import notification_create, notifications_read_collapsed
+from planpal.notifications.services import (
+    notification_create,
+    notifications_read_collapsed,
+    notifications_revise_message,
+)
 from planpal.plans.events import ActivityCompleted, PlanCreated, PlanStatusChanged
 from planpal.plans.models import Plan
 from planpal.plans.selectors import plan_member_ids
@@ -77,8 +85,22 @@ def _actor_name(actor_id: int | None) -> str:
 # ---------------------------------------------------------------------------- chat
 def _message_body(event) -> str:
     sender = (event.sender.display_name or event.sender.username) if event.sender else "Someone"
-    text = event.text if event.kind == "text" else "shared a location"
+    if event.deleted_at is not None:
+        text = "(message deleted)"
+    else:
+        text = event.text if event.kind == "text" else "shared a location"
     return f"{sender}: {text}"[:300]
+
+
+def _sender_has_read(event, actor_id: int | None) -> None:
+    """Writing in a conversation means having read it: the sender's own chat notification for
+    it (if any) is read on every device."""
+    if actor_id is not None:
+        notifications_read_collapsed(
+            user_id=actor_id,
+            collapse_key=f"chat:{event.conversation_id}",
+            up_to_message_id=event.id,
+        )
 
 
 def plan_group_message(event: GroupMessageSent, topic: str, actor_id: int | None) -> None:
@@ -97,6 +119,7 @@ def plan_group_message(event: GroupMessageSent, topic: str, actor_id: int | None
         collapse_key=f"chat:{event.conversation_id}",
     )
     _notify(member_ids(group_id=group_id), note, actor_id=actor_id)
+    _sender_has_read(event, actor_id)
 
 
 def plan_direct_message(event: DirectMessageSent, topic: str, actor_id: int | None) -> None:
@@ -111,6 +134,16 @@ def plan_direct_message(event: DirectMessageSent, topic: str, actor_id: int | No
         collapse_key=f"chat:{event.conversation_id}",
     )
     _notify([recipient], note, actor_id=actor_id)
+    _sender_has_read(event, actor_id)
+
+
+def plan_message_revised(event, topic: str, actor_id: int | None) -> None:
+    """Edits and deletions rewrite the notification that quotes the message."""
+    if topic.startswith("user:") and topic != f"user:{actor_id}":
+        return  # direct messages: act on one of the two copies only
+    notifications_revise_message(
+        conversation_id=event.conversation_id, message_id=event.id, body=_message_body(event)
+    )
 
 
 def plan_messages_read(event, topic: str, actor_id: int | None) -> None:
@@ -223,6 +256,10 @@ PLANNERS: dict[type, Callable[[DomainEvent, str, int | None], None]] = {
     GroupMessageSent: plan_group_message,
     DirectMessageSent: plan_direct_message,
     GroupMessagesRead: plan_messages_read,
+    GroupMessageEdited: plan_message_revised,
+    GroupMessageDeleted: plan_message_revised,
+    DirectMessageEdited: plan_message_revised,
+    DirectMessageDeleted: plan_message_revised,
     DirectMessagesRead: plan_messages_read,
     PlanStatusChanged: plan_status_changed,
     ActivityCompleted: plan_activity_completed,

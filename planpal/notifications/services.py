@@ -169,6 +169,23 @@ def notifications_mark_all_read(*, actor) -> list[int]:
         return ids
 
 
+def notifications_revise_message(*, conversation_id: int, message_id: int, body: str) -> None:
+    """An edited or deleted message must not live on, word for word, in unread notifications
+    (nor in the push a pending notification is about to send)."""
+    with transaction.atomic():
+        unread = Notification.objects.select_for_update().filter(
+            collapse_key=f"chat:{conversation_id}", read_at__isnull=True
+        )
+        for notification in unread:
+            if notification.data.get("message_id") == message_id:
+                notification.body = _fit(body, MAX_BODY)
+                notification.save(update_fields=["body"])
+                emit(
+                    NotificationUpdated.from_notification(notification),
+                    topic=_user_topic(notification.user_id),
+                )
+
+
 # ---------------------------------------------------------------------------- devices
 def device_register(*, actor, platform: str, token: str) -> tuple[Device, bool]:
     """Register the push token of one of the actor's devices. A token is one app install: when
