@@ -12,7 +12,8 @@ from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 from channels.sessions import SessionMiddlewareStack  # noqa: E402
 from django.conf import settings  # noqa: E402
 
-from planpal.realtime.hub import get_hub  # noqa: E402
+from planpal.core.metrics import process_exited  # noqa: E402
+from planpal.realtime.hub import get_hub, local_hub  # noqa: E402
 from planpal.realtime.routing import websocket_urlpatterns  # noqa: E402
 
 
@@ -27,6 +28,12 @@ async def lifespan(scope, receive, send) -> None:
                 start_embedded_scheduler()
             await send({"type": "lifespan.startup.complete"})
         elif message["type"] == "lifespan.shutdown":
+            # uvicorn has stopped accepting and closed its sockets with 1012; connections it
+            # could not close yet get the same from the hub, then background work stops.
+            hub = local_hub()
+            if hub is not None:
+                await hub.shutdown()
+            process_exited()
             await send({"type": "lifespan.shutdown.complete"})
             return
 

@@ -6,6 +6,8 @@ from pathlib import Path
 
 import dj_database_url
 
+from planpal.core.logging import formatter_config
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 
@@ -63,6 +65,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "planpal.core.middleware.ObservabilityMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -92,13 +95,35 @@ TEMPLATES = [
 ]
 
 # ---------------------------------------------------------------------------- database
+# Which kind of process this is (`planpal web|worker|beat` set it): database connections differ.
+PROCESS_ROLE = env_str("PLANPAL_PROCESS", "web")
 DATABASE_URL = env_str("DATABASE_URL", f"sqlite:///{DATA_DIR / 'planpal.sqlite3'}")
+# ASGI runs each request's sync code in a thread of its own, so a persistent connection would
+# be left behind by every request: web processes close theirs after use (Django's advice for
+# ASGI; PostgreSQL can pool instead, DB_POOL=1). Celery workers and beat reuse theirs.
+_default_max_age = 0 if PROCESS_ROLE == "web" else 60
 DATABASES = {
-    "default": dj_database_url.parse(DATABASE_URL, conn_max_age=env_int("DB_CONN_MAX_AGE", 60))
+    "default": dj_database_url.parse(
+        DATABASE_URL,
+        conn_max_age=env_int("DB_CONN_MAX_AGE", _default_max_age),
+        conn_health_checks=True,
+    )
 }
 _engine = DATABASES["default"]["ENGINE"]
+if _engine.endswith("postgresql") and env_bool("DB_POOL", False):
+    # psycopg's pool, one per process; Django requires CONN_MAX_AGE = 0 with it.
+    DATABASES["default"]["CONN_MAX_AGE"] = 0
+    DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
+        "min_size": env_int("DB_POOL_MIN_SIZE", 2),
+        "max_size": env_int("DB_POOL_MAX_SIZE", 10),
+        "timeout": env_int("DB_POOL_TIMEOUT_SECONDS", 10),
+    }
 if _engine.endswith("mysql"):
-    DATABASES["default"]["OPTIONS"] = {"charset": "utf8mb4", "isolation_level": "read committed"}
+    DATABASES["default"]["OPTIONS"] = {
+        "charset": "utf8mb4",
+        "isolation_level": "read committed",
+        "connect_timeout": env_int("DB_CONNECT_TIMEOUT_SECONDS", 5),
+    }
     DATABASES["default"]["TEST"] = {"CHARSET": "utf8mb4", "COLLATION": "utf8mb4_unicode_ci"}
 elif _engine.endswith("sqlite3"):
     DATA_DIR.mkdir(parents=True, exist_ok=True)
@@ -124,11 +149,23 @@ if REDIS_URL:
         "default": {
             "BACKEND": "django_redis.cache.RedisCache",
             "LOCATION": REDIS_URL,
-            "KEY_PREFIX": env_str("CACHE_KEY_PREFIX", "planpal"),
+            # Under REDIS_KEY_PREFIX by default, so deployments (and test runs) sharing one
+            # Redis database never read each other's entries.
+            "KEY_PREFIX": env_str("CACHE_KEY_PREFIX", REDIS_KEY_PREFIX + "cache"),
+            "OPTIONS": {
+                "SOCKET_CONNECT_TIMEOUT": float(env_str("REDIS_CONNECT_TIMEOUT_SECONDS", "0.5")),
+                "SOCKET_TIMEOUT": float(env_str("REDIS_TIMEOUT_SECONDS", "0.5")),
+                # A Redis outage degrades the cache to misses (logged), never to errors.
+                "IGNORE_EXCEPTIONS": True,
+            },
         }
     }
+    DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
+    DJANGO_REDIS_LOGGER = "planpal.cache"
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Cached API snapshots (plan detail and list items, group summary, unread count).
+API_CACHE_SECONDS = env_int("API_CACHE_SECONDS", 600)
 
 if not DEBUG and not EMBEDDED and SECRET_KEY.startswith("planpal-embedded"):
     raise RuntimeError("SECRET_KEY must be set when PlanPal runs with REDIS_URL (production).")
@@ -156,14 +193,15 @@ SESSION_COOKIE_SAMESITE = "Lax"
 # ---------------------------------------------------------------------------- REST API
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework_simplejwt.authentication.JWTAuthentication",
-        "rest_framework.authentication.SessionAuthentication",
+        "planpal.core.authentication.JWTAuthentication",
+        "planpal.core.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "planpal.core.api_errors.exception_handler",
+    "DEFAULT_THROTTLE_CLASSES": ["planpal.core.ratelimit.RateLimitThrottle"],
     "DEFAULT_PAGINATION_CLASS": "planpal.core.pagination.DefaultPagination",
     "PAGE_SIZE": 50,
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
@@ -202,11 +240,25 @@ STATIC_URL = "static/"
 STATIC_ROOT = DATA_DIR / "static"
 
 # ---------------------------------------------------------------------------- logging
+# json: one object per line (production default); plain: for people (embedded default).
+LOG_FORMAT = env_str("LOG_FORMAT", "plain" if EMBEDDED else "json")
+if LOG_FORMAT not in {"json", "plain"}:
+    raise RuntimeError("LOG_FORMAT must be 'json' or 'plain'")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "filters": {
+        "redact": {"()": "planpal.core.logging.RedactSecrets"},
+        "context": {"()": "planpal.core.logging.AddContext"},
+    },
+    "formatters": {"default": formatter_config(LOG_FORMAT)},
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "default",
+            "filters": ["redact", "context"],
+        }
+    },
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO").upper()},
     # httpx logs every request (each push) at INFO.
     "loggers": {"django.db.backends": {"level": "WARNING"}, "httpx": {"level": "WARNING"}},
@@ -232,6 +284,12 @@ REALTIME = {
     # Origins allowed for cookie-authenticated browser connections (besides ALLOWED_HOSTS).
     "ALLOWED_ORIGINS": env_list("WS_ALLOWED_ORIGINS", ""),
     "SWEEP_SECONDS": env_int("OUTBOX_SWEEP_SECONDS", 5),
+    # Live connections one user may hold across all processes (phones, tablets, browser tabs).
+    "MAX_CONNECTIONS_PER_USER": env_int("WS_MAX_CONNECTIONS_PER_USER", 50),
+    # New connections one process accepts per second (sustained, burst); more are closed with
+    # 1013 so a reconnect storm after a restart spreads out instead of piling up.
+    "CONNECT_RATE": env_int("WS_CONNECT_RATE", 100),
+    "CONNECT_BURST": env_int("WS_CONNECT_BURST", 300),
 }
 if REALTIME["SEND_BUFFER_FRAMES"] <= REALTIME["MAX_REPLAY"] + 100:
     raise RuntimeError("WS_SEND_BUFFER_FRAMES must exceed WS_MAX_REPLAY by at least 100")
@@ -267,6 +325,18 @@ CELERY_TASK_ROUTES = {
 CELERY_WORKER_SOFT_SHUTDOWN_TIMEOUT = env_int("CELERY_SOFT_SHUTDOWN_SECONDS", 10)
 CELERY_WORKER_ENABLE_SOFT_SHUTDOWN_ON_IDLE = True
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# Enqueueing happens after a request's commit: with the broker down it gives up within about a
+# second instead of holding the request (planpal.core.background.enqueue logs and counts it).
+CELERY_BROKER_CONNECTION_TIMEOUT = 2
+CELERY_TASK_PUBLISH_RETRY_POLICY = {
+    "max_retries": 2,
+    "interval_start": 0,
+    "interval_step": 0.2,
+    "interval_max": 0.5,
+}
+CELERY_BROKER_TRANSPORT_OPTIONS["socket_connect_timeout"] = 2
+CELERY_BROKER_TRANSPORT_OPTIONS["socket_timeout"] = 5
+CELERY_REDIS_SOCKET_CONNECT_TIMEOUT = 2
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 
 # ---------------------------------------------------------------------------- push (FCM)
@@ -291,3 +361,30 @@ PUSH_DELAY_SECONDS = float(env_str("PUSH_DELAY_SECONDS", "10"))
 PUSH_COLLAPSE_SECONDS = env_int("PUSH_COLLAPSE_SECONDS", 60)
 if PUSH_MAX_RETRY_DELAY_SECONDS >= CELERY_VISIBILITY_TIMEOUT:
     raise RuntimeError("PUSH_MAX_RETRY_DELAY_SECONDS must stay below CELERY_VISIBILITY_TIMEOUT")
+
+# ---------------------------------------------------------------------------- operations
+# Readiness (GET /api/v1/health/ready). OPTIONAL checks are reported but never make it 503.
+HEALTH = {
+    "WORKER_MAX_AGE_SECONDS": env_int("HEALTH_WORKER_MAX_AGE_SECONDS", 60),
+    "OUTBOX_MAX_BACKLOG": env_int("HEALTH_OUTBOX_MAX_BACKLOG", 1000),
+    "OUTBOX_MAX_AGE_SECONDS": env_int("HEALTH_OUTBOX_MAX_AGE_SECONDS", 60),
+    "OPTIONAL_CHECKS": set(env_list("HEALTH_OPTIONAL_CHECKS", "")),
+}
+# GET /metrics requires "Authorization: Bearer <METRICS_TOKEN>" when set.
+METRICS_TOKEN = env_str("METRICS_TOKEN", "")
+
+# Rate limits: "<count>/<seconds>" per key; planpal.core.ratelimit counts in Redis (atomic),
+# or in this process's memory in embedded mode. RATE_LIMITS=off disables them all.
+RATE_LIMITS_ENABLED = env_str("RATE_LIMITS", "on").lower() not in {"off", "0", "false", "no"}
+RATE_LIMITS = {
+    # Every API request: per authenticated user, and per client IP (anonymous or not).
+    "user": env_str("RATE_LIMIT_USER", "600/60"),
+    "ip": env_str("RATE_LIMIT_IP", "1200/60"),
+    # Credentials: per IP, and per username tried (so many IPs cannot brute-force one account).
+    "login_ip": env_str("RATE_LIMIT_LOGIN_IP", "20/300"),
+    "login_username": env_str("RATE_LIMIT_LOGIN_USERNAME", "10/900"),
+    "register_ip": env_str("RATE_LIMIT_REGISTER_IP", "10/3600"),
+    "ticket_user": env_str("RATE_LIMIT_TICKET_USER", "60/60"),
+    "invite_accept_user": env_str("RATE_LIMIT_INVITE_ACCEPT_USER", "20/3600"),
+    "invite_accept_ip": env_str("RATE_LIMIT_INVITE_ACCEPT_IP", "60/3600"),
+}

@@ -4,10 +4,11 @@ from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
-from planpal.core.health import LiveView
+from planpal.core.health import LiveView, ReadyView, metrics_view
 
 api_v1 = [
     path("health/live", LiveView.as_view(), name="health-live"),
+    path("health/ready", ReadyView.as_view(), name="health-ready"),
     path("", include("planpal.accounts.urls")),
     path("", include("planpal.groups.urls")),
     path("", include("planpal.plans.urls")),
@@ -21,6 +22,7 @@ urlpatterns = [
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="docs"),
     path("admin/", admin.site.urls),
+    path("metrics", metrics_view, name="metrics"),
     path("", include("planpal.web.urls")),
 ]
 

@@ -2,12 +2,22 @@
 
 planpal run      migrate, seed the demo on first start, serve (embedded default)
 planpal web      serve HTTP + WebSocket through uvicorn (production: several of these)
+planpal worker   Celery worker (production)
+planpal beat     Celery beat, exactly one per deployment (production)
 planpal watch    print a topic's events live, e.g. `planpal watch plan 42`
+
+Rolling restart (docs/operations.md): for each web process in turn, send SIGTERM, wait for it
+to exit, start the new one, wait until GET /api/v1/health/ready answers 200, then go on. A
+stopping web process stops accepting, closes its WebSockets with 1012 (clients reconnect to
+another process with jitter and replay what they missed) and finishes requests in flight for up
+to WEB_GRACEFUL_SECONDS. Workers get SIGTERM too: Celery's soft shutdown lets running tasks end
+(CELERY_SOFT_SHUTDOWN_SECONDS); unacknowledged tasks go back to the queue (acks_late).
 """
 
 import argparse
 import os
 import sys
+from pathlib import Path
 
 
 def _django_setup() -> None:
@@ -17,11 +27,32 @@ def _django_setup() -> None:
     django.setup()
 
 
+def _data_dir() -> Path:
+    return Path(os.environ.get("PLANPAL_DATA_DIR", Path(__file__).resolve().parent.parent / "data"))
+
+
+def setup_metrics_dir(name: str) -> None:
+    """Prometheus multiprocess mode for this deployment's processes: PROMETHEUS_MULTIPROC_DIR
+    (default data/metrics/<name>) is emptied — values of a previous run must not be summed in —
+    and exported to the processes we start. Runs before anything imports prometheus_client."""
+    path = Path(os.environ.get("PROMETHEUS_MULTIPROC_DIR") or _data_dir() / "metrics" / name)
+    path.mkdir(parents=True, exist_ok=True)
+    for stale in path.glob("*.db"):
+        stale.unlink()
+    os.environ["PROMETHEUS_MULTIPROC_DIR"] = str(path)
+
+
+def _log_format() -> str:
+    default = "json" if os.environ.get("REDIS_URL") else "plain"
+    return os.environ.get("LOG_FORMAT", default)
+
+
 def serve(host: str, port: int, workers: int) -> None:
     import uvicorn
 
     from planpal.core.logging import uvicorn_log_config
 
+    os.environ.setdefault("PLANPAL_PROCESS", "web")
     uvicorn.run(
         "config.asgi:application",
         host=host,
@@ -33,7 +64,9 @@ def serve(host: str, port: int, workers: int) -> None:
         # uvicorn would log WebSocket URLs with their one-time tickets; requests are logged by
         # the application instead.
         access_log=False,
-        log_config=uvicorn_log_config(),
+        log_config=uvicorn_log_config(_log_format()),
+        # On SIGTERM: stop accepting, close WebSockets with 1012, let requests finish.
+        timeout_graceful_shutdown=int(os.environ.get("WEB_GRACEFUL_SECONDS", "20")),
         log_level=os.environ.get("LOG_LEVEL", "info").lower(),
     )
 
@@ -52,10 +85,20 @@ def cmd_web(args) -> None:
         # Without Redis each process has its own hub and ticket store: events and tickets
         # would only work within one process.
         raise SystemExit("planpal web --workers > 1 needs REDIS_URL")
+    setup_metrics_dir(f"web-{args.port}")
     serve(args.host, args.port, args.workers)
 
 
 def cmd_worker(args) -> None:
+    os.environ.setdefault("PLANPAL_PROCESS", "worker")
+    if args.metrics_port:
+        # Tasks run in prefork children: they write to the directory, this process serves it.
+        setup_metrics_dir(f"worker-{os.getpid()}")
+        from prometheus_client import CollectorRegistry, multiprocess, start_http_server
+
+        registry = CollectorRegistry()
+        multiprocess.MultiProcessCollector(registry)
+        start_http_server(args.metrics_port, addr=args.metrics_host, registry=registry)
     from config.celery_app import app
 
     argv = ["worker", "--queues", args.queues, "--concurrency", str(args.concurrency)]
@@ -64,6 +107,7 @@ def cmd_worker(args) -> None:
 
 
 def cmd_beat(args) -> None:
+    os.environ.setdefault("PLANPAL_PROCESS", "beat")
     from config.celery_app import app
 
     schedule_file = os.path.join(os.environ.get("PLANPAL_DATA_DIR", "data"), "celerybeat-schedule")
@@ -102,6 +146,13 @@ def build_parser() -> argparse.ArgumentParser:
         "--concurrency", type=int, default=int(os.environ.get("WORKER_CONCURRENCY", "2"))
     )
     worker.add_argument("--pool", default="prefork", choices=["prefork", "solo", "threads"])
+    worker.add_argument(
+        "--metrics-port",
+        type=int,
+        default=int(os.environ.get("WORKER_METRICS_PORT", "0")),
+        help="serve Prometheus metrics of task outcomes on this port (0: off)",
+    )
+    worker.add_argument("--metrics-host", default=os.environ.get("WORKER_METRICS_HOST", host))
     worker.set_defaults(func=cmd_worker)
 
     beat = sub.add_parser("beat", help="Celery beat (exactly one per deployment)")

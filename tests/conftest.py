@@ -19,6 +19,15 @@ def fast_password_hashing(settings):
     settings.PASSWORD_HASHERS = [FAST_PASSWORD_HASHER]
 
 
+@pytest.fixture(autouse=True)
+def fresh_limits_and_cache():
+    """Rate-limit counts and cached API snapshots never outlive a test: ids are reused."""
+    from planpal.core import apicache, ratelimit
+
+    ratelimit.reset()
+    apicache.clear()
+
+
 def make_user(username: str, **extra) -> User:
     return User.objects.create_user(
         username=username,

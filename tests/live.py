@@ -43,6 +43,9 @@ def child_env(**extra: str) -> dict[str, str]:
         PYTHONUNBUFFERED="1",
         LOG_LEVEL="warning",
         OUTBOX_SWEEP_SECONDS="1",
+        # Suites log in and connect far more often than people do; tests of the limits turn
+        # them on (LiveServer(RATE_LIMITS="on")).
+        RATE_LIMITS="off",
         # The hasher the tests use (tests/conftest.py), so users they create can log in here.
         PASSWORD_HASHERS=FAST_PASSWORD_HASHER,
     )

@@ -12,6 +12,8 @@ from django.conf import settings
 from django.db import close_old_connections, transaction
 from django.utils.module_loading import import_string
 
+from planpal.core import metrics
+
 log = logging.getLogger(__name__)
 
 _scheduler: "EmbeddedScheduler | None" = None
@@ -22,6 +24,7 @@ class EmbeddedScheduler:
         self.loop = asyncio.get_running_loop()
         self.running: set[str] = set()
         self._tasks: set[asyncio.Task] = set()
+        self.last_tick = time.monotonic()
 
     def start(self) -> None:
         self._spawn(self._tick_forever())
@@ -36,7 +39,7 @@ class EmbeddedScheduler:
         }
         last_run = {name: 0.0 for name in schedule}
         while True:
-            now = time.monotonic()
+            now = self.last_tick = time.monotonic()
             for name, (task, period) in schedule.items():
                 if now - last_run[name] >= period and name not in self.running:
                     last_run[name] = now
@@ -45,12 +48,17 @@ class EmbeddedScheduler:
 
     async def _run(self, name: str, task, kwargs: dict[str, Any]) -> None:
         self.running.add(name)
+        started = time.monotonic()
+        outcome = "success"
         try:
             await sync_to_async(_call, thread_sensitive=False)(task, kwargs)
         except Exception:
+            outcome = "failure"
             log.exception("embedded task %s failed", name)
         finally:
             self.running.discard(name)
+            metrics.tasks.labels(task.name, outcome).inc()
+            metrics.task_latency.labels(task.name).observe(time.monotonic() - started)
 
     def submit(self, task, kwargs: dict[str, Any], countdown: float) -> None:
         """Thread-safe: run `task(**kwargs)` in a worker thread after `countdown` seconds."""
@@ -76,6 +84,14 @@ def _call(task, kwargs: dict[str, Any]) -> None:
         close_old_connections()
 
 
+def scheduler_tick_age() -> float | None:
+    """Seconds since this process's embedded scheduler last looked at its schedule (None: no
+    scheduler runs here)."""
+    if _scheduler is None:
+        return None
+    return time.monotonic() - _scheduler.last_tick
+
+
 def start_embedded_scheduler() -> None:
     global _scheduler
     if _scheduler is None:
@@ -88,7 +104,7 @@ def enqueue(task, *, countdown: float = 0, **kwargs: Any) -> None:
     production, in this process in embedded mode (inline when no scheduler runs here, e.g. in a
     management command)."""
     if not settings.EMBEDDED:
-        task.apply_async_on_commit(kwargs=kwargs, countdown=countdown)
+        transaction.on_commit(lambda: _send(task, kwargs, countdown), robust=True)
         return
 
     def hand_over() -> None:
@@ -98,3 +114,14 @@ def enqueue(task, *, countdown: float = 0, **kwargs: Any) -> None:
             task(**kwargs)
 
     transaction.on_commit(hand_over)
+
+
+def _send(task, kwargs: dict[str, Any], countdown: float) -> None:
+    """Hand a task to the broker. The write it follows has committed: if the broker is down the
+    request still succeeds, and the loss is logged and counted (every task is either re-planned
+    by a periodic sweep or best effort, like a push)."""
+    try:
+        task.apply_async(kwargs=kwargs, countdown=countdown)
+    except Exception as exc:  # noqa: BLE001 - broker down: degrade, never fail the request
+        metrics.task_enqueue_failures.labels(task.name).inc()
+        log.warning("could not enqueue %s: %s", task.name, exc)

@@ -6,6 +6,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from planpal.core import apicache
 from planpal.core.events import topic_for
 from planpal.core.pagination import DefaultPagination
 from planpal.groups import selectors, services
@@ -28,8 +29,18 @@ NO_CONTENT = OpenApiResponse(description="Done.")
 
 
 def _group_response(request: Request, group_id: int, code: int = status.HTTP_200_OK) -> Response:
-    group = selectors.group_detail(user=request.user, group_id=group_id)
-    return Response(GroupSerializer(group).data, status=code)
+    """The group summary. What every member sees alike is cached under the group topic's head
+    (planpal.core.apicache); the viewer's role and the stream are added per request."""
+    membership = selectors.require_membership(user=request.user, group_id=group_id)
+    stream = stream_position(topic_for("group", group_id))  # before the snapshot
+
+    def build() -> dict:
+        group = selectors.group_detail(user=request.user, group_id=group_id)
+        data = GroupSerializer(group).data
+        return {key: value for key, value in data.items() if key not in ("my_role", "stream")}
+
+    shared = apicache.fetch("group", stream["topic"], stream["seq"], build)
+    return Response({**shared, "my_role": membership.role, "stream": stream}, status=code)
 
 
 class GroupListView(APIView):

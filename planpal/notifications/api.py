@@ -6,6 +6,7 @@ from rest_framework.generics import GenericAPIView
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from planpal.core import apicache
 from planpal.core.events import topic_for
 from planpal.core.pagination import NewestFirstCursorPagination
 from planpal.notifications import selectors, services
@@ -52,7 +53,13 @@ class NotificationUnreadCountApi(APIView):
     )
     def get(self, request):
         stream = stream_position(topic_for("user", request.user.pk))
-        count = selectors.unread_notification_count(user=request.user)
+        # Cached under the user topic's head: notification.created/read move it.
+        count = apicache.fetch(
+            "unread",
+            stream["topic"],
+            stream["seq"],
+            lambda: {"count": selectors.unread_notification_count(user=request.user)},
+        )["count"]
         return Response(UnreadCountOutputSerializer({"count": count, "stream": stream}).data)
 
 

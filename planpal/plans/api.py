@@ -7,6 +7,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from planpal.core import apicache
 from planpal.core.api import conflicts_show
 from planpal.core.events import topic_for
 from planpal.core.pagination import DefaultPagination
@@ -36,13 +37,28 @@ def _valid(serializer_class, data) -> dict:
     return serializer.validated_data
 
 
+# Per-viewer fields, computed per request around the cached snapshot (planpal.core.apicache).
+VIEWER_FIELDS = ("can_manage", "stream")
+
+
+def _shared(data: dict) -> dict:
+    return {key: value for key, value in data.items() if key not in VIEWER_FIELDS}
+
+
 def _plan_detail(request: Request, plan_id: int) -> dict:
     """The plan as the caller sees it. The stream head is read first, then the snapshot, so a
-    client subscribing `since` the head misses nothing."""
+    client subscribing `since` the head misses nothing. The snapshot is cached under that head
+    (a write changes the head in its own commit, so it is never stale)."""
     stream = stream_position(topic_for("plan", plan_id))
     plan = selectors.plan_for_member(user=request.user, plan_id=plan_id)
     context = {"request": request, "streams": {stream["topic"]: stream}}
-    return PlanDetailOutputSerializer(plan, context=context).data
+    shared = apicache.fetch(
+        "plan",
+        stream["topic"],
+        stream["seq"],
+        lambda: _shared(PlanDetailOutputSerializer(plan, context=context).data),
+    )
+    return {**shared, "can_manage": selectors.can_manage_plan(request.user, plan), "stream": stream}
 
 
 def _activity_list(request: Request, plan_id: int) -> dict:
@@ -69,16 +85,23 @@ class PlanListCreateApi(APIView):
         paginator = self.pagination_class()
         ids = paginator.paginate_queryset(plans.values_list("pk", flat=True), request, view=self)
         streams = stream_positions([topic_for("plan", pk) for pk in ids])  # before the snapshot
-        by_id = plans.in_bulk(ids)
-        context = {
-            "request": request,
-            "streams": streams,
-            "manager_group_ids": selectors.manager_group_ids(user=request.user),
-        }
-        page = [by_id[pk] for pk in ids if pk in by_id]
-        return paginator.get_paginated_response(
-            PlanOutputSerializer(page, many=True, context=context).data
-        )
+        managed = selectors.manager_group_ids(user=request.user)
+        context = {"request": request, "streams": streams, "manager_group_ids": managed}
+
+        def build(topics: list[str]) -> dict[str, dict]:
+            by_id = plans.in_bulk([int(topic.partition(":")[2]) for topic in topics])
+            rows = PlanOutputSerializer(list(by_id.values()), many=True, context=context).data
+            return {topic_for("plan", row["id"]): _shared(row) for row in rows}
+
+        heads = {topic: stream["seq"] for topic, stream in streams.items()}
+        items = apicache.fetch_many("plan-item", heads, build)
+        page = []
+        for topic in heads:
+            item = items.get(topic)
+            if item is not None:
+                can_manage = item["creator"]["id"] == request.user.pk or item["group"] in managed
+                page.append({**item, "can_manage": can_manage, "stream": streams[topic]})
+        return paginator.get_paginated_response(page)
 
     @extend_schema(
         tags=TAGS, request=PlanCreateInputSerializer, responses={201: PlanDetailOutputSerializer}

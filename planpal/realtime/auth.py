@@ -33,6 +33,7 @@ class Refused(Exception):
         super().__init__(reason)
         self.code = code
         self.reason = reason
+        self.reason_key = "forbidden" if code == 4003 else "unauthenticated"  # metrics label
 
 
 async def authenticate(scope) -> int:

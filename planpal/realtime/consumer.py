@@ -17,7 +17,9 @@ from asgiref.sync import sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
 from django.conf import settings
 
+from planpal.core import metrics
 from planpal.core.events import EVERYONE
+from planpal.core.logging import bind
 from planpal.realtime import store
 from planpal.realtime.auth import Refused, authenticate
 from planpal.realtime.authorisers import authorise, parse_topic
@@ -32,6 +34,7 @@ CLOSE_RATE_LIMITED = 4008
 CLOSE_TOO_SLOW = 4009
 CLOSE_TOO_LARGE = 1009
 CLOSE_IDLE = 1001
+CLOSE_TRY_LATER = 1013
 
 
 def db(function):
@@ -61,6 +64,18 @@ class TokenBucket:
         return False
 
 
+_connect_bucket: TokenBucket | None = None
+
+
+def connect_bucket() -> TokenBucket:
+    """New connections this process accepts (settings REALTIME CONNECT_RATE / CONNECT_BURST)."""
+    global _connect_bucket
+    if _connect_bucket is None:
+        config = settings.REALTIME
+        _connect_bucket = TokenBucket(config["CONNECT_RATE"], config["CONNECT_BURST"])
+    return _connect_bucket
+
+
 class RealtimeConsumer(AsyncWebsocketConsumer):
     user_id: int | None = None
 
@@ -75,12 +90,27 @@ class RealtimeConsumer(AsyncWebsocketConsumer):
         self.strikes = 0
         self.last_received = self.last_sent = time.monotonic()
         await self.accept()
+        if not connect_bucket().take():
+            # A reconnect storm (a restarted process's clients): spread it out.
+            metrics.ws_connects.labels("shed").inc()
+            await self.close(code=CLOSE_TRY_LATER, reason="server busy: retry with backoff")
+            return
         try:
-            self.user_id = await authenticate(self.scope)
+            user_id = await authenticate(self.scope)
         except Refused as refused:
+            metrics.ws_connects.labels(refused.reason_key).inc()
             await self.close(code=refused.code, reason=refused.reason)
             return
         self.hub = get_hub()
+        limit = self.config["MAX_CONNECTIONS_PER_USER"]
+        if await self.hub.user_connection_count(user_id) >= limit:
+            metrics.ws_connects.labels("too_many_connections").inc()
+            metrics.rate_limited.labels("ws_connections_per_user").inc()
+            await self.close(code=CLOSE_RATE_LIMITED, reason="too many connections")
+            return
+        self.user_id = user_id
+        bind(conn_id=self.conn_id, user_id=user_id)
+        metrics.ws_connects.labels("accepted").inc()
         self.writer = asyncio.create_task(self._write_loop())
         self.last_active_wall = time.time()
         self.presence_touched = time.monotonic()
@@ -103,6 +133,7 @@ class RealtimeConsumer(AsyncWebsocketConsumer):
         if self.closing:
             return
         self.closing = True
+        metrics.ws_closes.labels(str(code)).inc()
         for topic in list(self.subs):
             self.hub.detach(topic, self)
         self.subs.clear()
@@ -186,6 +217,8 @@ class RealtimeConsumer(AsyncWebsocketConsumer):
         if not isinstance(message, dict):
             self.queue(error_frame("bad_json", "frames must be JSON objects"))
             return
+        topic = message.get("topic")
+        bind(topic=topic if isinstance(topic, str) and len(topic) <= 64 else None)
         ref = message.get("ref")
         if not (ref is None or (isinstance(ref, str | int) and len(str(ref)) <= 64)):
             ref = None
@@ -238,6 +271,8 @@ class RealtimeConsumer(AsyncWebsocketConsumer):
             rows, head, recovered = [], await db(store.topic_head)(topic), True
         else:
             rows, head, recovered = await db(store.replay)(topic, since)
+        if since is not None:
+            metrics.replays.labels("true" if recovered else "false").inc()
         if self.subs.get(topic) is not sub or self.closing:
             return  # unsubscribed or closed meanwhile
         sub.last_seq = since if recovered and since is not None else head

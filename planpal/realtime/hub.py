@@ -9,15 +9,18 @@ and fills any gap from the event log, so every connection sees each topic's even
 
 import asyncio
 import logging
+import secrets
 import threading
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Protocol
 
 from asgiref.sync import sync_to_async
 from django.conf import settings
 
+from planpal.core import metrics
 from planpal.realtime import bus, presence, store
 from planpal.realtime.frames import dumps
 
@@ -139,8 +142,10 @@ class Hub:
             seq = state.last_seq + 1
             revoked, frame = state.pending.pop(seq)
             state.last_seq = seq
-            for subscriber in list(state.subscribers):
+            subscribers = list(state.subscribers)
+            for subscriber in subscribers:
                 subscriber.accept_event(topic, seq, revoked, frame)
+            _count_delivery(frame, len(subscribers))
         if state.pending and not state.filling:
             state.filling = True
             self._spawn(self._fill_gap(topic, state))
@@ -232,6 +237,29 @@ class Hub:
             log.warning("presence update failed: %s", exc)
             return None
 
+    async def user_connection_count(self, user_id: int) -> int:
+        """Live connections of the user across all processes: the members of their own topic's
+        presence set (every connection follows it), or this process's subscribers of it."""
+        topic = f"user:{user_id}"
+        local = len(self.topics[topic].subscribers) if topic in self.topics else 0
+        if not self.transport:
+            return local
+        count = await self.transport._quietly(
+            self.transport.client.zcount(PRESENCE_PREFIX + topic, time.time(), "+inf")
+        )
+        return max(local, count or 0)
+
+    async def shutdown(self) -> None:
+        """Process stop: close every connection with 1012 (clients reconnect elsewhere and
+        replay), stop background work and leave the bus."""
+        for connection in list(self.connections):
+            connection.shut(1012, "server restart")
+        await asyncio.sleep(0.2)  # let the close frames go out
+        for task in list(self._tasks):
+            task.cancel()
+        if self.transport:
+            await self.transport._quietly(self.transport.client.aclose())
+
     # ------------------------------------------------------------------ housekeeping
     async def _housekeeping(self) -> None:
         """Heartbeats, idle timeouts, presence refresh and the outbox sweeper, for the process."""
@@ -244,6 +272,8 @@ class Hub:
             now = time.monotonic()
             for connection in list(self.connections):
                 connection.tick(now)
+            metrics.ws_connections.set(len(self.connections))
+            metrics.ws_subscriptions.set(sum(len(s.subscribers) for s in self.topics.values()))
             if now - last_sweep >= sweep_every:
                 last_sweep = now
                 if not self.transport or await self.transport.claim_sweep(sweep_every):
@@ -275,6 +305,7 @@ class RedisTransport:
         self.pubsub = None
         self.connected = False
         self.confirmations: dict[str, list[asyncio.Future]] = {}
+        self.pings: dict[str, asyncio.Future] = {}
 
     async def subscribe(self, topic: str) -> None:
         """Returns once Redis confirmed the subscription: every publish after this reaches us.
@@ -333,6 +364,18 @@ class RedisTransport:
         claimed = await self._quietly(self.client.set(SWEEP_LOCK, "1", nx=True, ex=seconds))
         return bool(claimed)
 
+    async def round_trip(self, timeout: float) -> None:
+        """Readiness: publish on the control channel and wait for our own listener to hear it."""
+        if not self.connected:
+            raise ConnectionError("bus not connected")
+        token = secrets.token_hex(8)
+        heard = self.pings[token] = self.hub.loop.create_future()
+        try:
+            await self.client.publish(self.CONTROL_CHANNEL, "ping " + token)
+            await asyncio.wait_for(heard, timeout)
+        finally:
+            self.pings.pop(token, None)
+
     async def _quietly(self, awaitable):
         try:
             return await awaitable
@@ -368,6 +411,11 @@ class RedisTransport:
                 continue
             channel = message["channel"].decode()
             if channel == self.CONTROL_CHANNEL:
+                data = message["data"]
+                if isinstance(data, bytes) and data.startswith(b"ping "):
+                    heard = self.pings.get(data[5:].decode())
+                    if heard is not None and not heard.done():
+                        heard.set_result(True)
                 continue
             topic = bus.topic_of(channel)
             kind = message["type"]
@@ -385,6 +433,22 @@ class RedisTransport:
 
 PRESENCE_PREFIX = bus.CHANNEL_PREFIX + "presence:"
 SWEEP_LOCK = bus.CHANNEL_PREFIX + "sweeper"
+
+
+def _count_delivery(frame: str, subscribers: int) -> None:
+    """Metrics of one event handed to this process's connections: commit → now latency from
+    the frame's `ts` (Event.created_at, written in the committing transaction)."""
+    metrics.events_dispatched.inc()
+    if not subscribers:
+        return
+    metrics.frames_delivered.inc(subscribers)
+    start = frame.find('"ts":"')
+    if start >= 0:
+        try:
+            created = datetime.fromisoformat(frame[start + 6 : start + 30])
+        except ValueError:
+            return
+        metrics.delivery_latency.observe(max(0.0, time.time() - created.timestamp()))
 
 
 def _expiry() -> float:

@@ -10,6 +10,7 @@ from datetime import timedelta
 from django.db import transaction
 from django.utils import timezone
 
+from planpal.core import metrics
 from planpal.core.events import revoked_by
 from planpal.realtime import bus
 from planpal.realtime.frames import event_frame
@@ -27,14 +28,17 @@ def bus_message(row: Event) -> tuple[str, str]:
     return row.topic, bus.event_message(*wire(row))
 
 
-def publish_events(rows: list[Event]) -> bool:
+def publish_events(rows: list[Event], *, path: str = "commit") -> bool:
     try:
         bus.send([bus_message(row) for row in rows])
     except bus.NoHubHere:
+        metrics.events_published.labels(path, "no_hub").inc(len(rows))
         return False
     except Exception as exc:  # noqa: BLE001 - any bus failure means "leave it to the sweeper"
+        metrics.events_published.labels(path, "failed").inc(len(rows))
         log.warning("publish failed, %d event(s) left for the sweeper: %s", len(rows), exc)
         return False
+    metrics.events_published.labels(path, "ok").inc(len(rows))
     Event.objects.filter(id__in=[row.id for row in rows]).update(published_at=timezone.now())
     return True
 
@@ -51,7 +55,7 @@ def republish_unpublished(*, older_than: timedelta = timedelta(seconds=5), limit
             "topic", "seq"
         )[:limit]
     )
-    if rows and publish_events(rows):
+    if rows and publish_events(rows, path="sweeper"):
         log.info("sweeper republished %d event(s)", len(rows))
         return len(rows)
     return 0

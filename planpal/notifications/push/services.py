@@ -21,6 +21,7 @@ from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.db import transaction
 
+from planpal.core import metrics
 from planpal.notifications.models import Device, Notification, PushAttempt
 from planpal.notifications.push.transport import (
     FcmTransport,
@@ -201,6 +202,7 @@ def _record(
     error_code: str = "",
     message_id: str = "",
 ) -> PushAttempt:
+    metrics.push_attempts.labels(outcome).inc()
     return PushAttempt.objects.create(
         device=device,
         notification=notification,
