@@ -84,3 +84,12 @@ def test_push_attempts_are_counted_by_outcome(alice):
     before = sent._value.get()
     push_send(device=device, title="Hi", body="there")
     assert sent._value.get() == before + 1
+
+
+def test_task_outcomes_are_counted(db):
+    from planpal.core.tasks import housekeeping
+
+    succeeded = metrics.tasks.labels(housekeeping.name, "success")
+    before = succeeded._value.get()
+    housekeeping.apply()
+    assert succeeded._value.get() == before + 1
