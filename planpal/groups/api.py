@@ -23,6 +23,7 @@ from planpal.groups.serializers import (
     MemberRoleInputSerializer,
     MemberSerializer,
 )
+from planpal.realtime.feed import FEED_SCHEMA, TopicFeedApi
 from planpal.realtime.selectors import stream_position
 
 NO_CONTENT = OpenApiResponse(description="Done.")
@@ -181,3 +182,14 @@ class InviteAcceptView(APIView):
         group, joined = services.invite_accept(actor=request.user, token=token)
         code = status.HTTP_201_CREATED if joined else status.HTTP_200_OK
         return _group_response(request, group.pk, code)
+
+
+class GroupEventsView(TopicFeedApi):
+    @extend_schema(tags=["groups"], summary="The group's activity feed (its event log)")
+    @FEED_SCHEMA
+    def get(self, request: Request, group_id: int) -> Response:
+        return super().get(request, group_id=group_id)
+
+    def feed_topic(self, request: Request, group_id: int) -> str:
+        selectors.require_membership(user=request.user, group_id=group_id)
+        return topic_for("group", group_id)

@@ -9,6 +9,7 @@ urlpatterns = [
     path("groups", api.GroupListView.as_view(), name="groups"),
     path("groups/<id:group_id>", api.GroupDetailView.as_view(), name="group-detail"),
     path("groups/<id:group_id>/members", api.MemberListView.as_view(), name="group-members"),
+    path("groups/<id:group_id>/events", api.GroupEventsView.as_view(), name="group-events"),
     path(
         "groups/<id:group_id>/members/<id:user_id>",
         api.MemberDetailView.as_view(),

@@ -25,6 +25,7 @@ from planpal.plans.serializers import (
     PlanUpdateInputSerializer,
     ReorderInputSerializer,
 )
+from planpal.realtime.feed import FEED_SCHEMA, TopicFeedApi
 from planpal.realtime.selectors import stream_position, stream_positions
 
 TAGS = ["plans"]
@@ -250,3 +251,17 @@ class ActivityReopenApi(APIView):
     def post(self, request: Request, activity_id: int) -> Response:
         activity = services.activity_reopen(actor=request.user, activity_id=activity_id)
         return Response(ActivityOutputSerializer(activity).data)
+
+
+# ---------------------------------------------------------------------------- activity feed
+
+
+class PlanEventsApi(TopicFeedApi):
+    @extend_schema(tags=TAGS, summary="The plan's activity feed (its event log with summaries)")
+    @FEED_SCHEMA
+    def get(self, request: Request, plan_id: int) -> Response:
+        return super().get(request, plan_id=plan_id)
+
+    def feed_topic(self, request: Request, plan_id: int) -> str:
+        selectors.plan_for_member(user=request.user, plan_id=plan_id)
+        return topic_for("plan", plan_id)

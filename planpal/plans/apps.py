@@ -6,9 +6,12 @@ class PlansConfig(AppConfig):
     label = "plans"
 
     def ready(self) -> None:
+        from planpal.plans.summaries import SUMMARIES
+        from planpal.realtime import summaries
         from planpal.realtime.authorisers import register
 
         register("plan", follows_plan)
+        summaries.register(SUMMARIES)
 
 
 def follows_plan(user_id: int, plan_id: int) -> bool:

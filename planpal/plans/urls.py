@@ -21,6 +21,7 @@ urlpatterns = [
         name="plan-participant",
     ),
     path("plans/<int:plan_id>/activities", api.PlanActivitiesApi.as_view(), name="plan-activities"),
+    path("plans/<int:plan_id>/events", api.PlanEventsApi.as_view(), name="plan-events"),
     path(
         "plans/<int:plan_id>/activities/reorder",
         api.ActivityReorderApi.as_view(),

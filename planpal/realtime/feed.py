@@ -1,0 +1,120 @@
+"""The activity feed: a topic's event log over REST, newest first (or everything after `since`,
+oldest first), cursor-paginated, each item with a human summary (realtime/summaries.py).
+
+Domain apps expose it for their resources by subclassing `TopicFeedApi` and saying which topic
+a request may read (raising NotFound for non-members). Chat and read receipts are not part of
+the feed (no summary is registered for them): conversations have their own history endpoint,
+where edits and deletions are applied.
+"""
+
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import serializers
+from rest_framework.generics import GenericAPIView
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from planpal.accounts.models import User
+from planpal.accounts.selectors import user_public_data
+from planpal.accounts.serializers import PublicUserSerializer
+from planpal.core.pagination import NewestFirstCursorPagination
+from planpal.realtime.frames import iso_ms
+from planpal.realtime.models import Event
+from planpal.realtime.selectors import stream_position
+from planpal.realtime.summaries import Names, summarise, summarised_names, user_ids_in
+
+
+class FeedQuerySerializer(serializers.Serializer):
+    since = serializers.IntegerField(
+        min_value=0,
+        max_value=2**63 - 1,
+        required=False,
+        help_text="Only events after this seq, oldest first (default: newest first).",
+    )
+
+
+class FeedItemSerializer(serializers.Serializer):
+    id = serializers.UUIDField()
+    topic = serializers.CharField()
+    seq = serializers.IntegerField()
+    event = serializers.CharField()
+    ts = serializers.CharField()
+    actor = PublicUserSerializer(allow_null=True)
+    summary = serializers.CharField()
+    data = serializers.JSONField()
+
+
+def feed_events(topic: str, *, since: int | None = None):
+    rows = Event.objects.filter(topic=topic, name__in=summarised_names())
+    return rows.filter(seq__gt=since) if since is not None else rows
+
+
+def feed_items(rows: list[Event]) -> list[dict]:
+    """The page's events with summaries and actors (one query for every name on the page)."""
+    names = Names(pk for row in rows for pk in user_ids_in(row.actor_id, row.payload))
+    actor_ids = {row.actor_id for row in rows if row.actor_id is not None}
+    actors = {user.pk: user_public_data(user) for user in User.objects.filter(pk__in=actor_ids)}
+    return [
+        {
+            "id": row.id,
+            "topic": row.topic,
+            "seq": row.seq,
+            "event": row.name,
+            "ts": iso_ms(row.created_at),
+            "actor": actors.get(row.actor_id),
+            "summary": summarise(row.name, row.payload, row.actor_id, names),
+            "data": row.payload,
+        }
+        for row in rows
+    ]
+
+
+class FeedPagination(NewestFirstCursorPagination):
+    """Newest first; with `since`, oldest first. The page carries the topic's `stream`."""
+
+    stream: dict | None = None
+
+    def get_ordering(self, request, queryset, view):
+        return ("seq",) if "since" in request.query_params else ("-seq",)
+
+    def get_paginated_response(self, data):
+        response = super().get_paginated_response(data)
+        response.data["stream"] = self.stream
+        return response
+
+    def get_paginated_response_schema(self, schema):
+        result = super().get_paginated_response_schema(schema)
+        result["properties"]["stream"] = {
+            "type": "object",
+            "properties": {"topic": {"type": "string"}, "seq": {"type": "integer"}},
+        }
+        return result
+
+
+FEED_SCHEMA = extend_schema(
+    parameters=[
+        FeedQuerySerializer,
+        OpenApiParameter("limit", int, description="Page size (default 50, at most 200)."),
+    ],
+    responses=FeedItemSerializer(many=True),
+    description="The event log of the topic with human summaries: newest first, or with "
+    "`since` everything after that seq, oldest first. Cursor-paginated (`next`, `previous`); "
+    "`stream` is the topic's head. Members only; chat events are not included.",
+)
+
+
+class TopicFeedApi(GenericAPIView):
+    queryset = Event.objects.none()
+    serializer_class = FeedItemSerializer
+    pagination_class = FeedPagination
+
+    def feed_topic(self, request: Request, **kwargs) -> str:
+        """The topic this request reads; raise NotFound if the user may not read it."""
+        raise NotImplementedError
+
+    def get(self, request: Request, **kwargs) -> Response:
+        topic = self.feed_topic(request, **kwargs)
+        query = FeedQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        self.paginator.stream = stream_position(topic)
+        page = self.paginate_queryset(feed_events(topic, since=query.validated_data.get("since")))
+        return self.get_paginated_response(FeedItemSerializer(feed_items(page), many=True).data)
