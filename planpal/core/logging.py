@@ -62,8 +62,12 @@ class JsonFormatter(logging.Formatter):
             if value is not None:
                 entry[name] = value
         for key, value in vars(record).items():
-            if key not in self.RESERVED and not key.startswith("_"):
-                entry[key] = redact(value) if isinstance(value, str) else value
+            if key in self.RESERVED or key.startswith("_") or key == "color_message":
+                continue
+            # Anything else becomes text and is redacted: django.request passes the request
+            # object, whose repr holds the path and query string.
+            plain = value is None or isinstance(value, bool | int | float)
+            entry[key] = value if plain else redact(str(value))
         if record.exc_info:
             entry["exc"] = redact(self.formatException(record.exc_info))
         return json.dumps(entry, default=str, ensure_ascii=False)

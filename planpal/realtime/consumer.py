@@ -67,9 +67,12 @@ class TokenBucket:
 _connect_bucket: TokenBucket | None = None
 
 
-def connect_bucket() -> TokenBucket:
-    """New connections this process accepts (settings REALTIME CONNECT_RATE / CONNECT_BURST)."""
+def connect_bucket() -> TokenBucket | None:
+    """New connections this process accepts (settings REALTIME CONNECT_RATE / CONNECT_BURST;
+    a rate of 0 accepts without limit)."""
     global _connect_bucket
+    if not settings.REALTIME["CONNECT_RATE"]:
+        return None
     if _connect_bucket is None:
         config = settings.REALTIME
         _connect_bucket = TokenBucket(config["CONNECT_RATE"], config["CONNECT_BURST"])
@@ -90,7 +93,8 @@ class RealtimeConsumer(AsyncWebsocketConsumer):
         self.strikes = 0
         self.last_received = self.last_sent = time.monotonic()
         await self.accept()
-        if not connect_bucket().take():
+        bucket = connect_bucket()
+        if bucket is not None and not bucket.take():
             # A reconnect storm (a restarted process's clients): spread it out.
             metrics.ws_connects.labels("shed").inc()
             await self.close(code=CLOSE_TRY_LATER, reason="server busy: retry with backoff")

@@ -68,3 +68,13 @@ def test_an_invite_token_never_reaches_the_access_log(client_for, alice, caplog)
     assert "SUPERSECRETTOKEN123" not in caplog.text
     [line] = [r for r in caplog.records if r.name == "planpal.access"]
     assert line.route == "api/v1/invites/<str:token>/accept"
+
+
+def test_objects_passed_to_a_log_line_are_redacted_too():
+    class Request:
+        def __repr__(self) -> str:
+            return "<ASGIRequest: POST '/api/v1/invites/SECRETINVITE/accept?ticket=SECRETTICKET'>"
+
+    line = render(record("Unauthorized: %s", "/x", request=Request(), status_code=401))
+    assert "SECRETINVITE" not in json.dumps(line) and "SECRETTICKET" not in json.dumps(line)
+    assert line["status_code"] == 401

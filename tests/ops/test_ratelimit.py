@@ -7,6 +7,7 @@ import json
 import logging
 import time
 
+import httpx
 import pytest
 import websockets
 
@@ -122,15 +123,17 @@ def limited_server(django_db_setup, django_db_blocker):
     live.stop()
 
 
-async def open_ws(server, user):
-    import httpx
-
+async def new_ticket(server, user) -> str:
     async with httpx.AsyncClient(base_url=f"{server.url}/api/v1") as api:
         response = await api.post(
             "/realtime/ticket", headers={"Authorization": f"Bearer {token_for(user)}"}
         )
     assert response.status_code == 201, response.text
-    return await websockets.connect(f"{server.ws_url}?ticket={response.json()['ticket']}")
+    return response.json()["ticket"]
+
+
+async def open_ws(server, user):
+    return await websockets.connect(f"{server.ws_url}?ticket={await new_ticket(server, user)}")
 
 
 async def first_frame_or_close(ws) -> dict | int:
@@ -170,7 +173,10 @@ async def test_websocket_limits_trigger_at_their_thresholds_and_reset(limited_se
 
     # Per process: a burst of 4 new connections, then 2 per second; more are shed with 1013.
     await asyncio.sleep(2.5)
-    storm = [await open_ws(limited_server, user) for user in (trip.alice, trip.carol) * 3]
+    tickets = [await new_ticket(limited_server, user) for user in (trip.alice, trip.carol) * 3]
+    storm = await asyncio.gather(
+        *(websockets.connect(f"{limited_server.ws_url}?ticket={t}") for t in tickets)
+    )
     outcomes = [await first_frame_or_close(ws) for ws in storm]
     assert 1013 in outcomes, outcomes
     assert sum(isinstance(o, dict) for o in outcomes) >= 4
