@@ -1,5 +1,6 @@
-"""ASGI entry point: HTTP to Django, /ws/ to the realtime gateway, lifespan starts the
-process's background work (the hub and its outbox sweeper; the embedded scheduler)."""
+"""ASGI entry point: HTTP to Django (except the SSE stream, served by the realtime gateway like
+/ws/), lifespan starts the process's background work (the hub and its outbox sweeper; the
+embedded scheduler)."""
 
 import os
 
@@ -11,10 +12,12 @@ django_asgi_app = get_asgi_application()
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 from channels.sessions import SessionMiddlewareStack  # noqa: E402
 from django.conf import settings  # noqa: E402
+from django.urls import path, re_path  # noqa: E402
 
 from planpal.core.metrics import process_exited  # noqa: E402
 from planpal.realtime.hub import get_hub, local_hub  # noqa: E402
 from planpal.realtime.routing import websocket_urlpatterns  # noqa: E402
+from planpal.realtime.sse import EventStreamConsumer, end_streams_on_exit_signal  # noqa: E402
 
 
 async def lifespan(scope, receive, send) -> None:
@@ -22,6 +25,7 @@ async def lifespan(scope, receive, send) -> None:
         message = await receive()
         if message["type"] == "lifespan.startup":
             get_hub()
+            end_streams_on_exit_signal()
             if settings.EMBEDDED:
                 from planpal.core.background import start_embedded_scheduler
 
@@ -40,7 +44,12 @@ async def lifespan(scope, receive, send) -> None:
 
 application = ProtocolTypeRouter(
     {
-        "http": django_asgi_app,
+        "http": URLRouter(
+            [
+                path("api/v1/stream", SessionMiddlewareStack(EventStreamConsumer.as_asgi())),
+                re_path(r"", django_asgi_app),
+            ]
+        ),
         "websocket": SessionMiddlewareStack(URLRouter(websocket_urlpatterns)),
         "lifespan": lifespan,
     }

@@ -389,3 +389,8 @@ RATE_LIMITS = {
     "invite_accept_user": env_str("RATE_LIMIT_INVITE_ACCEPT_USER", "20/3600"),
     "invite_accept_ip": env_str("RATE_LIMIT_INVITE_ACCEPT_IP", "60/3600"),
 }
+
+# ---------------------------------------------------------------------------- SSE
+# GET /api/v1/stream (planpal/realtime/sse.py): a comment line after this much silence, so
+# proxies keep the response open and clients notice a dead link.
+SSE_HEARTBEAT_SECONDS = env_int("SSE_HEARTBEAT_SECONDS", 15)

@@ -1,0 +1,365 @@
+"""Server-Sent Events: the WebSocket's event stream over plain HTTP, for clients that cannot
+hold a WebSocket (some proxies, low-end devices).
+
+    GET /api/v1/stream?topics=plan:42,group:3[&since=plan:42:17,group:3:5]
+    Authorization: Bearer <access token>    (or the browser's session cookie)
+    Last-Event-ID: plan:42:18               (sent by EventSource when it reconnects)
+
+Served by the ASGI app itself (config/asgi.py routes this path ahead of Django) and fed by the
+process's hub exactly like a WebSocket connection: same authorisers, same pre-serialised frames,
+same replay. Each event is one SSE message whose `id:` is `topic:seq` and whose `data:` is the
+WebSocket's event frame; `subscribed` / `unsubscribed` frames come as `data:` without an id;
+heartbeats are comment lines. A revoking event (see consumer.py) is followed by
+`unsubscribed {reason: "revoked"}` and the end of the response. A client that does not read
+fast enough (SEND_BUFFER_FRAMES queued) has its response ended too; it reconnects and replays.
+"""
+
+import asyncio
+import logging
+import re
+import secrets
+import signal
+from collections import deque
+from dataclasses import dataclass, field
+from urllib.parse import parse_qs
+
+from asgiref.sync import sync_to_async
+from channels.auth import get_user
+from channels.generic.http import AsyncHttpConsumer
+from django.conf import settings
+
+from planpal.core.events import EVERYONE
+from planpal.realtime import store
+from planpal.realtime.auth import origin_allowed
+from planpal.realtime.authorisers import authorise, parse_topic
+from planpal.realtime.consumer import Subscription
+from planpal.realtime.frames import dumps
+from planpal.realtime.hub import get_hub
+
+log = logging.getLogger(__name__)
+
+RETRY_MS = 2000  # EventSource's reconnect delay, sent once at the start of every stream
+HEARTBEAT = b": heartbeat\n\n"
+POSITION = re.compile(r"^(?:(.+):)?([0-9]{1,18})$")
+
+_streams: set["EventStreamConsumer"] = set()  # open streams of this process, for shutdown
+
+
+def db(function):
+    return sync_to_async(function, thread_sensitive=False)
+
+
+@dataclass
+class Refusal(Exception):
+    status: int
+    code: str
+    message: str
+    fields: dict = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class StreamRequest:
+    topics: list[str]
+    positions: dict[str, int]  # topic → the last seq the client has
+
+
+# ---------------------------------------------------------------------------- the request
+def _header(scope, name: bytes) -> str | None:
+    for key, value in scope.get("headers", []):
+        if key == name:
+            return value.decode("latin-1")
+    return None
+
+
+def parse_request(scope) -> StreamRequest:
+    """Topics from `?topics=`; positions from `?since=` (strict) and `Last-Event-ID` (an
+    EventSource sends back whatever id it saw last: entries for other topics are ignored). Both
+    hold `topic:seq` items, comma-separated; a bare seq is allowed when there is one topic."""
+    query = parse_qs(scope.get("query_string", b"").decode("latin-1"))
+    topics = list(dict.fromkeys(t.strip() for t in ",".join(query.get("topics", [])).split(",")))
+    topics = [topic for topic in topics if topic]
+    if not topics:
+        raise Refusal(400, "bad_topic", "Name the topics: ?topics=plan:42,group:3")
+    bad = [topic for topic in topics if parse_topic(topic) is None]
+    if bad:
+        message = "Unknown or malformed topic(s)."
+        raise Refusal(400, "bad_topic", message, {"topics": [f"{message} {', '.join(bad)}"]})
+    if len(topics) > settings.REALTIME["MAX_SUBSCRIPTIONS"]:
+        raise Refusal(400, "too_many_subscriptions", "Too many topics for one stream.")
+    positions: dict[str, int] = {}
+    for item in _items(",".join(query.get("since", []))):
+        topic_seq = _position(item, topics)
+        if topic_seq is None:
+            message = "since holds topic:seq items of the requested topics."
+            raise Refusal(400, "bad_since", message, {"since": [message]})
+        _keep_newest(positions, *topic_seq)
+    for item in _items(_header(scope, b"last-event-id") or ""):
+        topic_seq = _position(item, topics)
+        if topic_seq is not None:
+            _keep_newest(positions, *topic_seq)
+    return StreamRequest(topics, positions)
+
+
+def _items(text: str) -> list[str]:
+    return [item.strip() for item in text.split(",") if item.strip()]
+
+
+def _position(item: str, topics: list[str]) -> tuple[str, int] | None:
+    match = POSITION.match(item)
+    if match is None:
+        return None
+    topic = match.group(1) or (topics[0] if len(topics) == 1 else None)
+    return (topic, int(match.group(2))) if topic in topics else None
+
+
+def _keep_newest(positions: dict[str, int], topic: str, seq: int) -> None:
+    positions[topic] = max(positions.get(topic, 0), seq)
+
+
+async def authenticate(scope) -> int:
+    """The user id from `Authorization: Bearer <access token>` (simplejwt) or, without that
+    header, the session cookie — refused when a cross-site page sends it (Origin not allowed)."""
+    authorization = _header(scope, b"authorization")
+    if authorization is not None:
+        kind, _, token = authorization.partition(" ")
+        user_id = await db(_user_for_token)(token.strip()) if kind.lower() == "bearer" else None
+        if user_id is None:
+            raise Refusal(401, "not_authenticated", "The access token is invalid or expired.")
+        return user_id
+    if not scope.get("cookies", {}).get(settings.SESSION_COOKIE_NAME):
+        raise Refusal(401, "not_authenticated", "Send Authorization: Bearer <access token>.")
+    origin = _header(scope, b"origin")
+    if origin is not None and not origin_allowed(origin, _header(scope, b"host")):
+        raise Refusal(403, "forbidden", "This origin may not use the session.")
+    user = await get_user(scope)
+    if not user.is_authenticated:
+        raise Refusal(401, "not_authenticated", "Not logged in.")
+    return user.pk
+
+
+def _user_for_token(token: str) -> int | None:
+    from rest_framework.exceptions import AuthenticationFailed
+    from rest_framework_simplejwt.authentication import JWTAuthentication
+    from rest_framework_simplejwt.exceptions import InvalidToken, TokenError
+
+    authentication = JWTAuthentication()
+    try:
+        user = authentication.get_user(authentication.get_validated_token(token.encode()))
+    except (InvalidToken, TokenError, AuthenticationFailed):
+        return None
+    return user.pk
+
+
+def _heads_if_allowed(user_id: int, topics: list[str]) -> dict[str, int]:
+    """Each topic's head, read *before* its authorisation (as the WebSocket does: a revocation
+    committed after the check has a higher seq and applies to this stream)."""
+    heads, refused = {}, []
+    for topic in topics:
+        heads[topic] = store.topic_head(topic)
+        if not authorise(user_id, topic):
+            refused.append(topic)
+    if refused:
+        message = "Not allowed to follow these topics."
+        raise Refusal(403, "forbidden", message, {"topics": [f"{message} {', '.join(refused)}"]})
+    return heads
+
+
+# ---------------------------------------------------------------------------- the stream
+def sse_event(topic: str, seq: int, frame: str) -> bytes:
+    return f"id: {topic}:{seq}\ndata: {frame}\n\n".encode()
+
+
+def sse_data(frame: str) -> bytes:
+    return f"data: {frame}\n\n".encode()
+
+
+class EventStreamConsumer(AsyncHttpConsumer):
+    """One SSE response: a hub subscriber for each requested topic."""
+
+    user_id: int | None = None
+
+    async def http_request(self, message) -> None:
+        # Unlike AsyncHttpConsumer's, this does not end the consumer when handle() returns: the
+        # response stays open, fed by the hub, until the client goes (http.disconnect, handled
+        # by http_disconnect) or the stream ends itself.
+        if "body" in message:
+            self.body.append(message["body"])
+        if not message.get("more_body"):
+            await self.handle(b"".join(self.body))
+
+    async def handle(self, body: bytes) -> None:
+        self.conn_id = secrets.token_hex(8)
+        self.subs: dict[str, Subscription] = {}
+        self.pending: deque[bytes] = deque()
+        self.wake = asyncio.Event()
+        self.closing = self.ending = False
+        self.writer: asyncio.Task | None = None
+        self.limit = settings.REALTIME["SEND_BUFFER_FRAMES"]
+        if self.scope["method"] != "GET":
+            await self._refuse(Refusal(405, "method_not_allowed", "Use GET."), [(b"allow", b"GET")])
+            return
+        try:
+            user_id = await authenticate(self.scope)
+            request = parse_request(self.scope)
+            heads = await db(_heads_if_allowed)(user_id, request.topics)
+        except Refusal as refusal:
+            await self._refuse(refusal)
+            return
+        self.user_id, self.own_topic, self.hub = user_id, f"user:{user_id}", get_hub()
+        await self.send_headers(
+            status=200,
+            headers=[
+                (b"content-type", b"text/event-stream; charset=utf-8"),
+                (b"cache-control", b"no-cache, no-transform"),
+                (b"x-accel-buffering", b"no"),  # nginx: do not buffer the stream
+            ],
+        )
+        _streams.add(self)
+        self._queue(f"retry: {RETRY_MS}\n\n".encode())
+        self.writer = asyncio.create_task(self._write_loop())
+        for topic in request.topics:
+            if self.closing:
+                return
+            await self._subscribe(topic, heads[topic], request.positions.get(topic))
+            while len(self.pending) > self.limit // 2 and not self.closing:
+                await asyncio.sleep(0.01)  # let a long replay drain before the next one
+
+    async def _subscribe(self, topic: str, head_before: int, since: int | None) -> None:
+        """As RealtimeConsumer._subscribe: attach first (live frames are held), then read the
+        replay, then deliver both without overlap. A stream without a position for a topic
+        starts at the head read before authorising, so nothing between the check and the
+        attachment (a revocation, say) is skipped."""
+        sub = Subscription(revocable_after=head_before)
+        self.subs[topic] = sub
+        await self.hub.attach(topic, self)
+        start = head_before if since is None else since
+        rows, head, recovered = await db(store.replay)(topic, start)
+        if self.subs.get(topic) is not sub or self.closing:
+            return
+        sub.last_seq = start if recovered else head
+        frame = {"type": "subscribed", "topic": topic, "seq": head, "recovered": recovered}
+        if since is None and recovered:  # live from the authorisation on
+            frame["seq"] = start
+        self._queue(sse_data(dumps(frame)))
+        held, sub.held = sub.held, None
+        for seq, revoked, event in rows + held:
+            if self.subs.get(topic) is sub:
+                self._take(topic, sub, seq, revoked, event)
+
+    # ------------------------------------------------------------------ frames from the hub
+    def accept_event(self, topic: str, seq: int, revoked: str, frame: str) -> None:
+        sub = self.subs.get(topic)
+        if sub is None:
+            return
+        if sub.held is not None:
+            sub.held.append((seq, revoked, frame))
+            return
+        self._take(topic, sub, seq, revoked, frame)
+
+    def accept_ephemeral(self, topic: str, frame: str) -> None:
+        if topic in self.subs and len(self.pending) < self.limit:
+            self._queue(sse_data(frame))
+
+    def _take(self, topic: str, sub: Subscription, seq: int, revoked: str, frame: str) -> None:
+        if seq <= sub.last_seq:
+            return  # already delivered (replay and live overlap)
+        sub.last_seq = seq
+        self._queue(sse_event(topic, seq, frame))
+        revokes_me = revoked == EVERYONE or revoked == str(self.user_id)
+        # The consumer's rule: never on the user's own topic, only for revocations after the
+        # authorisation check. The stream ends: the client reconnects without that topic.
+        if revokes_me and seq > sub.revocable_after and topic != self.own_topic:
+            frame = {"type": "unsubscribed", "topic": topic, "reason": "revoked", "ref": None}
+            self._queue(sse_data(dumps(frame)))
+            self.end("revoked")
+
+    # ------------------------------------------------------------------ output
+    def _queue(self, chunk: bytes) -> None:
+        if self.closing:
+            return
+        if len(self.pending) >= self.limit:
+            self.end("too slow: reconnect with Last-Event-ID")
+            return
+        self.pending.append(chunk)
+        self.wake.set()
+
+    def end(self, reason: str) -> None:
+        """End the response after what is queued (revocation, too slow, server restart)."""
+        if self.closing:
+            return
+        self.closing = True
+        self.pending.append(f": {reason}\n\n".encode())
+        self._detach_all()
+        self.ending = True
+        self.wake.set()
+
+    async def _write_loop(self) -> None:
+        heartbeat = settings.SSE_HEARTBEAT_SECONDS
+        try:
+            while True:
+                if not self.pending and not self.ending:
+                    self.wake.clear()
+                    try:
+                        await asyncio.wait_for(self.wake.wait(), heartbeat)
+                    except TimeoutError:
+                        self.pending.append(HEARTBEAT)
+                chunks = b"".join(self.pending)
+                self.pending.clear()
+                await self.send_body(chunks, more_body=not self.ending)
+                if self.ending:
+                    return
+        except asyncio.CancelledError:
+            raise
+        except Exception:  # the client is gone; http_disconnect cleans up
+            log.debug("SSE stream %s stopped writing", self.conn_id, exc_info=True)
+
+    async def _refuse(self, refusal: Refusal, extra_headers=()) -> None:
+        body = {
+            "error": {"code": refusal.code, "message": refusal.message, "fields": refusal.fields}
+        }
+        headers = [(b"content-type", b"application/json"), *extra_headers]
+        if refusal.status == 401:
+            headers.append((b"www-authenticate", b'Bearer realm="api"'))
+        await self.send_response(refusal.status, dumps(body).encode(), headers=headers)
+
+    def _detach_all(self) -> None:
+        for topic in list(self.subs):
+            self.hub.detach(topic, self)
+        self.subs.clear()
+
+    async def disconnect(self) -> None:
+        _streams.discard(self)
+        if self.user_id is None:
+            return
+        self.closing = True
+        self._detach_all()
+        if self.writer is not None and not self.writer.done():
+            self.writer.cancel()
+
+
+# ---------------------------------------------------------------------------- shutdown
+def end_streams_on_exit_signal() -> None:
+    """uvicorn waits for open responses before it stops, and an event stream never ends by
+    itself: on SIGTERM/SIGINT, end every stream of this process (clients reconnect elsewhere
+    with Last-Event-ID), then let uvicorn's own handler run. Call from the lifespan startup,
+    after uvicorn installed its handlers."""
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        previous = signal.getsignal(signum)
+        if not callable(previous) or getattr(previous, "ends_streams", False):
+            continue
+
+        def handler(number, frame, previous=previous) -> None:
+            loop.call_soon_threadsafe(_end_all, "server restart: reconnect")
+            previous(number, frame)
+
+        handler.ends_streams = True  # type: ignore[attr-defined]
+        try:
+            signal.signal(signum, handler)
+        except ValueError:  # not the main thread (an embedded test server): nothing to chain
+            return
+
+
+def _end_all(reason: str) -> None:
+    for stream in list(_streams):
+        stream.end(reason)
