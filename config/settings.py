@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "planpal.plans",
     "planpal.chat",
     "planpal.notifications",
+    "planpal.webhooks",
     "planpal.web",
 ]
 
@@ -223,6 +224,7 @@ SPECTACULAR_SETTINGS = {
         "ActivityKindEnum": "planpal.plans.models.Activity.Kind",
         "RoleEnum": "planpal.groups.models.Membership.Role",
         "PlatformEnum": "planpal.notifications.models.Device.Platform",
+        "WebhookDeliveryStatusEnum": "planpal.webhooks.models.WebhookDelivery.Status",
     },
 }
 # Limits that keep one request from writing unbounded data.
@@ -390,7 +392,27 @@ RATE_LIMITS = {
     "invite_accept_ip": env_str("RATE_LIMIT_INVITE_ACCEPT_IP", "60/3600"),
 }
 
-# ---------------------------------------------------------------------------- SSE
+# ---------------------------------------------------------------------------- SSE and webhooks
 # GET /api/v1/stream (planpal/realtime/sse.py): a comment line after this much silence, so
 # proxies keep the response open and clients notice a dead link.
 SSE_HEARTBEAT_SECONDS = env_int("SSE_HEARTBEAT_SECONDS", 15)
+# Outbound webhooks (planpal/webhooks). Targets must be https:// on public addresses; this lifts
+# both rules (loopback receivers, plain http) and is meant for tests and local development only.
+WEBHOOKS_ALLOW_PRIVATE = env_bool("WEBHOOKS_ALLOW_PRIVATE", False)
+WEBHOOK_TIMEOUT_SECONDS = float(env_str("WEBHOOK_TIMEOUT_SECONDS", "10"))
+# A failing delivery is retried after base·2^(n-1) seconds (half of it jittered), at most the cap,
+# until it has failed for the window; then the endpoint is disabled and its owners notified.
+WEBHOOK_RETRY_BASE_SECONDS = float(env_str("WEBHOOK_RETRY_BASE_SECONDS", "10"))
+WEBHOOK_MAX_RETRY_DELAY_SECONDS = env_int(
+    "WEBHOOK_MAX_RETRY_DELAY_SECONDS", min(1800, CELERY_VISIBILITY_TIMEOUT // 2)
+)
+WEBHOOK_RETRY_WINDOW_SECONDS = env_int("WEBHOOK_RETRY_WINDOW_SECONDS", 24 * 3600)
+WEBHOOK_SWEEP_SECONDS = env_int("WEBHOOK_SWEEP_SECONDS", 30)
+# Delivered and failed deliveries (with their attempts) stay in the delivery log this long.
+WEBHOOK_LOG_RETENTION_DAYS = env_int("WEBHOOK_LOG_RETENTION_DAYS", 30)
+# Celery queue of webhook deliveries; a dedicated one (and worker) keeps slow receivers away from
+# other background work: WEBHOOK_QUEUE=webhooks, `planpal worker --queues webhooks`.
+WEBHOOK_QUEUE = env_str("WEBHOOK_QUEUE", "default")
+CELERY_TASK_ROUTES["planpal.webhooks.tasks.*"] = {"queue": WEBHOOK_QUEUE}
+if WEBHOOK_MAX_RETRY_DELAY_SECONDS >= CELERY_VISIBILITY_TIMEOUT:
+    raise RuntimeError("WEBHOOK_MAX_RETRY_DELAY_SECONDS must stay below CELERY_VISIBILITY_TIMEOUT")

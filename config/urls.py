@@ -14,6 +14,7 @@ api_v1 = [
     path("", include("planpal.plans.urls")),
     path("", include("planpal.chat.urls")),
     path("", include("planpal.notifications.urls")),
+    path("", include("planpal.webhooks.urls")),
     path("", include("planpal.realtime.urls")),
 ]
 

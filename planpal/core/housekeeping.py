@@ -9,6 +9,7 @@ from django.utils import timezone
 from planpal.groups.models import Invite
 from planpal.notifications.models import Device
 from planpal.realtime.services import events_prune
+from planpal.webhooks.services import deliveries_prune
 
 INVITE_KEEP_DAYS = 30
 
@@ -33,4 +34,5 @@ def housekeep() -> dict[str, int]:
         "events_pruned": events_prune(),
         "invites_deleted": invites_delete_dead(),
         "devices_deactivated": devices_deactivate_stale(),
+        "webhook_deliveries_deleted": deliveries_prune(),
     }

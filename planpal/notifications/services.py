@@ -32,6 +32,7 @@ NOTIFICATION_KINDS: dict[str, str] = {
     "plan.status_changed": "A plan you take part in started, completed or was cancelled.",
     "plan.activity_completed": "An activity of one of your plans was completed.",
     "chat.message": "A new message in a group or direct conversation.",
+    "webhook.disabled": "A webhook of a group you manage kept failing and was turned off.",
 }
 MAX_TITLE = 200
 MAX_BODY = 2000
