@@ -271,15 +271,15 @@ class RealtimeConsumer(AsyncWebsocketConsumer):
         sub = Subscription(revocable_after=head_before)
         self.subs[topic] = sub
         await self.hub.attach(topic, self)
-        if since is None:
-            rows, head, recovered = [], await db(store.topic_head)(topic), True
-        else:
-            rows, head, recovered = await db(store.replay)(topic, since)
+        # "Live from now" starts at the head read before the authorisation check, not at a later
+        # one: whatever committed in between (a revocation, say) is replayed, never skipped.
+        baseline = head_before if since is None else since
+        rows, head, recovered = await db(store.replay)(topic, baseline)
         if since is not None:
             metrics.replays.labels("true" if recovered else "false").inc()
         if self.subs.get(topic) is not sub or self.closing:
             return  # unsubscribed or closed meanwhile
-        sub.last_seq = since if recovered and since is not None else head
+        sub.last_seq = baseline if recovered else head
         self.queue(
             dumps(
                 {
