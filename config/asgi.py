@@ -16,7 +16,7 @@ from django.urls import path, re_path  # noqa: E402
 
 from planpal.core.metrics import process_exited  # noqa: E402
 from planpal.realtime.hub import get_hub, local_hub  # noqa: E402
-from planpal.realtime.routing import websocket_urlpatterns  # noqa: E402
+from planpal.realtime.routing import websocket_application  # noqa: E402
 from planpal.realtime.sse import EventStreamConsumer, end_streams_on_exit_signal  # noqa: E402
 
 
@@ -50,7 +50,7 @@ application = ProtocolTypeRouter(
                 re_path(r"", django_asgi_app),
             ]
         ),
-        "websocket": SessionMiddlewareStack(URLRouter(websocket_urlpatterns)),
+        "websocket": websocket_application(),
         "lifespan": lifespan,
     }
 )

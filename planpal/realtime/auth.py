@@ -3,11 +3,10 @@
 
 from urllib.parse import parse_qs, urlsplit
 
-from asgiref.sync import sync_to_async
 from channels.auth import get_user
 from django.conf import settings
 
-from planpal.realtime.tickets import ticket_consume
+from planpal.realtime.tickets import ticket_consume_async
 
 
 def _header(scope, name: bytes) -> str | None:
@@ -40,7 +39,7 @@ async def authenticate(scope) -> int:
     """The connecting user's id; raises Refused with the close code to use (4001 / 4003)."""
     query = parse_qs(scope.get("query_string", b"").decode("latin-1"))
     if "ticket" in query:
-        user_id = await sync_to_async(ticket_consume, thread_sensitive=False)(query["ticket"][0])
+        user_id = await ticket_consume_async(query["ticket"][0])
         if user_id is None:
             raise Refused(4001, "ticket invalid, expired or already used")
         return user_id

@@ -1,9 +1,11 @@
 """The WebSocket gateway: one multiplexed connection per device (DESIGN §5).
 
 The consumer owns the connection lifecycle (auth, subscribe, replay, heartbeats, limits). Event
-frames come pre-serialised from the hub and are queued on a bounded per-connection buffer that a
-single writer task drains, so a slow client never slows anyone else down: it is closed with 4009
-and recovers by replay.
+frames come pre-serialised from the hub. Under uvicorn each frame is written straight to the
+connection's transport, framed once per process (`frames.ws_text`), while the transport takes
+data; otherwise, and while it does not, frames wait in a bounded per-connection backlog that a
+short-lived flush task drains, so a slow client never slows anyone else down: when the backlog is
+full it is closed with 4009 and recovers by replay.
 """
 
 import asyncio
@@ -11,9 +13,11 @@ import json
 import logging
 import secrets
 import time
+from collections import deque
 from dataclasses import dataclass, field
 
 from asgiref.sync import sync_to_async
+from channels.consumer import get_handler_name
 from channels.generic.websocket import AsyncWebsocketConsumer
 from django.conf import settings
 
@@ -23,7 +27,7 @@ from planpal.core.logging import bind
 from planpal.realtime import store
 from planpal.realtime.auth import Refused, authenticate
 from planpal.realtime.authorisers import authorise, parse_topic
-from planpal.realtime.frames import dumps, error_frame
+from planpal.realtime.frames import direct_socket, dumps, error_frame, ws_text
 from planpal.realtime.hub import get_hub
 
 log = logging.getLogger(__name__)
@@ -47,6 +51,12 @@ class Subscription:
     last_seq: int = 0
     held: list | None = field(default_factory=list)  # live frames held while replaying
     typing_at: float = 0.0
+
+
+def head_and_authorise(user_id: int, topic: str, read_head: bool) -> tuple[bool, int | None]:
+    """One trip to a worker thread: the topic's head (read first, when asked), then the check."""
+    head = store.topic_head(topic) if read_head else None
+    return authorise(user_id, topic), head
 
 
 class TokenBucket:
@@ -82,11 +92,23 @@ def connect_bucket() -> TokenBucket | None:
 class RealtimeConsumer(AsyncWebsocketConsumer):
     user_id: int | None = None
 
+    async def dispatch(self, message) -> None:
+        """Channels closes stale database connections before handling every message, through
+        its single thread-sensitive executor: one thread hop per ping, per subscribe, per
+        connect, queued behind every other connection's. This consumer never uses the database
+        in its own thread (only in worker threads, see `db`), so it dispatches directly."""
+        handler = getattr(self, get_handler_name(message), None)
+        if handler is None:
+            raise ValueError(f"No handler for message type {message['type']}")
+        await handler(message)
+
     # ------------------------------------------------------------------ lifecycle
     async def connect(self) -> None:
         self.conn_id = secrets.token_hex(8)
         self.subs: dict[str, Subscription] = {}
-        self.outbox: asyncio.Queue[str | None] = asyncio.Queue()
+        self.backlog: deque[str] | None = None  # frames the socket has not taken yet (bounded)
+        self.flusher: asyncio.Task | None = None
+        self.socket = None  # uvicorn's connection, when frames can be written to it directly
         self.closing = False
         self.config = settings.REALTIME
         self.bucket = TokenBucket(self.config["OPS_PER_SECOND"], self.config["OPS_BURST"])
@@ -115,7 +137,7 @@ class RealtimeConsumer(AsyncWebsocketConsumer):
         self.user_id = user_id
         bind(conn_id=self.conn_id, user_id=user_id)
         metrics.ws_connects.labels("accepted").inc()
-        self.writer = asyncio.create_task(self._write_loop())
+        self.socket = direct_socket(self.base_send)
         self.last_active_wall = time.time()
         self.presence_touched = time.monotonic()
         self.hub.user_connected(self)
@@ -130,7 +152,9 @@ class RealtimeConsumer(AsyncWebsocketConsumer):
         for topic in list(self.subs):
             self.hub.detach(topic, self)
         self.subs.clear()
-        self.outbox.put_nowait(None)
+        self.backlog = None
+        if self.flusher is not None:
+            self.flusher.cancel()
 
     def shut(self, code: int, reason: str = "") -> None:
         """Close from a synchronous path (hub dispatch, housekeeping)."""
@@ -143,25 +167,51 @@ class RealtimeConsumer(AsyncWebsocketConsumer):
         self.subs.clear()
         asyncio.get_running_loop().create_task(self.close(code=code, reason=reason))
 
-    async def _write_loop(self) -> None:
-        while True:
-            frame = await self.outbox.get()
-            if frame is None:
-                return
-            try:
-                await self.send(text_data=frame)
-            except Exception:  # noqa: BLE001 - the socket is gone; disconnect() cleans up
-                return
-            self.last_sent = time.monotonic()
-
     def queue(self, frame: str) -> None:
-        """Every outgoing frame goes through this bounded buffer, in order."""
+        """Every outgoing frame goes through here, in order: straight to the socket while it
+        takes data, else into the bounded backlog (full: close 4009)."""
         if self.closing:
             return
-        if self.outbox.qsize() >= self.config["SEND_BUFFER_FRAMES"]:
+        if not self.backlog and self._write_now(frame):
+            return
+        if self.backlog is None:
+            self.backlog = deque()  # allocated the first time the socket falls behind
+        if len(self.backlog) >= self.config["SEND_BUFFER_FRAMES"]:
             self.shut(CLOSE_TOO_SLOW, "too slow: reconnect and replay")
             return
-        self.outbox.put_nowait(frame)
+        self.backlog.append(frame)
+        if self.flusher is None:
+            self.flusher = asyncio.get_running_loop().create_task(self._flush())
+
+    def _write_now(self, frame: str) -> bool:
+        socket = self.socket
+        if socket is None or not socket.writable.is_set():
+            return False
+        if not (socket.close_sent or socket.disconnected):
+            socket.transport.write(ws_text(frame))
+            self.last_sent = time.monotonic()
+        return True  # a closing socket takes nothing more: the frame is moot
+
+    async def _flush(self) -> None:
+        """Drain the backlog: once the transport's buffer is below its low-water mark again, or
+        through ASGI `send` when there is no direct socket."""
+        socket = self.socket
+        try:
+            while self.backlog:  # None once the connection is gone
+                if socket is None:
+                    await self.send(text_data=self.backlog.popleft())
+                else:
+                    await socket.writable.wait()
+                    if socket.close_sent or socket.disconnected:
+                        self.backlog.clear()  # the socket takes nothing more
+                        break
+                    while self.backlog and socket.writable.is_set():
+                        socket.transport.write(ws_text(self.backlog.popleft()))
+                self.last_sent = time.monotonic()
+        except Exception:  # noqa: BLE001 - the socket is gone; disconnect() cleans up
+            self.backlog = None
+        finally:
+            self.flusher = None
 
     def tick(self, now: float) -> None:
         """Housekeeping, called by the hub every few seconds."""
@@ -182,7 +232,7 @@ class RealtimeConsumer(AsyncWebsocketConsumer):
         self._take(topic, sub, seq, revoked, frame)
 
     def accept_ephemeral(self, topic: str, frame: str) -> None:
-        if topic in self.subs and self.outbox.qsize() < self.config["SEND_BUFFER_FRAMES"]:
+        if topic in self.subs and len(self.backlog or ()) < self.config["SEND_BUFFER_FRAMES"]:
             self.queue(frame)
 
     def _take(self, topic: str, sub: Subscription, seq: int, revoked: str, frame: str) -> None:
@@ -259,22 +309,43 @@ class RealtimeConsumer(AsyncWebsocketConsumer):
         await self._subscribe(topic, since=since, ref=ref, check=True)
 
     async def _subscribe(self, topic: str, *, since: int | None, ref, check: bool) -> None:
-        # Read the head *before* authorising: a revocation that commits after the check has a
-        # higher seq and is then applied to this connection.
-        head_before = await db(store.topic_head)(topic)
-        if check and not await db(authorise)(self.user_id, topic):
-            self.queue(error_frame("forbidden", "not allowed to follow this topic", ref))
-            return
+        if check:
+            # Take the head *before* authorising: a revocation that commits after the check has
+            # a higher seq and is then applied to this connection. The seq this process last
+            # delivered (when it follows the topic) is at most the log's head, so it errs on
+            # the side of applying a revocation; otherwise the log's head is read.
+            head_before = self.hub.head(topic)
+            allowed, head_read = await db(head_and_authorise)(
+                self.user_id, topic, head_before is None
+            )
+            if not allowed:
+                self.queue(error_frame("forbidden", "not allowed to follow this topic", ref))
+                return
+            if head_before is None:
+                head_before = head_read
+        else:
+            head_before = None  # the own topic: revocations never apply to it (see _take)
         if topic in self.subs:
             self.subs.pop(topic)
             self.hub.detach(topic, self)
-        sub = Subscription(revocable_after=head_before)
+        sub = Subscription(revocable_after=head_before or 0)
         self.subs[topic] = sub
         await self.hub.attach(topic, self)
         # "Live from now" starts at the head read before the authorisation check, not at a later
-        # one: whatever committed in between (a revocation, say) is replayed, never skipped.
+        # one: whatever committed in between (a revocation, say) is replayed, never skipped. The
+        # own topic (nothing to revoke there) starts at this process's head after attaching.
+        # Live frames are held from here on; the replay comes from the frames this process
+        # delivered when they reach back far enough, else from the log.
         baseline = head_before if since is None else since
-        rows, head, recovered = await db(store.replay)(topic, baseline)
+        answer = self.hub.replay_from_memory(topic, baseline)
+        if answer is not None:
+            (rows, head), recovered = answer, True
+        elif baseline is None:
+            rows, head, recovered = [], await db(store.topic_head)(topic), True
+        else:
+            rows, head, recovered = await db(store.replay)(topic, baseline)
+        if baseline is None:
+            baseline = head
         if since is not None:
             metrics.replays.labels("true" if recovered else "false").inc()
         if self.subs.get(topic) is not sub or self.closing:

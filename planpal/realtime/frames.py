@@ -1,4 +1,6 @@
-"""Wire format of server → client frames. Each event is serialised once, here, by its publisher."""
+"""Wire format of server → client frames. Each event is serialised once, here, by its publisher,
+and framed for the WebSocket once per process (`ws_text`), then written as-is to every local
+connection that follows its topic."""
 
 import json
 from typing import Any
@@ -32,3 +34,56 @@ def event_frame(row: Event) -> str:
 
 def error_frame(code: str, message: str, ref: Any = None) -> str:
     return dumps({"type": "error", "code": code, "message": message, "ref": ref})
+
+
+# ---------------------------------------------------------------------------- direct writes
+_last: tuple[str | None, bytes] = (None, b"")
+
+
+def ws_text(frame: str) -> bytes:
+    """The WebSocket text frame carrying `frame` as the server sends it (RFC 6455 §5.2: FIN, no
+    mask, no compression): the same bytes for every connection. The hub hands the same string
+    object to each subscriber of an event, so the last result is kept and reused."""
+    global _last
+    if _last[0] is frame:
+        return _last[1]
+    payload = frame.encode()
+    length = len(payload)
+    if length < 126:
+        header = bytes((0x81, length))
+    elif length < 65536:
+        header = b"\x81\x7e" + length.to_bytes(2, "big")
+    else:
+        header = b"\x81\x7f" + length.to_bytes(8, "big")
+    data = header + payload
+    _last = (frame, data)
+    return data
+
+
+SANSIO_PROTOCOL = "uvicorn.protocols.websockets.websockets_sansio_impl.WebSocketsSansIOProtocol"
+
+
+def direct_socket(send):
+    """The uvicorn connection behind an ASGI `send` callable, if frames may be written to its
+    transport directly, else None (other servers, test communicators, permessage-deflate).
+
+    Going through ASGI costs a message dict, several awaits and a frame serialisation per frame
+    and connection; at thousands of subscribers per event that is most of the CPU. uvicorn's
+    websockets-sansio protocol writes whole frames with `transport.write`, tracks only its own
+    control frames (ping, close) and exposes `writable` (cleared while the transport's buffer is
+    above its high-water mark), `close_sent` and `disconnected`; writing complete frames beside
+    it keeps the stream valid. Channels wraps `send` in bound methods (`real_send` of the
+    session middleware), which are followed here."""
+    target = send
+    for _ in range(8):
+        owner = getattr(target, "__self__", None)
+        if owner is None:
+            return None
+        kind = type(owner)
+        if f"{kind.__module__}.{kind.__qualname__}" == SANSIO_PROTOCOL:
+            conn = getattr(owner, "conn", None)
+            usable = conn is not None and not getattr(conn, "extensions", None)
+            needed = ("transport", "writable", "close_sent", "disconnected")
+            return owner if usable and all(hasattr(owner, n) for n in needed) else None
+        target = getattr(owner, "real_send", None)
+    return None

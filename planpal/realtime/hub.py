@@ -8,11 +8,14 @@ and fills any gap from the event log, so every connection sees each topic's even
 """
 
 import asyncio
+import gc
 import logging
 import secrets
 import threading
 import time
+from collections import deque
 from collections.abc import Iterable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Protocol
@@ -23,6 +26,7 @@ from django.conf import settings
 from planpal.core import metrics
 from planpal.realtime import bus, presence, store
 from planpal.realtime.frames import dumps
+from planpal.realtime.selectors import stream_positions
 
 log = logging.getLogger(__name__)
 
@@ -33,6 +37,23 @@ OFFLINE_DEBOUNCE_SECONDS = 5.0
 PRESENCE_TOUCH_SECONDS = 10.0
 PRESENCE_REFRESH_SECONDS = 20
 PRESENCE_TTL_SECONDS = 60
+# A topic whose last local subscriber left stays subscribed this long: a client that reconnects
+# (network change, reconnect storm after a restart elsewhere) finds it open, with its recent
+# frames to replay from memory, instead of costing an UNSUBSCRIBE, a SUBSCRIBE and a log read.
+LINGER_SECONDS = 30.0
+# Frames of each open topic kept for replays from memory (a short absence); longer ones read the
+# event log.
+RECENT_FRAMES = 32
+# Topics opened together (a burst of connections) share one SUBSCRIBE and one head query.
+OPEN_BATCH = 500
+PRESENCE_CHUNK = 200  # topics per pipeline of the presence refresh
+# Garbage collection (see _gc_policy): freeze survivors this often, full sweep this often.
+GC_FREEZE_SECONDS = 1.0
+GC_SWEEP_SECONDS = 1800.0
+# Worker threads for the gateway's blocking calls (event-log reads, authorisation queries):
+# asyncio's default (CPUs + 4) made a reconnect storm wait in line for the database. Each
+# thread may hold one database connection.
+WORKER_THREADS = 16
 
 
 class Subscriber(Protocol):
@@ -49,23 +70,30 @@ class TopicState:
     subscribers: set = field(default_factory=set)
     last_seq: int | None = None  # None until the topic's head was read after subscribing
     pending: dict[int, tuple[str, str]] = field(default_factory=dict)
-    ready: asyncio.Event = field(default_factory=asyncio.Event)
+    ready: asyncio.Event | None = None  # created by the first attach() that has to wait
     filling: bool = False
+    recent: deque | None = None  # the last RECENT_FRAMES (seq, revoked, frame) delivered
+    linger: asyncio.TimerHandle | None = None  # closes the topic when no one came back
 
 
 class Hub:
     def __init__(self) -> None:
         self.loop = asyncio.get_running_loop()
+        self.loop.set_default_executor(
+            ThreadPoolExecutor(max_workers=WORKER_THREADS, thread_name_prefix="realtime")
+        )
         self.topics: dict[str, TopicState] = {}
         self.transport = RedisTransport(self) if settings.REDIS_URL else None
         self.connections: set = set()  # every live connection of this process, for housekeeping
         self._tasks: set[asyncio.Task] = set()
+        self._opening: list[tuple[str, TopicState]] = []  # topics waiting for _open_topics
         if self.transport:
             self._spawn(self.transport.run())
             self.presence = presence.RedisPresence(self.transport.client)
         else:
             self.presence = presence.LocalPresence(self)
         self._spawn(self._housekeeping())
+        self._spawn(self._gc_policy())
 
     # ------------------------------------------------------------------ subscriptions
     async def attach(self, topic: str, subscriber: Subscriber) -> None:
@@ -74,10 +102,19 @@ class Hub:
         state = self.topics.get(topic)
         if state is None:
             state = self.topics[topic] = TopicState()
-            self._spawn(self._open_topic(topic, state))
+            self._opening.append((topic, state))
+            if len(self._opening) == 1:
+                self._spawn(self._open_topics())
+        elif state.linger is not None:
+            state.linger.cancel()
+            state.linger = None
         state.subscribers.add(subscriber)
         if self.transport:
             self._spawn(self.transport.presence_join(topic, subscriber))
+        if state.last_seq is not None:
+            return
+        if state.ready is None:
+            state.ready = asyncio.Event()
         try:
             await asyncio.wait_for(state.ready.wait(), READY_TIMEOUT_SECONDS)
         except TimeoutError:
@@ -90,22 +127,64 @@ class Hub:
         state.subscribers.discard(subscriber)
         if self.transport:
             self._spawn(self.transport.presence_leave(topic, subscriber))
-        if not state.subscribers:
-            del self.topics[topic]
-            if self.transport:
-                self._spawn(self.transport.unsubscribe(topic))
+        if not state.subscribers and state.linger is None:
+            state.linger = self.loop.call_later(LINGER_SECONDS, self._close_topic, topic, state)
 
-    async def _open_topic(self, topic: str, state: TopicState) -> None:
-        if self.transport:
-            await self.transport.subscribe(topic)
-        # Live messages may already be arriving; they wait in `pending` until the head is known.
-        head = await sync_to_async(store.topic_head, thread_sensitive=False)(topic)
-        if self.topics.get(topic) is not state:
+    def _close_topic(self, topic: str, state: TopicState) -> None:
+        state.linger = None
+        if state.subscribers or self.topics.get(topic) is not state:
             return
-        if state.last_seq is None:
-            state.last_seq = head
-        state.ready.set()
-        self._drain(topic, state)
+        del self.topics[topic]
+        if self.transport:
+            self._spawn(self.transport.unsubscribe(topic))
+
+    async def _open_topics(self) -> None:
+        """Open the topics attached since the last round, together: one SUBSCRIBE for all of
+        them (confirmed by Redis), *then* one read of their heads. Live messages may already be
+        arriving; they wait in `pending` until the head is known."""
+        await asyncio.sleep(0)  # let the rest of a burst of attaches queue up
+        while self._opening:
+            batch, self._opening = self._opening[:OPEN_BATCH], self._opening[OPEN_BATCH:]
+            try:
+                if self.transport:
+                    await self.transport.subscribe(*(topic for topic, _ in batch))
+                heads = await sync_to_async(stream_positions, thread_sensitive=False)(
+                    [topic for topic, _ in batch]
+                )
+            except Exception as exc:  # noqa: BLE001 - retried; attach() stops waiting at 2 s
+                log.warning("opening %d topic(s) failed, retrying: %s", len(batch), exc)
+                await asyncio.sleep(0.5)
+                self._opening.extend(b for b in batch if self.topics.get(b[0]) is b[1])
+                continue
+            for topic, state in batch:
+                if self.topics.get(topic) is not state:
+                    continue
+                if state.last_seq is None:
+                    state.last_seq = heads[topic]["seq"]
+                if state.ready is not None:
+                    state.ready.set()
+                self._drain(topic, state)
+
+    def head(self, topic: str) -> int | None:
+        """The last seq of the topic this process delivered, if it follows the topic."""
+        state = self.topics.get(topic)
+        return state.last_seq if state is not None else None
+
+    def replay_from_memory(self, topic: str, since: int | None):
+        """(rows, head) for a subscriber attached just now, from the frames this process
+        delivered: `head` is the last seq delivered, rows are (seq, revoked, frame) after
+        `since` up to it. None when memory cannot answer (topic not live yet, `since` older than
+        the frames kept, or newer than this process has seen): the caller reads the log."""
+        state = self.topics.get(topic)
+        if state is None or state.last_seq is None:
+            return None
+        head = state.last_seq
+        if since is None or since == head:
+            return [], head
+        recent = state.recent
+        if since > head or not recent or recent[0][0] > since + 1:
+            return None
+        return [row for row in recent if row[0] > since], head
 
     # ------------------------------------------------------------------ incoming messages
     def post_threadsafe(self, messages: list[tuple[str, str]]) -> None:
@@ -142,6 +221,9 @@ class Hub:
             seq = state.last_seq + 1
             revoked, frame = state.pending.pop(seq)
             state.last_seq = seq
+            if state.recent is None:
+                state.recent = deque(maxlen=RECENT_FRAMES)  # only topics that carry events
+            state.recent.append((seq, revoked, frame))
             subscribers = list(state.subscribers)
             for subscriber in subscribers:
                 subscriber.accept_event(topic, seq, revoked, frame)
@@ -285,6 +367,33 @@ class Hub:
                 last_presence = now
                 await self.transport.presence_refresh()
 
+    async def _gc_policy(self) -> None:
+        """Keep the cyclic garbage collector from stalling every connection of the process.
+
+        Each connection owns ~150 objects the collector tracks; a full collection walks all of
+        them, and CPython runs one whenever the tracked objects grew by a quarter. At 10,000
+        connections that was a 1-2 s pause every few seconds while connections came in, with
+        every delivery waiting behind it (docs/benchmarks.md). So: every GC_FREEZE_SECONDS,
+        collect the young generations (short-lived cycles die there) and move the survivors,
+        mostly long-lived connection state, to the permanent generation that collections skip
+        (`gc.freeze`); every GC_SWEEP_SECONDS, unfreeze and run one full collection to reclaim
+        cycles among objects that died after being frozen. Once most objects are frozen, the
+        "grew by a quarter" rule would call a full collection every 70,000 allocations, so
+        generation 2's own threshold goes up from 10 to 1,000 young-generation collections."""
+        young, middle, old = gc.get_threshold()
+        gc.set_threshold(young, middle, max(old, 1000))
+        gc.freeze()  # startup state: modules, settings, URL patterns
+        last_sweep = time.monotonic()
+        while True:
+            await asyncio.sleep(GC_FREEZE_SECONDS)
+            if time.monotonic() - last_sweep >= GC_SWEEP_SECONDS:
+                last_sweep = time.monotonic()
+                gc.unfreeze()
+                gc.collect()
+            else:
+                gc.collect(1)
+            gc.freeze()
+
     # ------------------------------------------------------------------ helpers
     def _spawn(self, coro) -> None:
         task = self.loop.create_task(coro)
@@ -307,18 +416,21 @@ class RedisTransport:
         self.confirmations: dict[str, list[asyncio.Future]] = {}
         self.pings: dict[str, asyncio.Future] = {}
 
-    async def subscribe(self, topic: str) -> None:
-        """Returns once Redis confirmed the subscription: every publish after this reaches us.
+    async def subscribe(self, *topics: str) -> None:
+        """Returns once Redis confirmed the subscriptions: every publish after this reaches us.
         While disconnected it returns at once; the reconnect resubscribes and catches up."""
-        if not self.connected:
+        if not self.connected or not topics:
             return
-        confirmed = self.hub.loop.create_future()
-        self.confirmations.setdefault(topic, []).append(confirmed)
+        waiting = []
+        for topic in topics:
+            confirmed = self.hub.loop.create_future()
+            self.confirmations.setdefault(topic, []).append(confirmed)
+            waiting.append(confirmed)
         try:
-            await self.pubsub.subscribe(bus.channel_for(topic))
-            await asyncio.wait_for(confirmed, READY_TIMEOUT_SECONDS)
+            await self.pubsub.subscribe(*(bus.channel_for(topic) for topic in topics))
+            await asyncio.wait_for(asyncio.gather(*waiting), READY_TIMEOUT_SECONDS)
         except Exception as exc:  # noqa: BLE001 - the reconnect loop resubscribes everything
-            log.warning("subscribe %s not confirmed: %s", topic, exc)
+            log.warning("subscribe of %d topic(s) not confirmed: %s", len(topics), exc)
 
     async def unsubscribe(self, topic: str) -> None:
         if self.connected and topic not in self.hub.topics:
@@ -350,14 +462,18 @@ class RedisTransport:
         return sorted({int(member.split(b":")[0]) for member in members or []})
 
     async def presence_refresh(self) -> None:
-        pipe = self.client.pipeline(transaction=False)
+        """Re-add every local member, in pipelines of PRESENCE_CHUNK topics: one pipeline for
+        10,000 connections would hold the event loop (and every delivery) for about a second."""
         expiry = _expiry()
-        for topic, state in self.hub.topics.items():
-            key = PRESENCE_PREFIX + topic
-            pipe.zadd(key, {f"{s.user_id}:{s.conn_id}": expiry for s in state.subscribers})
-            pipe.zremrangebyscore(key, "-inf", time.time())
-            pipe.expire(key, PRESENCE_TTL_SECONDS * 2)
-        await self._quietly(pipe.execute())
+        topics = [(t, list(s.subscribers)) for t, s in self.hub.topics.items() if s.subscribers]
+        for start in range(0, len(topics), PRESENCE_CHUNK):
+            pipe = self.client.pipeline(transaction=False)
+            for topic, subscribers in topics[start : start + PRESENCE_CHUNK]:
+                key = PRESENCE_PREFIX + topic
+                pipe.zadd(key, {f"{s.user_id}:{s.conn_id}": expiry for s in subscribers})
+                pipe.zremrangebyscore(key, "-inf", time.time())
+                pipe.expire(key, PRESENCE_TTL_SECONDS * 2)
+            await self._quietly(pipe.execute())
 
     async def claim_sweep(self, seconds: int) -> bool:
         """One web process sweeps the outbox per interval."""

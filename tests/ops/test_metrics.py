@@ -56,7 +56,8 @@ async def test_a_slow_consumer_disconnect_is_counted(settings):
 
     consumer = RealtimeConsumer()
     consumer.config = {**settings.REALTIME, "SEND_BUFFER_FRAMES": 2}
-    consumer.outbox, consumer.subs, consumer.closing = asyncio.Queue(), {}, False
+    consumer.backlog, consumer.flusher, consumer.socket = None, None, None
+    consumer.subs, consumer.closing = {}, False
     consumer.hub, consumer.close = Mock(), AsyncMock()
     closes = metrics.ws_closes.labels(str(CLOSE_TOO_SLOW))
     before = closes._value.get()
