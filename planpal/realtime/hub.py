@@ -341,6 +341,7 @@ class Hub:
             task.cancel()
         if self.transport:
             await self.transport._quietly(self.transport.client.aclose())
+            await self.transport._quietly(self.transport.subscriber.aclose())
 
     # ------------------------------------------------------------------ housekeeping
     async def _housekeeping(self) -> None:
@@ -410,7 +411,12 @@ class RedisTransport:
         import redis.asyncio as aioredis
 
         self.hub = hub
-        self.client = aioredis.Redis.from_url(settings.REDIS_URL, socket_connect_timeout=2)
+        # Commands (publish, presence, locks) time out; the subscription connection waits for
+        # messages as long as it takes, so it has a client of its own without a read timeout.
+        self.client = aioredis.Redis.from_url(
+            settings.REDIS_URL, socket_connect_timeout=2, socket_timeout=2
+        )
+        self.subscriber = aioredis.Redis.from_url(settings.REDIS_URL, socket_connect_timeout=2)
         self.pubsub = None
         self.connected = False
         self.confirmations: dict[str, list[asyncio.Future]] = {}
@@ -515,7 +521,7 @@ class RedisTransport:
     async def _listen(self) -> None:
         if self.pubsub is not None:
             await self.pubsub.aclose()
-        self.pubsub = self.client.pubsub()
+        self.pubsub = self.subscriber.pubsub()
         resubscribed = set(self.hub.topics)
         await self.pubsub.subscribe(
             self.CONTROL_CHANNEL, *(bus.channel_for(topic) for topic in resubscribed)
