@@ -1,0 +1,39 @@
+"""The benchmark's command runs end to end (a self-test, not a measurement: no timing asserts).
+
+`python -m bench run --smoke` with 20 connections per peer for a couple of seconds, against the
+test database and Redis; the real figures come from `python -m bench run` (docs/benchmarks.md).
+"""
+
+import json
+import subprocess
+import sys
+
+import pytest
+from django.conf import settings
+
+from tests import live
+from tests.realtime.conftest import require_redis
+
+pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
+
+
+def test_bench_smoke_run_writes_results(tmp_path):
+    require_redis()
+    out = tmp_path / "run"
+    result = subprocess.run(
+        [
+            sys.executable, "-m", "bench", "run", "--smoke", "--only", "fanout",
+            "--peers", "planpal,raw", "--out", str(out),
+            "--database-url", live.test_database_url(), "--redis-url", settings.REDIS_URL,
+        ],
+        cwd=live.ROOT, env=live.child_env(), capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    results = json.loads((out / "results.json").read_text())
+    fanout = results["scenarios"]["fanout"]
+    for peer in ("planpal", "raw"):
+        rungs = fanout[peer]["20"]["rungs"]
+        assert rungs and rungs[0]["deliveries"] > 0, fanout[peer]
+        assert rungs[0]["lost"] == 0
+    assert (out / "summary.md").read_text().startswith("# Bench run")
+    assert (out / "fanout.png").stat().st_size > 0
