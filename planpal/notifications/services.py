@@ -35,6 +35,7 @@ NOTIFICATION_KINDS: dict[str, str] = {
     "webhook.disabled": "A webhook of a group you manage kept failing and was turned off.",
 }
 MAX_TITLE = 200
+PUSH_LOST_AFTER_SECONDS = 300
 MAX_BODY = 2000
 MAX_TOKEN = 512
 MAX_MUTES = 500
@@ -100,7 +101,10 @@ def push_schedule(notification: Notification) -> None:
     from planpal.realtime.presence import user_is_active
 
     now = timezone.now()
-    if notification.push_due_at is not None and notification.pushed_at is None:
+    in_flight = notification.push_due_at is not None and notification.pushed_at is None
+    # A planned push whose task never ran (broker outage) must not block pushes for good.
+    lost = in_flight and notification.push_due_at < now - timedelta(seconds=PUSH_LOST_AFTER_SECONDS)
+    if in_flight and not lost:
         return
     recent = timedelta(seconds=settings.PUSH_COLLAPSE_SECONDS)
     if notification.pushed_at is not None and now - notification.pushed_at < recent:

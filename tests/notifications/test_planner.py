@@ -107,3 +107,16 @@ def test_a_push_is_planned_only_for_someone_with_a_phone(alice, bob, carol, trip
     say(alice, trip, "ping")
     assert Notification.objects.get(user=bob).push_due_at is not None
     assert Notification.objects.get(user=carol).push_due_at is None
+
+
+def test_a_push_whose_task_was_lost_does_not_block_later_pushes(alice, bob, trip):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    Device.objects.create(user=bob, platform="android", token="bob-phone")
+    say(alice, trip, "first")
+    stale = timezone.now() - timedelta(minutes=10)
+    Notification.objects.filter(user=bob).update(push_due_at=stale)  # its task never ran
+    say(alice, trip, "second")
+    assert Notification.objects.get(user=bob).push_due_at > stale
