@@ -215,6 +215,8 @@ def plot_ladders(results: dict, scenario: str, path: Path) -> bool:
     if not sizes:
         return False
     plt = _plt()
+    from matplotlib.ticker import NullFormatter
+
     fig, axes = plt.subplots(2, len(sizes), figsize=(5.5 * len(sizes), 7.5), squeeze=False)
     for col, size in enumerate(sizes):
         top, bottom = axes[0][col], axes[1][col]
@@ -245,8 +247,10 @@ def plot_ladders(results: dict, scenario: str, path: Path) -> bool:
         bottom.plot(rates, [r * int(size) for r in rates], "k--", lw=0.8, label="offered")
         top.axhline(TARGET_MS, color="grey", ls="--", lw=0.8)
         top.set_yscale("log")
-        top.set_xscale("log")
-        bottom.set_xscale("log")
+        for ax in (top, bottom):
+            ax.set_xscale("log")
+            ax.set_xticks(rates, [str(r) for r in rates])
+            ax.xaxis.set_minor_formatter(NullFormatter())
         top.set_title(f"{int(size):,} subscribers on one topic")
         top.set_ylabel("commit → receive latency (ms)")
         bottom.set_ylabel("deliveries / s")

@@ -39,7 +39,7 @@ class Sizes:
     storm_rate: int = 50
     multi_procs: int = 2
     multi_subscribers: int = 2000
-    multi_rates: list[int] = field(default_factory=lambda: [2, 10, 50, 100])
+    multi_rates: list[int] = field(default_factory=lambda: [2, 5, 10, 25, 50, 100])
     client_procs: int = 2
 
 
