@@ -155,14 +155,23 @@ function renderLogin() {
     }),
     h("button", { type: "submit", class: "button button-primary" }, "Sign in"),
   );
+  onAuthSubmit(form, (data) => api.post("auth/login", data));
+  authPage(
+    "Sign in to PlanPal",
+    "Plan trips with friends. Everyone sees every change the moment it happens.",
+    form,
+    h("p", { class: "muted" }, "New here? ", h("a", { href: "#/register" }, "Create an account")),
+  );
+}
+
+// Sign-in and registration share one submit flow: `signIn(data)` resolves to the signed-in user.
+function onAuthSubmit(form, signIn) {
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
-    const data = Object.fromEntries(new FormData(form));
     const button = form.querySelector("button");
     button.disabled = true;
     try {
-      const me = await api.post("auth/login", data);
-      await startSession(me);
+      await startSession(await signIn(Object.fromEntries(new FormData(form))));
       window.location.hash = "#/";
     } catch (error) {
       showFormError(form, error);
@@ -170,12 +179,6 @@ function renderLogin() {
       button.disabled = false;
     }
   });
-  authPage(
-    "Sign in to PlanPal",
-    "Plan trips with friends. Everyone sees every change the moment it happens.",
-    form,
-    h("p", { class: "muted" }, "New here? ", h("a", { href: "#/register" }, "Create an account")),
-  );
 }
 
 function renderRegister() {
@@ -194,24 +197,9 @@ function renderRegister() {
     }),
     h("button", { type: "submit", class: "button button-primary" }, "Create account"),
   );
-  form.addEventListener("submit", async (event) => {
-    event.preventDefault();
-    const data = Object.fromEntries(new FormData(form));
-    const button = form.querySelector("button");
-    button.disabled = true;
-    try {
-      await api.post("auth/register", data);
-      const me = await api.post("auth/login", {
-        username: data.username,
-        password: data.password,
-      });
-      await startSession(me);
-      window.location.hash = "#/";
-    } catch (error) {
-      showFormError(form, error);
-    } finally {
-      button.disabled = false;
-    }
+  onAuthSubmit(form, async (data) => {
+    await api.post("auth/register", data);
+    return api.post("auth/login", { username: data.username, password: data.password });
   });
   authPage(
     "Create your account",
