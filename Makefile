@@ -18,7 +18,7 @@ run: install
 	.venv/bin/planpal run --port $(PORT)
 
 # Tests may run production-like (REDIS_URL set), which requires an explicit SECRET_KEY.
-test: export SECRET_KEY ?= planpal-tests-only-secret-key
+test: export SECRET_KEY ?= planpal-tests-only-secret-key-not-for-production
 # A fresh Redis namespace per run: state left by an earlier run (presence flags) cannot leak in.
 test: export REDIS_KEY_PREFIX ?= pp-test-$(shell date +%s%N):
 test: install

@@ -140,9 +140,13 @@ async def test_embedded_server_runs_the_schedule_itself(trip, alice, bob, connec
             lambda: make_plan(alice, group=trip, start=start, title="Embedded", days=1)
         )
         bob_client = await connect(bob, on=embedded)
-        await bob_client.subscribe(f"plan:{plan.pk}")
+        # Replay from the start: on a loaded machine the transition may commit before the
+        # subscription does, and a live-only subscribe would then never see it.
+        await bob_client.subscribe(f"plan:{plan.pk}", since=0)
         await bob_client.next_frame(type="subscribed")
         event = await bob_client.next_frame(type="event", timeout=30)
+        while event["event"] != "plan.status_changed":
+            event = await bob_client.next_frame(type="event", timeout=30)
         late = (timezone.now() - start).total_seconds()
     finally:
         embedded.stop()
