@@ -1,15 +1,19 @@
 """Real server processes for end-to-end tests: `planpal web` (uvicorn) on a free loopback port,
 sharing the test database (and Redis, when REDIS_URL is set)."""
 
+import asyncio
+import contextlib
 import os
 import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
 import httpx
+import redis
 from django.conf import settings
 from django.db import connection
 
@@ -128,3 +132,127 @@ class CeleryProcess:
             except subprocess.TimeoutExpired:
                 self.kill()
         self.log.close()
+
+
+class ThrowawayRedis:
+    """A redis-server on a free port, never the shared one: tests may stop it."""
+
+    def __init__(self) -> None:
+        self.port = free_port()
+        self.url = f"redis://127.0.0.1:{self.port}/0"
+        self.client = redis.Redis(port=self.port, socket_timeout=1, socket_connect_timeout=1)
+
+    def start(self) -> "ThrowawayRedis":
+        subprocess.run(
+            [
+                "redis-server",
+                "--port",
+                str(self.port),
+                "--bind",
+                "127.0.0.1",
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+                "--daemonize",
+                "yes",
+                "--pidfile",
+                f"/tmp/planpal-test-redis-{self.port}.pid",
+            ],
+            check=True,
+            stdout=subprocess.DEVNULL,
+        )
+        self._wait(up=True)
+        return self
+
+    def stop(self) -> None:
+        # Shutting down closes the connection: that error is the success case.
+        with contextlib.suppress(redis.ConnectionError):
+            self.client.shutdown(nosave=True)
+        self._wait(up=False)
+
+    def up(self) -> bool:
+        try:
+            return bool(self.client.ping())
+        except redis.ConnectionError:
+            return False
+
+    def _wait(self, *, up: bool) -> None:
+        deadline = time.monotonic() + 10
+        while self.up() != up:
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"redis on {self.port} did not come {'up' if up else 'down'}")
+            time.sleep(0.05)
+
+
+class LoopbackProxy:
+    """A TCP proxy on a free loopback port in front of one or more backends, for network faults:
+    `cut()` drops every open connection and refuses new ones until `restore()`; with several
+    backends, new connections are spread round-robin over the ones that accept (a load balancer
+    whose health check is "does connect() succeed")."""
+
+    def __init__(self, *backend_ports: int) -> None:
+        self.port = free_port()
+        self.backends = list(backend_ports)
+        self.connections = 0  # accepted so far, for assertions about where clients went
+        self._next = 0
+        self._cut = False
+        self._writers: set[asyncio.StreamWriter] = set()
+        self._loop = asyncio.new_event_loop()
+        self._thread = threading.Thread(target=self._loop.run_forever, daemon=True)
+
+    def start(self) -> "LoopbackProxy":
+        self._thread.start()
+        asyncio.run_coroutine_threadsafe(self._listen(), self._loop).result(5)
+        return self
+
+    def stop(self) -> None:
+        self.cut()
+        self._loop.call_soon_threadsafe(self._loop.stop)
+        self._thread.join(5)
+
+    def cut(self) -> None:
+        asyncio.run_coroutine_threadsafe(self._drop_all(), self._loop).result(5)
+
+    def restore(self) -> None:
+        self._cut = False
+
+    async def _listen(self) -> None:
+        self._server = await asyncio.start_server(self._serve, "127.0.0.1", self.port)
+
+    async def _drop_all(self) -> None:
+        self._cut = True
+        for writer in list(self._writers):
+            writer.transport.abort()
+        self._writers.clear()
+
+    async def _open_backend(self):
+        for _ in range(len(self.backends)):
+            port = self.backends[self._next % len(self.backends)]
+            self._next += 1
+            with contextlib.suppress(OSError):
+                return await asyncio.open_connection("127.0.0.1", port)
+        return None
+
+    async def _serve(self, client_reader, client_writer) -> None:
+        backend = None if self._cut else await self._open_backend()
+        if backend is None:
+            client_writer.transport.abort()
+            return
+        self.connections += 1
+        backend_reader, backend_writer = backend
+        self._writers.update((client_writer, backend_writer))
+        await asyncio.gather(
+            self._pipe(client_reader, backend_writer), self._pipe(backend_reader, client_writer)
+        )
+
+    async def _pipe(self, reader, writer) -> None:
+        try:
+            while data := await reader.read(65536):
+                writer.write(data)
+                await writer.drain()
+        except OSError:
+            pass
+        finally:
+            self._writers.discard(writer)
+            writer.transport.abort()

@@ -1,7 +1,5 @@
 """Operations tests: a Redis of the test's own (to stop and start it), metric scraping."""
 
-import contextlib
-import subprocess
 import time
 from collections import defaultdict
 
@@ -11,58 +9,7 @@ import redis
 from django.conf import settings
 from prometheus_client.parser import text_string_to_metric_families
 
-from tests.live import free_port
-
-
-class ThrowawayRedis:
-    """A redis-server on a free port, never the shared one: tests may stop it."""
-
-    def __init__(self) -> None:
-        self.port = free_port()
-        self.url = f"redis://127.0.0.1:{self.port}/0"
-        self.client = redis.Redis(port=self.port, socket_timeout=1, socket_connect_timeout=1)
-
-    def start(self) -> "ThrowawayRedis":
-        subprocess.run(
-            [
-                "redis-server",
-                "--port",
-                str(self.port),
-                "--bind",
-                "127.0.0.1",
-                "--save",
-                "",
-                "--appendonly",
-                "no",
-                "--daemonize",
-                "yes",
-                "--pidfile",
-                f"/tmp/planpal-test-redis-{self.port}.pid",
-            ],
-            check=True,
-            stdout=subprocess.DEVNULL,
-        )
-        self._wait(up=True)
-        return self
-
-    def stop(self) -> None:
-        # Shutting down closes the connection: that error is the success case.
-        with contextlib.suppress(redis.ConnectionError):
-            self.client.shutdown(nosave=True)
-        self._wait(up=False)
-
-    def up(self) -> bool:
-        try:
-            return bool(self.client.ping())
-        except redis.ConnectionError:
-            return False
-
-    def _wait(self, *, up: bool) -> None:
-        deadline = time.monotonic() + 10
-        while self.up() != up:
-            if time.monotonic() > deadline:
-                raise RuntimeError(f"redis on {self.port} did not come {'up' if up else 'down'}")
-            time.sleep(0.05)
+from tests.live import ThrowawayRedis
 
 
 @pytest.fixture
