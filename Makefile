@@ -5,7 +5,7 @@ UV := .tools/bin/uv
 # mysqlclient needs the MariaDB client headers, so it is only installed when MariaDB is used.
 EXTRAS := $(if $(findstring mysql,$(DATABASE_URL)),--extra mysql,)
 
-.PHONY: install run test lint
+.PHONY: install run test soak lint
 
 $(UV):
 	python3 -m venv .tools
@@ -23,6 +23,12 @@ test: export SECRET_KEY ?= planpal-tests-only-secret-key-not-for-production
 test: export REDIS_KEY_PREFIX ?= pp-test-$(shell date +%s%N):
 test: install
 	.venv/bin/pytest
+
+# Minutes of load with faults (docs/reliability.md); needs DATABASE_URL (MariaDB/PostgreSQL) and REDIS_URL.
+soak: export SECRET_KEY ?= planpal-tests-only-secret-key-not-for-production
+soak: export REDIS_KEY_PREFIX ?= pp-soak-$(shell date +%s%N):
+soak: install
+	.venv/bin/pytest -m soak -s tests/reliability
 
 lint: install
 	.venv/bin/ruff check .
