@@ -1,7 +1,7 @@
 """REST side of the gateway: one-time tickets for WebSocket auth."""
 
 from django.conf import settings
-from drf_spectacular.utils import extend_schema, inline_serializer
+from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -25,7 +25,8 @@ class TicketView(APIView):
                     "expires_in": serializers.IntegerField(),
                     "ws_url": serializers.CharField(),
                 },
-            )
+            ),
+            503: OpenApiResponse(description="Redis is unreachable: no ticket can be stored"),
         },
         summary="A single-use ticket to open the WebSocket: connect to ws_url?ticket=<ticket>.",
     )

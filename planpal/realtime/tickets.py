@@ -11,14 +11,26 @@ from asgiref.sync import sync_to_async
 from django.conf import settings
 from django.core.cache import cache, caches
 
+from planpal.core.exceptions import DomainError
+
 log = logging.getLogger(__name__)
 
 PREFIX = "ws-ticket:"
 
 
+class TicketStoreUnavailable(DomainError):
+    status_code = 503
+    code = "realtime_unavailable"
+    default_message = "Live updates are unavailable right now; retry shortly."
+
+
 def ticket_issue(*, user) -> str:
     ticket = secrets.token_urlsafe(32)
-    cache.set(PREFIX + ticket, user.pk, timeout=settings.REALTIME["TICKET_TTL_SECONDS"])
+    # `add`, not `set`: it reports whether the key was stored on every cache backend. The cache
+    # swallows Redis errors (IGNORE_EXCEPTIONS), and a ticket that was never stored would only
+    # fail later, as a 4001 close the client cannot tell from a bad ticket.
+    if not cache.add(PREFIX + ticket, user.pk, timeout=settings.REALTIME["TICKET_TTL_SECONDS"]):
+        raise TicketStoreUnavailable()
     return ticket
 
 

@@ -111,6 +111,10 @@ def test_redis_outage_makes_ready_503_keeps_rest_working_and_recovers(trip, thro
         assert checks["database"]["status"] == "ok"
         assert checks["redis"]["status"] == "fail" and checks["redis"]["error"]
         assert checks["bus"]["status"] == "fail"
+        # No ticket can be stored: a clear 503, not a ticket the socket would then refuse.
+        ticket = api.post("/realtime/ticket")
+        assert ticket.status_code == 503, ticket.text
+        assert ticket.json()["error"]["code"] == "realtime_unavailable"
 
         # REST keeps working: cache and rate limits fail open, the event waits in the outbox.
         plan_url = f"/plans/{trip.plan.pk}"
@@ -134,6 +138,7 @@ def test_redis_outage_makes_ready_503_keeps_rest_working_and_recovers(trip, thro
         throwaway_redis.start()
         body = wait_for_status(server, 200, timeout=45)  # bus reconnects, worker beats again
         assert body["checks"]["redis"]["status"] == "ok"
+        assert api.post("/realtime/ticket").status_code == 201
         deadline = time.monotonic() + 15
         while Event.objects.get(pk=event.pk).published_at is None:  # the sweeper's turn
             assert time.monotonic() < deadline, "event never published after the outage"
