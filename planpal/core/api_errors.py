@@ -1,13 +1,22 @@
 """One error shape for the whole API: {"error": {"code", "message", "fields"}}."""
 
+import logging
+
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import InterfaceError, OperationalError
 from django.http import Http404, JsonResponse
 from rest_framework import exceptions as drf
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from planpal.core.db import is_database_unavailable
 from planpal.core.exceptions import DomainError, VersionConflict
+
+log = logging.getLogger(__name__)
+
+# Seconds a client should wait before retrying while the database is unreachable (Retry-After).
+DATABASE_RETRY_AFTER_SECONDS = 5
 
 
 def error_body(code: str, message: str, fields: dict | None = None, **extra) -> dict:
@@ -48,7 +57,19 @@ def _from_drf(exc: drf.APIException) -> tuple[str, str, dict]:
     return str(code), str(detail), {}
 
 
+def database_unavailable_response() -> Response:
+    """503 for a request the database could not serve: nothing was written (the transaction
+    rolled back with the connection), so the client may simply retry."""
+    body = error_body("database_unavailable", "The database is unavailable; retry shortly.")
+    response = Response(body, status=503)
+    response["Retry-After"] = str(DATABASE_RETRY_AFTER_SECONDS)
+    return response
+
+
 def exception_handler(exc, context):
+    if isinstance(exc, OperationalError | InterfaceError) and is_database_unavailable(exc):
+        log.warning("database unavailable: %s", exc)
+        return database_unavailable_response()
     if isinstance(exc, DomainError):
         extra = {"current": exc.current} if isinstance(exc, VersionConflict) else {}
         body = error_body(exc.code, exc.message, exc.fields, **extra)

@@ -1,11 +1,14 @@
 """Database helpers that every app may need."""
 
+import contextlib
+import functools
 import random
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from typing import TypeVar
 
-from django.db import OperationalError, connection
+from asgiref.sync import sync_to_async
+from django.db import InterfaceError, OperationalError, connection
 
 T = TypeVar("T")
 
@@ -37,3 +40,61 @@ def retry_transaction(function: Callable[[], T], *, attempts: int = 4) -> T:
                 raise
             time.sleep(random.uniform(0, 0.02 * 2**attempt))
     raise AssertionError("unreachable")
+
+
+# Errors that mean "no usable connection" rather than "this statement is wrong". MySQL/MariaDB
+# client errors are 2000-2999 (2002 can't connect, 2006 server gone, 2013 lost during query);
+# the server's own: 1040 too many connections, 1053 shutting down, 1152/1159/1161 connection
+# aborted or timed out, 1927 connection killed, 4031 disconnected for inactivity.
+_UNAVAILABLE_MYSQL = {1040, 1053, 1152, 1159, 1161, 1927, 4031}
+# PostgreSQL: class 08 (connection exception), 57P01-03 (shutdown, cannot connect now); a
+# psycopg OperationalError without a sqlstate is a failure to connect or a lost connection.
+_UNAVAILABLE_PG_PREFIXES = ("08", "57P01", "57P02", "57P03")
+
+
+def is_database_unavailable(exc: BaseException) -> bool:
+    """The database could not be reached or dropped the connection: the request was not done
+    (its transaction, if any, rolled back) and may be retried once the database is back."""
+    if isinstance(exc, InterfaceError):
+        return True
+    if not isinstance(exc, OperationalError):
+        return False
+    cause = exc.__cause__ or exc
+    code = cause.args[0] if cause.args else None
+    if isinstance(code, int):  # MySQLdb: (errno, message)
+        return 2000 <= code < 3000 or code in _UNAVAILABLE_MYSQL
+    if hasattr(cause, "sqlstate") or hasattr(cause, "pgcode"):  # psycopg 3 / psycopg2
+        state = getattr(cause, "sqlstate", None) or getattr(cause, "pgcode", None)
+        return state is None or state.startswith(_UNAVAILABLE_PG_PREFIXES)
+    return False  # SQLite: "database is locked" and the like are not outages
+
+
+def reconnecting(function: Callable[..., T]) -> Callable[..., T]:
+    """For read-only or idempotent database work in a pooled thread (`sync_to_async(...,
+    thread_sensitive=False)`). Django drops broken connections only when a request starts or
+    ends, which such threads never see: a connection the database dropped would stay broken in
+    its thread for good. Here a call that finds its connection gone closes it, so the next one
+    connects afresh, and runs once more on a new connection when the old one may simply have
+    died while idle."""
+
+    @functools.wraps(function)
+    def call(*args, **kwargs) -> T:
+        had_connection = connection.connection is not None
+        try:
+            return function(*args, **kwargs)
+        except (OperationalError, InterfaceError) as exc:
+            if not is_database_unavailable(exc) or connection.in_atomic_block:
+                raise
+            with contextlib.suppress(Exception):
+                connection.close()
+            if not had_connection:
+                raise
+        return function(*args, **kwargs)
+
+    return call
+
+
+def in_thread_pool(function: Callable[..., T]) -> Callable[..., Awaitable[T]]:
+    """`function` as a coroutine run in a pooled thread, reconnecting as above: how the realtime
+    gateway reads the database without blocking its event loop."""
+    return sync_to_async(reconnecting(function), thread_sensitive=False)

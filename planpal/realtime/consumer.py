@@ -16,12 +16,13 @@ import time
 from collections import deque
 from dataclasses import dataclass, field
 
-from asgiref.sync import sync_to_async
 from channels.consumer import get_handler_name
 from channels.generic.websocket import AsyncWebsocketConsumer
 from django.conf import settings
+from django.db import InterfaceError, OperationalError
 
 from planpal.core import metrics
+from planpal.core.db import in_thread_pool, is_database_unavailable
 from planpal.core.events import EVERYONE
 from planpal.core.logging import bind
 from planpal.realtime import store
@@ -41,8 +42,7 @@ CLOSE_IDLE = 1001
 CLOSE_TRY_LATER = 1013
 
 
-def db(function):
-    return sync_to_async(function, thread_sensitive=False)
+db = in_thread_pool
 
 
 @dataclass(eq=False)
@@ -142,7 +142,15 @@ class RealtimeConsumer(AsyncWebsocketConsumer):
         self.presence_touched = time.monotonic()
         self.hub.user_connected(self)
         self.own_topic = f"user:{self.user_id}"
-        await self._subscribe(self.own_topic, since=None, ref=None, check=False)
+        try:
+            await self._subscribe(self.own_topic, since=None, ref=None, check=False)
+        except (OperationalError, InterfaceError) as exc:
+            if not is_database_unavailable(exc):
+                raise
+            # Without the head of the user's own topic there is no consistent start for it;
+            # the client's reconnect (with backoff) comes back once the database is.
+            log.warning("connect refused, database unavailable: %s", exc)
+            self.shut(CLOSE_TRY_LATER, "database unavailable: retry with backoff")
 
     async def disconnect(self, code) -> None:
         if self.user_id is None:
@@ -280,7 +288,13 @@ class RealtimeConsumer(AsyncWebsocketConsumer):
         if handler is None:
             self.queue(error_frame("unknown_op", "unknown or missing op", ref))
             return
-        await handler(self, message, ref)
+        try:
+            await handler(self, message, ref)
+        except (OperationalError, InterfaceError) as exc:
+            if not is_database_unavailable(exc):
+                raise
+            log.warning("%s failed, database unavailable: %s", message["op"], exc)
+            self.queue(error_frame("unavailable", "database unavailable; retry shortly", ref))
 
     def _within_rate(self) -> bool:
         if self.bucket.take():
@@ -337,13 +351,13 @@ class RealtimeConsumer(AsyncWebsocketConsumer):
         # Live frames are held from here on; the replay comes from the frames this process
         # delivered when they reach back far enough, else from the log.
         baseline = head_before if since is None else since
-        answer = self.hub.replay_from_memory(topic, baseline)
-        if answer is not None:
-            (rows, head), recovered = answer, True
-        elif baseline is None:
-            rows, head, recovered = [], await db(store.topic_head)(topic), True
-        else:
-            rows, head, recovered = await db(store.replay)(topic, baseline)
+        try:
+            rows, head, recovered = await self._replay(topic, baseline)
+        except Exception:
+            if self.subs.get(topic) is sub:  # not left holding live frames for ever
+                self.subs.pop(topic)
+                self.hub.detach(topic, self)
+            raise
         if baseline is None:
             baseline = head
         if since is not None:
@@ -366,6 +380,16 @@ class RealtimeConsumer(AsyncWebsocketConsumer):
         for seq, revoked, frame in rows + held:
             if self.subs.get(topic) is sub:
                 self._take(topic, sub, seq, revoked, frame)
+
+    async def _replay(self, topic: str, baseline: int | None) -> tuple[list, int, bool]:
+        """(rows after baseline, head, recovered): from memory when it reaches back that far."""
+        answer = self.hub.replay_from_memory(topic, baseline)
+        if answer is not None:
+            rows, head = answer
+            return rows, head, True
+        if baseline is None:
+            return [], await db(store.topic_head)(topic), True
+        return await db(store.replay)(topic, baseline)
 
     async def op_unsubscribe(self, message: dict, ref) -> None:
         topic = message.get("topic")

@@ -20,10 +20,10 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Protocol
 
-from asgiref.sync import sync_to_async
 from django.conf import settings
 
 from planpal.core import metrics
+from planpal.core.db import in_thread_pool
 from planpal.realtime import bus, presence, store
 from planpal.realtime.frames import dumps
 from planpal.realtime.selectors import stream_positions
@@ -148,9 +148,7 @@ class Hub:
             try:
                 if self.transport:
                     await self.transport.subscribe(*(topic for topic, _ in batch))
-                heads = await sync_to_async(stream_positions, thread_sensitive=False)(
-                    [topic for topic, _ in batch]
-                )
+                heads = await in_thread_pool(stream_positions)([topic for topic, _ in batch])
             except Exception as exc:  # noqa: BLE001 - retried; attach() stops waiting at 2 s
                 log.warning("opening %d topic(s) failed, retrying: %s", len(batch), exc)
                 await asyncio.sleep(0.5)
@@ -237,7 +235,7 @@ class Hub:
             await asyncio.sleep(GAP_WAIT_SECONDS)
             if not state.pending or self.topics.get(topic) is not state:
                 return
-            rows = await sync_to_async(store.bus_messages_after, thread_sensitive=False)(
+            rows = await in_thread_pool(store.bus_messages_after)(
                 topic, state.last_seq, min(state.pending)
             )
             for seq, revoked, frame in rows:
@@ -252,9 +250,7 @@ class Hub:
         state = self.topics.get(topic)
         if state is None or state.last_seq is None:
             return
-        rows = await sync_to_async(store.bus_messages_after, thread_sensitive=False)(
-            topic, state.last_seq, None
-        )
+        rows = await in_thread_pool(store.bus_messages_after)(topic, state.last_seq, None)
         for seq, revoked, frame in rows:
             if seq > state.last_seq:
                 state.pending.setdefault(seq, (revoked, frame))
@@ -294,7 +290,7 @@ class Hub:
     async def _connected(self, user_id: int, conn_id: str) -> None:
         await self._quietly(self.presence.touch(user_id, conn_id))
         if await self._quietly(self.presence.announce(user_id, True)):
-            await self._announce(user_id, online=True)
+            await self._quietly(self._announce(user_id, online=True))
 
     async def _disconnected(self, user_id: int, conn_id: str) -> None:
         await self._quietly(self.presence.forget(user_id, conn_id))
@@ -302,10 +298,10 @@ class Hub:
         if await self._quietly(self.presence.is_online(user_id)):
             return
         if await self._quietly(self.presence.announce(user_id, False)):
-            await self._announce(user_id, online=False)
+            await self._quietly(self._announce(user_id, online=False))
 
     async def _announce(self, user_id: int, *, online: bool) -> None:
-        topics = await sync_to_async(presence.audience, thread_sensitive=False)(user_id)
+        topics = await in_thread_pool(presence.audience)(user_id)
         for topic in topics:
             frame = dumps(
                 {"type": "presence.changed", "topic": topic, "user": user_id, "online": online}
@@ -361,7 +357,7 @@ class Hub:
                 last_sweep = now
                 if not self.transport or await self.transport.claim_sweep(sweep_every):
                     try:
-                        await sync_to_async(republish_unpublished, thread_sensitive=False)()
+                        await in_thread_pool(republish_unpublished)()
                     except Exception as exc:  # noqa: BLE001 - retried next round
                         log.warning("outbox sweep failed: %s", exc)
             if self.transport and now - last_presence >= PRESENCE_REFRESH_SECONDS:

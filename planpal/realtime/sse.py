@@ -23,11 +23,11 @@ from collections import deque
 from dataclasses import dataclass, field
 from urllib.parse import parse_qs
 
-from asgiref.sync import sync_to_async
 from channels.auth import get_user
 from channels.generic.http import AsyncHttpConsumer
 from django.conf import settings
 
+from planpal.core.db import in_thread_pool
 from planpal.core.events import EVERYONE
 from planpal.realtime import store
 from planpal.realtime.auth import origin_allowed
@@ -45,8 +45,7 @@ POSITION = re.compile(r"^(?:(.+):)?([0-9]{1,18})$")
 _streams: set["EventStreamConsumer"] = set()  # open streams of this process, for shutdown
 
 
-def db(function):
-    return sync_to_async(function, thread_sensitive=False)
+db = in_thread_pool
 
 
 @dataclass
