@@ -9,7 +9,9 @@ Endpoints:
   POST /_reset                             forget requests and scripts
 
 Replies are scripted per device token or globally (token None) and consumed in order; with none
-left a send succeeds. A reply is a Reply or a spec: a name ("UNREGISTERED", "SENDER_ID_MISMATCH",
+left a send succeeds. `storm(replies)` makes every send answer those replies in turn, whatever
+its script, until `calm()` (an outage of the whole service); `answered` pairs each send with the
+reply it got. A reply is a Reply or a spec: a name ("UNREGISTERED", "SENDER_ID_MISMATCH",
 "INVALID_TOKEN", "INVALID_ARGUMENT", "QUOTA_EXCEEDED", "UNAVAILABLE", "INTERNAL", "HANG", "OK")
 or a dict {"name": ..., "retry_after": "7"} / {"name": "HANG", "seconds": 2}.
 """
@@ -139,6 +141,8 @@ class FakeFcm:
         self._stopping = threading.Event()
         self._received: list[Received] = []
         self._scripts: dict[str | None, list[Reply]] = {}
+        self._storm: itertools.cycle | None = None
+        self._answered: list[tuple[Received, Reply]] = []
         self._access_tokens: set[str] = set()
         self._public_keys: list[Any] = []
         self._ids = itertools.count(1)
@@ -185,10 +189,21 @@ class FakeFcm:
         with self._lock:
             self._scripts.setdefault(token, []).extend(reply(r) for r in replies)
 
+    def storm(self, replies: list) -> None:
+        """Answer every send with `replies` in turn (cycling) until `calm()`."""
+        with self._lock:
+            self._storm = itertools.cycle([reply(r) for r in replies])
+
+    def calm(self) -> None:
+        with self._lock:
+            self._storm = None
+
     def reset(self) -> None:
         with self._lock:
             self._received.clear()
             self._scripts.clear()
+            self._answered.clear()
+            self._storm = None
 
     @property
     def received(self) -> list[Received]:
@@ -198,6 +213,12 @@ class FakeFcm:
     @property
     def sends(self) -> list[Received]:
         return [r for r in self.received if r.path.endswith(SEND_PATH[1])]
+
+    @property
+    def answered(self) -> list[tuple[Received, Reply]]:
+        """Each messages:send request with the reply it got, in arrival order."""
+        with self._lock:
+            return list(self._answered)
 
     @property
     def token_requests(self) -> list[Received]:
@@ -231,13 +252,17 @@ class FakeFcm:
     # ------------------------------------------------------------------ request handling
     def handle(self, method: str, path: str, headers: dict[str, str], raw: bytes) -> Reply:
         body = _parse(raw, headers.get("content-type", ""))
+        received = Received(method, path, headers, body, time.monotonic())
         with self._lock:
-            self._received.append(Received(method, path, headers, body, time.monotonic()))
+            self._received.append(received)
         if method == "POST" and path == "/token":
             return self._token(body)
         if method == "POST" and path.startswith(SEND_PATH[0]) and path.endswith(SEND_PATH[1]):
             project = path[len(SEND_PATH[0]) : -len(SEND_PATH[1])]
-            return self._send(project, headers, body)
+            answer = self._send(project, headers, body)
+            with self._lock:
+                self._answered.append((received, answer))
+            return answer
         if method == "POST" and path == "/_script":
             self.script(body.get("token"), body.get("replies", []))
             return Reply(body={})
@@ -303,6 +328,8 @@ class FakeFcm:
 
     def _next_reply(self, token: str) -> Reply:
         with self._lock:
+            if self._storm is not None:
+                return next(self._storm)
             for key in (token, None):
                 if self._scripts.get(key):
                     return self._scripts[key].pop(0)

@@ -4,14 +4,12 @@ writes, realtime clients, and the fake FCM server over HTTP."""
 import asyncio
 import time
 from datetime import time as clock_time
-from types import SimpleNamespace
 
 import pytest
 from django.conf import settings
 
 from planpal.notifications.models import Device, NotificationPreference, PushAttempt
-from tests.fakefcm.server import FakeFcm
-from tests.live import CeleryProcess, LiveServer
+from tests.notifications.conftest import push_stack_running
 from tests.realtime.conftest import rest
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -21,23 +19,14 @@ PUSH_DELAY = 2.0
 @pytest.fixture(scope="module")
 def push_stack(django_db_setup, django_db_blocker, tmp_path_factory):
     """Server (+ worker) configured to push through the fake FCM with a short delay."""
-    with FakeFcm() as fcm:
-        account = fcm.write_service_account(tmp_path_factory.mktemp("fcm") / "service.json")
-        env = {
-            "PUSH_TRANSPORT": "fcm",
-            "FCM_CREDENTIALS_FILE": str(account),
-            "FCM_ENDPOINT": fcm.url,
-            "PUSH_DELAY_SECONDS": str(PUSH_DELAY),
-            "PUSH_TIMEOUT_SECONDS": "3",
-        }
-        server = LiveServer(**env).start()
-        worker = None
-        if settings.REDIS_URL:  # production shape: the push task runs on a Celery worker
-            worker = CeleryProcess("worker", "--concurrency", "2", **env)
-        yield SimpleNamespace(server=server, fcm=fcm)
-        if worker:
-            worker.stop()
-        server.stop()
+    with push_stack_running(
+        tmp_path_factory.mktemp("fcm"),
+        # production shape: the push task runs on a Celery worker
+        worker=bool(settings.REDIS_URL),
+        PUSH_DELAY_SECONDS=str(PUSH_DELAY),
+        PUSH_TIMEOUT_SECONDS="3",
+    ) as stack:
+        yield stack
 
 
 @pytest.fixture

@@ -9,8 +9,10 @@ import pytest
 from django.db import connection
 
 from planpal.notifications.models import Device, PushAttempt
+from planpal.notifications.push.delivery import push_deliver
 from planpal.notifications.push.services import SKIPPED, push_send, retry_delay
 from planpal.notifications.push.transport import PushMessage, parse_retry_after
+from planpal.notifications.services import notification_mark_read
 from tests.fakefcm.server import fcm_error
 
 pytest_plugins = ["tests.fakefcm.plugin"]
@@ -341,3 +343,24 @@ def test_retry_after_is_read_as_seconds_or_an_http_date():
     assert parse_retry_after("Fri, 27 Nov 2026 12:00:00 GMT", now=now) == 0
     assert parse_retry_after(None) is None
     assert parse_retry_after("soon") is None
+
+
+# ---------------------------------------------------------------------------- delivery
+def test_a_retry_after_the_notification_was_read_sends_nothing(fcm, phone, notify, alice):
+    notification = notify(alice)
+    fcm.script("alice-phone", ["UNAVAILABLE"])
+    first = push_deliver(notification_id=notification.pk, device_id=phone.pk, attempt=1)
+    assert first.retry_in is not None
+    notification_mark_read(actor=alice, notification_id=notification.pk)
+
+    assert push_deliver(notification_id=notification.pk, device_id=phone.pk, attempt=2) is None
+    assert len(fcm.sends) == 1
+    assert attempts(phone) == [(1, Outcome.TRANSIENT, 503, "UNAVAILABLE")]
+
+
+def test_a_redelivered_task_never_pushes_twice(fcm, phone, notify, alice):
+    notification = notify(alice)
+    sent = push_deliver(notification_id=notification.pk, device_id=phone.pk, attempt=1)
+    assert sent.status == Outcome.SENT
+    assert push_deliver(notification_id=notification.pk, device_id=phone.pk, attempt=1) is None
+    assert len(fcm.sends) == 1
