@@ -2,7 +2,6 @@
 steady writer on the real REST API, and the comparison of every client's log with the server's."""
 
 import asyncio
-import contextlib
 import time
 import uuid
 from dataclasses import dataclass, field
@@ -118,18 +117,21 @@ class ChatWriter:
     sent: int = 0
     _task: asyncio.Task | None = None
 
+    _stopping: bool = False
+
     def start(self) -> None:
         self._task = asyncio.create_task(self._run())
 
     async def stop(self) -> None:
-        self._task.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await self._task
+        """Let the message in flight finish: cancelling it could leave a stored message that
+        `sent` does not count."""
+        self._stopping = True
+        await self._task
 
     async def _run(self) -> None:
         headers = {"Authorization": f"Bearer {token_for(self.user)}"}
         async with httpx.AsyncClient(base_url=self.base_url, headers=headers, timeout=10) as api:
-            while True:
+            while not self._stopping:
                 await self._send(api, f"message {self.sent}")
                 self.sent += 1
                 await asyncio.sleep(self.interval)
