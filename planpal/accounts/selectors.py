@@ -41,6 +41,11 @@ def user_get_active(*, user_id: int) -> User:
     return user
 
 
+def account_is_active(*, user_id: int) -> bool:
+    """Whether the account exists and may still sign in (it was not deactivated)."""
+    return User.objects.filter(pk=user_id, is_active=True).exists()
+
+
 def friendship_between(user_a_id: int, user_b_id: int) -> Friendship | None:
     low, high = canonical_pair(user_a_id, user_b_id)
     return Friendship.objects.filter(user_low_id=low, user_high_id=high).first()

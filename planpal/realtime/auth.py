@@ -3,9 +3,11 @@
 
 from urllib.parse import parse_qs, urlsplit
 
+from asgiref.sync import sync_to_async
 from channels.auth import get_user
 from django.conf import settings
 
+from planpal.accounts.selectors import account_is_active
 from planpal.realtime.tickets import ticket_consume_async
 
 
@@ -42,6 +44,9 @@ async def authenticate(scope) -> int:
         user_id = await ticket_consume_async(query["ticket"][0])
         if user_id is None:
             raise Refused(4001, "ticket invalid, expired or already used")
+        # The account was active when the ticket was issued; it may have been deactivated since.
+        if not await sync_to_async(account_is_active, thread_sensitive=False)(user_id=user_id):
+            raise Refused(4001, "account disabled")
         return user_id
     if not scope.get("cookies", {}).get(settings.SESSION_COOKIE_NAME):
         raise Refused(4001, "no ticket and no session")
