@@ -26,6 +26,7 @@ def periodic_schedule() -> dict[str, tuple[str, int]]:
         "reminders": ("planpal.plans.tasks.send_due_reminders", settings.REMINDER_SWEEP_SECONDS),
         "housekeeping": ("planpal.core.tasks.housekeeping", 3600),
         "webhooks": ("planpal.webhooks.tasks.sweep_webhooks", settings.WEBHOOK_SWEEP_SECONDS),
+        "push-rescue": ("planpal.notifications.tasks.rescue_lost_pushes", 60),
     }
 
 

@@ -25,6 +25,7 @@ class Notification(models.Model):
         indexes = [
             models.Index(fields=["user", "read_at"]),
             models.Index(fields=["user", "collapse_key", "read_at"]),
+            models.Index(fields=["push_due_at"]),  # the lost-push rescue sweep
         ]
 
     def __str__(self) -> str:

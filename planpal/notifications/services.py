@@ -36,6 +36,11 @@ NOTIFICATION_KINDS: dict[str, str] = {
 }
 MAX_TITLE = 200
 PUSH_LOST_AFTER_SECONDS = 300
+# A planned push still unclaimed this long after it was due lost its task (broker outage, a
+# worker's queue flushed): the rescue sweep hands it over again, for as long as it is still news.
+PUSH_RESCUE_AFTER = timedelta(minutes=2)
+PUSH_RESCUE_WITHIN = timedelta(hours=1)
+PUSH_RESCUE_BATCH = 500
 MAX_BODY = 2000
 MAX_TOKEN = 512
 MAX_MUTES = 500
@@ -119,6 +124,28 @@ def push_schedule(notification: Notification) -> None:
     enqueue(
         push_notification, countdown=settings.PUSH_DELAY_SECONDS, notification_id=notification.pk
     )
+
+
+def pushes_rescue_lost() -> list[int]:
+    """Hand every overdue, unclaimed, unread push to the push task again; the ids handed over.
+    Safe to repeat and to race the original task: claiming (`push_claim`) happens once."""
+    from planpal.core.background import enqueue
+    from planpal.notifications.tasks import push_notification
+
+    now = timezone.now()
+    ids = list(
+        Notification.objects.filter(
+            pushed_at__isnull=True,
+            read_at__isnull=True,
+            push_due_at__lt=now - PUSH_RESCUE_AFTER,
+            push_due_at__gte=now - PUSH_RESCUE_WITHIN,
+        )
+        .order_by("push_due_at")
+        .values_list("pk", flat=True)[:PUSH_RESCUE_BATCH]
+    )
+    for notification_id in ids:
+        enqueue(push_notification, notification_id=notification_id)
+    return ids
 
 
 def notifications_read_collapsed(*, user_id: int, collapse_key: str, up_to_message_id: int) -> None:

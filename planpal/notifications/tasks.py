@@ -5,6 +5,7 @@ from celery import shared_task
 
 from planpal.core.background import enqueue
 from planpal.notifications.push.delivery import push_claim, push_deliver
+from planpal.notifications.services import pushes_rescue_lost
 
 
 @shared_task
@@ -29,3 +30,8 @@ def deliver_push(notification_id: int, device_id: int, attempt: int = 1) -> str:
             attempt=attempt + 1,
         )
     return outcome.status
+
+
+@shared_task
+def rescue_lost_pushes() -> int:
+    return len(pushes_rescue_lost())

@@ -120,3 +120,36 @@ def test_a_push_whose_task_was_lost_does_not_block_later_pushes(alice, bob, trip
     Notification.objects.filter(user=bob).update(push_due_at=stale)  # its task never ran
     say(alice, trip, "second")
     assert Notification.objects.get(user=bob).push_due_at > stale
+
+
+def test_a_push_whose_task_was_lost_is_handed_over_again(alice, bob, carol, trip, monkeypatch):
+    """Broker down when the push was planned: the rescue sweep re-enqueues it once it is overdue,
+    and only pushes that are still unclaimed, unread and recent."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from planpal.core import background
+    from planpal.notifications.services import pushes_rescue_lost
+    from planpal.notifications.tasks import push_notification
+
+    for user in (bob, carol):
+        Device.objects.create(user=user, platform="android", token=f"{user.username}-phone")
+    say(alice, trip, "first")
+    lost, read = Notification.objects.get(user=bob), Notification.objects.get(user=carol)
+    overdue = timezone.now() - timedelta(minutes=5)
+    Notification.objects.filter(pk__in=[lost.pk, read.pk]).update(push_due_at=overdue)
+    Notification.objects.filter(pk=read.pk).update(read_at=timezone.now())
+    enqueued = []
+    monkeypatch.setattr(background, "enqueue", lambda task, **kw: enqueued.append((task, kw)))
+
+    assert pushes_rescue_lost() == [lost.pk]
+    assert enqueued == [(push_notification, {"notification_id": lost.pk})]
+
+    # Claimed (pushed), not yet due, or too old to be news: nothing to rescue.
+    Notification.objects.filter(pk=lost.pk).update(pushed_at=timezone.now())
+    assert pushes_rescue_lost() == []
+    Notification.objects.filter(pk=lost.pk).update(pushed_at=None, push_due_at=timezone.now())
+    assert pushes_rescue_lost() == []
+    Notification.objects.filter(pk=lost.pk).update(push_due_at=timezone.now() - timedelta(hours=2))
+    assert pushes_rescue_lost() == []
