@@ -57,11 +57,12 @@ def _from_drf(exc: drf.APIException) -> tuple[str, str, dict]:
     return str(code), str(detail), {}
 
 
-def database_unavailable_response() -> Response:
+def database_unavailable_response(response_class=Response):
     """503 for a request the database could not serve: nothing was written (the transaction
-    rolled back with the connection), so the client may simply retry."""
+    rolled back with the connection), so the client may simply retry. A DRF Response for API
+    views, a JsonResponse (`response_class=JsonResponse`) for everything else."""
     body = error_body("database_unavailable", "The database is unavailable; retry shortly.")
-    response = Response(body, status=503)
+    response = response_class(body, status=503)
     response["Retry-After"] = str(DATABASE_RETRY_AFTER_SECONDS)
     return response
 

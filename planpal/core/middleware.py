@@ -6,7 +6,12 @@ import re
 import secrets
 import time
 
+from django.db import DatabaseError
+from django.http import JsonResponse
+
 from planpal.core import metrics
+from planpal.core.api_errors import database_unavailable_response
+from planpal.core.db import is_database_unavailable
 from planpal.core.logging import bind
 
 log = logging.getLogger("planpal.access")
@@ -29,6 +34,16 @@ def route_of(request) -> str:
     return match.route or match.view_name or "unmatched"
 
 
+def _user_id(request) -> int | None:
+    user = getattr(request, "user", None)  # DRF copies its authenticated user here
+    try:
+        # A session user is lazy: reading it may be this request's first query, and during a
+        # database outage that must not turn the response already made into a 500.
+        return user.pk if user is not None and user.is_authenticated else None
+    except DatabaseError:
+        return None
+
+
 class ObservabilityMiddleware:
     def __init__(self, get_response) -> None:
         self.get_response = get_response
@@ -46,8 +61,7 @@ class ObservabilityMiddleware:
         if route != "metrics":  # scrapes would drown the request counters
             metrics.http_requests.labels(request.method, route, response.status_code).inc()
             metrics.http_latency.labels(request.method, route).observe(elapsed)
-        user = getattr(request, "user", None)  # DRF copies its authenticated user here
-        user_id = user.pk if user is not None and user.is_authenticated else None
+        user_id = _user_id(request)
         quiet = route in QUIET_ROUTES and response.status_code < 400
         log.log(
             logging.DEBUG if quiet else logging.INFO,
@@ -65,3 +79,20 @@ class ObservabilityMiddleware:
             },
         )
         return response
+
+
+class DatabaseUnavailableMiddleware:
+    """Outside the API's own exception handler (web pages, admin, a session loaded by
+    middleware): an unreachable database is a 503 with Retry-After too, not a 500."""
+
+    def __init__(self, get_response) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if is_database_unavailable(exception):
+            log.warning("database unavailable: %s", exception)
+            return database_unavailable_response(JsonResponse)
+        return None

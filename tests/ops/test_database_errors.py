@@ -2,6 +2,8 @@
 database errors stay 500s. Gateway reads in pooled threads drop a dead connection and reconnect.
 (The real outage, with processes and a cut proxy: tests/reliability/test_database_outage.py.)"""
 
+import json
+
 import pytest
 from django.db import DatabaseError, IntegrityError, InterfaceError, OperationalError, connection
 from rest_framework.permissions import AllowAny
@@ -139,3 +141,38 @@ def test_other_errors_pass_through_untouched():
     with pytest.raises(OperationalError):
         reconnecting(read)()
     assert len(calls) == 1
+
+
+def test_outside_the_api_an_unreachable_database_is_a_503_json_error_too():
+    from django.http import HttpResponse
+    from django.test import RequestFactory
+
+    from planpal.core.middleware import DatabaseUnavailableMiddleware
+
+    middleware = DatabaseUnavailableMiddleware(lambda request: HttpResponse())
+    request = RequestFactory().get("/")
+    lost = wrapped(Exception(2013, "Lost connection to server during query"))
+
+    response = middleware.process_exception(request, lost)
+    assert response.status_code == 503 and response["Retry-After"] == "5"
+    assert json.loads(response.content)["error"]["code"] == "database_unavailable"
+    # Any other error is left to Django (a bug must stay a visible 500).
+    assert middleware.process_exception(request, wrapped(Exception(1054, "Unknown column"))) is None
+
+
+def test_logging_a_request_whose_session_user_cannot_be_loaded_does_not_fail_it():
+    from django.http import HttpResponse
+    from django.test import RequestFactory
+    from django.utils.functional import SimpleLazyObject
+
+    from planpal.core.middleware import ObservabilityMiddleware
+
+    def load_user():
+        raise wrapped(Exception(2002, "Can't connect to server"))
+
+    def view(request):
+        request.user = SimpleLazyObject(load_user)  # what AuthenticationMiddleware sets
+        return HttpResponse(status=503)
+
+    response = ObservabilityMiddleware(view)(RequestFactory().get("/"))
+    assert response.status_code == 503
