@@ -201,7 +201,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "planpal.core.schema.AutoSchema",
     "EXCEPTION_HANDLER": "planpal.core.api_errors.exception_handler",
     "DEFAULT_THROTTLE_CLASSES": ["planpal.core.ratelimit.RateLimitThrottle"],
     "DEFAULT_PAGINATION_CLASS": "planpal.core.pagination.DefaultPagination",
@@ -218,6 +218,8 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,
+    # No view validates partially: a PATCH body has the same required fields as its serializer.
+    "COMPONENT_SPLIT_PATCH": False,
     # Several models have a `status`, `kind`, `role` or `platform` field: one stable name per
     # choice set instead of a name with a hash in it (or two names for one set).
     "ENUM_NAME_OVERRIDES": {

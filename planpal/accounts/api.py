@@ -27,10 +27,12 @@ from planpal.accounts.serializers import (
 )
 from planpal.core.events import topic_for
 from planpal.core.exceptions import InvalidInput, NotFound
+from planpal.core.serializers import StrictCharField
 from planpal.notifications.services import device_unregister
 from planpal.realtime.selectors import stream_position
 
 NO_CONTENT = OpenApiResponse(description="Done.")
+NO_SUCH_USER = OpenApiResponse(description="No such user.")
 
 # ---------------------------------------------------------------------------- auth
 
@@ -47,12 +49,18 @@ class RegisterView(APIView):
         return Response(MeSerializer(user).data, status=status.HTTP_201_CREATED)
 
 
-@extend_schema(tags=["auth"], responses={200: TokenPairSerializer})
+BAD_CREDENTIALS = OpenApiResponse(description="Wrong, expired or revoked credentials.")
+
+
+@extend_schema(tags=["auth"], responses={200: TokenPairSerializer, 401: BAD_CREDENTIALS})
 class TokenView(jwt_views.TokenObtainPairView):
     """Exchange username and password for an access and a refresh token."""
 
 
-@extend_schema(tags=["auth"])
+@extend_schema(
+    tags=["auth"],
+    responses={200: jwt_views.TokenRefreshView.serializer_class, 401: BAD_CREDENTIALS},
+)
 class TokenRefreshView(jwt_views.TokenRefreshView):
     """Exchange a refresh token for a new access token."""
 
@@ -76,7 +84,7 @@ class LoginView(APIView):
 
 
 class LogoutInputSerializer(serializers.Serializer):
-    device_token = serializers.CharField(required=False, max_length=512)
+    device_token = StrictCharField(required=False, max_length=512)
 
 
 class LogoutView(APIView):
@@ -140,7 +148,7 @@ class FriendListView(APIView):
     @extend_schema(
         tags=["friends"],
         request=FriendRequestInputSerializer,
-        responses={201: FriendSerializer, 200: FriendSerializer},
+        responses={201: FriendSerializer, 200: FriendSerializer, 404: NO_SUCH_USER},
         description="Send a request (accepts theirs if they asked first); 200 if nothing changed.",
     )
     def post(self, request: Request) -> Response:

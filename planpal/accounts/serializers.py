@@ -1,16 +1,36 @@
 """Input (shape and types only) and output serializers of the accounts API."""
 
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from planpal.accounts.models import User
 from planpal.accounts.selectors import SEARCH_MIN_LENGTH
 from planpal.core.serializers import StreamSerializer, id_field
 
+
+@extend_schema_field(
+    {
+        "anyOf": [
+            {"type": "string", "format": "uri", "maxLength": 500},
+            {"type": "string", "enum": [""]},
+        ],
+        "description": 'A URL, or "" for no avatar.',
+    }
+)
+class AvatarUrlField(serializers.URLField):
+    """An avatar's URL, or "" when the user has none (so the schema says so)."""
+
+    def __init__(self, **kwargs):
+        super().__init__(max_length=500, allow_blank=True, **kwargs)
+
+
 # ---------------------------------------------------------------------------- output
 
 
 class PublicUserSerializer(serializers.ModelSerializer):
     """What anyone may see about a user. Reused by every app that shows people."""
+
+    avatar_url = AvatarUrlField(read_only=True)
 
     class Meta:
         model = User
@@ -19,6 +39,8 @@ class PublicUserSerializer(serializers.ModelSerializer):
 
 
 class MeSerializer(serializers.ModelSerializer):
+    avatar_url = AvatarUrlField(read_only=True)
+
     class Meta:
         model = User
         fields = [
@@ -75,7 +97,7 @@ class LoginInputSerializer(serializers.Serializer):
 
 class MeUpdateInputSerializer(serializers.Serializer):
     display_name = serializers.CharField(max_length=80, required=False, allow_blank=True)
-    avatar_url = serializers.URLField(max_length=500, required=False, allow_blank=True)
+    avatar_url = AvatarUrlField(required=False)
     email = serializers.EmailField(max_length=254, required=False)
     timezone = serializers.CharField(max_length=64, required=False)
 

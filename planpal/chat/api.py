@@ -18,6 +18,7 @@ from planpal.chat.serializers import (
     ReadStateOutputSerializer,
 )
 from planpal.core.pagination import NewestFirstCursorPagination
+from planpal.core.schema import CONFLICT
 from planpal.realtime.selectors import stream_position
 
 IDEMPOTENCY_KEY = OpenApiParameter(
@@ -147,7 +148,7 @@ class MessageDetailApi(APIView):
     @extend_schema(
         summary="Edit a message's text (sender only)",
         request=MessageEditInputSerializer,
-        responses=MessageOutputSerializer,
+        responses={200: MessageOutputSerializer, 409: CONFLICT},
     )
     def patch(self, request, message_id: int):
         payload = MessageEditInputSerializer(data=request.data)
@@ -160,7 +161,7 @@ class MessageDetailApi(APIView):
     @extend_schema(
         summary="Delete a message (sender, or a group owner/admin); returns the tombstone",
         request=None,
-        responses=MessageOutputSerializer,
+        responses={200: MessageOutputSerializer},
     )
     def delete(self, request, message_id: int):
         message = services.message_delete(actor=request.user, message_id=message_id)

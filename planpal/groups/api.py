@@ -9,6 +9,7 @@ from rest_framework.views import APIView
 from planpal.core import apicache
 from planpal.core.events import topic_for
 from planpal.core.pagination import DefaultPagination
+from planpal.core.schema import CONFLICT
 from planpal.groups import selectors, services
 from planpal.groups.selectors import MANAGERS
 from planpal.groups.serializers import (
@@ -96,7 +97,7 @@ class MemberListView(APIView):
     @extend_schema(
         tags=["groups"],
         request=MemberAddInputSerializer,
-        responses={201: MemberSerializer},
+        responses={201: MemberSerializer, 409: CONFLICT},
         description="Owners and admins add one of their friends.",
     )
     def post(self, request: Request, group_id: int) -> Response:
@@ -110,7 +111,9 @@ class MemberListView(APIView):
 
 class MemberDetailView(APIView):
     @extend_schema(
-        tags=["groups"], request=MemberRoleInputSerializer, responses={200: MemberSerializer}
+        tags=["groups"],
+        request=MemberRoleInputSerializer,
+        responses={200: MemberSerializer, 409: CONFLICT},
     )
     def patch(self, request: Request, group_id: int, user_id: int) -> Response:
         data = MemberRoleInputSerializer(data=request.data)
@@ -122,7 +125,7 @@ class MemberDetailView(APIView):
 
     @extend_schema(
         tags=["groups"],
-        responses={204: NO_CONTENT},
+        responses={204: NO_CONTENT, 409: CONFLICT},
         description="Remove a member, or leave the group (your own id).",
     )
     def delete(self, request: Request, group_id: int, user_id: int) -> Response:

@@ -11,6 +11,7 @@ from planpal.core import apicache
 from planpal.core.api import conflicts_show
 from planpal.core.events import topic_for
 from planpal.core.pagination import DefaultPagination
+from planpal.core.schema import CONFLICT
 from planpal.plans import selectors, services
 from planpal.plans.serializers import (
     ActivityInputSerializer,
@@ -151,7 +152,9 @@ class PlanTransitionApi(APIView):
 
     transition = staticmethod(services.plan_start)
 
-    @extend_schema(tags=TAGS, request=None, responses=PlanDetailOutputSerializer)
+    @extend_schema(
+        tags=TAGS, request=None, responses={200: PlanDetailOutputSerializer, 409: CONFLICT}
+    )
     def post(self, request: Request, plan_id: int) -> Response:
         self.transition(actor=request.user, plan_id=plan_id)
         return Response(_plan_detail(request, plan_id))
@@ -171,7 +174,9 @@ class PlanCancelApi(PlanTransitionApi):
 
 class PlanParticipantsApi(APIView):
     @extend_schema(
-        tags=TAGS, request=ParticipantInputSerializer, responses={201: PlanDetailOutputSerializer}
+        tags=TAGS,
+        request=ParticipantInputSerializer,
+        responses={201: PlanDetailOutputSerializer, 409: CONFLICT},
     )
     def post(self, request: Request, plan_id: int) -> Response:
         data = _valid(ParticipantInputSerializer, request.data)
@@ -195,7 +200,9 @@ class PlanActivitiesApi(APIView):
         return Response(_activity_list(request, plan_id))
 
     @extend_schema(
-        tags=TAGS, request=ActivityInputSerializer, responses={201: ActivityOutputSerializer}
+        tags=TAGS,
+        request=ActivityInputSerializer,
+        responses={201: ActivityOutputSerializer, 409: CONFLICT},
     )
     def post(self, request: Request, plan_id: int) -> Response:
         data = _valid(ActivityInputSerializer, request.data)
@@ -205,7 +212,9 @@ class PlanActivitiesApi(APIView):
 
 class ActivityReorderApi(APIView):
     @extend_schema(
-        tags=TAGS, request=ReorderInputSerializer, responses=ActivityListOutputSerializer
+        tags=TAGS,
+        request=ReorderInputSerializer,
+        responses={200: ActivityListOutputSerializer, 409: CONFLICT},
     )
     def post(self, request: Request, plan_id: int) -> Response:
         data = _valid(ReorderInputSerializer, request.data)
@@ -233,21 +242,25 @@ class ActivityDetailApi(APIView):
             activity = services.activity_update(actor=request.user, activity_id=activity_id, **data)
         return Response(ActivityOutputSerializer(activity).data)
 
-    @extend_schema(tags=TAGS, responses=NO_CONTENT)
+    @extend_schema(tags=TAGS, responses={**NO_CONTENT, 409: CONFLICT})
     def delete(self, request: Request, activity_id: int) -> Response:
         services.activity_delete(actor=request.user, activity_id=activity_id)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
 class ActivityCompleteApi(APIView):
-    @extend_schema(tags=TAGS, request=None, responses=ActivityOutputSerializer)
+    @extend_schema(
+        tags=TAGS, request=None, responses={200: ActivityOutputSerializer, 409: CONFLICT}
+    )
     def post(self, request: Request, activity_id: int) -> Response:
         activity = services.activity_complete(actor=request.user, activity_id=activity_id)
         return Response(ActivityOutputSerializer(activity).data)
 
 
 class ActivityReopenApi(APIView):
-    @extend_schema(tags=TAGS, request=None, responses=ActivityOutputSerializer)
+    @extend_schema(
+        tags=TAGS, request=None, responses={200: ActivityOutputSerializer, 409: CONFLICT}
+    )
     def post(self, request: Request, activity_id: int) -> Response:
         activity = services.activity_reopen(actor=request.user, activity_id=activity_id)
         return Response(ActivityOutputSerializer(activity).data)

@@ -9,6 +9,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from planpal.core.pagination import DefaultPagination, NewestFirstCursorPagination
+from planpal.core.schema import CONFLICT
 from planpal.webhooks import selectors, services
 from planpal.webhooks.models import WebhookDelivery
 from planpal.webhooks.serializers import (
@@ -44,7 +45,7 @@ class GroupWebhooksApi(APIView):
     @extend_schema(
         tags=TAGS,
         request=WebhookCreateInputSerializer,
-        responses={201: WebhookWithSecretSerializer},
+        responses={201: WebhookWithSecretSerializer, 409: CONFLICT},
         description="Register an HTTPS endpoint. The answer carries the signing `secret`: store "
         "it now, it is never shown again.",
     )
@@ -87,7 +88,7 @@ class WebhookRotateSecretApi(APIView):
 
 
 class WebhookTestApi(APIView):
-    @extend_schema(tags=TAGS, request=None, responses={202: DeliverySerializer})
+    @extend_schema(tags=TAGS, request=None, responses={202: DeliverySerializer, 409: CONFLICT})
     def post(self, request: Request, webhook_id: int) -> Response:
         delivery = services.webhook_send_test(actor=request.user, webhook_id=webhook_id)
         return Response(DeliverySerializer(delivery).data, status=status.HTTP_202_ACCEPTED)
@@ -101,6 +102,7 @@ class WebhookDeliveriesApi(GenericAPIView):
     @extend_schema(
         tags=TAGS,
         operation_id="v1_webhooks_deliveries_list",
+        responses=DeliverySerializer(many=True),
         summary="The delivery log, newest first (cursor pagination)",
     )
     def get(self, request: Request, webhook_id: int) -> Response:
@@ -122,7 +124,7 @@ class WebhookRedeliverApi(APIView):
     @extend_schema(
         tags=TAGS,
         request=None,
-        responses={202: DeliverySerializer},
+        responses={202: DeliverySerializer, 409: CONFLICT},
         description="Send the delivery's event again (same Idempotency-Key), after anything "
         "already queued.",
     )

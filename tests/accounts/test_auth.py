@@ -5,6 +5,8 @@ import pytest
 from rest_framework.test import APIClient
 
 from planpal.accounts.models import User
+from planpal.notifications.models import Device
+from planpal.notifications.services import device_register
 from tests.conftest import PASSWORD, assert_error, make_user
 from tests.live import LiveServer
 
@@ -189,3 +191,11 @@ def test_a_persona_gets_a_token_from_a_server_process_with_its_password():
 
     assert response.status_code == 200, response.text
     assert set(response.json()) == {"access", "refresh"}
+
+
+def test_logout_rejects_a_device_token_that_is_not_text(alice, client_for):
+    """A number is not a push token: 400 naming the field, not a silent str(42)."""
+    device_register(actor=alice, platform="android", token="42")
+    response = client_for(alice).post(LOGOUT, {"device_token": 42}, format="json")
+    assert assert_error(response, 400, "invalid")["fields"].keys() == {"device_token"}
+    assert Device.objects.filter(user=alice, token="42").exists()  # still registered

@@ -220,3 +220,27 @@ def test_group_ids_never_collide_with_a_friends_group(client_for, alice, bob):
     theirs = client_for(bob).post(GROUPS, {"name": "B"}, format="json").json()
     assert_error(client_for(alice).get(f"{GROUPS}/{theirs['id']}"), 404)
     assert client_for(alice).get(f"{GROUPS}/{mine['id']}").status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("query", "field"),
+    [
+        ("limit=abc", "limit"),
+        ("limit=0", "limit"),
+        ("limit=-5", "limit"),
+        ("offset=-1", "offset"),
+        ("offset=1.5", "offset"),
+        ("limit=" + "9" * 40, "limit"),
+    ],
+)
+def test_a_bad_page_parameter_is_400_naming_it(client_for, alice, query, field):
+    """Not a quiet fallback to the default page: the client asked for something else."""
+    error = assert_error(client_for(alice).get(f"{GROUPS}?{query}"), 400, "invalid")
+    assert set(error["fields"]) == {field}
+
+
+def test_a_limit_above_the_maximum_means_the_maximum(client_for, alice):
+    client_for(alice).post(GROUPS, {"name": "Porto"}, format="json")
+    response = client_for(alice).get(f"{GROUPS}?limit=5000&offset=0")
+    assert response.status_code == 200
+    assert [group["name"] for group in response.json()["results"]] == ["Porto"]

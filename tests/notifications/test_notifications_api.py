@@ -162,3 +162,17 @@ def test_anonymous_gets_401(anon, notify, alice):
     ]:
         assert_error(getattr(anon, method)(url), 401, "not_authenticated")
     assert Notification.objects.get(pk=notification.pk).read_at is None
+
+
+@pytest.mark.parametrize("limit", ["abc", "0", "-1", "2.5"])
+def test_a_bad_page_size_is_rejected(alice, client_for, limit):
+    error = assert_error(client_for(alice).get(f"{URL}?limit={limit}"), 400, "invalid")
+    assert set(error["fields"]) == {"limit"}
+
+
+def test_a_page_size_limits_the_page(alice, client_for, notify):
+    for index in range(3):
+        notify(alice, f"n{index}")
+    response = client_for(alice).get(f"{URL}?limit=2")
+    assert response.status_code == 200
+    assert len(response.json()["results"]) == 2
