@@ -80,7 +80,8 @@ class PlanListCreateApi(APIView):
         tags=TAGS, parameters=[PlanFilterSerializer], responses=PlanOutputSerializer(many=True)
     )
     def get(self, request: Request) -> Response:
-        filters = _valid(PlanFilterSerializer, request.query_params)
+        # A plain dict: an empty `?status=` is then a bad status, not "no filter" (form rules).
+        filters = _valid(PlanFilterSerializer, request.query_params.dict())
         plans = selectors.plans_for_user(
             user=request.user, status=filters.get("status"), group_id=filters.get("group")
         )

@@ -159,3 +159,10 @@ def test_requests_larger_than_the_limit_are_refused(as_, trip_plan):
 
     assert_error(response, 400)
     assert Activity.objects.count() == 0
+
+
+@pytest.mark.parametrize("query", ["status=", "status=someday", "group=", "group=x"])
+def test_a_bad_plan_list_filter_is_400_not_ignored(client_for, alice, query):
+    """An empty `?status=` was read as "no filter" (HTML form rules) and listed every plan."""
+    error = assert_error(client_for(alice).get(f"/api/v1/plans?{query}"), 400, "invalid")
+    assert set(error["fields"]) == {query.partition("=")[0]}
