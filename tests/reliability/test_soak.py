@@ -58,8 +58,8 @@ STORMS = (0.4, 0.75)  # …and at these fractions of the run, 10% of devices at 
 RSS_EVERY = 5.0
 
 # Memory is flat when the median RSS of the last window exceeds the one of the first window after
-# warm-up by less than both bounds. A server starts at ~135 MB. Measured over 300 s: +12-14%
-# (+18-21 MB), nearly all of it cyclic garbage of finished requests and connections that the hub's
+# warm-up by less than both bounds. A server starts at ~135 MB. Measured over 300 s: +9-14%
+# (+12-21 MB), nearly all of it cyclic garbage of finished requests and connections that the hub's
 # GC policy froze while it was still alive and reclaims only at its 30-minute sweep (with a full
 # collection every 20 s instead the same run grew by 1%). A leak per connection (~500
 # connect/disconnect cycles), per event (~70,000 deliveries) or per typing frame (~40,000) of even
@@ -75,7 +75,7 @@ def require_services() -> None:
     if connection.vendor not in ("mysql", "postgresql"):
         if os.environ.get("PLANPAL_REQUIRE_SERVICES"):
             pytest.fail(f"PLANPAL_REQUIRE_SERVICES is set but the database is {connection.vendor}")
-        pytest.skip("needs MariaDB or PostgreSQL: set DATABASE_URL (CI runs it with both)")
+        pytest.skip("needs MariaDB or PostgreSQL: set DATABASE_URL (CI runs it with MariaDB)")
 
 
 @pytest.fixture(scope="module")
