@@ -1,6 +1,6 @@
 """Chat REST views: conversations, messages (cursor-paginated, newest first), read markers."""
 
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import extend_schema
 from rest_framework import status
 from rest_framework.generics import GenericAPIView
 from rest_framework.response import Response
@@ -18,16 +18,8 @@ from planpal.chat.serializers import (
     ReadStateOutputSerializer,
 )
 from planpal.core.pagination import NewestFirstCursorPagination
-from planpal.core.schema import CONFLICT
+from planpal.core.schema import CONFLICT, IDEMPOTENCY_KEY
 from planpal.realtime.selectors import stream_position
-
-IDEMPOTENCY_KEY = OpenApiParameter(
-    "Idempotency-Key",
-    str,
-    OpenApiParameter.HEADER,
-    required=False,
-    description="Used as client_id when the body has none: a retry returns the first message.",
-)
 
 
 def _conversation_response(request, conversation: Conversation, *, status_code=200) -> Response:

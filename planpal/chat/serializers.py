@@ -6,8 +6,13 @@ from rest_framework import serializers
 from planpal.accounts.serializers import PublicUserSerializer
 from planpal.chat.models import Conversation, Message
 from planpal.chat.selectors import conversation_topic
-from planpal.chat.services import MAX_CLIENT_ID, MAX_TEXT
-from planpal.core.serializers import StreamSerializer, StrictCharField, id_field
+from planpal.chat.services import MAX_TEXT
+from planpal.core.serializers import (
+    StreamSerializer,
+    StrictCharField,
+    client_id_field,
+    id_field,
+)
 from planpal.realtime.selectors import stream_position
 
 
@@ -111,13 +116,7 @@ class MessageCreateInputSerializer(serializers.Serializer):
     lat = CoordinateField(required=False, allow_null=True, min_value=-90, max_value=90)
     lng = CoordinateField(required=False, allow_null=True, min_value=-180, max_value=180)
     reply_to = id_field(required=False, allow_null=True)
-    client_id = StrictCharField(
-        required=False,
-        allow_null=True,
-        allow_blank=True,
-        max_length=MAX_CLIENT_ID,
-        help_text="Makes retries safe; the Idempotency-Key header is used when this is absent.",
-    )
+    client_id = client_id_field()
 
 
 class MessageEditInputSerializer(serializers.Serializer):

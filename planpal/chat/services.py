@@ -13,10 +13,10 @@ from planpal.chat.events import MESSAGE_EVENTS, READ_EVENTS
 from planpal.chat.models import Conversation, Message, ReadState
 from planpal.core.events import emit, topic_for
 from planpal.core.exceptions import Conflict, Forbidden, InvalidInput, NotFound
+from planpal.core.validation import clean_client_id
 from planpal.groups.selectors import get_membership
 
 MAX_TEXT = 4000
-MAX_CLIENT_ID = 64
 _MICRODEGREE = Decimal("0.000001")
 
 
@@ -151,7 +151,7 @@ def message_send(
     with transaction.atomic():
         _require_participant(actor, conversation)
         _lock(conversation)
-        client_id = _clean_client_id(client_id)
+        client_id = clean_client_id(client_id)
         if client_id is not None:
             existing = _existing_send(conversation, actor, client_id)
             if existing is not None:
@@ -272,15 +272,6 @@ def conversation_mark_read(
 
 
 # ---------------------------------------------------------------------------- private
-def _clean_client_id(client_id: str | None) -> str | None:
-    client_id = (client_id or "").strip() or None
-    if client_id is not None and len(client_id) > MAX_CLIENT_ID:
-        raise InvalidInput(
-            "client_id is too long.", fields={"client_id": [f"At most {MAX_CLIENT_ID} characters."]}
-        )
-    return client_id
-
-
 def _clean_content(kind: str, text, lat, lng) -> tuple[str, Decimal | None, Decimal | None]:
     """(text, lat, lng) of a client's message: text needs text, location needs coordinates."""
     if kind == Message.Kind.TEXT:

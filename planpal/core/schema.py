@@ -4,7 +4,7 @@ shape documented on every operation for each status the API layer can answer it 
 from drf_spectacular.authentication import SessionScheme
 from drf_spectacular.contrib.rest_framework_simplejwt import SimpleJWTScheme
 from drf_spectacular.openapi import AutoSchema as BaseAutoSchema
-from drf_spectacular.utils import OpenApiResponse
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse
 from rest_framework import serializers
 
 from planpal.core.authentication import SessionAuthentication
@@ -41,6 +41,14 @@ class ErrorSerializer(serializers.Serializer):
 # A view documents the conflicts its service can raise: responses={..., 409: CONFLICT}. Error
 # statuses a view documents without a body get the error shape (AutoSchema below).
 CONFLICT = OpenApiResponse(description="The object's state forbids this.")
+IDEMPOTENCY_KEY = OpenApiParameter(
+    "Idempotency-Key",
+    str,
+    OpenApiParameter.HEADER,
+    required=False,
+    description="Used as client_id when the body has none: a retry returns what the first "
+    "request created (200) instead of creating it again.",
+)
 
 
 class AutoSchema(BaseAutoSchema):

@@ -3,6 +3,8 @@
 
 from rest_framework import serializers
 
+from planpal.core.validation import MAX_CLIENT_ID
+
 # Database ids are signed 64-bit; a bigger number is simply an unknown id, never a crash.
 MAX_ID = 2**63 - 1
 
@@ -27,3 +29,14 @@ class StreamSerializer(serializers.Serializer):
 
     topic = serializers.CharField(read_only=True)
     seq = serializers.IntegerField(read_only=True)
+
+
+def client_id_field() -> "StrictCharField":
+    """The optional idempotency key of a create (`planpal.core.validation.clean_client_id`)."""
+    return StrictCharField(
+        required=False,
+        allow_null=True,
+        allow_blank=True,
+        max_length=MAX_CLIENT_ID,
+        help_text="Makes retries safe; the Idempotency-Key header is used when this is absent.",
+    )

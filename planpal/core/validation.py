@@ -29,3 +29,17 @@ def validate_timezone(name: str, *, field: str = "timezone") -> str:
     if error is not None:
         raise InvalidInput(fields={field: [error]})
     return name
+
+
+# Idempotency keys clients attach to creates (messages, activities): a retry finds the first.
+MAX_CLIENT_ID = 64
+
+
+def clean_client_id(client_id: str | None) -> str | None:
+    """A client's idempotency key, stripped; blank means none. Too long is InvalidInput."""
+    client_id = (client_id or "").strip() or None
+    if client_id is not None and len(client_id) > MAX_CLIENT_ID:
+        raise InvalidInput(
+            "client_id is too long.", fields={"client_id": [f"At most {MAX_CLIENT_ID} characters."]}
+        )
+    return client_id

@@ -11,10 +11,10 @@ from planpal.core import apicache
 from planpal.core.api import conflicts_show
 from planpal.core.events import topic_for
 from planpal.core.pagination import DefaultPagination
-from planpal.core.schema import CONFLICT
+from planpal.core.schema import CONFLICT, IDEMPOTENCY_KEY
 from planpal.plans import selectors, services
 from planpal.plans.serializers import (
-    ActivityInputSerializer,
+    ActivityCreateInputSerializer,
     ActivityListOutputSerializer,
     ActivityOutputSerializer,
     ActivityUpdateInputSerializer,
@@ -202,13 +202,16 @@ class PlanActivitiesApi(APIView):
 
     @extend_schema(
         tags=TAGS,
-        request=ActivityInputSerializer,
-        responses={201: ActivityOutputSerializer, 409: CONFLICT},
+        summary="Add an activity (idempotent by client_id)",
+        parameters=[IDEMPOTENCY_KEY],
+        request=ActivityCreateInputSerializer,
+        responses={201: ActivityOutputSerializer, 200: ActivityOutputSerializer, 409: CONFLICT},
     )
     def post(self, request: Request, plan_id: int) -> Response:
-        data = _valid(ActivityInputSerializer, request.data)
-        activity = services.activity_create(actor=request.user, plan_id=plan_id, **data)
-        return Response(ActivityOutputSerializer(activity).data, status=status.HTTP_201_CREATED)
+        data = dict(_valid(ActivityCreateInputSerializer, request.data))
+        data["client_id"] = data.get("client_id") or request.headers.get("Idempotency-Key")
+        activity, created = services.activity_create(actor=request.user, plan_id=plan_id, **data)
+        return Response(ActivityOutputSerializer(activity).data, status=201 if created else 200)
 
 
 class ActivityReorderApi(APIView):

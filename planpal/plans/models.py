@@ -86,12 +86,17 @@ class Activity(models.Model):
     version = models.PositiveIntegerField(default=1)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # The creator's idempotency key. NULL, not "": the unique constraint ignores creates without.
+    client_id = models.CharField(max_length=64, null=True, blank=True)  # noqa: DJ001
 
     class Meta:
         ordering = ["position", "starts_at", "id"]
         constraints = [
             models.CheckConstraint(
                 condition=Q(ends_at__gt=F("starts_at")), name="activity_end_after_start"
+            ),
+            models.UniqueConstraint(
+                fields=["plan", "created_by", "client_id"], name="activity_idempotent_create"
             ),
         ]
 

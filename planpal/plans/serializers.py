@@ -9,7 +9,7 @@ from rest_framework import serializers
 
 from planpal.accounts.serializers import PublicUserSerializer
 from planpal.core.events import topic_for
-from planpal.core.serializers import StreamSerializer, id_field
+from planpal.core.serializers import StreamSerializer, client_id_field, id_field
 from planpal.plans.models import Activity, Plan
 from planpal.plans.selectors import activities_of, can_manage_plan
 from planpal.realtime.selectors import stream_position
@@ -113,6 +113,10 @@ class ActivityInputSerializer(StrictInputSerializer):
         if value and not (len(value) == 3 and value.isascii() and value.isalpha()):
             raise serializers.ValidationError("Use a three-letter ISO 4217 code such as EUR.")
         return value
+
+
+class ActivityCreateInputSerializer(ActivityInputSerializer):
+    client_id = client_id_field()
 
 
 class ActivityUpdateInputSerializer(ActivityInputSerializer):

@@ -21,7 +21,7 @@ from planpal.accounts.models import User
 from planpal.accounts.selectors import are_friends
 from planpal.core.events import DomainEvent, emit, topic_for
 from planpal.core.exceptions import Conflict, Forbidden, InvalidInput, NotFound, VersionConflict
-from planpal.core.validation import is_timezone, timezone_error
+from planpal.core.validation import clean_client_id, is_timezone, timezone_error
 from planpal.groups.selectors import require_membership
 from planpal.plans import events
 from planpal.plans.models import Activity, Plan
@@ -67,9 +67,9 @@ def _default_timezone(actor: User) -> str:
     return actor.timezone if is_timezone(actor.timezone) else "UTC"
 
 
-def _emit(event: DomainEvent, *topics: str, actor) -> None:
+def _emit(event: DomainEvent, *topics: str, actor, client_id: str | None = None) -> None:
     for topic in topics:
-        emit(event, topic=topic, actor=actor)
+        emit(event, topic=topic, actor=actor, client_id=client_id)
 
 
 def _plan_topic(plan_id: int) -> str:
@@ -458,8 +458,10 @@ def _normalise_activity_values(values: dict[str, Any]) -> dict[str, Any]:
     return values
 
 
-def _emit_activity(event_class: type[events.ActivityData], activity: Activity, *, actor) -> None:
-    _emit(event_class.of(activity), _plan_topic(activity.plan_id), actor=actor)
+def _emit_activity(
+    event_class: type[events.ActivityData], activity: Activity, *, actor, client_id=None
+) -> None:
+    _emit(event_class.of(activity), _plan_topic(activity.plan_id), actor=actor, client_id=client_id)
 
 
 # ---------------------------------------------------------------------------- activities
@@ -472,13 +474,21 @@ def activity_create(
     title: str,
     starts_at: datetime,
     ends_at: datetime,
+    client_id: str | None = None,
     **details: Any,
-) -> Activity:
+) -> tuple[Activity, bool]:
     """Any member adds an activity to an open plan, at the end of the plan's order. `details`:
-    kind, location_name, location_address, lat, lng, estimated_cost, currency, notes."""
+    kind, location_name, location_address, lat, lng, estimated_cost, currency, notes.
+    Idempotent by client_id: a retry returns the first activity with created=False and emits
+    nothing (the plan's row lock serialises concurrent retries)."""
     _unknown(details, ACTIVITY_EDITABLE)
     with transaction.atomic():
         plan = _locked_plan(actor=actor, plan_id=plan_id)
+        client_id = clean_client_id(client_id)
+        if client_id is not None:
+            first = Activity.objects.filter(plan=plan, created_by=actor, client_id=client_id)
+            if first_activity := first.first():
+                return first_activity, False
         _require_open(plan)
         existing = Activity.objects.filter(plan=plan)
         if existing.count() >= MAX_ACTIVITIES_PER_PLAN:
@@ -491,12 +501,16 @@ def activity_create(
             {"title": title, "starts_at": starts_at, "ends_at": ends_at, **details}
         )
         activity = Activity(
-            plan=plan, created_by=actor, position=0 if last is None else last + 1, **values
+            plan=plan,
+            created_by=actor,
+            position=0 if last is None else last + 1,
+            client_id=client_id,
+            **values,
         )
         _check_activity(plan, activity)
         activity.save()
-        _emit_activity(events.ActivityCreated, activity, actor=actor)
-    return activity
+        _emit_activity(events.ActivityCreated, activity, actor=actor, client_id=client_id)
+    return activity, True
 
 
 def activity_update(*, actor: User, activity_id: int, version: int, **changes: Any) -> Activity:

@@ -38,7 +38,7 @@ def make_plan(actor, *, group=None, title="Lisbon", days=4, start=None, **kwargs
 
 
 def make_activity(actor, plan: Plan, *, start_hour: float, hours: float = 2, **kwargs) -> Activity:
-    return services.activity_create(
+    activity, _ = services.activity_create(
         actor=actor,
         plan_id=plan.pk,
         title=kwargs.pop("title", f"Activity at +{start_hour}h"),
@@ -46,6 +46,7 @@ def make_activity(actor, plan: Plan, *, start_hour: float, hours: float = 2, **k
         ends_at=at(plan, start_hour + hours),
         **kwargs,
     )
+    return activity
 
 
 def set_status(plan: Plan, status: str) -> Plan:

@@ -3,6 +3,7 @@
 import pytest
 
 from planpal.plans.models import Activity
+from planpal.realtime.models import Event
 from tests.conftest import assert_error
 from tests.plans.factories import (
     activity_url,
@@ -105,6 +106,47 @@ def test_activities_of_a_plan_i_cannot_see_are_not_found(as_, trip_plan):
 def test_personal_plan_participant_adds_activities(as_, personal_plan):
     assert post_activity(as_("bob"), personal_plan, 1).status_code == 201
     assert_error(post_activity(as_("carol"), personal_plan, 4), 404)
+
+
+def test_a_retried_create_with_its_client_id_returns_the_first_activity(
+    as_, trip_plan, bob, events
+):
+    first = post_activity(as_("bob"), trip_plan, 3, client_id="tram-1")
+    retry = post_activity(as_("bob"), trip_plan, 3, client_id="tram-1")
+
+    assert (first.status_code, retry.status_code) == (201, 200)
+    assert retry.json()["id"] == first.json()["id"]
+    assert Activity.objects.count() == 1
+    created = events(plan_topic(trip_plan), names={"plan.activity_created"})
+    assert len(created) == 1
+    event = Event.objects.get(topic=plan_topic(trip_plan), name="plan.activity_created")
+    assert event.client_id == "tram-1"  # the creating device reconciles its optimistic row
+
+
+def test_the_idempotency_key_header_stands_in_for_client_id(as_, trip_plan, bob):
+    client = as_("bob")
+    url, body = plan_url(trip_plan, "/activities"), activity_body(trip_plan, 3)
+    first = client.post(url, body, format="json", headers={"Idempotency-Key": "k-1"})
+    retry = client.post(url, body, format="json", headers={"Idempotency-Key": "k-1"})
+
+    assert (first.status_code, retry.status_code) == (201, 200)
+    assert Activity.objects.count() == 1
+
+
+def test_client_ids_are_per_author_and_a_new_one_creates_a_new_activity(as_, trip_plan, bob):
+    assert post_activity(as_("bob"), trip_plan, 3, client_id="same").status_code == 201
+    # Another member's key of the same text is theirs: it collides only with itself (overlap).
+    assert_error(post_activity(as_("alice"), trip_plan, 3, client_id="same"), 400, "overlap")
+    assert post_activity(as_("alice"), trip_plan, 6, client_id="same").status_code == 201
+    assert post_activity(as_("bob"), trip_plan, 9, client_id="other").status_code == 201
+    assert Activity.objects.count() == 3
+
+
+def test_a_client_id_too_long_is_400_and_creates_nothing(as_, trip_plan, events):
+    response = post_activity(as_("bob"), trip_plan, 3, client_id="x" * 65)
+    assert "client_id" in assert_error(response, 400)["fields"]
+    assert Activity.objects.count() == 0
+    assert events(plan_topic(trip_plan), prefix="plan.activity") == []
 
 
 # ---------------------------------------------------------------------------- overlap and window

@@ -64,7 +64,7 @@ def test_two_overlapping_activities_at_once_only_one_is_created(plan, alice, bob
             title=f"by {actor.username}",
             starts_at=at(plan, hour),
             ends_at=at(plan, hour + 2),
-        )
+        )[0]
 
     outcomes = run_together(
         create(alice, 1), create(bob, 2), rendezvous_in="_check_activity", monkeypatch=monkeypatch

@@ -256,7 +256,7 @@ def test_scheduled_transition_event_has_no_actor(trip_plan, bob):
 
 
 def test_activity_payload_matches_rest_for_odd_decimals(as_, trip_plan, bob, events):
-    activity = services.activity_create(
+    activity, _ = services.activity_create(
         actor=bob,
         plan_id=trip_plan.pk,
         title="Ferry",

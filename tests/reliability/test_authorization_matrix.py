@@ -40,7 +40,7 @@ def world(db):
         start_at=start,
         end_at=start + timedelta(days=2),
     )
-    activity = plan_services.activity_create(
+    activity, _ = plan_services.activity_create(
         actor=owner,
         plan_id=plan.pk,
         title="Walk",
