@@ -12,7 +12,7 @@ from planpal.accounts.selectors import canonical_pair
 from planpal.chat.models import Conversation
 from planpal.chat.services import conversation_create_for_group
 from planpal.groups.models import Group, Membership
-from planpal.plans.models import Plan
+from planpal.plans.models import Activity, Plan
 
 
 def make_group(name: str, *, owner, admins=(), members=()) -> Group:
@@ -62,4 +62,29 @@ def make_plan(
         status=status,
     )
     plan.participants.set(participants)
+    return plan
+
+
+def make_trip_plan(group, *, creator, start, title: str = "Dalat", **fields) -> Plan:
+    """A two-day plan from `start` with three one-hour activities two hours apart (Coffee,
+    Market, Lake), written without the plans services (no events); `plan.activities_made`."""
+    plan = Plan.objects.create(
+        title=title,
+        group=group,
+        creator=creator,
+        start_at=start,
+        end_at=start + timedelta(days=2),
+        **fields,
+    )
+    plan.activities_made = [
+        Activity.objects.create(
+            plan=plan,
+            title=name,
+            position=index,
+            created_by=creator,
+            starts_at=start + timedelta(hours=2 * index),
+            ends_at=start + timedelta(hours=2 * index + 1),
+        )
+        for index, name in enumerate(["Coffee", "Market", "Lake"])
+    ]
     return plan

@@ -13,8 +13,8 @@ from rest_framework_simplejwt.tokens import AccessToken
 from planpal.chat.services import conversation_create_for_group
 from planpal.client import RealtimeClient
 from planpal.groups.models import Group, Membership
-from planpal.plans.models import Activity, Plan
 from tests.conftest import make_user
+from tests.factories import make_trip_plan
 from tests.live import LiveServer
 
 
@@ -55,20 +55,8 @@ def trip(transactional_db):
     Membership.objects.create(group=group, user=alice, role=Membership.Role.OWNER)
     Membership.objects.create(group=group, user=bob, role=Membership.Role.MEMBER)
     start = timezone.now() + timedelta(days=3)
-    plan = Plan.objects.create(
-        title="Dalat", group=group, creator=alice, start_at=start, end_at=start + timedelta(days=2)
-    )
-    activities = [
-        Activity.objects.create(
-            plan=plan,
-            title=title,
-            position=index,
-            created_by=alice,
-            starts_at=start + timedelta(hours=2 * index),
-            ends_at=start + timedelta(hours=2 * index + 1),
-        )
-        for index, title in enumerate(["Coffee", "Market", "Lake"])
-    ]
+    plan = make_trip_plan(group, creator=alice, start=start)
+    activities = plan.activities_made
     return SimpleNamespace(
         alice=alice,
         bob=bob,

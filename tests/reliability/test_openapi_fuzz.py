@@ -28,9 +28,9 @@ from planpal.accounts.services import friend_accept, friend_request
 from planpal.chat.services import message_send
 from planpal.groups.services import group_create, invite_create, member_add
 from planpal.notifications.services import device_register, notification_create
-from planpal.plans.models import Activity, Plan
 from planpal.webhooks.models import WebhookDelivery, WebhookEndpoint
 from tests.conftest import make_user
+from tests.factories import make_trip_plan
 from tests.realtime.conftest import token_for
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -76,20 +76,8 @@ def world(transactional_db):
     group = group_create(actor=alice, name="Dalat trip")
     member_add(actor=alice, group_id=group.pk, user_id=bob.pk)
     start = timezone.now() + timedelta(days=3)
-    plan = Plan.objects.create(
-        title="Dalat", group=group, creator=alice, start_at=start, end_at=start + timedelta(days=2)
-    )
-    activities = [
-        Activity.objects.create(
-            plan=plan,
-            title=title,
-            position=index,
-            created_by=alice,
-            starts_at=start + timedelta(hours=2 * index),
-            ends_at=start + timedelta(hours=2 * index + 1),
-        )
-        for index, title in enumerate(["Coffee", "Market", "Lake"])
-    ]
+    plan = make_trip_plan(group, creator=alice, start=start)
+    activities = plan.activities_made
     conversation = group.conversation
     mine, _ = message_send(actor=alice, conversation=conversation, text="Who brings the tent?")
     theirs, _ = message_send(actor=bob, conversation=conversation, text="Me!")

@@ -13,9 +13,8 @@ import pytest
 from django.utils import timezone
 from rest_framework_simplejwt.tokens import AccessToken
 
-from planpal.plans.models import Activity, Plan
 from tests.conftest import PASSWORD, make_user
-from tests.factories import make_group
+from tests.factories import make_group, make_trip_plan
 from tests.live import LiveServer
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -75,25 +74,8 @@ def trip(transactional_db):
     bob = make_user("bob", display_name="Bob Tran")
     group = make_group("Dalat trip", owner=alice, members=[bob])
     start = (timezone.now() + timedelta(days=3)).replace(hour=8, minute=0, second=0, microsecond=0)
-    plan = Plan.objects.create(
-        title="Dalat weekend",
-        group=group,
-        creator=alice,
-        start_at=start,
-        end_at=start + timedelta(days=2),
-        timezone="UTC",
-    )
-    activities = [
-        Activity.objects.create(
-            plan=plan,
-            title=title,
-            position=index,
-            created_by=alice,
-            starts_at=start + timedelta(hours=2 * index),
-            ends_at=start + timedelta(hours=2 * index + 1),
-        )
-        for index, title in enumerate(["Coffee", "Market", "Lake"])
-    ]
+    plan = make_trip_plan(group, creator=alice, start=start, title="Dalat weekend", timezone="UTC")
+    activities = plan.activities_made
     return SimpleNamespace(alice=alice, bob=bob, group=group, plan=plan, activities=activities)
 
 
