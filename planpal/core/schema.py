@@ -84,7 +84,10 @@ class AutoSchema(BaseAutoSchema):
             any(isinstance(a, SessionAuthentication) for a in authenticators)
         ):
             statuses["403"] = "Not allowed (or a session request without its CSRF token)."
-        if any(p["in"] == "path" or p["name"] == "cursor" for p in parameters):
+        # A write may also name objects in its body (a plan's group, a message's reply_to).
+        if self.method in UNSAFE_METHODS or any(
+            p["in"] == "path" or p["name"] == "cursor" for p in parameters
+        ):
             statuses["404"] = "Not found, or not visible to you (or an invalid cursor)."
         if self.view.get_throttles():
             statuses["429"] = "Too many requests: retry after Retry-After seconds."

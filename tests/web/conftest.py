@@ -143,9 +143,9 @@ def browsing(browser, server, transactional_db):
     assert session.problems == [], "\n".join(session.problems)
 
 
-def wait_live(page) -> None:
+def wait_live(page, timeout_ms: float | None = None) -> None:
     """The connection indicator says the page receives changes."""
-    page.locator('#connection[data-state="connected"]').wait_for()
+    page.locator('#connection[data-state="connected"]').wait_for(timeout=timeout_ms)
 
 
 def mark_page(page) -> None:

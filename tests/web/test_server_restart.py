@@ -49,7 +49,9 @@ def test_after_a_restart_the_page_reconnects_and_reloads_what_could_not_be_repla
     )
     server.start()
 
-    wait_live(page)
+    # The page kept retrying with backoff while the server was down; its next try may be up to
+    # the client's 30 s cap away on a slow machine.
+    wait_live(page, timeout_ms=40_000)
     expect(page.locator(".title-text")).to_have_text(["Coffee", "Night market", "Dinner"])
     expect(page.locator("li.activity.done .title-text")).to_have_text(["Coffee"])
     assert reloads, "four missed events > WS_MAX_REPLAY: the plan was reloaded over REST"
