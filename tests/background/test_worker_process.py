@@ -14,7 +14,7 @@ from django.utils import timezone
 from planpal.plans.models import Plan
 from planpal.plans.tasks import advance_plan_lifecycle
 from planpal.realtime.models import Event
-from tests.live import CeleryProcess, LiveServer
+from tests.live import CeleryProcess
 from tests.plans.factories import make_plan
 from tests.realtime.conftest import require_redis
 
@@ -129,30 +129,3 @@ def worker_blocked_on_plan() -> bool:
             "WHERE trx_state = 'LOCK WAIT' AND trx_query LIKE 'UPDATE `plans_plan`%%'"
         )
         return cursor.fetchone()[0] > 0
-
-
-async def test_embedded_server_runs_the_schedule_itself(trip, alice, bob, connect):
-    """No Redis, no Celery: the web process's own scheduler starts the plan on time."""
-    embedded = LiveServer(REDIS_URL="", LIFECYCLE_SWEEP_SECONDS="1").start()
-    try:
-        start = timezone.now() + timedelta(seconds=3)
-        plan = await asyncio.to_thread(
-            lambda: make_plan(alice, group=trip, start=start, title="Embedded", days=1)
-        )
-        bob_client = await connect(bob, on=embedded)
-        # Replay from the start: on a loaded machine the transition may commit before the
-        # subscription does, and a live-only subscribe would then never see it.
-        await bob_client.subscribe(f"plan:{plan.pk}", since=0)
-        await bob_client.next_frame(type="subscribed")
-        event = await bob_client.next_frame(type="event", timeout=30)
-        while event["event"] != "plan.status_changed":
-            event = await bob_client.next_frame(type="event", timeout=30)
-        late = (timezone.now() - start).total_seconds()
-    finally:
-        embedded.stop()
-    assert (event["event"], event["data"]["to"], event["data"]["reason"]) == (
-        "plan.status_changed",
-        "ongoing",
-        "scheduled",
-    )
-    print(f"\nembedded lateness start_at → subscriber: {late:.2f}s")
