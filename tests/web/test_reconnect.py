@@ -20,6 +20,10 @@ def test_changes_made_while_offline_appear_in_order_after_reconnecting(browsing,
     for page in (plan_page, chat_page):
         wait_live(page)
         mark_page(page)
+    # Both screens have loaded their snapshots (live is the header's socket; on a slow machine
+    # a screen's REST loads may still be in flight, and offline would fail them).
+    expect(plan_page.locator(".title-text")).to_have_text(["Coffee", "Market", "Lake"])
+    expect(chat_page.locator("ol.messages")).to_be_attached()
 
     bob.set_offline(True)
     expect(plan_page.locator("#connection")).to_have_attribute("data-state", "offline")
