@@ -3,11 +3,12 @@
 
 from urllib.parse import parse_qs, urlsplit
 
-from asgiref.sync import sync_to_async
 from channels.auth import get_user
 from django.conf import settings
+from django.db import InterfaceError, OperationalError
 
 from planpal.accounts.selectors import account_is_active
+from planpal.core.db import in_thread_pool, is_database_unavailable
 from planpal.realtime.tickets import ticket_consume_async
 
 
@@ -34,18 +35,29 @@ class Refused(Exception):
         super().__init__(reason)
         self.code = code
         self.reason = reason
-        self.reason_key = "forbidden" if code == 4003 else "unauthenticated"  # metrics label
+        # The metrics label of the refusal.
+        self.reason_key = {4003: "forbidden", 1013: "unavailable"}.get(code, "unauthenticated")
 
 
 async def authenticate(scope) -> int:
-    """The connecting user's id; raises Refused with the close code to use (4001 / 4003)."""
+    """The connecting user's id; raises Refused with the close code to use (4001 / 4003, or
+    1013 when the database cannot be asked: the client retries with backoff)."""
+    try:
+        return await _authenticate(scope)
+    except (OperationalError, InterfaceError) as exc:
+        if not is_database_unavailable(exc):
+            raise
+        raise Refused(1013, "database unavailable: retry with backoff") from exc
+
+
+async def _authenticate(scope) -> int:
     query = parse_qs(scope.get("query_string", b"").decode("latin-1"))
     if "ticket" in query:
         user_id = await ticket_consume_async(query["ticket"][0])
         if user_id is None:
             raise Refused(4001, "ticket invalid, expired or already used")
         # The account was active when the ticket was issued; it may have been deactivated since.
-        if not await sync_to_async(account_is_active, thread_sensitive=False)(user_id=user_id):
+        if not await in_thread_pool(account_is_active)(user_id=user_id):
             raise Refused(4001, "account disabled")
         return user_id
     if not scope.get("cookies", {}).get(settings.SESSION_COOKIE_NAME):
