@@ -17,7 +17,7 @@ from planpal.chat.serializers import (
     MessageOutputSerializer,
     ReadStateOutputSerializer,
 )
-from planpal.core.pagination import NewestFirstCursorPagination
+from planpal.core.pagination import StreamCursorPagination
 from planpal.core.schema import CONFLICT, IDEMPOTENCY_KEY
 from planpal.realtime.selectors import stream_position
 
@@ -73,23 +73,8 @@ class ConversationDetailApi(APIView):
         return _conversation_response(request, _conversation(request, conversation_id))
 
 
-class MessagePagination(NewestFirstCursorPagination):
+class MessagePagination(StreamCursorPagination):
     """Newest first; the page also carries the conversation's `stream`, read before the page."""
-
-    stream: dict | None = None
-
-    def get_paginated_response(self, data):
-        response = super().get_paginated_response(data)
-        response.data["stream"] = self.stream
-        return response
-
-    def get_paginated_response_schema(self, schema):
-        result = super().get_paginated_response_schema(schema)
-        result["properties"]["stream"] = {
-            "type": "object",
-            "properties": {"topic": {"type": "string"}, "seq": {"type": "integer"}},
-        }
-        return result
 
 
 class MessageListCreateApi(GenericAPIView):

@@ -73,3 +73,23 @@ class NewestFirstCursorPagination(CursorPagination):
     def get_schema_operation_parameters(self, view) -> list[dict]:
         parameters = super().get_schema_operation_parameters(view)
         return _documented(parameters, {self.page_size_query_param: 1})
+
+
+class StreamCursorPagination(NewestFirstCursorPagination):
+    """A page of a topic's history that also carries the topic's `stream` (set by the view,
+    read before the page), so a client can follow live from where the page ends."""
+
+    stream: dict | None = None
+
+    def get_paginated_response(self, data):
+        response = super().get_paginated_response(data)
+        response.data["stream"] = self.stream
+        return response
+
+    def get_paginated_response_schema(self, schema):
+        result = super().get_paginated_response_schema(schema)
+        result["properties"]["stream"] = {
+            "type": "object",
+            "properties": {"topic": {"type": "string"}, "seq": {"type": "integer"}},
+        }
+        return result

@@ -16,7 +16,7 @@ from rest_framework.response import Response
 from planpal.accounts.models import User
 from planpal.accounts.selectors import user_public_data
 from planpal.accounts.serializers import PublicUserSerializer
-from planpal.core.pagination import NewestFirstCursorPagination
+from planpal.core.pagination import StreamCursorPagination
 from planpal.realtime.frames import iso_ms
 from planpal.realtime.models import Event
 from planpal.realtime.selectors import stream_position
@@ -68,26 +68,11 @@ def feed_items(rows: list[Event]) -> list[dict]:
     ]
 
 
-class FeedPagination(NewestFirstCursorPagination):
+class FeedPagination(StreamCursorPagination):
     """Newest first; with `since`, oldest first. The page carries the topic's `stream`."""
-
-    stream: dict | None = None
 
     def get_ordering(self, request, queryset, view):
         return ("seq",) if "since" in request.query_params else ("-seq",)
-
-    def get_paginated_response(self, data):
-        response = super().get_paginated_response(data)
-        response.data["stream"] = self.stream
-        return response
-
-    def get_paginated_response_schema(self, schema):
-        result = super().get_paginated_response_schema(schema)
-        result["properties"]["stream"] = {
-            "type": "object",
-            "properties": {"topic": {"type": "string"}, "seq": {"type": "integer"}},
-        }
-        return result
 
 
 FEED_SCHEMA = extend_schema(
