@@ -5,7 +5,11 @@ UV := .tools/bin/uv
 # mysqlclient needs the MariaDB client headers, so it is only installed when MariaDB is used.
 EXTRAS := $(if $(findstring mysql,$(DATABASE_URL)),--extra mysql,)
 
-.PHONY: install run test soak lint
+# The web client's tooling (ESLint, Prettier, axe-core for the browser tests) from package-lock.json;
+# nothing of it is needed to run PlanPal.
+NODE_MODULES := node_modules/.package-lock.json
+
+.PHONY: install run test test-js soak lint lint-js
 
 $(UV):
 	python3 -m venv .tools
@@ -14,6 +18,9 @@ $(UV):
 install: $(UV)
 	$(UV) sync --frozen --quiet $(EXTRAS)
 
+$(NODE_MODULES): package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+
 run: install
 	.venv/bin/planpal run --port $(PORT)
 
@@ -21,8 +28,13 @@ run: install
 test: export SECRET_KEY ?= planpal-tests-only-secret-key-not-for-production
 # A fresh Redis namespace per run: state left by an earlier run (presence flags) cannot leak in.
 test: export REDIS_KEY_PREFIX ?= pp-test-$(shell date +%s%N):
-test: install
+test: install $(NODE_MODULES)
+	node --test tests/js/
 	.venv/bin/pytest
+
+# Unit tests of the web client (realtime.js, the state reducers, time zones) under Node's runner.
+test-js: $(NODE_MODULES)
+	node --test tests/js/
 
 # Minutes of load with faults (docs/reliability.md); needs DATABASE_URL (MariaDB/PostgreSQL) and REDIS_URL.
 soak: export SECRET_KEY ?= planpal-tests-only-secret-key-not-for-production
@@ -30,6 +42,10 @@ soak: export REDIS_KEY_PREFIX ?= pp-soak-$(shell date +%s%N):
 soak: install
 	.venv/bin/pytest -m soak -s tests/reliability
 
-lint: install
+lint: install lint-js
 	.venv/bin/ruff check .
 	.venv/bin/ruff format --check .
+
+lint-js: $(NODE_MODULES)
+	node_modules/.bin/eslint .
+	node_modules/.bin/prettier --check --log-level warn .

@@ -1,19 +1,13 @@
 // Home: my plans (live status badges) and my groups (unread chat counts), with forms to start a
 // plan or a group.
 
-import { api } from "./api.js";
-import { conversationOfGroup, loadAll, loadGroup, onChange, store } from "./state.js";
-import {
-  formatDateRange,
-  formDialog,
-  formField,
-  fromLocalInput,
-  h,
-  replaceChildren,
-  safeZone,
-  statusBadge,
-  toLocalInput,
-} from "./ui.js";
+import { api } from "../api.js";
+import { formDialog, formField } from "../lib/dialogs.js";
+import { h, replaceChildren } from "../lib/dom.js";
+import { formatDateRange, fromLocalInput, safeZone, toLocalInput } from "../lib/format.js";
+import { statusBadge } from "../lib/widgets.js";
+import { loadAll, loadGroup } from "../state/live.js";
+import { conversationOfGroup, onChange, store } from "../state/store.js";
 
 const STATUS_ORDER = { ongoing: 0, upcoming: 1, completed: 2, cancelled: 3 };
 
@@ -38,7 +32,11 @@ function planCard(plan) {
     h(
       "div",
       { class: "plan-card-head" },
-      h("h3", {}, h("a", { href: `#/plans/${plan.id}`, dataset: { key: `p${plan.id}` } }, plan.title)),
+      h(
+        "h3",
+        {},
+        h("a", { href: `#/plans/${plan.id}`, dataset: { key: `p${plan.id}` } }, plan.title),
+      ),
       statusBadge(plan.status),
     ),
     h(
@@ -57,7 +55,7 @@ function planCard(plan) {
 }
 
 function groupCard(group) {
-  const conversation = conversationOfGroup(group.id);
+  const conversation = conversationOfGroup(store, group.id);
   const unread = conversation ? conversation.data.unread_count : 0;
   const last = conversation && conversation.data.last_message;
   return h(
@@ -127,12 +125,30 @@ export async function renderHome(main) {
       h(
         "div",
         { class: "actions" },
-        h("button", { type: "button", class: "button button-primary", onclick: newPlan }, "New plan"),
-        h("button", { type: "button", class: "button button-secondary", onclick: newGroup }, "New group"),
+        h(
+          "button",
+          { type: "button", class: "button button-primary", onclick: newPlan },
+          "New plan",
+        ),
+        h(
+          "button",
+          { type: "button", class: "button button-secondary", onclick: newGroup },
+          "New group",
+        ),
       ),
     ),
-    h("section", { "aria-labelledby": "plans-title" }, h("h2", { id: "plans-title" }, "Plans"), plansList),
-    h("section", { "aria-labelledby": "groups-title" }, h("h2", { id: "groups-title" }, "Groups"), groupsList),
+    h(
+      "section",
+      { "aria-labelledby": "plans-title" },
+      h("h2", { id: "plans-title" }, "Plans"),
+      plansList,
+    ),
+    h(
+      "section",
+      { "aria-labelledby": "groups-title" },
+      h("h2", { id: "groups-title" }, "Groups"),
+      groupsList,
+    ),
   );
   render();
   return onChange(({ kind }) => {

@@ -1,0 +1,117 @@
+// Formatting of times, names and statuses. No DOM here: Node's unit tests import it.
+
+const formatters = new Map();
+
+function formatter(timeZone, options) {
+  const key = JSON.stringify([timeZone, options]);
+  if (!formatters.has(key)) {
+    formatters.set(key, new Intl.DateTimeFormat(undefined, { timeZone, ...options }));
+  }
+  return formatters.get(key);
+}
+
+export function safeZone(timeZone) {
+  try {
+    new Intl.DateTimeFormat(undefined, { timeZone });
+    return timeZone;
+  } catch {
+    return "UTC";
+  }
+}
+
+export function formatDay(iso, timeZone) {
+  return formatter(timeZone, { weekday: "long", day: "numeric", month: "long" }).format(
+    new Date(iso),
+  );
+}
+
+export function formatTime(iso, timeZone) {
+  return formatter(timeZone, { hour: "2-digit", minute: "2-digit" }).format(new Date(iso));
+}
+
+export function formatDateRange(startIso, endIso, timeZone) {
+  const options = { day: "numeric", month: "short", year: "numeric" };
+  const start = formatter(timeZone, options).format(new Date(startIso));
+  const end = formatter(timeZone, options).format(new Date(endIso));
+  return start === end ? start : `${start} – ${end}`;
+}
+
+export function formatShort(iso, timeZone = undefined) {
+  return formatter(timeZone, {
+    day: "numeric",
+    month: "short",
+    hour: "2-digit",
+    minute: "2-digit",
+  }).format(new Date(iso));
+}
+
+/** The calendar day of an instant in a time zone, as YYYY-MM-DD (for grouping). */
+export function dayKey(iso, timeZone) {
+  const parts = zonedParts(new Date(iso), timeZone);
+  return `${parts.year}-${pad(parts.month)}-${pad(parts.day)}`;
+}
+
+function pad(n) {
+  return String(n).padStart(2, "0");
+}
+
+function zonedParts(date, timeZone) {
+  const parts = {};
+  const f = formatter(timeZone, {
+    year: "numeric",
+    month: "numeric",
+    day: "numeric",
+    hour: "numeric",
+    minute: "numeric",
+    second: "numeric",
+    hourCycle: "h23",
+  });
+  for (const { type, value } of f.formatToParts(date)) parts[type] = Number(value);
+  return parts;
+}
+
+/** An instant as the value of <input type="datetime-local"> in a time zone. */
+export function toLocalInput(iso, timeZone) {
+  const p = zonedParts(new Date(iso), timeZone);
+  return `${p.year}-${pad(p.month)}-${pad(p.day)}T${pad(p.hour)}:${pad(p.minute)}`;
+}
+
+/** A datetime-local value read as wall time in `timeZone` → ISO 8601 UTC. */
+export function fromLocalInput(value, timeZone) {
+  const [date, time] = value.split("T");
+  const [y, mo, d] = date.split("-").map(Number);
+  const [hh, mm] = time.split(":").map(Number);
+  const wall = Date.UTC(y, mo - 1, d, hh, mm);
+  let guess = wall;
+  for (let i = 0; i < 3; i += 1) {
+    const p = zonedParts(new Date(guess), timeZone);
+    const shown = Date.UTC(p.year, p.month - 1, p.day, p.hour, p.minute);
+    guess += wall - shown;
+  }
+  return new Date(guess).toISOString();
+}
+
+export function initials(user) {
+  const name = (user && (user.display_name || user.username)) || "?";
+  return name
+    .split(/\s+/)
+    .map((part) => part[0])
+    .join("")
+    .slice(0, 2)
+    .toUpperCase();
+}
+
+export function displayName(user) {
+  return (user && (user.display_name || user.username)) || "Someone";
+}
+
+export const STATUS_LABELS = {
+  upcoming: "Upcoming",
+  ongoing: "Ongoing",
+  completed: "Completed",
+  cancelled: "Cancelled",
+};
+
+export function isClosed(plan) {
+  return plan.status === "completed" || plan.status === "cancelled";
+}

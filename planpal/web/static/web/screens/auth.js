@@ -1,0 +1,76 @@
+// Sign in and create an account. Both end in a started session (`startSession(me)`).
+
+import { api } from "../api.js";
+import { formError, formField, onFormSubmit } from "../lib/dialogs.js";
+import { h } from "../lib/dom.js";
+
+function authPage(main, title, intro, form, footer) {
+  main.replaceChildren(
+    h(
+      "section",
+      { class: "auth" },
+      h("div", { class: "auth-hero" }, h("h1", {}, title), h("p", {}, intro)),
+      h("div", { class: "card auth-card" }, form, footer),
+    ),
+  );
+}
+
+function authForm(label, submitLabel, fields) {
+  return h(
+    "form",
+    { class: "stack", novalidate: true, "aria-label": label },
+    formError(),
+    fields,
+    h("button", { type: "submit", class: "button button-primary" }, submitLabel),
+  );
+}
+
+const usernameField = () =>
+  formField("Username", { name: "username", autocomplete: "username", required: true });
+
+const passwordField = (autocomplete) =>
+  formField("Password", { name: "password", type: "password", autocomplete, required: true });
+
+/** Sign-in and registration share one submit flow: `signIn(data)` resolves to the user. */
+function onAuthSubmit(form, signIn, session) {
+  onFormSubmit(form, async (data) => {
+    await session.start(await signIn(data));
+    window.location.hash = session.next();
+  });
+}
+
+export function renderLogin(main, session) {
+  const form = authForm("Sign in", "Sign in", [usernameField(), passwordField("current-password")]);
+  onAuthSubmit(form, (data) => api.post("auth/login", data), session);
+  authPage(
+    main,
+    "Sign in to PlanPal",
+    "Plan trips with friends. Everyone sees every change the moment it happens.",
+    form,
+    h("p", { class: "muted" }, "New here? ", h("a", { href: "#/register" }, "Create an account")),
+  );
+}
+
+export function renderRegister(main, session) {
+  const form = authForm("Create an account", "Create account", [
+    usernameField(),
+    formField("Display name", { name: "display_name", autocomplete: "name" }),
+    formField("Email", { name: "email", type: "email", autocomplete: "email", required: true }),
+    passwordField("new-password"),
+  ]);
+  onAuthSubmit(
+    form,
+    async (data) => {
+      await api.post("auth/register", data);
+      return api.post("auth/login", { username: data.username, password: data.password });
+    },
+    session,
+  );
+  authPage(
+    main,
+    "Create your account",
+    "Make a group, invite friends, and plan the trip together.",
+    form,
+    h("p", { class: "muted" }, "Already have an account? ", h("a", { href: "#/login" }, "Sign in")),
+  );
+}

@@ -1,0 +1,134 @@
+// The notification bell: unread count (live from notification.created / notification.read on
+// user:<me>), a panel listing recent notifications, and a toast for each new one.
+
+import { api } from "../api.js";
+import { h, replaceChildren } from "../lib/dom.js";
+import { formatShort } from "../lib/format.js";
+import { attempt, toast } from "../lib/toast.js";
+import { loadNotifications } from "../state/live.js";
+import { onChange, store } from "../state/store.js";
+
+/** Where a notification leads: its plan, or its group's chat. */
+export function notificationTarget(item) {
+  const data = item.data || {};
+  if (data.plan_id) return `#/plans/${data.plan_id}`;
+  if (data.group_id && data.conversation_id) return `#/groups/${data.group_id}/chat`;
+  return null;
+}
+
+function notificationItem(item, open) {
+  const more = item.count > 1;
+  const what = item.kind === "chat.message" ? "messages" : "updates";
+  return h(
+    "li",
+    { class: item.read_at ? "notification" : "notification unread" },
+    h(
+      "button",
+      {
+        type: "button",
+        class: "notification-button",
+        dataset: { key: `n${item.id}` },
+        onclick: () => open(item),
+      },
+      h("span", { class: "notification-title" }, item.title),
+      item.body ? h("span", { class: "notification-body" }, item.body) : null,
+      h(
+        "span",
+        { class: "notification-meta" },
+        formatShort(item.created_at),
+        more ? ` · ${item.count} ${what}` : "",
+        item.read_at ? "" : " · unread",
+      ),
+    ),
+  );
+}
+
+function elements() {
+  const $ = (id) => document.getElementById(id);
+  return {
+    bell: $("bell"),
+    count: $("bell-count"),
+    panel: $("notifications-panel"),
+    list: $("notification-list"),
+    readAll: $("read-all"),
+  };
+}
+
+function toastNew(item) {
+  // Not about what is on screen already (that chat or that plan is updating live).
+  const data = item.data || {};
+  const onScreen =
+    (data.conversation_id && data.conversation_id === store.openConversation) ||
+    (data.plan_id && data.plan_id === store.openPlan);
+  if (!onScreen) toast(`${item.title}: ${item.body || "new notification"}`);
+}
+
+function closeOnOutsideEvents({ bell, panel }, toggle) {
+  document.addEventListener("keydown", (event) => {
+    if (event.key === "Escape" && !panel.hidden) {
+      toggle(false);
+      bell.focus();
+    }
+  });
+  document.addEventListener("click", (event) => {
+    if (!panel.hidden && !panel.contains(event.target) && !bell.contains(event.target)) {
+      toggle(false);
+    }
+  });
+}
+
+export function setupNotifications(navigate) {
+  const ui = elements();
+
+  function renderCount() {
+    const unread = store.notifications.count;
+    ui.count.textContent = unread > 99 ? "99+" : String(unread);
+    ui.count.hidden = unread === 0;
+    ui.bell.setAttribute(
+      "aria-label",
+      unread ? `Notifications, ${unread} unread` : "Notifications",
+    );
+    ui.readAll.disabled = unread === 0;
+  }
+
+  function renderList() {
+    const items = store.notifications.items;
+    if (!items) return;
+    if (!items.size) replaceChildren(ui.list, h("li", { class: "empty" }, "No notifications yet."));
+    else
+      replaceChildren(
+        ui.list,
+        [...items.values()].map((item) => notificationItem(item, open)),
+      );
+  }
+
+  async function open(item) {
+    if (!item.read_at) await attempt(() => api.post(`notifications/${item.id}/read`));
+    const target = notificationTarget(item);
+    if (target) {
+      toggle(false);
+      navigate(target);
+    }
+  }
+
+  async function toggle(show = ui.panel.hidden) {
+    ui.panel.hidden = !show;
+    ui.bell.setAttribute("aria-expanded", String(show));
+    if (!show) return;
+    replaceChildren(ui.list, h("li", { class: "empty" }, "Loading…"));
+    await attempt(loadNotifications);
+    renderList();
+  }
+
+  ui.bell.addEventListener("click", () => toggle());
+  ui.readAll.addEventListener("click", () => attempt(() => api.post("notifications/read-all")));
+  closeOnOutsideEvents(ui, toggle);
+  onChange(({ kind, id }) => {
+    if (kind === "notifications" || kind === "all") {
+      renderCount();
+      renderList();
+    }
+    if (kind === "notification-created") toastNew(id);
+  });
+  renderCount();
+}

@@ -1,0 +1,132 @@
+// The "Add activity" / "Edit activity" dialog. Times are entered as wall time in the plan's zone.
+// A stale edit (409) shows the server's version in the form and lets the user decide again.
+
+import { api } from "../../api.js";
+import { formDialog, formField } from "../../lib/dialogs.js";
+import { h } from "../../lib/dom.js";
+import { fromLocalInput, safeZone, toLocalInput } from "../../lib/format.js";
+import { toast } from "../../lib/toast.js";
+import { KINDS } from "./activity.js";
+
+/** A new activity's defaults: after the last activity, for an hour, inside the plan. */
+export function defaultsFor(plan, activities) {
+  let start = new Date(plan.start_at).getTime();
+  for (const activity of activities.values()) {
+    start = Math.max(start, new Date(activity.ends_at).getTime());
+  }
+  const end = Math.min(start + 3600000, new Date(plan.end_at).getTime());
+  return {
+    title: "",
+    kind: "activity",
+    starts_at: new Date(start).toISOString(),
+    ends_at: new Date(end).toISOString(),
+  };
+}
+
+function fields(base, zone, conflict) {
+  const time = (label, name) =>
+    formField(label, {
+      name,
+      type: "datetime-local",
+      required: true,
+      value: toLocalInput(base[name], zone),
+    });
+  return [
+    conflict,
+    formField("Title", { name: "title", required: true, maxlength: "200", value: base.title }),
+    formField("Kind", { name: "kind", value: base.kind }, { control: "select", options: KINDS }),
+    h("div", { class: "field-row" }, time("Starts", "starts_at"), time("Ends", "ends_at")),
+    h("p", { class: "field-hint" }, `Times in ${zone}, within the plan's dates.`),
+    formField("Place", {
+      name: "location_name",
+      maxlength: "200",
+      value: base.location_name || "",
+    }),
+    h(
+      "div",
+      { class: "field-row" },
+      formField("Estimated cost", {
+        name: "estimated_cost",
+        inputmode: "decimal",
+        value: base.estimated_cost || "",
+      }),
+      formField("Currency", {
+        name: "currency",
+        maxlength: "3",
+        value: base.currency || "",
+        placeholder: "EUR",
+      }),
+    ),
+    formField(
+      "Notes",
+      { name: "notes", rows: "3", value: base.notes || "" },
+      { control: "textarea" },
+    ),
+  ];
+}
+
+function values(data, zone) {
+  return {
+    title: data.title,
+    kind: data.kind,
+    starts_at: data.starts_at ? fromLocalInput(data.starts_at, zone) : null,
+    ends_at: data.ends_at ? fromLocalInput(data.ends_at, zone) : null,
+    location_name: data.location_name,
+    estimated_cost: data.estimated_cost.trim() || null,
+    currency: data.currency.trim(),
+    notes: data.notes,
+  };
+}
+
+function fill(form, activity, zone) {
+  form.dataset.version = activity.version;
+  const set = (name, value) => (form.elements[name].value = value || "");
+  for (const name of ["title", "kind", "location_name", "estimated_cost", "currency", "notes"]) {
+    set(name, activity[name]);
+  }
+  set("starts_at", toLocalInput(activity.starts_at, zone));
+  set("ends_at", toLocalInput(activity.ends_at, zone));
+}
+
+async function save(view, activityId, form, body, conflict, zone) {
+  const version = Number(form.dataset.version);
+  try {
+    view.keep(await api.patch(`activities/${activityId}`, { ...body, version }));
+    toast("Saved.");
+    return true;
+  } catch (error) {
+    if (error.status !== 409 || !error.current) throw error;
+    // Someone changed it first: take the server's version and let the user decide again.
+    view.keep(error.current);
+    fill(form, error.current, zone);
+    conflict.textContent =
+      "Someone else changed this activity while you were editing. The form now shows " +
+      "their version; make your change again and save.";
+    conflict.hidden = false;
+    conflict.focus();
+    return false;
+  }
+}
+
+export function activityDialog(view, activityId = null) {
+  const record = view.record();
+  const zone = safeZone(record.data.timezone);
+  const editing = activityId !== null;
+  const base = editing
+    ? record.activities.get(activityId)
+    : defaultsFor(record.data, record.activities);
+  const conflict = h("p", { class: "conflict", role: "alert", hidden: true, tabindex: "-1" });
+  const { form } = formDialog({
+    title: editing ? `Edit “${base.title}”` : "Add activity",
+    submitLabel: editing ? "Save changes" : "Add activity",
+    fields: fields(base, zone, conflict),
+    onSubmit: async (data, form) => {
+      const body = values(data, zone);
+      if (editing) return save(view, activityId, form, body, conflict, zone);
+      view.keep(await api.post(`plans/${view.planId}/activities`, body));
+      toast(`Added ${body.title}.`);
+      return true;
+    },
+  });
+  form.dataset.version = editing ? base.version : "";
+}

@@ -1,0 +1,143 @@
+// The itinerary: activities by day in the plan's zone, or in the group's custom order, with the
+// actions on them (add, complete / reopen, move, delete; edit opens the activity dialog).
+
+import { api } from "../../api.js";
+import { confirmDialog } from "../../lib/dialogs.js";
+import { h, replaceChildren } from "../../lib/dom.js";
+import { dayKey, formatDay, isClosed, safeZone } from "../../lib/format.js";
+import { attempt, toast } from "../../lib/toast.js";
+import { segmented } from "../../lib/widgets.js";
+import { activityItem } from "./activity.js";
+import { activityDialog } from "./activity-dialog.js";
+
+function byDay(activities, zone) {
+  const days = new Map();
+  for (const activity of activities) {
+    const key = dayKey(activity.starts_at, zone);
+    if (!days.has(key)) days.set(key, []);
+    days.get(key).push(activity);
+  }
+  return days;
+}
+
+function dayList(plan, activities, zone, actions) {
+  activities.sort((a, b) => a.starts_at.localeCompare(b.starts_at) || a.id - b.id);
+  return [...byDay(activities, zone).entries()].map(([key, items]) =>
+    h(
+      "section",
+      { class: "day", "aria-labelledby": `day-${key}` },
+      h("h3", { id: `day-${key}` }, formatDay(items[0].starts_at, zone)),
+      h(
+        "ul",
+        { class: "activity-list" },
+        items.map((activity) => activityItem(plan, activity, zone, actions)),
+      ),
+    ),
+  );
+}
+
+function orderedList(plan, activities, zone, actions) {
+  activities.sort(
+    (a, b) => a.position - b.position || a.starts_at.localeCompare(b.starts_at) || a.id - b.id,
+  );
+  const count = activities.length;
+  return [
+    h(
+      "p",
+      { class: "muted" },
+      "Your group's own order, e.g. by priority. Use the arrows to move an activity.",
+    ),
+    h(
+      "ol",
+      { class: "activity-list ordered", "aria-label": "Activities in custom order" },
+      activities.map((activity, index) =>
+        activityItem(plan, activity, zone, actions, { index, count, order: activities }),
+      ),
+    ),
+  ];
+}
+
+/** The actions on activities of plan `view.planId`; each redraws through `view.rerender`. */
+function activityActions(view) {
+  const keep = (activity) => view.keep(activity);
+  return {
+    toggleDone: async (activity) => {
+      const verb = activity.completed_at ? "reopen" : "complete";
+      const answer = await attempt(() => api.post(`activities/${activity.id}/${verb}`));
+      if (answer) keep(answer);
+    },
+    move: async (order, index, step) => {
+      const ids = order.map((activity) => activity.id);
+      [ids[index], ids[index + step]] = [ids[index + step], ids[index]];
+      const list = await attempt(() =>
+        api.post(`plans/${view.planId}/activities/reorder`, { order: ids }),
+      );
+      if (!list) return;
+      list.results.forEach(keep);
+      toast(`${order[index].title} moved ${step < 0 ? "up" : "down"}.`);
+    },
+    remove: async (activity) => {
+      const sure = await confirmDialog(
+        `Delete “${activity.title}”?`,
+        "It disappears for everyone in the plan.",
+        "Delete activity",
+      );
+      if (!sure) return;
+      if ((await attempt(() => api.del(`activities/${activity.id}`))) === undefined) return;
+      view.record().activities.delete(activity.id);
+      view.rerender();
+    },
+    edit: (activity) => activityDialog(view, activity.id),
+  };
+}
+
+export function itinerary(view) {
+  let mode = "day";
+  const list = h("div", { class: "itinerary", "aria-live": "off" });
+  const actions = activityActions(view);
+  const addButton = h(
+    "button",
+    { type: "button", class: "button button-primary", onclick: () => activityDialog(view) },
+    "Add activity",
+  );
+  const modes = [
+    ["day", "By day"],
+    ["order", "Custom order"],
+  ];
+  const switcher = segmented("view", "Show activities", modes, mode, (value) => {
+    mode = value;
+    render();
+  });
+
+  function render() {
+    const { data: plan, activities } = view.record();
+    const zone = safeZone(plan.timezone);
+    addButton.disabled = isClosed(plan);
+    addButton.title = isClosed(plan) ? `This plan is ${plan.status}.` : "";
+    const items = [...activities.values()];
+    if (!items.length) {
+      replaceChildren(
+        list,
+        h("p", { class: "empty card" }, "No activities yet. Add the first one."),
+      );
+    } else if (mode === "order") {
+      replaceChildren(list, orderedList(plan, items, zone, actions));
+    } else {
+      replaceChildren(list, dayList(plan, items, zone, actions));
+    }
+  }
+
+  const node = h(
+    "section",
+    { "aria-labelledby": "itinerary-title" },
+    h(
+      "div",
+      { class: "section-head" },
+      h("h2", { id: "itinerary-title" }, "Itinerary"),
+      switcher,
+      addButton,
+    ),
+    list,
+  );
+  return { node, render };
+}
