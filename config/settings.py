@@ -53,8 +53,6 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "channels",
     "planpal.core",
-    # Before the domain apps: its outbox receiver must write an event before receivers of other
-    # apps (the notification planner) write the events that follow from it.
     "planpal.realtime",
     "planpal.accounts",
     "planpal.groups",

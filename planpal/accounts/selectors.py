@@ -41,6 +41,12 @@ def user_get_active(*, user_id: int) -> User:
     return user
 
 
+def public_name_of(user_id: int | None) -> str:
+    """How notifications name whoever did something; "PlanPal" for the system (no actor)."""
+    user = User.objects.filter(pk=user_id).only("username", "display_name").first()
+    return user.public_name if user else "PlanPal"
+
+
 def account_is_active(*, user_id: int) -> bool:
     """Whether the account exists and may still sign in (it was not deactivated)."""
     return User.objects.filter(pk=user_id, is_active=True).exists()

@@ -1,5 +1,7 @@
 """The one domain signal. Services send it (through `planpal.core.events.emit`) inside their
-transaction; receivers (outbox writer, cache invalidation, notification planner) connect to it."""
+transaction; its one receiver is the realtime outbox, which writes the event row. Apps that react
+to events register with the outbox's listeners (`planpal.realtime.fanout`), never here, so that
+nothing depends on the order in which receivers were connected."""
 
 from django.dispatch import Signal
 

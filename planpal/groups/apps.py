@@ -6,6 +6,7 @@ class GroupsConfig(AppConfig):
     label = "groups"
 
     def ready(self) -> None:
+        from planpal.groups.notices import register_all
         from planpal.groups.selectors import group_ids_of, is_member
         from planpal.groups.summaries import SUMMARIES
         from planpal.realtime import summaries
@@ -16,3 +17,4 @@ class GroupsConfig(AppConfig):
         # A user's online/offline changes are shown in the groups they belong to.
         register_audience(lambda user_id: [f"group:{pk}" for pk in group_ids_of(user_id=user_id)])
         summaries.register(SUMMARIES)
+        register_all()

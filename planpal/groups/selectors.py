@@ -9,7 +9,6 @@ from planpal.accounts.selectors import user_public_data
 from planpal.core.events import topic_for
 from planpal.core.exceptions import Forbidden, NotFound
 from planpal.groups.models import Group, Invite, Membership
-from planpal.plans.models import Plan
 from planpal.realtime.selectors import stream_positions
 
 Role = Membership.Role
@@ -102,11 +101,6 @@ def group_members(*, group_id: int) -> list[Membership]:
 
 def group_invites(*, group_id: int) -> QuerySet[Invite]:
     return Invite.objects.filter(group_id=group_id).select_related("created_by").order_by("-id")
-
-
-def plan_ids_of_group(*, group_id: int) -> list[int]:
-    """Every plan of the group: membership of the group is membership of all of them."""
-    return list(Plan.objects.filter(group_id=group_id).order_by("id").values_list("id", flat=True))
 
 
 # ---------------------------------------------------------------------------- event payloads

@@ -14,12 +14,12 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from planpal.accounts.models import User
-from planpal.accounts.selectors import are_friends, user_public_data
+from planpal.accounts.selectors import are_friends
 from planpal.chat.models import Conversation
 from planpal.chat.services import conversation_create_for_group
 from planpal.core.events import DomainEvent, emit, topic_for
 from planpal.core.exceptions import Conflict, DomainError, Forbidden, InvalidInput, NotFound
-from planpal.groups import selectors
+from planpal.groups import hooks, selectors
 from planpal.groups.events import (
     GroupDeleted,
     GroupMemberAdded,
@@ -69,27 +69,13 @@ def _announce_member_added(group: Group, membership: Membership, *, actor) -> No
         group=selectors.group_event_data(group), member=selectors.member_event_data(membership)
     )
     _emit_group_and_user(event, group_id=group.pk, user_id=membership.user_id, actor=actor)
-    plan_ids = selectors.plan_ids_of_group(group_id=group.pk)
-    if plan_ids:
-        # The plans app owns its events; imported here, where a plan actually needs telling.
-        from planpal.plans.events import PlanMemberJoined
-
-        user = user_public_data(membership.user)
-        for plan_id in plan_ids:
-            joined = PlanMemberJoined(plan_id=plan_id, user=user)
-            emit(joined, topic=topic_for("plan", plan_id), actor=actor)
+    hooks.run("member_added", group_id=group.pk, user=membership.user, actor=actor)
 
 
 def _announce_member_removed(group: Group, *, user_id: int, reason: str, actor) -> None:
     event = GroupMemberRemoved(group_id=group.pk, user_id=user_id, reason=reason)
     _emit_group_and_user(event, group_id=group.pk, user_id=user_id, actor=actor)
-    plan_ids = selectors.plan_ids_of_group(group_id=group.pk)
-    if plan_ids:
-        from planpal.plans.events import PlanMemberLeft
-
-        for plan_id in plan_ids:
-            left = PlanMemberLeft(plan_id=plan_id, user_id=user_id)
-            emit(left, topic=topic_for("plan", plan_id), actor=actor)
+    hooks.run("member_removed", group_id=group.pk, user_id=user_id, actor=actor)
 
 
 def _emit_group_updated(group: Group, *, actor) -> None:
@@ -163,12 +149,7 @@ def group_delete(*, actor: User, group_id: int) -> None:
         emit(event, topic=topic_for("group", group.pk), actor=actor)
         for user_id in sorted(selectors.member_ids(group_id=group.pk)):
             emit(event, topic=topic_for("user", user_id), actor=actor)
-        plan_ids = list(group.plans.order_by("id").values_list("id", flat=True))
-        if plan_ids:
-            from planpal.plans.events import PlanDeleted
-
-            for plan_id in plan_ids:
-                emit(PlanDeleted(plan_id=plan_id), topic=topic_for("plan", plan_id), actor=actor)
+        hooks.run("group_deleted", group_id=group.pk, actor=actor)
         # The conversation goes first: on MySQL/MariaDB Django's cascade would set its nullable
         # group_id to NULL before deleting it, which its kind/shape CHECK constraint refuses.
         Conversation.objects.filter(group=group).delete()

@@ -6,7 +6,11 @@ class NotificationsConfig(AppConfig):
     label = "notifications"
 
     def ready(self) -> None:
-        from planpal.core.signals import domain_event
-        from planpal.notifications.planner import on_domain_event
+        from planpal.core import notices
+        from planpal.notifications.listener import LISTENER
+        from planpal.notifications.services import notices_apply
+        from planpal.realtime import fanout
 
-        domain_event.connect(on_domain_event, dispatch_uid="planpal.notifications.planner")
+        # The apps' notice planners are applied here, to every written event that has one.
+        fanout.register(LISTENER)
+        notices.register_sink(notices_apply)

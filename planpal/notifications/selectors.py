@@ -1,7 +1,7 @@
 """Reads of a user's notifications, devices and preferences, and the checks the notification
 planner makes before notifying someone (mutes, per-kind opt-outs, quiet hours)."""
 
-from datetime import datetime, time
+from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from django.db.models import QuerySet
@@ -20,6 +20,28 @@ def notifications_for_user(*, user, unread_only: bool = False) -> QuerySet[Notif
 
 def unread_notification_count(*, user) -> int:
     return Notification.objects.filter(user=user, read_at__isnull=True).count()
+
+
+# A planned push still unclaimed this long after it was due lost its task (broker outage, a
+# worker's queue flushed): the rescue sweep hands it over again, for as long as it is still news.
+PUSH_RESCUE_AFTER = timedelta(minutes=2)
+PUSH_RESCUE_WITHIN = timedelta(hours=1)
+PUSH_RESCUE_BATCH = 500
+
+
+def lost_push_ids() -> list[int]:
+    """Notifications whose planned push is overdue, unclaimed and still unread (and recent)."""
+    now = timezone.now()
+    return list(
+        Notification.objects.filter(
+            pushed_at__isnull=True,
+            read_at__isnull=True,
+            push_due_at__lt=now - PUSH_RESCUE_AFTER,
+            push_due_at__gte=now - PUSH_RESCUE_WITHIN,
+        )
+        .order_by("push_due_at")
+        .values_list("pk", flat=True)[:PUSH_RESCUE_BATCH]
+    )
 
 
 def devices_for_user(*, user) -> QuerySet[Device]:

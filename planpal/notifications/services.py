@@ -7,8 +7,11 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from planpal.accounts.models import User
+from planpal.core.background import enqueue
 from planpal.core.events import emit, topic_for
 from planpal.core.exceptions import InvalidInput, NotFound
+from planpal.core.notices import Notice, ReadUpTo, Requote, Upkeep
 from planpal.groups.models import Membership
 from planpal.notifications.events import (
     NotificationCreated,
@@ -17,7 +20,10 @@ from planpal.notifications.events import (
     NotificationUpdated,
 )
 from planpal.notifications.models import Device, Notification, NotificationPreference
+from planpal.notifications.selectors import notification_wanted
+from planpal.notifications.tasks import push_notification
 from planpal.plans.selectors import plans_for_user
+from planpal.realtime.presence import user_is_active
 
 # The documented notification kinds: what `kind` a Notification may have, and what a user may
 # switch off in `disabled_kinds`. The notification planner creates only these.
@@ -36,11 +42,6 @@ NOTIFICATION_KINDS: dict[str, str] = {
 }
 MAX_TITLE = 200
 PUSH_LOST_AFTER_SECONDS = 300
-# A planned push still unclaimed this long after it was due lost its task (broker outage, a
-# worker's queue flushed): the rescue sweep hands it over again, for as long as it is still news.
-PUSH_RESCUE_AFTER = timedelta(minutes=2)
-PUSH_RESCUE_WITHIN = timedelta(hours=1)
-PUSH_RESCUE_BATCH = 500
 MAX_BODY = 2000
 MAX_TOKEN = 512
 MAX_MUTES = 500
@@ -49,6 +50,46 @@ UNSET: Any = object()  # "leave this preference as it is"
 
 def _user_topic(user_id: int) -> str:
     return topic_for("user", user_id)
+
+
+# ---------------------------------------------------------------------------- notices
+def notices_apply(items: list[Upkeep], actor_id: int | None = None) -> int:
+    """Apply what the apps' notice planners (planpal.core.notices) asked for. Returns how many
+    people were notified."""
+    notified = 0
+    for item in items:
+        if isinstance(item, Notice):
+            notified += _notify(item, actor_id=actor_id)
+        elif isinstance(item, ReadUpTo):
+            notifications_read_collapsed(
+                user_id=item.user_id,
+                collapse_key=item.collapse_key,
+                up_to_message_id=item.message_id,
+            )
+        elif isinstance(item, Requote):
+            notifications_revise_message(
+                collapse_key=item.collapse_key, message_id=item.message_id, body=item.body
+            )
+    return notified
+
+
+def _notify(notice: Notice, *, actor_id: int | None) -> int:
+    users = User.objects.filter(pk__in=set(notice.recipients) - {actor_id}, is_active=True)
+    notified = 0
+    for user in users.order_by("pk"):
+        if notification_wanted(
+            user=user, kind=notice.kind, group_id=notice.group_id, plan_id=notice.plan_id
+        ):
+            notified += 1
+            notification_create(
+                user=user,
+                kind=notice.kind,
+                title=notice.title,
+                body=notice.body,
+                data=notice.data,
+                collapse_key=notice.collapse_key,
+            )
+    return notified
 
 
 # ---------------------------------------------------------------------------- notifications
@@ -101,10 +142,6 @@ def push_schedule(notification: Notification) -> None:
     """Plan a push for a notification if its user is away (DESIGN §8). The push itself waits
     PUSH_DELAY_SECONDS and checks again (still unread, still away, not quiet hours). A push already
     on its way carries the newest count; one sent less than PUSH_COLLAPSE_SECONDS ago is enough."""
-    from planpal.core.background import enqueue
-    from planpal.notifications.tasks import push_notification
-    from planpal.realtime.presence import user_is_active
-
     now = timezone.now()
     in_flight = notification.push_due_at is not None and notification.pushed_at is None
     # A planned push whose task never ran (broker outage) must not block pushes for good.
@@ -124,28 +161,6 @@ def push_schedule(notification: Notification) -> None:
     enqueue(
         push_notification, countdown=settings.PUSH_DELAY_SECONDS, notification_id=notification.pk
     )
-
-
-def pushes_rescue_lost() -> list[int]:
-    """Hand every overdue, unclaimed, unread push to the push task again; the ids handed over.
-    Safe to repeat and to race the original task: claiming (`push_claim`) happens once."""
-    from planpal.core.background import enqueue
-    from planpal.notifications.tasks import push_notification
-
-    now = timezone.now()
-    ids = list(
-        Notification.objects.filter(
-            pushed_at__isnull=True,
-            read_at__isnull=True,
-            push_due_at__lt=now - PUSH_RESCUE_AFTER,
-            push_due_at__gte=now - PUSH_RESCUE_WITHIN,
-        )
-        .order_by("push_due_at")
-        .values_list("pk", flat=True)[:PUSH_RESCUE_BATCH]
-    )
-    for notification_id in ids:
-        enqueue(push_notification, notification_id=notification_id)
-    return ids
 
 
 def notifications_read_collapsed(*, user_id: int, collapse_key: str, up_to_message_id: int) -> None:
@@ -201,12 +216,12 @@ def notifications_mark_all_read(*, actor) -> list[int]:
         return ids
 
 
-def notifications_revise_message(*, conversation_id: int, message_id: int, body: str) -> None:
+def notifications_revise_message(*, collapse_key: str, message_id: int, body: str) -> None:
     """An edited or deleted message must not live on, word for word, in unread notifications
     (nor in the push a pending notification is about to send)."""
     with transaction.atomic():
         unread = Notification.objects.select_for_update().filter(
-            collapse_key=f"chat:{conversation_id}", read_at__isnull=True
+            collapse_key=collapse_key, read_at__isnull=True
         )
         for notification in unread:
             if notification.data.get("message_id") == message_id:

@@ -5,7 +5,7 @@ from celery import shared_task
 
 from planpal.core.background import enqueue
 from planpal.notifications.push.delivery import push_claim, push_deliver
-from planpal.notifications.services import pushes_rescue_lost
+from planpal.notifications.selectors import lost_push_ids
 
 
 @shared_task
@@ -33,5 +33,10 @@ def deliver_push(notification_id: int, device_id: int, attempt: int = 1) -> str:
 
 
 @shared_task
-def rescue_lost_pushes() -> int:
-    return len(pushes_rescue_lost())
+def rescue_lost_pushes() -> list[int]:
+    """Hand every overdue, unclaimed, unread push to the push task again; the ids handed over.
+    Safe to repeat and to race the original task: claiming (`push_claim`) happens once."""
+    ids = lost_push_ids()
+    for notification_id in ids:
+        enqueue(push_notification, notification_id=notification_id)
+    return ids

@@ -6,12 +6,15 @@ class PlansConfig(AppConfig):
     label = "plans"
 
     def ready(self) -> None:
+        from planpal.plans import membership, notices
         from planpal.plans.summaries import SUMMARIES
         from planpal.realtime import summaries
         from planpal.realtime.authorisers import register
 
         register("plan", follows_plan)
         summaries.register(SUMMARIES)
+        notices.register_all()
+        membership.register_all()
 
 
 def follows_plan(user_id: int, plan_id: int) -> bool:

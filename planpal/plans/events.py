@@ -130,7 +130,7 @@ class PlanUpdated(PlanData, DomainEvent):
 
 
 class PlanDeleted(DomainEvent):
-    """Also emitted by the groups app for each plan of a deleted group."""
+    """Also emitted for each plan of a deleted group (`plans.membership`)."""
 
     name: ClassVar[str] = "plan.deleted"
     revokes: ClassVar[str | None] = EVERYONE
@@ -149,7 +149,7 @@ class PlanStatusChanged(DomainEvent):
 
 class PlanMemberJoined(DomainEvent):
     """Someone can now see the plan: a participant added to a personal plan, or a new member of
-    the plan's group (emitted by the groups app for each of the group's plans)."""
+    the plan's group (emitted for each of the group's plans, `plans.membership`)."""
 
     name: ClassVar[str] = "plan.member_joined"
     plan_id: int

@@ -15,10 +15,8 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
-from planpal.accounts.models import User
+from planpal.core import notices
 from planpal.core.db import retry_transaction
-from planpal.notifications.selectors import notification_wanted
-from planpal.notifications.services import notification_create
 from planpal.plans.models import Activity, Plan, SentReminder
 from planpal.plans.selectors import plan_member_ids
 from planpal.plans.services import plan_transition
@@ -63,13 +61,16 @@ def _claim(key: str) -> bool:
 
 
 def _notify_members(plan: Plan, *, kind: str, title: str, body: str, data: dict) -> int:
-    users = User.objects.filter(pk__in=plan_member_ids(plan=plan), is_active=True)
-    sent = 0
-    for user in users:
-        if notification_wanted(user=user, kind=kind, group_id=plan.group_id, plan_id=plan.pk):
-            notification_create(user=user, kind=kind, title=title, body=body, data=data)
-            sent += 1
-    return sent
+    notice = notices.Notice(
+        kind=kind,
+        recipients=plan_member_ids(plan=plan),
+        title=title,
+        body=body,
+        data=data,
+        group_id=plan.group_id,
+        plan_id=plan.pk,
+    )
+    return notices.send([notice])
 
 
 def plan_reminders_send_due() -> int:

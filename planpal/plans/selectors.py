@@ -83,6 +83,11 @@ def plans_for_user(*, user, status: str | None = None, group_id: int | None = No
     )
 
 
+def plan_ids_of_group(*, group_id: int) -> list[int]:
+    """Every plan of the group: membership of the group is membership of all of them."""
+    return list(Plan.objects.filter(group_id=group_id).order_by("id").values_list("id", flat=True))
+
+
 def plan_member_ids(*, plan: Plan) -> list[int]:
     """Everyone who may see the plan (the audience of its events)."""
     if plan.group_id is not None:

@@ -1,10 +1,11 @@
 """Transactional outbox: the domain-signal receiver that turns each emitted event into an Event row
-with the next gap-free seq of its topic, inside the emitting transaction, and publishes it after
-commit."""
+with the next gap-free seq of its topic, inside the emitting transaction, publishes it after
+commit, and hands it to the listeners registered for it (`realtime.fanout`)."""
 
 from django.db import connection
 
 from planpal.core.events import DomainEvent
+from planpal.realtime import fanout
 from planpal.realtime.models import Event, TopicSequence
 from planpal.realtime.publisher import publish_on_commit
 
@@ -45,4 +46,5 @@ def write_event(
         payload=event.data(),
     )
     publish_on_commit(row)
+    fanout.hand_over(row)
     return row

@@ -6,8 +6,7 @@ class WebhooksConfig(AppConfig):
     label = "webhooks"
 
     def ready(self) -> None:
-        from planpal.core.signals import domain_event
-        from planpal.webhooks.outbox import on_domain_event
+        from planpal.realtime import fanout
+        from planpal.webhooks.outbox import LISTENER
 
-        # After the realtime outbox (an earlier app): the event's row exists when this runs.
-        domain_event.connect(on_domain_event, dispatch_uid="planpal.webhooks.outbox")
+        fanout.register(LISTENER)

@@ -28,6 +28,7 @@ from django.utils import timezone
 from planpal.realtime.frames import event_frame
 from planpal.realtime.models import Event
 from planpal.webhooks import transport
+from planpal.webhooks.disabling import webhook_disable
 from planpal.webhooks.models import WebhookAttempt, WebhookDelivery, WebhookEndpoint
 
 log = logging.getLogger(__name__)
@@ -180,8 +181,6 @@ def _send(delivery: WebhookDelivery) -> transport.Response:
 
 def _record(delivery: WebhookDelivery, response: transport.Response, token: str) -> bool:
     """Write the attempt and its consequences. True if the delivery succeeded."""
-    from planpal.webhooks.services import webhook_disable
-
     now = timezone.now()
     with transaction.atomic():
         endpoint = _locked(delivery.endpoint_id)

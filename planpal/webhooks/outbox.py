@@ -1,5 +1,6 @@
-"""The webhook outbox: a receiver of the domain signal that writes one delivery row per
-interested endpoint, in the transaction of the change, and starts delivery after commit.
+"""The webhook outbox: a listener on the event log (`planpal.realtime.fanout`) that writes one
+delivery row per interested endpoint for each event row it is handed, and starts delivery after
+commit.
 
 An endpoint of group G receives `group.*` events from `group:G` and `plan.*` events from the
 topics of G's plans. (plan.created and plan.deleted are also written to the group's topic for
@@ -7,14 +8,20 @@ its plan list; taking plan events only from plan topics sends each change once.)
 """
 
 from planpal.core.background import enqueue
-from planpal.core.events import DomainEvent
+from planpal.realtime.fanout import Listener
 from planpal.realtime.models import Event
 from planpal.webhooks.models import WebhookDelivery, WebhookEndpoint
+from planpal.webhooks.tasks import deliver_webhooks
+
+
+def wants(name: str, topic: str) -> bool:
+    prefix = topic.partition(":")[0]
+    return prefix in ("group", "plan") and name.startswith(prefix + ".")
 
 
 def endpoints_for(topic: str, event_name: str) -> list[WebhookEndpoint]:
     prefix, _, pk = topic.partition(":")
-    if prefix not in ("group", "plan") or not event_name.startswith(prefix + "."):
+    if not wants(event_name, topic):
         return []
     endpoints = WebhookEndpoint.objects.filter(active=True).only("id", "events")
     if prefix == "group":
@@ -24,31 +31,20 @@ def endpoints_for(topic: str, event_name: str) -> list[WebhookEndpoint]:
     return [endpoint for endpoint in endpoints if endpoint.wants(event_name)]
 
 
-def on_domain_event(*, event: DomainEvent, topic: str, **_: object) -> None:
-    endpoints = endpoints_for(topic, event.name)
-    if not endpoints:
-        return
-    # The realtime outbox (connected first) has just written this event's row, and holds the
-    # topic's sequence lock until commit: the topic's newest row of this name is ours.
-    row = (
-        Event.objects.filter(topic=topic, name=event.name)
-        .order_by("-seq")
-        .values("id", "seq")
-        .first()
-    )
-    if row is None:
-        return
-    WebhookDelivery.objects.bulk_create(
+def handle(rows: list[Event]) -> None:
+    """Deliveries of the rows, in their order (delivery ids follow it: the send order)."""
+    deliveries = [
         WebhookDelivery(
-            endpoint=endpoint,
-            event_id=row["id"],
-            event_name=event.name,
-            topic=topic,
-            seq=row["seq"],
+            endpoint=endpoint, event_id=row.id, event_name=row.name, topic=row.topic, seq=row.seq
         )
-        for endpoint in endpoints
-    )
-    from planpal.webhooks.tasks import deliver_webhooks
+        for row in rows
+        for endpoint in endpoints_for(row.topic, row.name)
+    ]
+    if not deliveries:
+        return
+    WebhookDelivery.objects.bulk_create(deliveries)
+    for endpoint_id in sorted({delivery.endpoint_id for delivery in deliveries}):
+        enqueue(deliver_webhooks, endpoint_id=endpoint_id)
 
-    for endpoint in endpoints:
-        enqueue(deliver_webhooks, endpoint_id=endpoint.pk)
+
+LISTENER = Listener("webhooks", wants, handle)

@@ -1,5 +1,5 @@
 """Every write to webhooks: register, change, rotate the secret, delete, send a test event,
-redeliver, and disable an endpoint that kept failing."""
+redeliver (turning an endpoint off is in `disabling`)."""
 
 import secrets
 import uuid
@@ -13,16 +13,16 @@ from django.utils import timezone
 from planpal.core.background import enqueue
 from planpal.core.events import topic_for
 from planpal.core.exceptions import Conflict, InvalidInput, NotFound
-from planpal.groups.models import Membership
 from planpal.realtime.frames import dumps, iso_ms
 from planpal.webhooks import selectors, transport
 from planpal.webhooks.delivery import request_body
+from planpal.webhooks.disabling import endpoint_disable
 from planpal.webhooks.events import WebhookTest
 from planpal.webhooks.models import WebhookDelivery, WebhookEndpoint
+from planpal.webhooks.tasks import deliver_webhooks
 
 MAX_WEBHOOKS_PER_GROUP = 10
 MAX_ROTATION_GRACE_SECONDS = 7 * 24 * 3600
-DISABLED_KIND = "webhook.disabled"
 UNSET: Any = object()  # "leave this field as it is"
 
 
@@ -82,7 +82,7 @@ def webhook_update(
             endpoint.disabled_reason = ""
         endpoint.save()
         if active is False and endpoint.active:
-            _disable(endpoint, reason=f"Disabled by {actor.public_name}.")
+            endpoint_disable(endpoint, reason=f"Disabled by {actor.public_name}.")
         return endpoint
 
 
@@ -175,33 +175,6 @@ def deliveries_prune(*, days: int | None = None) -> int:
     return deleted.get(WebhookDelivery._meta.label, 0)
 
 
-def webhook_disable(*, endpoint: WebhookEndpoint, reason: str) -> None:
-    """Called by delivery when an endpoint kept failing past the retry window: stop, and tell
-    the group's owners and the endpoint's creator (if still an owner or admin)."""
-    from planpal.notifications.selectors import notification_wanted
-    from planpal.notifications.services import notification_create
-
-    with transaction.atomic():
-        _disable(endpoint, reason=reason)
-        managers = Membership.objects.filter(group_id=endpoint.group_id).select_related("user")
-        recipients = {
-            m.user
-            for m in managers
-            if m.role == Membership.Role.OWNER
-            or (m.is_manager and m.user_id == endpoint.created_by_id)
-        }
-        for user in sorted(recipients, key=lambda u: u.pk):
-            if notification_wanted(user=user, kind=DISABLED_KIND, group_id=endpoint.group_id):
-                notification_create(
-                    user=user,
-                    kind=DISABLED_KIND,
-                    title="Webhook disabled",
-                    body=f"Deliveries to {endpoint.url} kept failing, so the webhook was "
-                    "turned off. Fix the receiver, then enable it again.",
-                    data={"webhook_id": endpoint.pk, "group_id": endpoint.group_id},
-                )
-
-
 # ---------------------------------------------------------------------------- private
 def _locked_for(actor, webhook_id: int) -> WebhookEndpoint:
     selectors.webhook_for_manager(user=actor, webhook_id=webhook_id)
@@ -213,20 +186,7 @@ def _require_active(endpoint: WebhookEndpoint) -> None:
         raise Conflict("The webhook is disabled; enable it first.")
 
 
-def _disable(endpoint: WebhookEndpoint, *, reason: str) -> None:
-    now = timezone.now()
-    endpoint.active = False
-    endpoint.disabled_at = now
-    endpoint.disabled_reason = reason[:200]
-    endpoint.save(update_fields=["active", "disabled_at", "disabled_reason", "updated_at"])
-    endpoint.deliveries.filter(status=WebhookDelivery.Status.PENDING).update(
-        status=WebhookDelivery.Status.FAILED, last_error="webhook disabled"
-    )
-
-
 def _kick(endpoint: WebhookEndpoint) -> None:
-    from planpal.webhooks.tasks import deliver_webhooks
-
     enqueue(deliver_webhooks, endpoint_id=endpoint.pk)
 
 

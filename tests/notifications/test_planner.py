@@ -129,9 +129,9 @@ def test_a_push_whose_task_was_lost_is_handed_over_again(alice, bob, carol, trip
 
     from django.utils import timezone
 
-    from planpal.core import background
-    from planpal.notifications.services import pushes_rescue_lost
+    from planpal.notifications import tasks
     from planpal.notifications.tasks import push_notification
+    from planpal.notifications.tasks import rescue_lost_pushes as pushes_rescue_lost
 
     for user in (bob, carol):
         Device.objects.create(user=user, platform="android", token=f"{user.username}-phone")
@@ -141,7 +141,7 @@ def test_a_push_whose_task_was_lost_is_handed_over_again(alice, bob, carol, trip
     Notification.objects.filter(pk__in=[lost.pk, read.pk]).update(push_due_at=overdue)
     Notification.objects.filter(pk=read.pk).update(read_at=timezone.now())
     enqueued = []
-    monkeypatch.setattr(background, "enqueue", lambda task, **kw: enqueued.append((task, kw)))
+    monkeypatch.setattr(tasks, "enqueue", lambda task, **kw: enqueued.append((task, kw)))
 
     assert pushes_rescue_lost() == [lost.pk]
     assert enqueued == [(push_notification, {"notification_id": lost.pk})]

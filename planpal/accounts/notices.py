@@ -1,0 +1,39 @@
+"""Who hears about friend events outside the app (registered with `planpal.core.notices`).
+Both events are written to both people's topics; each is planned from the addressee's copy."""
+
+from planpal.accounts.events import FriendAccepted, FriendRequested
+from planpal.accounts.selectors import public_name_of
+from planpal.core.notices import Notice, register
+
+
+def friend_requested(event: FriendRequested, topic: str, actor_id: int | None) -> list[Notice]:
+    if topic != f"user:{event.addressee.id}":
+        return []
+    name = event.requester.display_name or event.requester.username
+    return [
+        Notice(
+            kind="friend.requested",
+            recipients=[event.addressee.id],
+            title=f"{name} wants to be friends",
+            data={"user_id": event.requester.id},
+        )
+    ]
+
+
+def friend_accepted(event: FriendAccepted, topic: str, actor_id: int | None) -> list[Notice]:
+    other = next((user for user in event.users if user.id != actor_id), None)
+    if other is None or topic != f"user:{other.id}":
+        return []
+    return [
+        Notice(
+            kind="friend.accepted",
+            recipients=[other.id],
+            title=f"{public_name_of(actor_id)} is now your friend",
+            data={"user_id": actor_id},
+        )
+    ]
+
+
+def register_all() -> None:
+    register(FriendRequested, friend_requested)
+    register(FriendAccepted, friend_accepted)

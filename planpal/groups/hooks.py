@@ -1,0 +1,40 @@
+"""Membership hooks: apps whose objects belong to a group (plans) register here, in
+`AppConfig.ready()`, to react when someone joins or leaves a group or the group is deleted. The
+hooks run inside the group write's transaction, after its own events, so what they emit commits
+with the change. `groups` imports none of the apps that listen."""
+
+from collections.abc import Callable
+from typing import Any
+
+MemberAdded = Callable[..., None]  # (*, group_id: int, user: User, actor) -> None
+MemberRemoved = Callable[..., None]  # (*, group_id: int, user_id: int, actor) -> None
+GroupDeleted = Callable[..., None]  # (*, group_id: int, actor) -> None
+
+_hooks: dict[str, list[Callable[..., None]]] = {
+    "member_added": [],
+    "member_removed": [],
+    "group_deleted": [],
+}
+
+
+def on_member_added(hook: MemberAdded) -> None:
+    _add("member_added", hook)
+
+
+def on_member_removed(hook: MemberRemoved) -> None:
+    _add("member_removed", hook)
+
+
+def on_group_deleted(hook: GroupDeleted) -> None:
+    _add("group_deleted", hook)
+
+
+def run(what: str, **kwargs: Any) -> None:
+    """Called by groups' services: `what` is member_added, member_removed or group_deleted."""
+    for hook in _hooks[what]:
+        hook(**kwargs)
+
+
+def _add(what: str, hook: Callable[..., None]) -> None:
+    if hook not in _hooks[what]:
+        _hooks[what].append(hook)

@@ -1,0 +1,67 @@
+"""Who hears about plan events outside the app (registered with `planpal.core.notices`): the
+plan's members (its group's members, or a personal plan's creator and participants)."""
+
+from planpal.accounts.selectors import public_name_of
+from planpal.core.notices import Notice, register
+from planpal.plans.events import ActivityCompleted, PlanCreated, PlanStatusChanged
+from planpal.plans.models import Plan
+from planpal.plans.selectors import plan_member_ids
+
+STATUS_WORDS = {"ongoing": "has started", "completed": "is complete", "cancelled": "was cancelled"}
+
+
+def _plan_notice(plan_id: int, *, kind: str, title: str, body: str, data: dict) -> list[Notice]:
+    """A notice to every member of the plan; none if it is gone. `{plan}` in the title is the
+    plan's title."""
+    plan = Plan.objects.filter(pk=plan_id).first()
+    if plan is None:
+        return []
+    return [
+        Notice(
+            kind=kind,
+            recipients=plan_member_ids(plan=plan),
+            title=title.format(plan=plan.title),
+            body=body,
+            data={"plan_id": plan_id, **data},
+            group_id=plan.group_id,
+            plan_id=plan_id,
+        )
+    ]
+
+
+def plan_status_changed(event: PlanStatusChanged, topic: str, actor_id: int | None) -> list:
+    words = STATUS_WORDS.get(event.to)
+    if words is None:
+        return []
+    return _plan_notice(
+        event.plan_id,
+        kind="plan.status_changed",
+        title=f"{{plan}} {words}",
+        body="",
+        data={"status": event.to},
+    )
+
+
+def activity_completed(event: ActivityCompleted, topic: str, actor_id: int | None) -> list:
+    return _plan_notice(
+        event.plan,
+        kind="plan.activity_completed",
+        title="{plan}",
+        body=f"{public_name_of(actor_id)} completed {event.title}",
+        data={"activity_id": event.id},
+    )
+
+
+def plan_created(event: PlanCreated, topic: str, actor_id: int | None) -> list:
+    """From the plan's own topic (the group's list topic carries a copy), for group plans: a
+    personal plan has nobody else to tell yet."""
+    if not topic.startswith("plan:") or event.group is None:
+        return []
+    body = f"by {public_name_of(actor_id)}"
+    return _plan_notice(event.id, kind="plan.created", title="New plan: {plan}", body=body, data={})
+
+
+def register_all() -> None:
+    register(PlanStatusChanged, plan_status_changed)
+    register(ActivityCompleted, activity_completed)
+    register(PlanCreated, plan_created)
