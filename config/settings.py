@@ -39,7 +39,9 @@ DEBUG = env_bool("DEBUG", False)
 SECRET_KEY = env_str("SECRET_KEY", "planpal-embedded-development-key-not-for-production")
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1],testserver")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", "")
-PUBLIC_URL = env_str("PUBLIC_URL", "http://127.0.0.1:8000").rstrip("/")
+# Base of links PlanPal hands out (invites). Unset: the scheme and host of the request that asks
+# for the link (its Host is checked against ALLOWED_HOSTS), so they open on whatever port runs.
+PUBLIC_URL = env_str("PUBLIC_URL", "").rstrip("/")
 
 INSTALLED_APPS = [
     "django.contrib.admin",

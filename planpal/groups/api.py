@@ -8,6 +8,7 @@ from rest_framework.views import APIView
 
 from planpal.core import apicache
 from planpal.core.events import topic_for
+from planpal.core.links import public_base
 from planpal.core.pagination import DefaultPagination
 from planpal.core.schema import CONFLICT
 from planpal.groups import selectors, services
@@ -158,7 +159,8 @@ class InviteListView(APIView):
         invite, token = services.invite_create(
             actor=request.user, group_id=group_id, **data.validated_data
         )
-        invite.token, invite.url = token, services.invite_url(token)
+        invite.token = token
+        invite.url = services.invite_url(token, base=public_base(request))
         return Response(InviteCreatedSerializer(invite).data, status=status.HTTP_201_CREATED)
 
 

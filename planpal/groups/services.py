@@ -237,8 +237,10 @@ def hash_token(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def invite_url(token: str) -> str:
-    return f"{settings.PUBLIC_URL}/invites/{token}"
+def invite_url(token: str, *, base: str) -> str:
+    """The link that opens the web client's invite page; `base` is PUBLIC_URL or, unset, the
+    origin of the request that made the invite (`planpal.core.links.public_base`)."""
+    return f"{base}/invites/{token}"
 
 
 def invite_create(

@@ -1,4 +1,5 @@
-"""Routes of the browser client: the app shell at / and the static files it loads."""
+"""Routes of the browser client: the app shell at /, the invite links it opens (/invites/<token>)
+and the static files it loads."""
 
 from django.conf import settings
 from django.urls import path, re_path
@@ -7,5 +8,6 @@ from planpal.web import views
 
 urlpatterns = [
     path("", views.index, name="web-index"),
+    path("invites/<str:token>", views.invite, name="web-invite"),
     re_path(rf"^{settings.STATIC_URL.strip('/')}/(?P<path>.+)$", views.static_file, name="static"),
 ]

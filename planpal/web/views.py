@@ -11,9 +11,16 @@ import mimetypes
 import posixpath
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import quote
 
 from django.contrib.staticfiles import finders
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotModified
+from django.http import (
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponseNotModified,
+    HttpResponseRedirect,
+)
 from django.shortcuts import render
 from django.views.decorators.csrf import ensure_csrf_cookie
 from django.views.decorators.http import require_safe
@@ -38,6 +45,17 @@ def index(request: HttpRequest) -> HttpResponse:
     me = MeSerializer(request.user).data if request.user.is_authenticated else None
     response = render(request, "web/index.html", {"boot": {"me": me}})
     response["Cache-Control"] = "no-cache"
+    return response
+
+
+@require_safe
+def invite(request: HttpRequest, token: str) -> HttpResponse:
+    """An invite link (`/invites/<token>`, made by the invites API) opens the app's invite page,
+    which offers to sign in or sign up and then join. The token moves into the URL fragment, so
+    it is not sent again to the server or in a Referer."""
+    response = HttpResponseRedirect(f"/#/invites/{quote(token, safe='')}")
+    response["Cache-Control"] = "no-store"
+    response["Referrer-Policy"] = "no-referrer"
     return response
 
 

@@ -40,7 +40,7 @@ def test_the_owner_creates_a_link_whose_token_is_stored_only_as_a_hash(
     body = response.json()
     token = body["token"]
     assert len(token) >= 43
-    assert body["url"] == f"{settings.PUBLIC_URL}/invites/{token}"
+    assert body["url"] == f"http://testserver/invites/{token}"
     assert (body["uses"], body["max_uses"]) == (0, None)
 
     invite = Invite.objects.get()
@@ -49,6 +49,32 @@ def test_the_owner_creates_a_link_whose_token_is_stored_only_as_a_hash(
     assert token not in str(Invite.objects.values().get())
     expected = timezone.now() + timedelta(hours=settings.INVITE_DEFAULT_TTL_HOURS)
     assert abs(invite.expires_at - expected) < timedelta(minutes=1)
+
+
+def test_a_link_opens_on_the_host_and_port_the_request_came_to_when_public_url_is_unset(
+    client_for, trip, alice, settings
+):
+    """Issue 13 #9: links pointed at port 8000 whatever the server ran on."""
+    settings.PUBLIC_URL = ""
+    answer = client_for(alice).post(invites_url(trip), {}, format="json", HTTP_HOST="[::1]:9123")
+    assert answer.json()["url"] == f"http://[::1]:9123/invites/{answer.json()['token']}"
+    secure = client_for(alice).post(
+        invites_url(trip), {}, format="json", HTTP_HOST="localhost:8443", secure=True
+    )
+    assert secure.json()["url"] == f"https://localhost:8443/invites/{secure.json()['token']}"
+
+
+def test_a_link_uses_public_url_when_it_is_set(client_for, trip, alice, settings):
+    settings.PUBLIC_URL = "https://trips.example.com"
+    answer = client_for(alice).post(invites_url(trip), {}, format="json", HTTP_HOST="localhost")
+    assert answer.json()["url"] == f"https://trips.example.com/invites/{answer.json()['token']}"
+
+
+def test_a_request_for_a_host_not_allowed_gets_no_link(client_for, trip, alice, settings):
+    settings.PUBLIC_URL = ""
+    answer = client_for(alice).post(invites_url(trip), {}, format="json", HTTP_HOST="evil.example")
+    assert answer.status_code == 400
+    assert not Invite.objects.exists()
 
 
 def test_every_link_gets_its_own_token(client_for, trip, alice):

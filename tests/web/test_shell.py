@@ -46,3 +46,12 @@ def test_static_files_are_served_with_a_module_type_and_revalidated_by_etag(clie
 )
 def test_unknown_or_escaping_static_paths_are_not_found(client, path):
     assert client.get(path).status_code == 404
+
+
+@pytest.mark.django_db
+def test_an_invite_link_opens_the_apps_invite_page_with_the_token_out_of_the_path(client):
+    response = client.get("/invites/AbC-123_x")
+    assert response.status_code == 302
+    assert response["Location"] == "/#/invites/AbC-123_x"
+    assert response["Referrer-Policy"] == "no-referrer"
+    assert client.post("/invites/AbC-123_x").status_code == 405

@@ -7,6 +7,7 @@ import { renderLogin, renderRegister } from "./screens/auth.js";
 import { setupNotifications } from "./screens/bell.js";
 import { renderChat } from "./screens/chat/index.js";
 import { renderHome } from "./screens/home.js";
+import { afterSignIn, renderInvite } from "./screens/invite.js";
 import { renderPlan } from "./screens/plan/index.js";
 import { endSession, loadAll, rt } from "./state/live.js";
 import { store } from "./state/store.js";
@@ -25,7 +26,7 @@ const session = {
     rt.start();
     await loadAll();
   },
-  next: () => "#/",
+  next: afterSignIn,
   end() {
     boot.me = null;
     restoring = null;
@@ -64,6 +65,8 @@ const PUBLIC = [
   [/^#\/login$/, () => renderLogin(main, session)],
   [/^#\/register$/, () => renderRegister(main, session)],
 ];
+// Open to everyone, whether signed in or not.
+const OPEN = [[/^#\/invites\/([\w-]+)$/, (token) => renderInvite(main, token)]];
 const PRIVATE = [
   [/^#\/plans\/(\d+)$/, (id) => renderPlan(main, Number(id))],
   [/^#\/groups\/(\d+)\/chat$/, (id) => renderChat(main, Number(id))],
@@ -80,6 +83,11 @@ function matchRoute(routes, hash) {
 
 async function route() {
   const hash = window.location.hash || "#/";
+  const open = matchRoute(OPEN, hash);
+  if (open) {
+    await restoreSession();
+    return show(open);
+  }
   const publicPage = matchRoute(PUBLIC, hash);
   if (!store.me && !publicPage && !(await restoreSession())) {
     window.location.hash = "#/login";
@@ -94,6 +102,10 @@ async function route() {
     window.location.hash = "#/";
     return;
   }
+  await show(render);
+}
+
+async function show(render) {
   if (cleanup) cleanup();
   cleanup = (await render()) || null;
   focusHeading();

@@ -76,19 +76,27 @@ export function toLocalInput(iso, timeZone) {
   return `${p.year}-${pad(p.month)}-${pad(p.day)}T${pad(p.hour)}:${pad(p.minute)}`;
 }
 
-/** A datetime-local value read as wall time in `timeZone` → ISO 8601 UTC. */
+const DAY_MS = 86400000;
+
+/** The zone's UTC offset (ms) at an instant. */
+function offsetAt(ms, timeZone) {
+  const p = zonedParts(new Date(ms), timeZone);
+  return Date.UTC(p.year, p.month - 1, p.day, p.hour, p.minute, p.second) - ms;
+}
+
+/** A datetime-local value read as wall time in `timeZone` → ISO 8601 UTC, by the server's rule
+ *  (PEP 495 fold=0, planpal.core.validation): a time skipped by a daylight-saving change is
+ *  read with the offset before the change, so it moves forward by the gap (02:30 on a night
+ *  that jumps 02:00 → 03:00 is 03:30); a repeated time is its first occurrence. */
 export function fromLocalInput(value, timeZone) {
   const [date, time] = value.split("T");
   const [y, mo, d] = date.split("-").map(Number);
   const [hh, mm] = time.split(":").map(Number);
   const wall = Date.UTC(y, mo - 1, d, hh, mm);
-  let guess = wall;
-  for (let i = 0; i < 3; i += 1) {
-    const p = zonedParts(new Date(guess), timeZone);
-    const shown = Date.UTC(p.year, p.month - 1, p.day, p.hour, p.minute);
-    guess += wall - shown;
-  }
-  return new Date(guess).toISOString();
+  const before = offsetAt(wall - DAY_MS, timeZone); // at most one change within a day
+  const after = offsetAt(wall + DAY_MS, timeZone);
+  const exact = [before, after].find((offset) => offsetAt(wall - offset, timeZone) === offset);
+  return new Date(wall - (exact ?? before)).toISOString();
 }
 
 export function initials(user) {
