@@ -17,7 +17,7 @@ from planpal.chat.serializers import (
     MessageOutputSerializer,
     ReadStateOutputSerializer,
 )
-from planpal.core.pagination import StreamCursorPagination
+from planpal.core.pagination import ConversationPagination, StreamCursorPagination
 from planpal.core.schema import CONFLICT, IDEMPOTENCY_KEY
 from planpal.realtime.selectors import stream_position
 
@@ -40,9 +40,10 @@ def _conversation(request, conversation_id: int) -> Conversation:
 class ConversationListCreateApi(GenericAPIView):
     queryset = Conversation.objects.none()
     serializer_class = ConversationOutputSerializer
+    pagination_class = ConversationPagination
 
     @extend_schema(
-        summary="My conversations (group and direct), latest activity first",
+        summary="My conversations (group and direct), latest activity first (keyset cursor)",
         responses=ConversationOutputSerializer(many=True),
     )
     def get(self, request):

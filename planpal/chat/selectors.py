@@ -43,10 +43,14 @@ def _annotate_for(queryset: QuerySet[Conversation], user) -> QuerySet[Conversati
 
 
 def conversations_for_user(*, user) -> QuerySet[Conversation]:
-    """Every conversation the user is in, with unread_count and last_message_id, latest first."""
+    """Every conversation the user is in, with unread_count and last_message_id, latest
+    activity (`activity_at`: the last message, else the creation) first."""
     queryset = Conversation.objects.filter(_visible_to(user))
-    return _annotate_for(queryset, user).order_by(
-        Coalesce("last_message_at", "created_at").desc(), "-id"
+    activity_at = Coalesce("last_message_at", "created_at")
+    return (
+        _annotate_for(queryset, user)
+        .annotate(activity_at=activity_at)
+        .order_by("-activity_at", "-id")
     )
 
 

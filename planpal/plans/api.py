@@ -10,7 +10,7 @@ from rest_framework.views import APIView
 from planpal.core import apicache
 from planpal.core.api import conflicts_show
 from planpal.core.events import topic_for
-from planpal.core.pagination import DefaultPagination
+from planpal.core.pagination import PlanPagination
 from planpal.core.schema import CONFLICT, IDEMPOTENCY_KEY
 from planpal.plans import selectors, services
 from planpal.plans.serializers import (
@@ -74,7 +74,7 @@ def _activity_list(request: Request, plan_id: int) -> dict:
 
 
 class PlanListCreateApi(APIView):
-    pagination_class = DefaultPagination
+    pagination_class = PlanPagination
 
     @extend_schema(
         tags=TAGS, parameters=[PlanFilterSerializer], responses=PlanOutputSerializer(many=True)
@@ -86,7 +86,8 @@ class PlanListCreateApi(APIView):
             user=request.user, status=filters.get("status"), group_id=filters.get("group")
         )
         paginator = self.pagination_class()
-        ids = paginator.paginate_queryset(plans.values_list("pk", flat=True), request, view=self)
+        rows = paginator.paginate_queryset(plans.values("id", "start_at"), request, view=self)
+        ids = [row["id"] for row in rows]
         streams = stream_positions([topic_for("plan", pk) for pk in ids])  # before the snapshot
         managed = selectors.manager_group_ids(user=request.user)
         context = {"request": request, "streams": streams, "manager_group_ids": managed}

@@ -168,12 +168,33 @@ def test_a_conversation_with_yourself_is_rejected(alice, client_for):
     assert not Conversation.objects.exists()
 
 
-def test_list_pages_with_limit_and_offset(alice, client_for):
+def test_list_pages_with_limit_and_cursor(alice, client_for):
     for index in range(3):
         make_group(f"group {index}", owner=alice)
 
     body = client_for(alice).get(URL, {"limit": 2}).json()
 
-    assert body["count"] == 3
     assert len(body["results"]) == 2
-    assert body["next"]
+    assert body["previous"] is None
+    assert "cursor=" in body["next"]
+
+
+def test_paging_conversations_while_they_change_neither_repeats_nor_skips_one(
+    alice, bob, client_for, say
+):
+    """Offset paging (issue 13 #21): a conversation that got a message (moving to the top)
+    after page one was read pushed the last one of page one onto page two again."""
+    groups = [make_group(f"group {index}", owner=alice, members=[bob]) for index in range(4)]
+    for group in groups:
+        say(alice, group.conversation, f"hello {group.name}")
+    newest_first = [group.conversation.pk for group in reversed(groups)]
+    client = client_for(alice)
+
+    first = client.get(URL, {"limit": 2}).json()
+    assert [c["id"] for c in first["results"]] == newest_first[:2]
+    say(bob, groups[0].conversation, "back to the top")  # the oldest becomes the newest
+    make_group("group new", owner=alice)
+    second = client.get(first["next"]).json()
+
+    assert [c["id"] for c in second["results"]] == newest_first[2:3]
+    assert second["next"] is None

@@ -62,10 +62,10 @@ def test_deleted_messages_stay_in_history_as_tombstones(alice, bob, group_chat, 
     assert out["id"] == message.pk and out["text"] == "" and out["deleted_at"]
 
 
-def test_garbage_cursor_is_404_not_500(alice, group_chat, client_for):
+def test_garbage_cursor_is_400_not_500(alice, group_chat, client_for):
     response = client_for(alice).get(messages_url(group_chat), {"cursor": "%%%not-a-cursor"})
 
-    assert_error(response, 404)
+    assert set(assert_error(response, 400, "invalid")["fields"]) == {"cursor"}
 
 
 def test_bad_limit_is_400_naming_it(alice, bob, group_chat, client_for, say):

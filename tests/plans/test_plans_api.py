@@ -216,7 +216,7 @@ def test_list_items_carry_can_manage_count_and_stream(as_, trip, trip_plan, alic
 
     assert response.status_code == 200
     body = response.json()
-    assert body["count"] == 2
+    assert body["next"] is None
     first, second = body["results"]
     assert (first["id"], first["can_manage"], first["activity_count"]) == (trip_plan.pk, True, 1)
     assert first["stream"] == {"topic": plan_topic(trip_plan), "seq": 2}
@@ -452,3 +452,43 @@ def test_outsider_cannot_delete(as_, trip_plan):
 
 def test_deleting_an_unknown_plan_is_not_found(as_):
     assert_error(as_("bob").delete(plan_url(424242)), 404)
+
+
+def test_paging_the_plan_list_while_it_changes_neither_repeats_nor_skips_a_plan(as_, trip):
+    """Offset paging (issue 13 #21): a plan inserted before the page boundary repeated the last
+    plan of page one on page two; a deleted one made the next plan vanish."""
+    start = start_of_trip()
+    plans = [
+        make_plan(trip.owner, group=trip, title=f"P{i}", start=start + timedelta(days=i))
+        for i in range(5)
+    ]
+    bob = as_("bob")
+
+    first = bob.get(PLANS, {"limit": 2}).json()
+    assert [plan["id"] for plan in first["results"]] == [plans[0].pk, plans[1].pk]
+    make_plan(trip.owner, group=trip, title="Earlier", start=start - timedelta(days=1))
+    second = bob.get(first["next"]).json()
+    assert [plan["id"] for plan in second["results"]] == [plans[2].pk, plans[3].pk]
+    Plan.objects.filter(pk=plans[2].pk).delete()
+    third = bob.get(second["next"]).json()
+
+    assert [plan["id"] for plan in third["results"]] == [plans[4].pk]
+    assert third["next"] is None
+    back = bob.get(third["previous"]).json()
+    assert [plan["id"] for plan in back["results"]] == [plans[1].pk, plans[3].pk]
+
+
+def test_plans_with_the_same_start_are_paged_by_id(as_, trip):
+    start = start_of_trip()
+    plans = [make_plan(trip.owner, group=trip, title=f"P{i}", start=start) for i in range(3)]
+
+    first = as_("bob").get(PLANS, {"limit": 2}).json()
+    second = as_("bob").get(first["next"]).json()
+
+    ids = [plan["id"] for plan in first["results"] + second["results"]]
+    assert ids == [plan.pk for plan in plans]
+
+
+def test_the_plan_list_refuses_offset_now_that_it_is_cursor_paginated(as_, trip_plan):
+    error = assert_error(as_("bob").get(PLANS, {"offset": 2}), 400, "invalid")
+    assert set(error["fields"]) == {"offset"}
