@@ -5,7 +5,7 @@ from rest_framework import serializers
 
 from planpal.accounts.models import User
 from planpal.accounts.selectors import SEARCH_MIN_LENGTH
-from planpal.core.serializers import StreamSerializer, id_field
+from planpal.core.serializers import StreamSerializer, StrictCharField, id_field
 
 
 @extend_schema_field(
@@ -84,26 +84,26 @@ class TokenPairSerializer(serializers.Serializer):
 
 
 class RegisterInputSerializer(serializers.Serializer):
-    username = serializers.CharField(min_length=3, max_length=150)
+    username = StrictCharField(min_length=3, max_length=150)
     email = serializers.EmailField(max_length=254)
-    password = serializers.CharField(max_length=256, write_only=True, trim_whitespace=False)
-    display_name = serializers.CharField(max_length=80, required=False, allow_blank=True)
+    password = StrictCharField(max_length=256, write_only=True, trim_whitespace=False)
+    display_name = StrictCharField(max_length=80, required=False, allow_blank=True)
 
 
 class LoginInputSerializer(serializers.Serializer):
-    username = serializers.CharField(max_length=150)
-    password = serializers.CharField(max_length=256, write_only=True, trim_whitespace=False)
+    username = StrictCharField(max_length=150)
+    password = StrictCharField(max_length=256, write_only=True, trim_whitespace=False)
 
 
 class MeUpdateInputSerializer(serializers.Serializer):
-    display_name = serializers.CharField(max_length=80, required=False, allow_blank=True)
+    display_name = StrictCharField(max_length=80, required=False, allow_blank=True)
     avatar_url = AvatarUrlField(required=False)
     email = serializers.EmailField(max_length=254, required=False)
-    timezone = serializers.CharField(max_length=64, required=False)
+    timezone = StrictCharField(max_length=64, required=False)
 
 
 class UserSearchInputSerializer(serializers.Serializer):
-    search = serializers.CharField(min_length=SEARCH_MIN_LENGTH, max_length=150)
+    search = StrictCharField(min_length=SEARCH_MIN_LENGTH, max_length=150)
 
 
 class FriendRequestInputSerializer(serializers.Serializer):

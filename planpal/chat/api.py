@@ -17,6 +17,7 @@ from planpal.chat.serializers import (
     MessageOutputSerializer,
     ReadStateOutputSerializer,
 )
+from planpal.core.api import VERSION_PARAMETERS, conflicts_show, expected_version
 from planpal.core.pagination import ConversationPagination, StreamCursorPagination
 from planpal.core.schema import CONFLICT, IDEMPOTENCY_KEY
 from planpal.realtime.selectors import stream_position
@@ -131,18 +132,27 @@ class MessageDetailApi(APIView):
     def patch(self, request, message_id: int):
         payload = MessageEditInputSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
-        message = services.message_edit(
-            actor=request.user, message_id=message_id, text=payload.validated_data["text"]
-        )
+        with conflicts_show(MessageOutputSerializer):
+            message = services.message_edit(
+                actor=request.user,
+                message_id=message_id,
+                text=payload.validated_data["text"],
+                version=payload.validated_data.get("version"),
+            )
         return Response(MessageOutputSerializer(message).data)
 
     @extend_schema(
         summary="Delete a message (sender, or a group owner/admin); returns the tombstone",
         request=None,
-        responses={200: MessageOutputSerializer},
+        parameters=VERSION_PARAMETERS,
+        responses={200: MessageOutputSerializer, 409: CONFLICT},
     )
     def delete(self, request, message_id: int):
-        message = services.message_delete(actor=request.user, message_id=message_id)
+        version = expected_version(request)
+        with conflicts_show(MessageOutputSerializer):
+            message = services.message_delete(
+                actor=request.user, message_id=message_id, version=version
+            )
         return Response(MessageOutputSerializer(message).data, status.HTTP_200_OK)
 
 

@@ -15,8 +15,8 @@ never receive it. The two rows have independent seqs (one per topic) but identic
 Payloads. The message events carry the serialised message, exactly as the REST API returns it
 (`id`, `conversation_id`, `sender` {id, username, display_name, avatar_url} or null for system
 messages, `kind`, `text`, `lat`, `lng`, `reply_to`, `client_id`, `created_at`, `edited_at`,
-`deleted_at`), so a client applies an event without a refetch. A deleted message arrives with
-`deleted_at` set and its content cleared. The read events carry
+`deleted_at`, `version`), so a client applies an event without a refetch. A deleted message
+arrives with `deleted_at` set and its content cleared. The read events carry
 {conversation_id, user_id, last_read_message_id}.
 """
 
@@ -41,6 +41,7 @@ class _MessageEvent(DomainEvent):
     created_at: datetime
     edited_at: datetime | None
     deleted_at: datetime | None
+    version: int
 
     @classmethod
     def from_message(cls, message) -> "_MessageEvent":
@@ -58,6 +59,7 @@ class _MessageEvent(DomainEvent):
             created_at=message.created_at,
             edited_at=message.edited_at,
             deleted_at=message.deleted_at,
+            version=message.version,
         )
 
 

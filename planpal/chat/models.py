@@ -64,6 +64,8 @@ class Message(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     edited_at = models.DateTimeField(null=True, blank=True)
     deleted_at = models.DateTimeField(null=True, blank=True)
+    # Bumped by every edit and the deletion: a write decided on an older one is refused (409).
+    version = models.PositiveIntegerField(default=1)
 
     class Meta:
         constraints = [

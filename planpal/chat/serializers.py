@@ -12,6 +12,7 @@ from planpal.core.serializers import (
     StrictCharField,
     client_id_field,
     id_field,
+    version_field,
 )
 from planpal.realtime.selectors import stream_position
 
@@ -41,6 +42,7 @@ class MessageOutputSerializer(serializers.Serializer):
     created_at = serializers.DateTimeField(read_only=True)
     edited_at = serializers.DateTimeField(read_only=True, allow_null=True)
     deleted_at = serializers.DateTimeField(read_only=True, allow_null=True)
+    version = serializers.IntegerField(read_only=True)
 
 
 class ConversationOutputSerializer(serializers.Serializer):
@@ -121,6 +123,10 @@ class MessageCreateInputSerializer(serializers.Serializer):
 
 class MessageEditInputSerializer(serializers.Serializer):
     text = StrictCharField(allow_blank=True, max_length=MAX_TEXT)
+    version = version_field(
+        required=False,
+        help_text="The version you last saw: 409 with the current message if it changed since.",
+    )
 
 
 class MarkReadInputSerializer(serializers.Serializer):

@@ -12,7 +12,7 @@ from planpal.chat import selectors
 from planpal.chat.events import MESSAGE_EVENTS, READ_EVENTS
 from planpal.chat.models import Conversation, Message, ReadState
 from planpal.core.events import emit, topic_for
-from planpal.core.exceptions import Conflict, Forbidden, InvalidInput, NotFound
+from planpal.core.exceptions import Conflict, Forbidden, InvalidInput, NotFound, VersionConflict
 from planpal.core.validation import clean_client_id
 from planpal.groups.selectors import get_membership
 
@@ -205,37 +205,45 @@ def message_post_system(*, conversation: Conversation, text: str) -> Message:
         return message
 
 
-def message_edit(*, actor, message_id: int, text: str | None) -> Message:
-    """Change a message's text. Only its sender may; a deleted message cannot be edited."""
+def message_edit(
+    *, actor, message_id: int, text: str | None, version: int | None = None
+) -> Message:
+    """Change a message's text. Only its sender may; a deleted message cannot be edited. With
+    `version`, only if the message is still at that version (another device edited it)."""
     with transaction.atomic():
         message = selectors.message_for_member(user=actor, message_id=message_id, for_update=True)
         if message.sender_id != actor.pk:
             raise Forbidden("Only the sender can edit a message.")
         if message.deleted_at is not None:
             raise Conflict("This message was deleted.", code="message_deleted")
+        _require_version(message, version)
         text = _clean_text(text, required=message.kind == Message.Kind.TEXT)
         if text == message.text:
             return message
         message.text = text
         message.edited_at = timezone.now()
-        message.save(update_fields=["text", "edited_at"])
+        message.version += 1
+        message.save(update_fields=["text", "edited_at", "version"])
         _emit_message(message, "edited", actor=actor)
         return message
 
 
-def message_delete(*, actor, message_id: int) -> Message:
+def message_delete(*, actor, message_id: int, version: int | None = None) -> Message:
     """Soft-delete: the row stays (replies and read markers point at it), its content goes.
-    The sender may delete, and so may the group's owners and admins. Deleting twice is a no-op."""
+    The sender may delete, and so may the group's owners and admins. Deleting twice is a no-op.
+    With `version`, only if nobody edited the message since (an admin deletes what they saw)."""
     with transaction.atomic():
         message = selectors.message_for_member(user=actor, message_id=message_id, for_update=True)
         if message.sender_id != actor.pk and not _manages_group(actor, message.conversation):
             raise Forbidden("Only the sender or a group admin can delete a message.")
         if message.deleted_at is not None:
             return message
+        _require_version(message, version)
         message.deleted_at = timezone.now()
         message.text = ""
         message.lat = message.lng = None
-        message.save(update_fields=["deleted_at", "text", "lat", "lng"])
+        message.version += 1
+        message.save(update_fields=["deleted_at", "text", "lat", "lng", "version"])
         _emit_message(message, "deleted", actor=actor)
         return message
 
@@ -272,6 +280,11 @@ def conversation_mark_read(
 
 
 # ---------------------------------------------------------------------------- private
+def _require_version(message: Message, version: int | None) -> None:
+    if version is not None and version != message.version:
+        raise VersionConflict(message)
+
+
 def _clean_content(kind: str, text, lat, lng) -> tuple[str, Decimal | None, Decimal | None]:
     """(text, lat, lng) of a client's message: text needs text, location needs coordinates."""
     if kind == Message.Kind.TEXT:

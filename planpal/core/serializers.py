@@ -1,17 +1,26 @@
 """DRF pieces every app's serializers share: database-id inputs, text that must be text, and the
 `stream` field of resources a client follows live."""
 
+from django.utils import timezone
 from rest_framework import serializers
 
 from planpal.core.validation import MAX_CLIENT_ID
 
 # Database ids are signed 64-bit; a bigger number is simply an unknown id, never a crash.
 MAX_ID = 2**63 - 1
+# Versions of plans, activities and messages (optimistic concurrency).
+MAX_VERSION = 2**31 - 1
 
 
 def id_field(**kwargs) -> serializers.IntegerField:
     """An input field for a database id (1 .. MAX_ID)."""
     return serializers.IntegerField(min_value=1, max_value=MAX_ID, **kwargs)
+
+
+def version_field(**kwargs) -> serializers.IntegerField:
+    """The version a write was decided on (1 .. MAX_VERSION); a stale one is a 409."""
+    kwargs.setdefault("help_text", "The version you last saw; 409 if stale.")
+    return serializers.IntegerField(min_value=1, max_value=MAX_VERSION, **kwargs)
 
 
 class StrictCharField(serializers.CharField):
@@ -21,6 +30,24 @@ class StrictCharField(serializers.CharField):
         if not isinstance(data, str):
             self.fail("invalid")
         return super().to_internal_value(data)
+
+
+class MomentField(serializers.DateTimeField):
+    """An ISO 8601 date-time. With an offset ("…+07:00", "…Z") it is that instant; without one
+    it stays naive, a wall-clock time the service reads in the plan's time zone
+    (`planpal.core.validation.in_zone`) — DRF alone would read it as UTC."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault(
+            "help_text",
+            "ISO 8601. Without an offset: a wall-clock time in the plan's time zone.",
+        )
+        super().__init__(**kwargs)
+
+    def enforce_timezone(self, value):
+        if timezone.is_naive(value):
+            return value
+        return super().enforce_timezone(value)
 
 
 class StreamSerializer(serializers.Serializer):

@@ -2,14 +2,24 @@
 
 import functools
 import zoneinfo
+from datetime import UTC, datetime, tzinfo
+from importlib import resources
+
+from django.utils import timezone as dj_timezone
 
 from planpal.core.exceptions import InvalidInput
+
+# In the IANA database but not a place: "Factory" is tzdata's "local time zone must be set"
+# placeholder (abbreviation "-00").
+_NOT_PLACES = frozenset({"Factory"})
 
 
 @functools.cache
 def _timezone_names() -> frozenset[str]:
-    # "UTC" is always valid, even where the system has no zoneinfo database.
-    return frozenset(zoneinfo.available_timezones()) | {"UTC"}
+    """The IANA zone names, from the tzdata package we depend on (not the host's zoneinfo
+    directory, whose `localtime` is whatever zone the server happens to run in)."""
+    listed = resources.files("tzdata").joinpath("zones").read_text(encoding="utf-8").split()
+    return frozenset(listed) - _NOT_PLACES | {"UTC"}
 
 
 def timezone_error(name: str) -> str | None:
@@ -29,6 +39,31 @@ def validate_timezone(name: str, *, field: str = "timezone") -> str:
     if error is not None:
         raise InvalidInput(fields={field: [error]})
     return name
+
+
+def zone(name: str) -> tzinfo:
+    """The time zone of a stored name; UTC for a name that is no zone (rows written before a
+    rule got stricter)."""
+    if not is_timezone(name):
+        return UTC
+    try:
+        return zoneinfo.ZoneInfo(name)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        return UTC
+
+
+def in_zone(value: datetime, zone_name: str, *, field: str) -> datetime:
+    """A moment from a client, as an aware datetime. One with an offset is that instant; one
+    without is a wall-clock time in `zone_name` (the plan's zone), never UTC. Wall-clock times
+    that a daylight-saving change skips or repeats follow PEP 495's fold=0, like RFC 5545 and
+    JavaScript's Temporal "compatible": a skipped time moves forward by the gap (02:30 on a
+    night that jumps 02:00 → 03:00 is 03:30), a repeated one is its first occurrence."""
+    if dj_timezone.is_aware(value):
+        return value
+    try:
+        return value.replace(tzinfo=zone(zone_name)).astimezone(UTC)
+    except (OverflowError, ValueError):
+        raise InvalidInput(fields={field: ["This time is out of range."]}) from None
 
 
 # Idempotency keys clients attach to creates (messages, activities): a retry finds the first.

@@ -4,7 +4,7 @@ from django.conf import settings
 from rest_framework import serializers
 
 from planpal.accounts.serializers import PublicUserSerializer
-from planpal.core.serializers import StreamSerializer, id_field
+from planpal.core.serializers import StreamSerializer, StrictCharField, id_field
 from planpal.groups.models import Group, Invite, Membership
 from planpal.groups.services import INVITE_MAX_TTL_HOURS, INVITE_MAX_USES
 
@@ -100,13 +100,13 @@ class InviteCreatedSerializer(serializers.ModelSerializer):
 
 
 class GroupCreateInputSerializer(serializers.Serializer):
-    name = serializers.CharField(max_length=100)
-    description = serializers.CharField(max_length=2000, required=False, allow_blank=True)
+    name = StrictCharField(max_length=100)
+    description = StrictCharField(max_length=2000, required=False, allow_blank=True)
 
 
 class GroupUpdateInputSerializer(serializers.Serializer):
-    name = serializers.CharField(max_length=100, required=False)
-    description = serializers.CharField(max_length=2000, required=False, allow_blank=True)
+    name = StrictCharField(max_length=100, required=False)
+    description = StrictCharField(max_length=2000, required=False, allow_blank=True)
 
 
 class MemberAddInputSerializer(serializers.Serializer):

@@ -8,7 +8,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from planpal.core import apicache
-from planpal.core.api import conflicts_show
+from planpal.core.api import VERSION_PARAMETERS, conflicts_show, expected_version
 from planpal.core.events import topic_for
 from planpal.core.pagination import PlanPagination
 from planpal.core.schema import CONFLICT, IDEMPOTENCY_KEY
@@ -143,9 +143,15 @@ class PlanDetailApi(APIView):
             services.plan_update(actor=request.user, plan_id=plan_id, **data)
         return Response(_plan_detail(request, plan_id))
 
-    @extend_schema(tags=TAGS, responses=NO_CONTENT)
+    @extend_schema(
+        tags=TAGS,
+        parameters=VERSION_PARAMETERS,
+        responses={**NO_CONTENT, 409: OpenApiResponse(description="Stale version")},
+    )
     def delete(self, request: Request, plan_id: int) -> Response:
-        services.plan_delete(actor=request.user, plan_id=plan_id)
+        version = expected_version(request)
+        with conflicts_show(PlanDetailOutputSerializer, context={"request": request}):
+            services.plan_delete(actor=request.user, plan_id=plan_id, version=version)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
@@ -247,9 +253,13 @@ class ActivityDetailApi(APIView):
             activity = services.activity_update(actor=request.user, activity_id=activity_id, **data)
         return Response(ActivityOutputSerializer(activity).data)
 
-    @extend_schema(tags=TAGS, responses={**NO_CONTENT, 409: CONFLICT})
+    @extend_schema(
+        tags=TAGS, parameters=VERSION_PARAMETERS, responses={**NO_CONTENT, 409: CONFLICT}
+    )
     def delete(self, request: Request, activity_id: int) -> Response:
-        services.activity_delete(actor=request.user, activity_id=activity_id)
+        version = expected_version(request)
+        with conflicts_show(ActivityOutputSerializer):
+            services.activity_delete(actor=request.user, activity_id=activity_id, version=version)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 

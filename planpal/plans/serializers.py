@@ -9,12 +9,18 @@ from rest_framework import serializers
 
 from planpal.accounts.serializers import PublicUserSerializer
 from planpal.core.events import topic_for
-from planpal.core.serializers import StreamSerializer, client_id_field, id_field
+from planpal.core.serializers import (
+    MomentField,
+    StreamSerializer,
+    StrictCharField,
+    client_id_field,
+    id_field,
+    version_field,
+)
 from planpal.plans.models import Activity, Plan
 from planpal.plans.selectors import activities_of, can_manage_plan
 from planpal.realtime.selectors import stream_position
 
-MAX_VERSION = 2**31 - 1
 MAX_ORDER_LENGTH = 500
 
 
@@ -44,12 +50,6 @@ class CoordinateField(serializers.DecimalField):
         return super().validate_precision(value)
 
 
-def version_field() -> serializers.IntegerField:
-    return serializers.IntegerField(
-        min_value=1, max_value=MAX_VERSION, help_text="The version you last saw; 409 if stale."
-    )
-
-
 class PlanFilterSerializer(serializers.Serializer):
     """Query parameters of the plan list (others, such as limit/offset, are left alone)."""
 
@@ -58,37 +58,32 @@ class PlanFilterSerializer(serializers.Serializer):
 
 
 class PlanCreateInputSerializer(StrictInputSerializer):
-    title = serializers.CharField(max_length=200)
-    description = serializers.CharField(max_length=5000, allow_blank=True, required=False)
+    title = StrictCharField(max_length=200)
+    description = StrictCharField(max_length=5000, allow_blank=True, required=False)
     group = id_field(required=False, allow_null=True, help_text="Omit or null: a personal plan.")
-    start_at = serializers.DateTimeField()
-    end_at = serializers.DateTimeField()
-    timezone = serializers.CharField(
+    start_at = MomentField()
+    end_at = MomentField()
+    timezone = StrictCharField(
         max_length=64, required=False, help_text="IANA name; defaults to your own time zone."
     )
 
-    def validate(self, attrs):
-        if attrs["end_at"] <= attrs["start_at"]:
-            raise serializers.ValidationError({"end_at": ["The plan must end after it starts."]})
-        return attrs
-
 
 class PlanUpdateInputSerializer(StrictInputSerializer):
-    title = serializers.CharField(max_length=200, required=False)
-    description = serializers.CharField(max_length=5000, allow_blank=True, required=False)
-    start_at = serializers.DateTimeField(required=False)
-    end_at = serializers.DateTimeField(required=False)
-    timezone = serializers.CharField(max_length=64, required=False)
+    title = StrictCharField(max_length=200, required=False)
+    description = StrictCharField(max_length=5000, allow_blank=True, required=False)
+    start_at = MomentField(required=False)
+    end_at = MomentField(required=False)
+    timezone = StrictCharField(max_length=64, required=False)
     version = version_field()
 
 
 class ActivityInputSerializer(StrictInputSerializer):
-    title = serializers.CharField(max_length=200)
+    title = StrictCharField(max_length=200)
     kind = serializers.ChoiceField(choices=Activity.Kind.choices, required=False)
-    starts_at = serializers.DateTimeField()
-    ends_at = serializers.DateTimeField()
-    location_name = serializers.CharField(max_length=200, allow_blank=True, required=False)
-    location_address = serializers.CharField(max_length=500, allow_blank=True, required=False)
+    starts_at = MomentField()
+    ends_at = MomentField()
+    location_name = StrictCharField(max_length=200, allow_blank=True, required=False)
+    location_address = StrictCharField(max_length=500, allow_blank=True, required=False)
     lat = CoordinateField(
         max_digits=9, decimal_places=6, min_value=-90, max_value=90, allow_null=True, required=False
     )
@@ -103,10 +98,10 @@ class ActivityInputSerializer(StrictInputSerializer):
     estimated_cost = serializers.DecimalField(
         max_digits=12, decimal_places=2, min_value=0, allow_null=True, required=False
     )
-    currency = serializers.CharField(
+    currency = StrictCharField(
         max_length=3, allow_blank=True, required=False, help_text="ISO 4217, e.g. EUR."
     )
-    notes = serializers.CharField(max_length=5000, allow_blank=True, required=False)
+    notes = StrictCharField(max_length=5000, allow_blank=True, required=False)
 
     def validate_currency(self, value: str) -> str:
         value = value.upper()
@@ -120,9 +115,9 @@ class ActivityCreateInputSerializer(ActivityInputSerializer):
 
 
 class ActivityUpdateInputSerializer(ActivityInputSerializer):
-    title = serializers.CharField(max_length=200, required=False)
-    starts_at = serializers.DateTimeField(required=False)
-    ends_at = serializers.DateTimeField(required=False)
+    title = StrictCharField(max_length=200, required=False)
+    starts_at = MomentField(required=False)
+    ends_at = MomentField(required=False)
     version = version_field()
 
 

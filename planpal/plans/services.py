@@ -21,7 +21,7 @@ from planpal.accounts.models import User
 from planpal.accounts.selectors import are_friends
 from planpal.core.events import DomainEvent, emit, topic_for
 from planpal.core.exceptions import Conflict, Forbidden, InvalidInput, NotFound, VersionConflict
-from planpal.core.validation import clean_client_id, is_timezone, timezone_error
+from planpal.core.validation import clean_client_id, in_zone, is_timezone, timezone_error
 from planpal.groups.selectors import require_membership
 from planpal.plans import events
 from planpal.plans.models import Activity, Plan
@@ -136,6 +136,23 @@ def _strip(value: Any) -> Any:
     return value.strip() if isinstance(value, str) else value
 
 
+def _zone_name(name: str) -> str:
+    """A time zone a write names: times without an offset are read in it, so it must be valid
+    before anything else is looked at."""
+    problem = timezone_error(name) if isinstance(name, str) else "Not a time zone name."
+    if problem is not None:
+        raise InvalidInput("Some fields are invalid.", fields={"timezone": [problem]})
+    return name
+
+
+def _moments(values: dict[str, Any], zone_name: str) -> dict[str, Any]:
+    """`values` with each naive datetime read as wall-clock time in the plan's zone."""
+    return {
+        name: in_zone(value, zone_name, field=name) if isinstance(value, datetime) else value
+        for name, value in values.items()
+    }
+
+
 def _unknown(changes: dict, allowed: tuple[str, ...]) -> None:
     unknown = set(changes) - set(allowed)
     if unknown:
@@ -198,7 +215,9 @@ def plan_create(
     timezone: str | None = None,
 ) -> Plan:
     """A group plan (the actor must be a member of the group) or, without a group, a personal one.
-    The time zone defaults to the actor's."""
+    The time zone defaults to the actor's; times without an offset are read in it."""
+    zone_name = _zone_name(timezone or _default_timezone(actor))
+    times = _moments({"start_at": start_at, "end_at": end_at}, zone_name)
     with transaction.atomic():
         if group_id is not None:
             require_membership(user=actor, group_id=group_id)
@@ -207,9 +226,8 @@ def plan_create(
             description=_strip(description),
             group_id=group_id,
             creator=actor,
-            start_at=start_at,
-            end_at=end_at,
-            timezone=timezone or _default_timezone(actor),
+            timezone=zone_name,
+            **times,
         )
         _raise_if(_plan_errors(plan, check_dates=True))
         plan.save()
@@ -220,14 +238,17 @@ def plan_create(
 
 def plan_update(*, actor: User, plan_id: int, version: int, **changes: Any) -> Plan:
     """Edit title, description, dates or time zone. `version` must be the plan's current one.
-    New dates must keep every activity inside them."""
+    New dates must keep every activity inside them; times without an offset are read in the
+    plan's (new) time zone."""
     _unknown(changes, PLAN_EDITABLE)
+    if "timezone" in changes:
+        _zone_name(changes["timezone"])
     with transaction.atomic():
         plan = _locked_plan(actor=actor, plan_id=plan_id)
         _require_manager(actor, plan)
         _require_open(plan)
-        if version != plan.version:
-            raise VersionConflict(plan)
+        _require_version(plan, version)
+        changes = _moments(changes, changes.get("timezone", plan.timezone))
         changed = {
             name: _strip(value)
             for name, value in changes.items()
@@ -247,10 +268,19 @@ def plan_update(*, actor: User, plan_id: int, version: int, **changes: Any) -> P
     return plan
 
 
-def plan_delete(*, actor: User, plan_id: int) -> None:
+def _require_version(instance: Plan | Activity, version: int | None) -> None:
+    """Optimistic concurrency: a write decided on `version` must not overwrite a newer one.
+    None (deletes only: no version given) is unconditional."""
+    if version is not None and version != instance.version:
+        raise VersionConflict(instance)
+
+
+def plan_delete(*, actor: User, plan_id: int, version: int | None = None) -> None:
+    """Delete the plan with its activities. With `version`, only if nobody changed it since."""
     with transaction.atomic():
         plan = _locked_plan(actor=actor, plan_id=plan_id)
         _require_manager(actor, plan)
+        _require_version(plan, version)
         event = events.PlanDeleted(plan_id=plan.pk)
         # Also where lists follow (the group or the creator's topic); it revokes only plan:<id>.
         _emit(event, _list_topic(plan), _plan_topic(plan.pk), actor=actor)
@@ -500,6 +530,7 @@ def activity_create(
         values = _normalise_activity_values(
             {"title": title, "starts_at": starts_at, "ends_at": ends_at, **details}
         )
+        values = _moments(values, plan.timezone)
         activity = Activity(
             plan=plan,
             created_by=actor,
@@ -519,12 +550,10 @@ def activity_update(*, actor: User, activity_id: int, version: int, **changes: A
     with transaction.atomic():
         plan, activity = _locked_activity(actor=actor, activity_id=activity_id)
         _require_open(plan)
-        if version != activity.version:
-            raise VersionConflict(activity)
+        _require_version(activity, version)
+        values = _moments(_normalise_activity_values(changes), plan.timezone)
         changed = {
-            name: value
-            for name, value in _normalise_activity_values(changes).items()
-            if getattr(activity, name) != value
+            name: value for name, value in values.items() if getattr(activity, name) != value
         }
         if not changed:
             return activity
@@ -537,10 +566,13 @@ def activity_update(*, actor: User, activity_id: int, version: int, **changes: A
     return activity
 
 
-def activity_delete(*, actor: User, activity_id: int) -> None:
+def activity_delete(*, actor: User, activity_id: int, version: int | None = None) -> None:
+    """Any member deletes an activity of an open plan. With `version`, only if nobody changed it
+    since (a stale client must not delete another member's fresh edit)."""
     with transaction.atomic():
         plan, activity = _locked_activity(actor=actor, activity_id=activity_id)
         _require_open(plan)
+        _require_version(activity, version)
         event = events.ActivityDeleted(plan_id=plan.pk, activity_id=activity.pk)
         activity.delete()
         _emit(event, _plan_topic(plan.pk), actor=actor)

@@ -33,14 +33,14 @@ class FeedQuerySerializer(serializers.Serializer):
 
 
 class FeedItemSerializer(serializers.Serializer):
-    id = serializers.UUIDField()
-    topic = serializers.CharField()
-    seq = serializers.IntegerField()
-    event = serializers.CharField()
-    ts = serializers.CharField()
-    actor = PublicUserSerializer(allow_null=True)
-    summary = serializers.CharField()
-    data = serializers.JSONField()
+    id = serializers.UUIDField(read_only=True)
+    topic = serializers.CharField(read_only=True)
+    seq = serializers.IntegerField(read_only=True)
+    event = serializers.CharField(read_only=True)
+    ts = serializers.CharField(read_only=True)
+    actor = PublicUserSerializer(allow_null=True, read_only=True)
+    summary = serializers.CharField(read_only=True)
+    data = serializers.JSONField(read_only=True)
 
 
 def feed_events(topic: str, *, since: int | None = None):

@@ -151,3 +151,39 @@ def test_outsider_gets_404_for_edit_and_delete(dave, alice, group_chat, client_f
 def test_unknown_message_is_404(alice, client_for, group_chat):
     assert_error(client_for(alice).delete("/api/v1/messages/999999"), 404)
     assert_error(client_for(alice).delete(f"/api/v1/messages/{10**30}"), 404)
+
+
+def test_messages_carry_a_version_that_edits_and_deletion_bump(alice, group_chat, client_for, say):
+    message = say(alice, group_chat, "Hi al")
+    client = client_for(alice)
+
+    edited = client.patch(url(message), {"text": "Hi all", "version": 1}, format="json").json()
+    deleted = client.delete(url(message)).json()
+
+    assert (edited["version"], deleted["version"]) == (2, 3)
+
+
+def test_a_stale_message_delete_is_refused_with_the_current_message(
+    alice, carol, trip, group_chat, client_for, say, events
+):
+    """Issue 13 #10, for messages: an admin deleting what they saw (version 1) must not delete
+    a text the sender has rewritten since."""
+    message = say(alice, group_chat, "meet at 5")
+    client_for(alice).patch(url(message), {"text": "meet at 6"}, format="json")
+
+    response = client_for(carol).delete(url(message), HTTP_IF_MATCH='"1"')
+
+    error = assert_error(response, 409, "version_conflict")
+    assert (error["current"]["text"], error["current"]["version"]) == ("meet at 6", 2)
+    assert Message.objects.get(pk=message.pk).deleted_at is None
+    assert events(f"group:{trip.pk}")[-1][1] == "group.message_edited"
+
+
+def test_a_stale_message_edit_is_refused(alice, group_chat, client_for, say):
+    message = say(alice, group_chat, "one")
+    client_for(alice).patch(url(message), {"text": "two", "version": 1}, format="json")
+
+    response = client_for(alice).patch(url(message), {"text": "three", "version": 1}, format="json")
+
+    assert assert_error(response, 409, "version_conflict")["current"]["text"] == "two"
+    assert Message.objects.get(pk=message.pk).text == "two"

@@ -397,6 +397,46 @@ def test_activities_of_a_closed_plan_cannot_be_edited_or_deleted(as_, trip_plan,
 # ---------------------------------------------------------------------------- delete
 
 
+def test_a_stale_delete_is_refused_with_the_current_activity(as_, trip_plan, bob, events):
+    """Issue 13 #10: DELETE ignored `version`, so a stale client deleted another member's fresh
+    edit. With ?version= or If-Match it is a 409 carrying the activity as it is now."""
+    activity = make_activity(bob, trip_plan, start_hour=1)
+    edited = as_("bob").patch(
+        activity_url(activity), {"notes": "bring cash", "version": 1}, format="json"
+    )
+    assert edited.status_code == 200, edited.content
+
+    by_query = as_("carol").delete(activity_url(activity) + "?version=1")
+    by_header = as_("carol").delete(activity_url(activity), HTTP_IF_MATCH='"1"')
+
+    for response in (by_query, by_header):
+        error = assert_error(response, 409, "version_conflict")
+        assert (error["current"]["version"], error["current"]["notes"]) == (2, "bring cash")
+    assert Activity.objects.filter(pk=activity.pk).exists()
+    assert events(plan_topic(trip_plan))[-1][1] == "plan.activity_updated"
+    fresh = as_("carol").delete(activity_url(activity), HTTP_IF_MATCH='W/"2"')
+    assert fresh.status_code == 204
+    assert not Activity.objects.filter(pk=activity.pk).exists()
+
+
+@pytest.mark.parametrize(
+    ("query", "headers"),
+    [
+        ("?version=0", {}),
+        ("?version=x", {}),
+        ("", {"HTTP_IF_MATCH": "abc"}),
+        ("?version=1", {"HTTP_IF_MATCH": "2"}),
+    ],
+)
+def test_a_malformed_delete_version_is_a_400_and_deletes_nothing(
+    as_, trip_plan, bob, query, headers
+):
+    activity = make_activity(bob, trip_plan, start_hour=1)
+
+    assert_error(as_("carol").delete(activity_url(activity) + query, **headers), 400, "invalid")
+    assert Activity.objects.filter(pk=activity.pk).exists()
+
+
 def test_member_deletes_an_activity(as_, trip_plan, bob, events):
     activity = make_activity(bob, trip_plan, start_hour=1)
 

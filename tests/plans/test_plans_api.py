@@ -249,9 +249,9 @@ def test_list_is_paginated(as_, trip, bob):
 
     body = as_("bob").get(PLANS, {"limit": 2}).json()
 
-    assert body["count"] == 3
     assert [plan["title"] for plan in body["results"]] == ["Day 0", "Day 1"]
-    assert body["next"]
+    rest = as_("bob").get(body["next"]).json()
+    assert [plan["title"] for plan in rest["results"]] == ["Day 2"]
 
 
 # ---------------------------------------------------------------------------- detail
@@ -436,6 +436,20 @@ def test_managers_delete_the_plan(as_, trip_plan, bob, manager, events):
     assert not Plan.objects.filter(pk=trip_plan.pk).exists()
     seq, name, payload = events(plan_topic(trip_plan))[-1]
     assert (seq, name, payload) == (3, "plan.deleted", {"plan_id": trip_plan.pk})
+
+
+def test_a_stale_plan_delete_is_refused_with_the_current_plan(as_, trip_plan):
+    """Issue 13 #10, for plans: a delete decided on version 1 does not remove version 2."""
+    renamed = as_("bob").patch(
+        plan_url(trip_plan), {"title": "Lisbon & Sintra", "version": 1}, format="json"
+    )
+    assert renamed.status_code == 200, renamed.content
+
+    error = assert_error(as_("alice").delete(plan_url(trip_plan) + "?version=1"), 409)
+
+    assert (error["current"]["version"], error["current"]["title"]) == (2, "Lisbon & Sintra")
+    assert Plan.objects.filter(pk=trip_plan.pk).exists()
+    assert as_("alice").delete(plan_url(trip_plan), HTTP_IF_MATCH="2").status_code == 204
 
 
 def test_plain_member_cannot_delete_someone_elses_plan(as_, trip, alice):

@@ -83,7 +83,18 @@ function activityActions(view) {
         "Delete activity",
       );
       if (!sure) return;
-      if ((await attempt(() => api.del(`activities/${activity.id}`))) === undefined) return;
+      // With the version shown: a delete never removes a change the user has not seen (409).
+      const deleted = await attempt(() =>
+        api.del(`activities/${activity.id}?version=${activity.version}`).catch((error) => {
+          if (error.status !== 409 || !error.current) throw error;
+          keep(error.current);
+          toast("Someone changed this activity meanwhile; check it before deleting.", {
+            error: true,
+          });
+          return undefined;
+        }),
+      );
+      if (deleted === undefined) return;
       view.record().activities.delete(activity.id);
       view.rerender();
     },
