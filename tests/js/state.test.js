@@ -256,3 +256,72 @@ describe("notifications", () => {
     assert.equal(store.notifications.count, 0, "an update is not a new notification");
   });
 });
+
+describe("friends (accounts)", () => {
+  const list = (results) => ({ results, stream: { topic: "user:1", seq: 5 } });
+
+  it("follows requests both ways, acceptance, blocks and removals", async () => {
+    const { installFriends, friendsWith } =
+      await import("../../planpal/web/static/web/state/accounts.js");
+    installFriends(store, list([]));
+    const bob = user(2, "Bob");
+    const cat = user(3, "Cat");
+    applyEvent(
+      store,
+      frame("user:1", 6, "friend.requested", { requester: bob, addressee: store.me }),
+    );
+    applyEvent(
+      store,
+      frame("user:1", 7, "friend.requested", { requester: store.me, addressee: cat }),
+    );
+    const pending = friendsWith(store, "pending").map((entry) => [entry.user.id, entry.direction]);
+    assert.deepEqual(pending, [
+      [2, "incoming"],
+      [3, "outgoing"],
+    ]);
+    applyEvent(store, frame("user:1", 8, "friend.accepted", { users: [store.me, bob] }));
+    applyEvent(store, frame("user:1", 9, "friend.removed", { user_ids: [ME, 3] }));
+    assert.deepEqual(
+      friendsWith(store, "accepted").map((entry) => entry.user.id),
+      [2],
+    );
+    assert.equal(store.friends.items.has(3), false);
+    applyEvent(store, frame("user:1", 9, "friend.blocked", { user: cat }));
+    assert.equal(store.friends.items.has(3), false, "seq 9 was applied already");
+  });
+});
+
+describe("direct chats and read receipts", () => {
+  it("asks for a direct conversation it does not hold when a message arrives", () => {
+    const sent = { id: 40, conversation_id: 8, sender: user(2, "Bob"), text: "hi" };
+    const result = applyEvent(store, frame("user:1", 3, "direct.message_sent", sent));
+    assert.deepEqual(result.effects, [{ type: "load-conversation", id: 8 }]);
+  });
+
+  it("remembers how far the others have read, never backwards", () => {
+    const read = (seq, upTo) =>
+      frame("group:3", seq, "group.messages_read", {
+        conversation_id: 5,
+        user_id: 2,
+        last_read_message_id: upTo,
+      });
+    applyEvent(store, read(3, 20));
+    applyEvent(store, read(4, 12));
+    assert.equal(store.readers.get(5).get(2), 20);
+  });
+});
+
+describe("plan participants", () => {
+  it("adds and removes the people of a personal plan", () => {
+    const personal = { ...planSnapshot(4), group: null, participants: [] };
+    installPlan(store, personal);
+    const joined = { plan_id: 10, user: user(2, "Bob") };
+    applyEvent(store, frame("plan:10", 5, "plan.member_joined", joined));
+    assert.deepEqual(
+      store.plans.get(10).data.participants.map((u) => u.id),
+      [2],
+    );
+    applyEvent(store, frame("plan:10", 6, "plan.member_left", { plan_id: 10, user_id: 2 }));
+    assert.deepEqual(store.plans.get(10).data.participants, []);
+  });
+});

@@ -33,8 +33,8 @@ def test_the_other_member_sees_typing_then_the_message_and_who_is_online(browsin
 def test_unread_counts_rise_live_and_reading_the_chat_clears_them(browsing, server, trip):
     bob_home = browsing.page(browsing.person(trip.bob), "/")
     wait_live(bob_home)
-    chat_link = bob_home.get_by_role("link", name="Open Dalat trip chat")
-    expect(chat_link).to_have_accessible_name("Open Dalat trip chat")
+    chat_link = bob_home.get_by_role("link", name="Chat with Dalat trip")
+    expect(chat_link).to_have_accessible_name("Chat with Dalat trip")
 
     conversation = trip.group.conversation.pk
     with api_as(server, trip.alice) as alice:
@@ -42,7 +42,7 @@ def test_unread_counts_rise_live_and_reading_the_chat_clears_them(browsing, serv
             sent = alice.post(f"/conversations/{conversation}/messages", json={"text": text})
             assert sent.status_code == 201, sent.text
 
-    expect(chat_link).to_have_accessible_name("Open Dalat trip chat, 2 unread", timeout=1000)
+    expect(chat_link).to_have_accessible_name("Chat with Dalat trip, 2 unread", timeout=1000)
     chat_link.click()
     expect(bob_home.locator(".message.theirs .message-text")).to_have_text(
         ["Tickets booked", "Hotel too"]
@@ -53,8 +53,8 @@ def test_unread_counts_rise_live_and_reading_the_chat_clears_them(browsing, serv
             return bob.get(f"/conversations/{conversation}").json()["unread_count"]
 
         expect_eventually(unread, 0)
-    bob_home.get_by_role("link", name="← All trips").click()
-    expect(bob_home.get_by_role("link", name="Open Dalat trip chat")).to_be_visible()
+    bob_home.get_by_role("navigation", name="Main").get_by_role("link", name="Trips").click()
+    expect(bob_home.get_by_role("link", name="Chat with Dalat trip")).to_be_visible()
 
 
 def expect_eventually(read, value, timeout: float = 3.0) -> None:

@@ -4,10 +4,22 @@
 
 const BASE = "/api/v1/";
 
+/** "Try again in 9 minutes." from a Retry-After of seconds. */
+export function retryText(seconds) {
+  if (!seconds || seconds <= 60) return "Try again in a minute.";
+  const minutes = Math.ceil(seconds / 60);
+  if (minutes < 90) return `Try again in ${minutes} minutes.`;
+  return `Try again in ${Math.round(minutes / 60)} hours.`;
+}
+
 export class ApiError extends Error {
-  constructor(status, body) {
+  constructor(status, body, retryAfter = null) {
     const error = (body && body.error) || {};
-    super(error.message || `Request failed (${status})`);
+    super(
+      status === 429
+        ? `Too many attempts. ${retryText(retryAfter)}`
+        : error.message || `Request failed (${status})`,
+    );
     this.status = status;
     this.code = error.code || (status === 0 ? "network" : "error");
     this.fields = error.fields || {};
@@ -38,7 +50,7 @@ export async function request(method, path, body) {
   if (response.status === 204) return null;
   const data = await response.json().catch(() => null);
   if (!response.ok) {
-    const error = new ApiError(response.status, data);
+    const error = new ApiError(response.status, data, Number(response.headers.get("Retry-After")));
     if (error.status === 401 || error.code === "not_authenticated") {
       // The session ended (signed out elsewhere, expired): the app goes back to sign in.
       window.dispatchEvent(new CustomEvent("planpal:unauthenticated"));

@@ -5,7 +5,11 @@ import { api } from "./api.js";
 import { errorMessage, toast } from "./lib/toast.js";
 import { renderLogin, renderRegister } from "./screens/auth.js";
 import { setupNotifications } from "./screens/bell.js";
-import { renderChat } from "./screens/chat/index.js";
+import { renderChat, renderConversation } from "./screens/chat/index.js";
+import { renderConversations } from "./screens/conversations.js";
+import { renderFriends } from "./screens/friends.js";
+import { renderGroup } from "./screens/group/index.js";
+import { renderProfile } from "./screens/profile.js";
 import { renderHome } from "./screens/home.js";
 import { afterSignIn, renderInvite } from "./screens/invite.js";
 import { renderPlan } from "./screens/plan/index.js";
@@ -22,6 +26,7 @@ const session = {
   async start(me) {
     store.me = me;
     document.getElementById("topbar-right").hidden = false;
+    document.getElementById("main-nav").hidden = false;
     document.getElementById("me-name").textContent = me.display_name || me.username;
     rt.start();
     await loadAll();
@@ -32,6 +37,7 @@ const session = {
     restoring = null;
     endSession();
     document.getElementById("topbar-right").hidden = true;
+    document.getElementById("main-nav").hidden = true;
     window.location.hash = "#/login";
   },
 };
@@ -70,6 +76,11 @@ const OPEN = [[/^#\/invites\/([\w-]+)$/, (token) => renderInvite(main, token)]];
 const PRIVATE = [
   [/^#\/plans\/(\d+)$/, (id) => renderPlan(main, Number(id))],
   [/^#\/groups\/(\d+)\/chat$/, (id) => renderChat(main, Number(id))],
+  [/^#\/groups\/(\d+)$/, (id) => renderGroup(main, Number(id))],
+  [/^#\/conversations$/, () => renderConversations(main)],
+  [/^#\/conversations\/(\d+)$/, (id) => renderConversation(main, Number(id))],
+  [/^#\/friends$/, () => renderFriends(main)],
+  [/^#\/profile$/, () => renderProfile(main)],
   [/^#?\/?$/, () => renderHome(main)],
 ];
 
@@ -108,7 +119,19 @@ async function route() {
 async function show(render) {
   if (cleanup) cleanup();
   cleanup = (await render()) || null;
+  markNavigation();
   focusHeading();
+}
+
+/** The main navigation marks the section the page belongs to. */
+function markNavigation() {
+  const hash = window.location.hash || "#/";
+  for (const link of document.querySelectorAll(".main-nav a")) {
+    const target = link.getAttribute("href");
+    const here = target === "#/" ? /^#\/?(plans\/|$)/.test(hash) : hash.startsWith(target);
+    if (here) link.setAttribute("aria-current", "page");
+    else link.removeAttribute("aria-current");
+  }
 }
 
 function focusHeading() {

@@ -8,11 +8,14 @@ import { attempt, toast } from "../lib/toast.js";
 import { loadNotifications } from "../state/live.js";
 import { onChange, store } from "../state/store.js";
 
-/** Where a notification leads: its plan, or its group's chat. */
+/** Where a notification leads: the friends page for requests, its plan, chat or group. */
 export function notificationTarget(item) {
   const data = item.data || {};
+  if (item.kind && item.kind.startsWith("friend.")) return "#/friends";
   if (data.plan_id) return `#/plans/${data.plan_id}`;
   if (data.group_id && data.conversation_id) return `#/groups/${data.group_id}/chat`;
+  if (data.conversation_id) return `#/conversations/${data.conversation_id}`;
+  if (data.group_id) return `#/groups/${data.group_id}`;
   return null;
 }
 
@@ -60,7 +63,7 @@ function toastNew(item) {
   const onScreen =
     (data.conversation_id && data.conversation_id === store.openConversation) ||
     (data.plan_id && data.plan_id === store.openPlan);
-  if (!onScreen) toast(`${item.title}: ${item.body || "new notification"}`);
+  if (!onScreen) toast(item.body ? `${item.title} — ${item.body}` : item.title);
 }
 
 function closeOnOutsideEvents({ bell, panel }, toggle) {

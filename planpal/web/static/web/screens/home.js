@@ -61,7 +61,7 @@ function groupCard(group) {
   return h(
     "li",
     { class: "group-card card", dataset: { groupId: group.id } },
-    h("h3", {}, group.name),
+    h("h3", {}, h("a", { href: `#/groups/${group.id}` }, group.name)),
     h(
       "p",
       { class: "muted" },
@@ -83,12 +83,18 @@ function groupCard(group) {
         class: "button button-secondary",
         href: `#/groups/${group.id}/chat`,
         dataset: { key: `g${group.id}` },
-        "aria-label": unread
-          ? `Open ${group.name} chat, ${unread} unread`
-          : `Open ${group.name} chat`,
       },
       "Chat",
-      unread ? h("span", { class: "count", "aria-hidden": "true" }, String(unread)) : null,
+      h("span", { class: "visually-hidden" }, ` with ${group.name}`),
+      unread
+        ? h(
+            "span",
+            { class: "count" },
+            h("span", { class: "visually-hidden" }, ", "),
+            String(unread),
+            h("span", { class: "visually-hidden" }, " unread"),
+          )
+        : null,
     ),
   );
 }

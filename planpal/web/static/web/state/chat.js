@@ -63,6 +63,10 @@ function applyChat(ctx, frame) {
   const { store } = ctx;
   const conversationId = frame.data.conversation_id;
   const conversation = store.conversations.get(conversationId);
+  if (!conversation && frame.event === "direct.message_sent") {
+    ctx.need({ type: "load-conversation", id: conversationId }); // someone wrote to us first
+  }
+  if (frame.event.endsWith(".messages_read")) noteReader(ctx, frame.data);
   if (conversation && frame.seq > conversation.seq) {
     conversation.seq = frame.seq;
     updateSummary(ctx, conversation.data, frame);
@@ -80,11 +84,24 @@ function applyChat(ctx, frame) {
   }
 }
 
+/** Who else has read how far (from live read receipts): shown as "Seen by" under messages. */
+function noteReader(ctx, data) {
+  if (data.user_id === ctx.me) return;
+  const readers = ctx.store.readers.get(data.conversation_id) || new Map();
+  readers.set(data.user_id, Math.max(readers.get(data.user_id) || 0, data.last_read_message_id));
+  ctx.store.readers.set(data.conversation_id, readers);
+  ctx.changed("readers", data.conversation_id);
+}
+
 export const reducers = {
   "group.message_sent": applyChat,
   "group.message_edited": applyChat,
   "group.message_deleted": applyChat,
   "group.messages_read": applyChat,
+  "direct.message_sent": applyChat,
+  "direct.message_edited": applyChat,
+  "direct.message_deleted": applyChat,
+  "direct.messages_read": applyChat,
 };
 
 // ---------------------------------------------------------------------------- typing

@@ -6,6 +6,7 @@
 
 import { api } from "../api.js";
 import { RealtimeClient } from "../realtime.js";
+import * as accounts from "./accounts.js";
 import * as chat from "./chat.js";
 import * as groups from "./groups.js";
 import * as plans from "./plans.js";
@@ -90,10 +91,7 @@ export async function loadAll() {
     if (previousPlans.has(plan.id)) store.plans.set(plan.id, previousPlans.get(plan.id));
     note(plans.installPlan(store, plan).data.stream);
   }
-  for (const conversation of conversationList) {
-    if (conversation.kind !== "group") continue; // direct chats are not part of this client yet
-    note(chat.installConversation(store, conversation).data.stream);
-  }
+  conversationList.forEach((item) => note(chat.installConversation(store, item).data.stream));
   store.notifications.count = unread.count;
   store.notifications.seq = unread.stream.seq;
   note(unread.stream);
@@ -133,11 +131,12 @@ async function loadJoinedGroup(groupId) {
   list.forEach((plan) => installPlan(plan));
 }
 
-async function loadConversation(conversationId) {
+export async function loadConversation(conversationId) {
   const conversation = await api.get(`conversations/${conversationId}`);
   chat.installConversation(store, conversation);
   track(conversation.stream);
   changed("conversation", conversation.id);
+  return store.conversations.get(conversation.id);
 }
 
 export async function loadMessages(conversationId) {
@@ -162,6 +161,14 @@ export async function loadMembers(groupId) {
   changed("members", groupId);
 }
 
+export async function loadFriends() {
+  const list = await api.get("friends");
+  accounts.installFriends(store, list);
+  track(list.stream);
+  changed("friends");
+  return store.friends;
+}
+
 export async function loadNotifications() {
   const page = await api.get("notifications?limit=20");
   store.notifications.items = new Map(page.results.map((item) => [item.id, item]));
@@ -180,6 +187,7 @@ async function reloadTopic(topic) {
       await reloadGroup(id);
     } else if (kind === "user") {
       await loadAll();
+      if (store.friends) await loadFriends();
       if (store.notifications.items) await loadNotifications();
     }
   } catch (error) {

@@ -69,12 +69,25 @@ function fetchNewPlan(idOf, mine = () => true) {
   };
 }
 
+/** A personal plan's participants (a group plan's people are its group's members). */
+const participants = (change) => (record, data) => {
+  if (record.data.group) return;
+  const others = (record.data.participants || []).filter(
+    (user) => user.id !== (data.user?.id ?? data.user_id),
+  );
+  record.data = { ...record.data, participants: change(others, data) };
+};
+
 export const reducers = {
   "plan.created": fetchNewPlan((data) => data.id),
-  "plan.member_joined": fetchNewPlan(
-    (data) => data.plan_id,
-    (ctx, data) => data.user.id === ctx.me,
-  ),
+  "plan.member_joined": (ctx, frame) => {
+    fetchNewPlan(
+      (data) => data.plan_id,
+      (ctx, data) => data.user.id === ctx.me,
+    )(ctx, frame);
+    onPlanTopic(participants((others, data) => [...others, data.user]))(ctx, frame);
+  },
+  "plan.member_left": onPlanTopic(participants((others) => others)),
   "plan.updated": onPlanTopic((record, data) => {
     const { can_manage, activity_count, stream } = record.data;
     record.data = { ...record.data, ...data, can_manage, activity_count, stream };

@@ -3,6 +3,7 @@
 // A reducer changes the store and reports what changed (for the screens) and what it needs
 // (fetch a resource it does not hold, stop following a topic) — it never calls the network.
 
+import * as accounts from "./accounts.js";
 import * as chat from "./chat.js";
 import * as groups from "./groups.js";
 import * as notifications from "./notifications.js";
@@ -10,7 +11,7 @@ import * as plans from "./plans.js";
 import { parseTopic } from "./store.js";
 
 const REDUCERS = new Map();
-for (const domain of [groups, plans, chat, notifications]) {
+for (const domain of [accounts, groups, plans, chat, notifications]) {
   for (const [name, reducer] of Object.entries(domain.reducers)) {
     if (!REDUCERS.has(name)) REDUCERS.set(name, []);
     REDUCERS.get(name).push(reducer);

@@ -8,6 +8,8 @@
 export function createStore() {
   return {
     me: null,
+    // accounts
+    friends: null, // {items: Map(user id → {user, status, direction, since}), seq} once loaded
     // groups
     groups: new Map(), // id → {data, seq}
     members: new Map(), // group id → {items: Map(user id → member), seq}
@@ -17,6 +19,7 @@ export function createStore() {
     conversations: new Map(), // id → {data, seq}
     messages: new Map(), // conversation id → {items: Map, pending: Map, seq, next}
     typing: new Map(), // topic → Map(user id → timer)
+    readers: new Map(), // conversation id → Map(user id → last read message id), from live receipts
     openConversation: null, // the conversation on screen (its messages count as read)
     // notifications
     notifications: { count: 0, seq: 0, items: null, next: null },

@@ -2,11 +2,39 @@
 // (the server forwards at most one a second per topic), and a keystroke inside the window is
 // announced at its end so a short burst is not lost.
 
-import { h } from "../../lib/dom.js";
+import { h, replaceChildren } from "../../lib/dom.js";
+import { displayName } from "../../lib/format.js";
 import { rt } from "../../state/live.js";
 
 const TYPING_EVERY_MS = 1500;
 
+/** The "Replying to …" bar above the input, with its cancel button. */
+function replyBar(input) {
+  const node = h("div", { class: "reply-bar", hidden: true });
+  let replyTo = null;
+  const cancel = () => {
+    replyTo = null;
+    node.hidden = true;
+  };
+  return {
+    node,
+    get id() {
+      return replyTo;
+    },
+    start(message) {
+      replyTo = message.id;
+      const text = `Replying to ${displayName(message.sender)}: ${message.text.slice(0, 80)}`;
+      const button = h("button", { type: "button", class: "link-button" }, "Cancel reply");
+      button.addEventListener("click", cancel);
+      replaceChildren(node, h("span", {}, text), button);
+      node.hidden = false;
+      input.focus();
+    },
+    cancel,
+  };
+}
+
+/** `topic`: where typing is announced (null: not announced); `send(text, {replyTo})`. */
 export function composer(topic, send) {
   const input = h("textarea", {
     id: "composer-input",
@@ -23,11 +51,12 @@ export function composer(topic, send) {
     input,
     h("button", { type: "submit", class: "button button-primary" }, "Send"),
   );
+  const reply = replyBar(input);
   let lastTyping = 0;
   let typingTimer = null;
   const announceTyping = () => {
     typingTimer = null;
-    if (!input.value.trim()) return;
+    if (!input.value.trim() || !topic) return;
     lastTyping = Date.now();
     rt.typing(topic);
   };
@@ -49,7 +78,12 @@ export function composer(topic, send) {
     input.value = "";
     clearTimeout(typingTimer);
     typingTimer = null;
-    send(text);
+    send(text, { replyTo: reply.id });
+    reply.cancel();
   });
-  return { node: form, stop: () => clearTimeout(typingTimer) };
+  return {
+    node: h("div", { class: "composer-wrap" }, reply.node, form),
+    startReply: (message) => reply.start(message),
+    stop: () => clearTimeout(typingTimer),
+  };
 }

@@ -1,33 +1,101 @@
-// Group chat: messages live, optimistic sending reconciled by client_id, typing indicator,
-// who is online, read state. The parts are in messages.js, people.js and composer.js.
+// A conversation: group chat (`#/groups/<id>/chat`: members, presence, typing) or a direct chat
+// with a friend (`#/conversations/<id>`). Messages live, optimistic sending reconciled by
+// client_id, replies, edits, deletions, read state. Parts: messages.js, people.js, composer.js.
 
 import { h, crumbs, notice } from "../../lib/dom.js";
+import { displayName } from "../../lib/format.js";
 import { errorMessage, toast } from "../../lib/toast.js";
-import { loadMembers, loadMessages } from "../../state/live.js";
+import { loadConversation, loadMembers, loadMessages } from "../../state/live.js";
 import { groupTopic, onChange, store } from "../../state/store.js";
 import { composer } from "./composer.js";
 import { messageLog } from "./messages.js";
 import { peoplePanel } from "./people.js";
 
-function layout(title, log, people, typing, compose) {
+function layout(head, log, compose, people) {
+  const aside = people
+    ? h(
+        "aside",
+        { class: "card people-card", "aria-labelledby": "people-title" },
+        h("h2", { id: "people-title" }, "Who's here"),
+        people.list,
+      )
+    : null;
   return h(
     "div",
-    { class: "chat-layout" },
+    { class: people ? "chat-layout" : "chat-layout single" },
     h(
       "section",
       { class: "chat card", "aria-labelledby": "chat-heading" },
-      h("div", { class: "chat-head" }, title, h("p", { class: "muted" }, "Group chat")),
+      head,
       log.nodes,
-      typing,
+      people ? people.typing : null,
       compose.node,
     ),
-    h(
-      "aside",
-      { class: "card people-card", "aria-labelledby": "people-title" },
-      h("h2", { id: "people-title" }, "Who's here"),
-      people,
-    ),
+    aside,
   );
+}
+
+function nameOf(groupId, conversation) {
+  return (userId) => {
+    const member = groupId && store.members.get(groupId)?.items.get(userId);
+    if (member) return displayName(member.user);
+    const other = conversation.other_user;
+    return other && other.id === userId ? displayName(other) : "Someone";
+  };
+}
+
+/** The chat screen of conversation `conversationId`; `groupId` for a group's chat. */
+async function openChat(main, conversationId, groupId, titleOf) {
+  let record;
+  try {
+    const loads = [loadMessages(conversationId)];
+    if (groupId) loads.push(loadMembers(groupId));
+    [record] = await Promise.all(loads);
+  } catch (error) {
+    toast(errorMessage(error), { error: true });
+    return null;
+  }
+  store.openConversation = conversationId;
+  const conversation = store.conversations.get(conversationId).data;
+  const title = h("h1", { id: "chat-heading" }, titleOf());
+  const kind = groupId ? "Group chat" : "Direct chat";
+  const head = h("div", { class: "chat-head" }, title, h("p", { class: "muted" }, kind));
+  const topic = groupId ? groupTopic(groupId) : null;
+  const people = groupId ? peoplePanel(groupId, topic) : null;
+  let compose = null;
+  const log = messageLog({
+    conversationId,
+    getRecord: () => record,
+    nameOf: nameOf(groupId, conversation),
+    onReply: (message) => compose.startReply(message),
+  });
+  compose = composer(topic, log.send);
+  const back = groupId
+    ? crumbs(`#/groups/${groupId}`, "← Group")
+    : crumbs("#/conversations", "← Chats");
+  main.replaceChildren(back, layout(head, log, compose, people));
+  log.render();
+  people?.render();
+  people?.renderTyping();
+  const onVisible = () => log.markRead();
+  document.addEventListener("visibilitychange", onVisible);
+  const stop = onChange(({ kind: what, id }) => {
+    if ((what === "messages" || what === "readers") && id === conversationId) {
+      record = store.messages.get(conversationId) || record;
+      log.render();
+    } else if (people && what === "members" && id === groupId) people.render();
+    else if (people && what === "typing" && id === topic) people.renderTyping();
+    else if (what === "group-removed" && id === groupId) window.location.hash = "#/";
+    else if (what === "group" && id === groupId) title.textContent = titleOf();
+  });
+  return () => {
+    stop();
+    log.stop();
+    people?.stop();
+    compose.stop();
+    document.removeEventListener("visibilitychange", onVisible);
+    if (store.openConversation === conversationId) store.openConversation = null;
+  };
 }
 
 export async function renderChat(main, groupId) {
@@ -36,41 +104,21 @@ export async function renderChat(main, groupId) {
     return notice(main, "Chat not found", "You are not a member of this group.");
   }
   const conversationId = group.data.conversation;
-  const topic = groupTopic(groupId);
-  let record;
-  try {
-    [record] = await Promise.all([loadMessages(conversationId), loadMembers(groupId)]);
-  } catch (error) {
-    toast(errorMessage(error), { error: true });
+  if (!store.conversations.has(conversationId)) await loadConversation(conversationId);
+  return openChat(main, conversationId, groupId, () => store.groups.get(groupId)?.data.name || "");
+}
+
+export async function renderConversation(main, conversationId) {
+  let conversation = store.conversations.get(conversationId);
+  if (!conversation) {
+    conversation = await loadConversation(conversationId).catch(() => null);
+    if (!conversation)
+      return notice(main, "Chat not found", "It does not exist, or it is not yours.");
+  }
+  if (conversation.data.group) {
+    window.location.hash = `#/groups/${conversation.data.group}/chat`;
     return null;
   }
-  store.openConversation = conversationId;
-  const title = h("h1", { id: "chat-heading" }, group.data.name);
-  const log = messageLog(conversationId, () => record);
-  const people = peoplePanel(groupId, topic);
-  const compose = composer(topic, log.send);
-  main.replaceChildren(crumbs(), layout(title, log, people.list, people.typing, compose));
-  log.render();
-  people.render();
-  people.renderTyping();
-
-  const onVisible = () => log.markRead();
-  document.addEventListener("visibilitychange", onVisible);
-  const stop = onChange(({ kind, id }) => {
-    if (kind === "messages" && id === conversationId) {
-      record = store.messages.get(conversationId) || record;
-      log.render();
-    } else if (kind === "members" && id === groupId) people.render();
-    else if (kind === "typing" && id === topic) people.renderTyping();
-    else if (kind === "group-removed" && id === groupId) window.location.hash = "#/";
-    else if (kind === "group" && id === groupId) title.textContent = group.data.name;
-  });
-  return () => {
-    stop();
-    log.stop();
-    people.stop();
-    compose.stop();
-    document.removeEventListener("visibilitychange", onVisible);
-    if (store.openConversation === conversationId) store.openConversation = null;
-  };
+  const title = () => displayName(conversation.data.other_user) || conversation.data.title;
+  return openChat(main, conversationId, null, title);
 }

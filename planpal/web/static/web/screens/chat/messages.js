@@ -1,73 +1,51 @@
 // The message log of a conversation: messages in order (sender shown when it changes), unsent
-// messages reconciled by client_id, "Load earlier messages", and marking what is seen as read.
+// messages reconciled by client_id, "Load earlier messages", marking what is seen as read, and
+// who has seen the last message you sent.
 
 import { api, newClientId } from "../../api.js";
 import { h } from "../../lib/dom.js";
-import { displayName, formatShort } from "../../lib/format.js";
-import { errorMessage, toast } from "../../lib/toast.js";
+import { confirmDialog, formDialog, formField } from "../../lib/dialogs.js";
+import { attempt, errorMessage, toast } from "../../lib/toast.js";
 import { loadEarlierMessages } from "../../state/live.js";
 import { store } from "../../state/store.js";
+import { messageNode } from "./message.js";
 
-function messageBody(message) {
-  if (message.deleted_at) return h("p", { class: "message-text deleted" }, "Message deleted");
-  if (message.kind === "location") {
-    return h(
-      "p",
-      { class: "message-text" },
-      `📍 Shared a location (${message.lat}, ${message.lng})`,
-    );
-  }
-  return h("p", { class: "message-text" }, message.text);
-}
-
-function messageMeta(message, pending, retry) {
-  if (pending && pending.status === "failed") {
-    return [
-      "Not sent. ",
-      h("button", { type: "button", class: "link-button", onclick: () => retry(message) }, "Retry"),
-    ];
-  }
-  if (pending) return "Sending…";
-  return [
-    h("time", { datetime: message.created_at }, formatShort(message.created_at)),
-    message.edited_at ? " · edited" : "",
-  ];
-}
-
-function messageNode(message, { pending = null, showSender = true, retry }) {
-  const mine = message.sender && store.me && message.sender.id === store.me.id;
-  const classes = ["message", mine ? "mine" : "theirs", message.kind === "system" ? "system" : ""];
-  if (pending) classes.push(`pending ${pending.status}`);
-  const dataset = { messageId: message.id || "", clientId: message.client_id || "" };
-  return h(
-    "li",
-    { class: classes.join(" "), dataset },
-    showSender && !mine && message.kind !== "system"
-      ? h("p", { class: "message-sender" }, displayName(message.sender))
-      : null,
-    messageBody(message),
-    h("p", { class: "message-meta" }, messageMeta(message, pending, retry)),
-  );
+/** Names of the others who have read up to `messageId` (live read receipts). */
+function seenBy(conversationId, messageId, nameOf) {
+  const readers = store.readers.get(conversationId);
+  if (!readers) return [];
+  return [...readers].filter(([, upTo]) => upTo >= messageId).map(([id]) => nameOf(id));
 }
 
 /** What the log should show, in order: [key, signature, build]. */
-function wantedNodes(record, retry) {
+function wantedNodes(conversationId, record, actions, nameOf) {
   const wanted = [];
   let previousSender = null;
-  for (const message of [...record.items.values()].sort((a, b) => a.id - b.id)) {
+  const sorted = [...record.items.values()].sort((a, b) => a.id - b.id);
+  const mine = sorted.filter((m) => m.sender && store.me && m.sender.id === store.me.id);
+  const lastMine = mine.length ? mine.at(-1).id : null;
+  for (const message of sorted) {
     const senderId = message.sender ? message.sender.id : null;
-    const showSender = senderId !== previousSender;
+    const options = {
+      showSender: senderId !== previousSender,
+      original: message.reply_to ? record.items.get(message.reply_to) : null,
+      seenBy: message.id === lastMine ? seenBy(conversationId, message.id, nameOf) : [],
+    };
     previousSender = senderId;
+    const { text, edited_at, deleted_at } = message;
+    const quoted = options.original ? [options.original.text, options.original.deleted_at] : null;
     const signature = JSON.stringify([
-      message.text,
-      message.edited_at,
-      message.deleted_at,
-      showSender,
+      text,
+      edited_at,
+      deleted_at,
+      quoted,
+      options.showSender,
+      options.seenBy,
     ]);
-    wanted.push([`m${message.id}`, signature, () => messageNode(message, { showSender, retry })]);
+    wanted.push([`m${message.id}`, signature, () => messageNode(message, options, actions)]);
   }
   for (const pending of record.pending.values()) {
-    const build = () => messageNode(pending, { pending, showSender: false, retry });
+    const build = () => messageNode(pending, { pending, showSender: false }, actions);
     wanted.push([`c${pending.client_id}`, pending.status, build]);
   }
   return wanted;
@@ -129,9 +107,45 @@ function readMarker(conversationId) {
   };
 }
 
-export function messageLog(conversationId, getRecord) {
-  const log = h("ol", { class: "messages", role: "log", "aria-label": "Messages" });
-  const scroller = h("div", { class: "message-scroller", tabindex: "0" }, log);
+function messageActions(conversationId, send, onReply) {
+  return {
+    retry: (message) =>
+      send(message.text, { clientId: message.client_id, replyTo: message.reply_to }),
+    reply: (message) => onReply(message),
+    edit: (message) =>
+      formDialog({
+        title: "Edit message",
+        submitLabel: "Save",
+        fields: [
+          formField(
+            "Message",
+            { name: "text", rows: "3", maxlength: "4000", required: true, value: message.text },
+            { control: "textarea" },
+          ),
+        ],
+        onSubmit: async (data) => {
+          await api.patch(`messages/${message.id}`, { text: data.text });
+        },
+      }),
+    remove: async (message) => {
+      const sure = await confirmDialog(
+        "Delete this message?",
+        "Everyone in the conversation sees that a message was deleted.",
+        "Delete message",
+      );
+      if (sure) await attempt(() => api.del(`messages/${message.id}`));
+    },
+  };
+}
+
+/** The log of `conversationId`; `nameOf(userId)` names readers, `onReply(message)` starts a reply. */
+export function messageLog({ conversationId, getRecord, nameOf, onReply }) {
+  const log = h("ol", { class: "messages" });
+  const scroller = h(
+    "div",
+    { class: "message-scroller", role: "log", "aria-label": "Messages", tabindex: "0" },
+    log,
+  );
   const earlier = h(
     "button",
     {
@@ -143,16 +157,13 @@ export function messageLog(conversationId, getRecord) {
   );
   const nodes = new Map(); // key → {node, signature}
   const reader = readMarker(conversationId);
+  const actions = messageActions(conversationId, (...args) => send(...args), onReply);
   let scrolled = false;
 
   function render() {
     const record = getRecord();
     const nearBottom = scroller.scrollHeight - scroller.scrollTop - scroller.clientHeight < 80;
-    reconcile(
-      log,
-      nodes,
-      wantedNodes(record, (message) => send(message.text, message.client_id)),
-    );
+    reconcile(log, nodes, wantedNodes(conversationId, record, actions, nameOf));
     earlier.hidden = !record.next;
     if (nearBottom || !scrolled) {
       scroller.scrollTop = scroller.scrollHeight;
@@ -161,18 +172,17 @@ export function messageLog(conversationId, getRecord) {
     reader.mark(record);
   }
 
-  async function send(text, clientId = newClientId()) {
+  async function send(text, { clientId = newClientId(), replyTo = null } = {}) {
     const record = getRecord();
     const { id, username, display_name } = store.me;
     const sender = { id, username, display_name };
     const created_at = new Date().toISOString();
-    const pending = { client_id: clientId, text, kind: "text", sender, created_at };
-    record.pending.set(clientId, { ...pending, status: "sending" });
+    const fields = { client_id: clientId, text, kind: "text", reply_to: replyTo };
+    record.pending.set(clientId, { ...fields, sender, created_at, status: "sending" });
     render();
     scroller.scrollTop = scroller.scrollHeight;
     try {
-      const body = { kind: "text", text, client_id: clientId };
-      const message = await api.post(`conversations/${conversationId}/messages`, body);
+      const message = await api.post(`conversations/${conversationId}/messages`, fields);
       // Usually the message_sent event (same client_id) has replaced it already.
       if (!record.items.has(message.id)) record.items.set(message.id, message);
       record.pending.delete(clientId);

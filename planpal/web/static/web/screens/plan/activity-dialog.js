@@ -4,17 +4,23 @@
 import { api } from "../../api.js";
 import { formDialog, formField } from "../../lib/dialogs.js";
 import { h } from "../../lib/dom.js";
-import { fromLocalInput, safeZone, toLocalInput } from "../../lib/format.js";
+import { formatDay, formatTime, fromLocalInput, safeZone, toLocalInput } from "../../lib/format.js";
 import { toast } from "../../lib/toast.js";
 import { KINDS } from "./activity.js";
 
-/** A new activity's defaults: after the last activity, for an hour, inside the plan. */
+const MINUTE = 60000;
+
+/** A new activity's defaults: after the last activity, for an hour, inside the plan. The form
+ *  shows whole minutes, so the start rounds up (a plan made over the API may start at 08:00:30:
+ *  08:00 would lie before it) and the end down. */
 export function defaultsFor(plan, activities) {
   let start = new Date(plan.start_at).getTime();
   for (const activity of activities.values()) {
     start = Math.max(start, new Date(activity.ends_at).getTime());
   }
-  const end = Math.min(start + 3600000, new Date(plan.end_at).getTime());
+  start = Math.ceil(start / MINUTE) * MINUTE;
+  const planEnd = Math.floor(new Date(plan.end_at).getTime() / MINUTE) * MINUTE;
+  const end = Math.max(start, Math.min(start + 60 * MINUTE, planEnd));
   return {
     title: "",
     kind: "activity",
@@ -88,6 +94,26 @@ function fill(form, activity, zone) {
   set("ends_at", toLocalInput(activity.ends_at, zone));
 }
 
+/** The API's refusals in the user's terms: activity names and times in the plan's zone. */
+export function humanActivityError(error, plan, activities) {
+  const zone = safeZone(plan.timezone);
+  const when = (iso) => `${formatDay(iso, zone)}, ${formatTime(iso, zone)}`;
+  if (error.code === "overlap") {
+    const other = activities.get(Number([].concat(error.fields.conflicting_activity || [])[0]));
+    error.message = other
+      ? `This overlaps “${other.title}” (${when(other.starts_at)} until ` +
+        `${formatTime(other.ends_at, zone)}). Pick a time when nothing else is planned.`
+      : "This overlaps another activity. Pick a time when nothing else is planned.";
+    error.fields = {};
+  } else if (error.code === "outside_plan") {
+    const range = `${when(plan.start_at)} to ${when(plan.end_at)}`;
+    const text = `Pick a time within the plan: ${range} (${zone}).`;
+    error.message = "The activity must lie within the plan's dates.";
+    error.fields = Object.fromEntries(Object.keys(error.fields).map((name) => [name, [text]]));
+  }
+  return error;
+}
+
 async function save(view, activityId, form, body, conflict, zone) {
   const version = Number(form.dataset.version);
   try {
@@ -122,8 +148,12 @@ export function activityDialog(view, activityId = null) {
     fields: fields(base, zone, conflict),
     onSubmit: async (data, form) => {
       const body = values(data, zone);
-      if (editing) return save(view, activityId, form, body, conflict, zone);
-      view.keep(await api.post(`plans/${view.planId}/activities`, body));
+      try {
+        if (editing) return await save(view, activityId, form, body, conflict, zone);
+        view.keep(await api.post(`plans/${view.planId}/activities`, body));
+      } catch (error) {
+        throw humanActivityError(error, view.record().data, view.record().activities);
+      }
       toast(`Added ${body.title}.`);
       return true;
     },

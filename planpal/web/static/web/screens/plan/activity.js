@@ -14,6 +14,8 @@ export const KINDS = [
 ];
 const KIND_LABELS = Object.fromEntries(KINDS);
 
+const hidden = (text) => h("span", { class: "visually-hidden" }, text);
+
 function button(label, key, onclick, { style = "button button-quiet", disabled, name } = {}) {
   return h(
     "button",
@@ -45,11 +47,17 @@ function actionButtons(plan, activity, ordering, actions) {
   const { id, title } = activity;
   return [
     ordering ? moveButtons(activity, closed, ordering, actions) : null,
-    button(done ? "Reopen" : "Mark done", `done-${id}`, () => actions.toggleDone(activity), {
-      style: done ? "button button-quiet" : "button button-secondary",
-      disabled: plan.status === "cancelled",
-      name: done ? `Reopen ${title}` : `Mark ${title} done`,
-    }),
+    // Named "Mark <title> done" from its content: a label that hid the visible words would
+    // confuse voice control ("click Mark done").
+    button(
+      done ? ["Reopen", hidden(` ${title}`)] : ["Mark", hidden(` ${title}`), " done"],
+      `done-${id}`,
+      () => actions.toggleDone(activity),
+      {
+        style: done ? "button button-quiet" : "button button-secondary",
+        disabled: plan.status === "cancelled",
+      },
+    ),
     button("Edit", `edit-${id}`, () => actions.edit(activity), {
       disabled: closed,
       name: `Edit ${title}`,

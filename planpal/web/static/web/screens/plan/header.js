@@ -8,18 +8,31 @@ import { formatDateRange, isClosed, safeZone } from "../../lib/format.js";
 import { attempt, toast } from "../../lib/toast.js";
 import { statusBadge } from "../../lib/widgets.js";
 import { store } from "../../state/store.js";
+import { deletePlan, editPlan } from "./manage.js";
+import { costLine, totals } from "./costs.js";
 
+const TRANSITIONS = {
+  start: (id) => api.post(`plans/${id}/start`),
+  complete: (id) => api.post(`plans/${id}/complete`),
+  cancel: (id) => api.post(`plans/${id}/cancel`),
+};
 const TRANSITION_DONE = {
   start: "The trip has started.",
   complete: "The trip is marked completed.",
   cancel: "The plan was cancelled.",
 };
 
-function summary(plan) {
+function summary(plan, activities) {
+  const total = activities ? costLine(totals(activities.values())) : "";
   const zone = safeZone(plan.timezone);
   const group = plan.group ? store.groups.get(plan.group) : null;
   const where = group
-    ? [" · ", group.data.name, " · ", h("a", { href: `#/groups/${plan.group}/chat` }, "Group chat")]
+    ? [
+        " · ",
+        h("a", { href: `#/groups/${plan.group}` }, group.data.name),
+        " · ",
+        h("a", { href: `#/groups/${plan.group}/chat` }, "Group chat"),
+      ]
     : " · Personal plan";
   return [
     h("div", { class: "title-row" }, h("h1", {}, plan.title), statusBadge(plan.status)),
@@ -31,10 +44,11 @@ function summary(plan) {
       where,
     ),
     plan.description ? h("p", { class: "description" }, plan.description) : null,
+    total ? h("p", { class: "trip-total" }, `Estimated cost of the trip: ${total}`) : null,
   ];
 }
 
-function lifecycleButtons(plan, transition) {
+function lifecycleButtons(plan, transition, view) {
   const button = (label, verb, style) =>
     h(
       "button",
@@ -54,6 +68,10 @@ function lifecycleButtons(plan, transition) {
     buttons.push(button("Mark trip completed", "complete", "button-secondary"));
   }
   if (!isClosed(plan)) buttons.push(button("Cancel plan", "cancel", "button-danger"));
+  const plain = (label, run, style) =>
+    h("button", { type: "button", class: `button ${style}`, onclick: () => run(view) }, label);
+  if (!isClosed(plan)) buttons.push(plain("Edit plan", editPlan, "button-quiet"));
+  buttons.push(plain("Delete plan", deletePlan, "button-danger"));
   return buttons;
 }
 
@@ -71,19 +89,16 @@ export function planHeader(view) {
       );
       if (!sure) return;
     }
-    const plan = await attempt(() => api.post(`plans/${view.planId}/${verb}`));
+    const plan = await attempt(() => TRANSITIONS[verb](view.planId));
     if (!plan) return;
-    const { activities: _, ...fields } = plan;
-    const record = view.record();
-    if (fields.version >= record.data.version) record.data = { ...record.data, ...fields };
-    render();
+    view.mergePlan(plan);
     toast(TRANSITION_DONE[verb]);
   }
 
   function render() {
-    const plan = view.record().data;
-    replaceChildren(head, summary(plan));
-    const buttons = lifecycleButtons(plan, transition);
+    const { data: plan, activities } = view.record();
+    replaceChildren(head, summary(plan, activities));
+    const buttons = lifecycleButtons(plan, transition, view);
     replaceChildren(controls, buttons.length ? h("div", { class: "actions" }, buttons) : null);
   }
 

@@ -1,12 +1,28 @@
 // The plan page: the head with its lifecycle controls and the itinerary. Every change made
 // elsewhere appears live (the store's "plan" changes).
 
+import { api } from "../../api.js";
+import { crumbs, h, notice } from "../../lib/dom.js";
+import { feedList } from "../../lib/feed.js";
 import { errorMessage } from "../../lib/toast.js";
-import { crumbs, notice } from "../../lib/dom.js";
 import { loadPlan } from "../../state/live.js";
 import { onChange, store } from "../../state/store.js";
 import { planHeader } from "./header.js";
 import { itinerary } from "./itinerary.js";
+import { planPeople } from "./people.js";
+
+function planFeed(planId) {
+  const feed = feedList("Plan activity", (url) =>
+    url ? api.get(url) : api.get(`plans/${planId}/events?limit=20`),
+  );
+  const node = h(
+    "section",
+    { "aria-labelledby": "plan-feed-title" },
+    h("h2", { id: "plan-feed-title" }, "What happened"),
+    feed.node,
+  );
+  return { node, render: feed.render };
+}
 
 async function planRecord(main, planId) {
   const record = store.plans.get(planId);
@@ -36,20 +52,42 @@ export async function renderPlan(main, planId) {
       const held = record.activities.get(activity.id);
       if (!held || activity.version > held.version) record.activities.set(activity.id, activity);
       list.render();
+      head.render();
     },
-    rerender: () => list.render(),
+    rerender: () => {
+      list.render();
+      head.render();
+    },
+    /** A plan from a REST answer (its version decides whether it is newer than what we hold). */
+    mergePlan(plan) {
+      const { activities: _, ...fields } = plan;
+      if (fields.version >= record.data.version) record.data = { ...record.data, ...fields };
+      head.render();
+      people.render();
+    },
   };
   const head = planHeader(view);
   const list = itinerary(view);
-  main.replaceChildren(crumbs(), ...head.nodes, list.node);
+  const people = planPeople(view);
+  const feed = planFeed(planId);
+  const side = h("div", { class: "plan-side" }, people.node, feed.node);
+  main.replaceChildren(
+    crumbs(),
+    ...head.nodes,
+    h("div", { class: "plan-layout" }, list.node, side),
+  );
   head.render();
   list.render();
+  people.render();
+  feed.render();
   store.openPlan = planId;
   const stop = onChange(({ kind, id }) => {
     if (id !== planId) return;
     if (kind === "plan") {
       record = store.plans.get(planId) || record;
       head.render();
+      people.render();
+      feed.render();
       if (record.activities) list.render();
     } else if (kind === "plan-deleted") {
       notice(main, "This plan is gone", "It was deleted, or you no longer have access to it.");

@@ -9,6 +9,7 @@ import { attempt, toast } from "../../lib/toast.js";
 import { segmented } from "../../lib/widgets.js";
 import { activityItem } from "./activity.js";
 import { activityDialog } from "./activity-dialog.js";
+import { costLine, totals } from "./costs.js";
 
 function byDay(activities, zone) {
   const days = new Map();
@@ -26,7 +27,14 @@ function dayList(plan, activities, zone, actions) {
     h(
       "section",
       { class: "day", "aria-labelledby": `day-${key}` },
-      h("h3", { id: `day-${key}` }, formatDay(items[0].starts_at, zone)),
+      h(
+        "div",
+        { class: "day-head" },
+        h("h3", { id: `day-${key}` }, formatDay(items[0].starts_at, zone)),
+        costLine(totals(items))
+          ? h("p", { class: "day-total muted" }, `Day total: ${costLine(totals(items))}`)
+          : null,
+      ),
       h(
         "ul",
         { class: "activity-list" },
@@ -62,8 +70,11 @@ function activityActions(view) {
   const keep = (activity) => view.keep(activity);
   return {
     toggleDone: async (activity) => {
-      const verb = activity.completed_at ? "reopen" : "complete";
-      const answer = await attempt(() => api.post(`activities/${activity.id}/${verb}`));
+      const answer = await attempt(() =>
+        activity.completed_at
+          ? api.post(`activities/${activity.id}/reopen`)
+          : api.post(`activities/${activity.id}/complete`),
+      );
       if (answer) keep(answer);
     },
     move: async (order, index, step) => {
@@ -97,6 +108,7 @@ function activityActions(view) {
       if (deleted === undefined) return;
       view.record().activities.delete(activity.id);
       view.rerender();
+      toast(`${activity.title} was deleted.`);
     },
     edit: (activity) => activityDialog(view, activity.id),
   };

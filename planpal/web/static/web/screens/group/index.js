@@ -1,0 +1,69 @@
+// The group page: its head (chat, edit, delete, leave), members and roles, invite links and
+// webhooks (owners and admins), and the activity feed. Members and the head update live.
+
+import { api } from "../../api.js";
+import { h, crumbs, notice } from "../../lib/dom.js";
+import { feedList } from "../../lib/feed.js";
+import { errorMessage } from "../../lib/toast.js";
+import { loadGroup, loadMembers } from "../../state/live.js";
+import { onChange, store } from "../../state/store.js";
+import { groupHeader, isManager } from "./header.js";
+import { inviteLinks } from "./invites.js";
+import { memberList } from "./members.js";
+import { webhookList } from "./webhooks.js";
+
+async function load(main, groupId) {
+  try {
+    if (!store.groups.has(groupId)) await loadGroup(groupId);
+    await loadMembers(groupId);
+    return store.groups.get(groupId);
+  } catch (error) {
+    if (error.status === 404) {
+      notice(main, "Group not found", "It may have been deleted, or you are not a member.");
+    } else notice(main, "Could not load the group", errorMessage(error));
+    return null;
+  }
+}
+
+function activity(groupId) {
+  const feed = feedList("Group activity", (url) =>
+    url ? api.get(url) : api.get(`groups/${groupId}/events?limit=20`),
+  );
+  const node = h(
+    "section",
+    { "aria-labelledby": "group-feed-title" },
+    h("h2", { id: "group-feed-title" }, "Activity"),
+    feed.node,
+  );
+  return { node, render: feed.render };
+}
+
+export async function renderGroup(main, groupId) {
+  const record = await load(main, groupId);
+  if (!record) return null;
+  const head = groupHeader(groupId);
+  const members = memberList(groupId);
+  const parts = [head, members];
+  if (isManager(record.data)) parts.push(inviteLinks(groupId), webhookList(groupId));
+  const feed = activity(groupId);
+  parts.push(feed);
+  main.replaceChildren(
+    crumbs(),
+    h(
+      "div",
+      { class: "group-page" },
+      parts.map((part) => part.node),
+    ),
+  );
+  parts.forEach((part) => part.render());
+  return onChange(({ kind, id }) => {
+    if (id !== groupId) return;
+    if (kind === "group") head.render();
+    else if (kind === "members") {
+      members.render();
+      feed.render();
+    } else if (kind === "group-removed") {
+      notice(main, "You are no longer in this group", "It was deleted, or you were removed.");
+    }
+  });
+}
