@@ -124,7 +124,7 @@ function messageActions(conversationId, send, onReply) {
           ),
         ],
         onSubmit: async (data) => {
-          await api.patch(`messages/${message.id}`, { text: data.text });
+          await api.patch(`messages/${message.id}`, { text: data.text, version: message.version });
         },
       }),
     remove: async (message) => {
@@ -133,7 +133,7 @@ function messageActions(conversationId, send, onReply) {
         "Everyone in the conversation sees that a message was deleted.",
         "Delete message",
       );
-      if (sure) await attempt(() => api.del(`messages/${message.id}`));
+      if (sure) await attempt(() => api.del(`messages/${message.id}?version=${message.version}`));
     },
   };
 }
