@@ -3,8 +3,8 @@
     .venv/bin/python -m tests.web.screenshots
 
 Starts `planpal run` (embedded mode: a fresh SQLite database in a temporary directory, seeded
-with alice, bob and carol) on a free port, drives two browsers through the main screens, and
-stops the server again.
+with alice, bob and carol) on a free port, drives browsers through the main screens on a desktop
+(1200 wide) and a phone (360x740), and stops the server again.
 """
 
 import os
@@ -77,24 +77,29 @@ def live_page(context, url: str, path: str):
     return page
 
 
-def take(browser, url: str) -> None:
-    OUT.mkdir(parents=True, exist_ok=True)
+def shoot(page, name: str, **options) -> None:
+    page.wait_for_timeout(300)  # let toasts and focus rings settle
+    page.screenshot(path=OUT / f"{name}.png", **options)
+
+
+def desktop(browser, url: str) -> str:
     login = browser.new_page(viewport={"width": 1200, "height": 720})
     login.goto(url)
     login.get_by_label("Username").fill("alice")
-    login.screenshot(path=OUT / "login.png")
+    shoot(login, "login")
 
     alice = signed_in(browser, url, "alice")
     bob = signed_in(browser, url, "bob")
     alice_home = live_page(alice, url, "/")
     expect(alice_home.locator(".plan-card")).to_have_count(1)
-    alice_home.screenshot(path=OUT / "home.png")
+    shoot(alice_home, "home")
 
     alice_plan = live_page(alice, url, "/#/plans/1")
     bob_plan = live_page(bob, url, "/#/plans/1")
     alice_plan.get_by_role("button", name="Mark Coffee at Dalat market done").click()
     expect(bob_plan.locator("li.activity.done")).to_have_count(1)
-    bob_plan.screenshot(path=OUT / "plan.png", full_page=True)
+    expect(bob_plan.locator(".feed-item").first).to_contain_text("Alice Nguyen")
+    shoot(bob_plan, "plan", full_page=True)
 
     bob_chat = live_page(bob, url, "/#/groups/1/chat")
     alice_chat = live_page(alice, url, "/#/groups/1/chat")
@@ -103,12 +108,41 @@ def take(browser, url: str) -> None:
     expect(bob_chat.locator(".message.theirs")).to_have_count(3)
     alice_chat.get_by_role("textbox", name="Message").press_sequentially("Who has the")
     expect(bob_chat.locator(".typing")).not_to_have_text("")
-    bob_chat.screenshot(path=OUT / "chat.png")
+    shoot(bob_chat, "chat")
 
-    phone = signed_in(browser, url, "carol", viewport=(390, 844))
-    phone_plan = live_page(phone, url, "/#/plans/1")
+    group = live_page(alice, url, "/#/groups/1")
+    group.get_by_role("button", name="New invite link").click()
+    group.get_by_role("dialog").get_by_role("button", name="Create link").click()
+    link = group.get_by_role("textbox", name="Invite link to copy").input_value()
+    shoot(group, "group", full_page=True)
+
+    bob_chats = live_page(bob, url, "/#/conversations")
+    shoot(bob_chats, "conversations")
+    return link
+
+
+def phone(browser, url: str, link: str) -> None:
+    size = {"width": 360, "height": 740}
+    visitor = browser.new_page(viewport=size, device_scale_factor=1)
+    visitor.goto(link)
+    expect(
+        visitor.get_by_role("heading", name="You're invited to a group on PlanPal")
+    ).to_be_visible()
+    shoot(visitor, "invite-mobile")
+
+    carol = signed_in(browser, url, "carol", viewport=(360, 740))
+    phone_plan = live_page(carol, url, "/#/plans/1")
     expect(phone_plan.locator("li.activity")).to_have_count(4)
-    phone_plan.screenshot(path=OUT / "plan-mobile.png")
+    shoot(phone_plan, "plan-mobile")
+    phone_chat = live_page(carol, url, "/#/groups/1/chat")
+    expect(phone_chat.locator(".message")).not_to_have_count(0)
+    shoot(phone_chat, "chat-mobile")
+
+
+def take(browser, url: str) -> None:
+    OUT.mkdir(parents=True, exist_ok=True)
+    link = desktop(browser, url)
+    phone(browser, url, link)
 
 
 def main() -> None:

@@ -85,16 +85,13 @@ function groupCard(group) {
         dataset: { key: `g${group.id}` },
       },
       "Chat",
-      h("span", { class: "visually-hidden" }, ` with ${group.name}`),
-      unread
-        ? h(
-            "span",
-            { class: "count" },
-            h("span", { class: "visually-hidden" }, ", "),
-            String(unread),
-            h("span", { class: "visually-hidden" }, " unread"),
-          )
-        : null,
+      // One hidden phrase (the button's parts are flex items, each read as its own word).
+      h(
+        "span",
+        { class: "visually-hidden" },
+        ` with ${group.name}${unread ? `, ${unread} unread` : ""}`,
+      ),
+      unread ? h("span", { class: "count", "aria-hidden": "true" }, String(unread)) : null,
     ),
   );
 }
