@@ -24,3 +24,15 @@ describe("fromLocalInput", () => {
     }
   });
 });
+
+describe("formatDuration", () => {
+  it("says durations the way people do", async () => {
+    const { formatDuration } = await import("../../planpal/web/static/web/lib/format.js");
+    const at = (minutes) => new Date(Date.UTC(2026, 11, 9, 8) + minutes * 60000).toISOString();
+    const start = at(0);
+    assert.deepEqual(
+      [45, 60, 90, 1440, 1440 + 180, 0].map((minutes) => formatDuration(start, at(minutes))),
+      ["45 min", "1 h", "1 h 30 min", "1 day", "1 day 3 h", "0 min"],
+    );
+  });
+});

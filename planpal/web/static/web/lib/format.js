@@ -99,6 +99,19 @@ export function fromLocalInput(value, timeZone) {
   return new Date(wall - (exact ?? before)).toISOString();
 }
 
+/** "45 min", "2 h", "1 h 30 min", "2 days 3 h": how long from one instant to another. */
+export function formatDuration(startIso, endIso) {
+  const minutes = Math.max(0, Math.round((new Date(endIso) - new Date(startIso)) / 60000));
+  const days = Math.floor(minutes / 1440);
+  const hours = Math.floor((minutes % 1440) / 60);
+  const rest = minutes % 60;
+  const parts = [];
+  if (days) parts.push(`${days} ${days === 1 ? "day" : "days"}`);
+  if (hours) parts.push(`${hours} h`);
+  if (rest && !days) parts.push(`${rest} min`);
+  return parts.join(" ") || "0 min";
+}
+
 export function initials(user) {
   const name = (user && (user.display_name || user.username)) || "?";
   return name

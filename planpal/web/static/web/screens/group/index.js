@@ -43,16 +43,27 @@ export async function renderGroup(main, groupId) {
   if (!record) return null;
   const head = groupHeader(groupId);
   const members = memberList(groupId);
-  const parts = [head, members];
-  if (isManager(record.data)) parts.push(inviteLinks(groupId), webhookList(groupId));
+  const managing = isManager(record.data) ? [inviteLinks(groupId), webhookList(groupId)] : [];
   const feed = activity(groupId);
-  parts.push(feed);
+  const parts = [head, members, ...managing, feed];
+  // Desktop: people and links beside the activity feed; a phone stacks them.
   main.replaceChildren(
     crumbs(),
     h(
       "div",
       { class: "group-page" },
-      parts.map((part) => part.node),
+      head.node,
+      h(
+        "div",
+        { class: "group-layout" },
+        h(
+          "div",
+          {},
+          members.node,
+          managing.map((part) => part.node),
+        ),
+        feed.node,
+      ),
     ),
   );
   parts.forEach((part) => part.render());

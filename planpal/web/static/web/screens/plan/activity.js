@@ -2,7 +2,7 @@
 // the buttons that act on it (mark done / reopen, edit, delete, move in the custom order).
 
 import { h } from "../../lib/dom.js";
-import { displayName, formatDay, formatTime, isClosed } from "../../lib/format.js";
+import { displayName, formatDay, formatDuration, formatTime, isClosed } from "../../lib/format.js";
 
 export const KINDS = [
   ["activity", "Activity"],
@@ -79,6 +79,7 @@ function timeColumn(activity, zone, ordering) {
       { class: "until" },
       "until ",
       h("time", { datetime: activity.ends_at }, formatTime(activity.ends_at, zone)),
+      ` · ${formatDuration(activity.starts_at, activity.ends_at)}`,
     ),
     ordering ? h("span", { class: "muted" }, formatDay(activity.starts_at, zone)) : null,
   );
