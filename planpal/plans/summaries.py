@@ -32,13 +32,21 @@ def _completed(payload: Payload, actor: int | None, names: Names) -> str:
     return f"{who} completed {_title(payload)}{_at(payload)}"
 
 
+def _left(payload: Payload, actor: int | None, names: Names) -> str:
+    """Someone removed by another member was not leaving of their own accord."""
+    user = payload.get("user_id")
+    if actor is not None and actor != user:
+        return f"{names.of(actor)} removed {names.of(user)} from the plan"
+    return f"{names.of(user)} left the plan"
+
+
 SUMMARIES = {
     "plan.created": lambda p, a, n: f"{n.of(a)} created the plan {p.get('title', '')}".strip(),
     "plan.updated": lambda p, a, n: f"{n.of(a)} updated the plan {p.get('title', '')}".strip(),
     "plan.deleted": lambda p, a, n: f"{n.of(a)} deleted the plan",
     "plan.status_changed": _status_changed,
     "plan.member_joined": lambda p, a, n: f"{person(p.get('user'))} joined the plan",
-    "plan.member_left": lambda p, a, n: f"{n.of(p.get('user_id'))} left the plan",
+    "plan.member_left": _left,
     "plan.activity_created": lambda p, a, n: f"{n.of(a)} added {_title(p)}{_at(p)}",
     "plan.activity_updated": lambda p, a, n: f"{n.of(a)} updated {_title(p)}",
     "plan.activity_completed": _completed,

@@ -107,6 +107,15 @@ def test_the_group_feed_shows_membership_and_plans_but_not_chat(trip):
     assert_error(client(trip.carol).get(f"/api/v1/groups/{trip.group.pk}/events"), 404)
 
 
+def test_a_member_removed_by_someone_else_is_not_said_to_have_left(trip):
+    """Issue 20: a removed member showed as "left the plan"."""
+    groups.member_remove(actor=trip.alice, group_id=trip.group.pk, user_id=trip.bob.pk)
+
+    feed = client(trip.alice).get(f"/api/v1/plans/{trip.plan.pk}/events").json()["results"]
+    departures = [item["summary"] for item in feed if item["event"] == "plan.member_left"]
+    assert departures == ["Alice removed Bob from the plan"]
+
+
 def test_every_plan_and_group_event_has_a_summary_except_chat():
     names = {name for name in EVENT_TYPES if name.startswith(("plan.", "group."))}
     chat = {"group.message_sent", "group.message_edited", "group.message_deleted"}
