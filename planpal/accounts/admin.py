@@ -5,6 +5,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 
 from planpal.accounts.models import Friendship, User
+from planpal.accounts.services import user_deactivate
 from planpal.core.admin import ReadOnlyAdmin
 
 
@@ -16,6 +17,12 @@ class UserAdmin(DjangoUserAdmin):
     )
     list_display = ("username", "display_name", "email", "is_active", "is_staff", "date_joined")
     search_fields = ("username", "display_name", "email")
+
+    def save_model(self, request, obj, form, change) -> None:
+        super().save_model(request, obj, form, change)
+        if change and "is_active" in form.changed_data and not obj.is_active:
+            # Through the service: what ran on the account's authority stops too.
+            user_deactivate(user=obj)
 
     def has_delete_permission(self, request, obj=None) -> bool:
         # Deleting would drop memberships and friendships without their events; deactivate instead.

@@ -4,6 +4,7 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError, transaction
 
+from planpal.accounts import hooks
 from planpal.accounts.events import FriendAccepted, FriendBlocked, FriendRemoved, FriendRequested
 from planpal.accounts.models import Friendship, User
 from planpal.accounts.selectors import (
@@ -81,6 +82,16 @@ def user_update(
         if changes:
             actor.save(update_fields=list(changes))
     return actor
+
+
+def user_deactivate(*, user: User) -> User:
+    """Deactivate an account (the admin does). What other apps keep running on its authority
+    stops in the same transaction (`accounts.hooks`: its webhooks, for one)."""
+    with transaction.atomic():
+        User.objects.filter(pk=user.pk).update(is_active=False)
+        user.is_active = False
+        hooks.run_deactivated(user_id=user.pk)
+    return user
 
 
 # ---------------------------------------------------------------------------- friendships

@@ -1,5 +1,6 @@
-"""Membership hooks: apps whose objects belong to a group (plans) register here, in
-`AppConfig.ready()`, to react when someone joins or leaves a group or the group is deleted. The
+"""Membership hooks: apps whose objects belong to a group (plans, webhooks) register here, in
+`AppConfig.ready()`, to react when someone joins or leaves a group, changes role, or the group is
+deleted. The
 hooks run inside the group write's transaction, after its own events, so what they emit commits
 with the change. `groups` imports none of the apps that listen."""
 
@@ -9,11 +10,13 @@ from typing import Any
 MemberAdded = Callable[..., None]  # (*, group_id: int, user: User, actor) -> None
 MemberRemoved = Callable[..., None]  # (*, group_id: int, user_id: int, actor) -> None
 GroupDeleted = Callable[..., None]  # (*, group_id: int, actor) -> None
+RoleChanged = Callable[..., None]  # (*, group_id: int, user_id: int, role: str, actor) -> None
 
 _hooks: dict[str, list[Callable[..., None]]] = {
     "member_added": [],
     "member_removed": [],
     "group_deleted": [],
+    "member_role_changed": [],
 }
 
 
@@ -29,8 +32,13 @@ def on_group_deleted(hook: GroupDeleted) -> None:
     _add("group_deleted", hook)
 
 
+def on_member_role_changed(hook: RoleChanged) -> None:
+    _add("member_role_changed", hook)
+
+
 def run(what: str, **kwargs: Any) -> None:
-    """Called by groups' services: `what` is member_added, member_removed or group_deleted."""
+    """Called by groups' services: `what` is member_added, member_removed, member_role_changed
+    or group_deleted."""
     for hook in _hooks[what]:
         hook(**kwargs)
 

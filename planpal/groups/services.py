@@ -203,6 +203,7 @@ def member_set_role(*, actor: User, group_id: int, user_id: int, role: str) -> M
         _emit_group_and_user(event, group_id=group.pk, user_id=user_id, actor=actor)
         if previous == Role.OWNER:
             _hand_over_ownership(group, from_user_id=user_id, actor=actor)
+        hooks.run("member_role_changed", group_id=group.pk, user_id=user_id, role=role, actor=actor)
         return target
 
 

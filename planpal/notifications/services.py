@@ -38,7 +38,8 @@ NOTIFICATION_KINDS: dict[str, str] = {
     "plan.status_changed": "A plan you take part in started, completed or was cancelled.",
     "plan.activity_completed": "An activity of one of your plans was completed.",
     "chat.message": "A new message in a group or direct conversation.",
-    "webhook.disabled": "A webhook of a group you manage kept failing and was turned off.",
+    "webhook.disabled": "A webhook of a group you manage was turned off (it kept failing, or "
+    "its creator can no longer manage the group).",
 }
 MAX_TITLE = 200
 PUSH_LOST_AFTER_SECONDS = 300

@@ -28,7 +28,7 @@ from django.utils import timezone
 from planpal.realtime.frames import event_frame
 from planpal.realtime.models import Event
 from planpal.webhooks import transport
-from planpal.webhooks.disabling import webhook_disable
+from planpal.webhooks.disabling import creator_can_manage, endpoints_orphan, webhook_disable
 from planpal.webhooks.models import WebhookAttempt, WebhookDelivery, WebhookEndpoint
 
 log = logging.getLogger(__name__)
@@ -133,6 +133,14 @@ def _next(endpoint_id: int, token: str) -> WebhookDelivery | float | None:
         if endpoint is None or endpoint.lease_token != token:
             return None  # lease lost (expired and taken over): the new holder carries on
         head = None
+        if endpoint.active and not creator_can_manage(endpoint):
+            # Belt and braces beside the membership hooks: nothing queued leaves on the
+            # authority of a creator who lost it (an account deactivated outside the admin).
+            endpoints_orphan(
+                WebhookEndpoint.objects.filter(pk=endpoint_id),
+                why="can no longer manage the group",
+            )
+            endpoint.refresh_from_db()
         if endpoint.active:
             head = (
                 WebhookDelivery.objects.filter(endpoint_id=endpoint_id, status=Pending)

@@ -1,5 +1,7 @@
-"""Turning an endpoint off: by its managers (services), or because it kept failing (delivery),
-which the group's owners and the endpoint's creator are told about."""
+"""Turning an endpoint off: by its managers (services), because it kept failing (delivery), or
+because its creator can no longer manage the group — an endpoint sends on its creator's
+authority, so it must not outlive it (removed, left, demoted, account deactivated). The group's
+managers are told in the last two cases."""
 
 from django.db import transaction
 from django.utils import timezone
@@ -9,6 +11,7 @@ from planpal.groups.models import Membership
 from planpal.webhooks.models import WebhookDelivery, WebhookEndpoint
 
 DISABLED_KIND = "webhook.disabled"
+MANAGERS = (Membership.Role.OWNER, Membership.Role.ADMIN)
 
 
 def endpoint_disable(endpoint: WebhookEndpoint, *, reason: str) -> None:
@@ -35,13 +38,74 @@ def webhook_disable(*, endpoint: WebhookEndpoint, reason: str) -> None:
             if m.role == Membership.Role.OWNER
             or (m.is_manager and m.user_id == endpoint.created_by_id)
         )
-        notice = notices.Notice(
-            kind=DISABLED_KIND,
-            recipients=recipients,
-            title="Webhook disabled",
-            body=f"Deliveries to {endpoint.url} kept failing, so the webhook was turned off. "
-            "Fix the receiver, then enable it again.",
-            data={"webhook_id": endpoint.pk, "group_id": endpoint.group_id},
-            group_id=endpoint.group_id,
+        body = (
+            f"Deliveries to {endpoint.url} kept failing, so the webhook was turned off. "
+            "Fix the receiver, then enable it again."
         )
-        notices.send([notice])
+        notices.send([_disabled_notice(endpoint, recipients, body)])
+
+
+# ---------------------------------------------------------------------------- creator's access
+def creator_can_manage(endpoint: WebhookEndpoint) -> bool:
+    """Whether the endpoint's creator is still an active owner or admin of its group."""
+    if endpoint.created_by_id is None:
+        return False
+    return Membership.objects.filter(
+        group_id=endpoint.group_id,
+        user_id=endpoint.created_by_id,
+        role__in=MANAGERS,
+        user__is_active=True,
+    ).exists()
+
+
+def endpoints_orphan(endpoints, *, why: str) -> list[int]:
+    """Disable the active `endpoints` (a queryset) whose creator can no longer manage their
+    group, and tell each group's remaining owners and admins. `why` completes "Its creator
+    <name> ..."; returns the ids turned off. Runs in the caller's transaction."""
+    turned_off = []
+    for endpoint in endpoints.filter(active=True).select_for_update().select_related("created_by"):
+        if creator_can_manage(endpoint):
+            continue
+        creator = endpoint.created_by.public_name if endpoint.created_by else "who created it"
+        reason = f"Its creator {creator} {why}."
+        endpoint_disable(endpoint, reason=reason)
+        remaining = Membership.objects.filter(
+            group_id=endpoint.group_id, role__in=MANAGERS, user__is_active=True
+        ).exclude(user_id=endpoint.created_by_id)
+        body = (
+            f"The webhook to {endpoint.url} was turned off: {reason} An owner or admin can "
+            "enable it again; it then sends on their authority."
+        )
+        recipients = sorted(remaining.values_list("user_id", flat=True))
+        notices.send([_disabled_notice(endpoint, recipients, body)])
+        turned_off.append(endpoint.pk)
+    return turned_off
+
+
+def member_removed(*, group_id: int, user_id: int, **_: object) -> None:
+    """groups hook: someone left or was removed."""
+    mine = WebhookEndpoint.objects.filter(group_id=group_id, created_by_id=user_id)
+    endpoints_orphan(mine, why="is no longer a member of the group")
+
+
+def member_role_changed(*, group_id: int, user_id: int, role: str, **_: object) -> None:
+    """groups hook: an owner or admin who became a plain member loses their endpoints."""
+    if role not in MANAGERS:
+        mine = WebhookEndpoint.objects.filter(group_id=group_id, created_by_id=user_id)
+        endpoints_orphan(mine, why="is no longer an owner or admin of the group")
+
+
+def account_deactivated(*, user_id: int) -> None:
+    """accounts hook: every endpoint the account created, in every group."""
+    endpoints_orphan(WebhookEndpoint.objects.filter(created_by_id=user_id), why="was deactivated")
+
+
+def _disabled_notice(endpoint: WebhookEndpoint, recipients, body: str) -> notices.Notice:
+    return notices.Notice(
+        kind=DISABLED_KIND,
+        recipients=recipients,
+        title="Webhook disabled",
+        body=body,
+        data={"webhook_id": endpoint.pk, "group_id": endpoint.group_id},
+        group_id=endpoint.group_id,
+    )

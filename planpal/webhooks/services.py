@@ -16,7 +16,7 @@ from planpal.core.exceptions import Conflict, InvalidInput, NotFound
 from planpal.realtime.frames import dumps, iso_ms
 from planpal.webhooks import selectors, transport
 from planpal.webhooks.delivery import request_body
-from planpal.webhooks.disabling import endpoint_disable
+from planpal.webhooks.disabling import creator_can_manage, endpoint_disable
 from planpal.webhooks.events import WebhookTest
 from planpal.webhooks.models import WebhookDelivery, WebhookEndpoint
 from planpal.webhooks.tasks import deliver_webhooks
@@ -62,7 +62,8 @@ def webhook_update(
     active: bool = UNSET,
 ) -> WebhookEndpoint:
     """Change the given fields. `active: false` stops deliveries (pending ones are marked
-    failed); `active: true` resumes with the events that happen from then on."""
+    failed); `active: true` resumes with the events that happen from then on — and if its
+    creator can no longer manage the group, the actor becomes its creator."""
     selectors.webhook_for_manager(user=actor, webhook_id=webhook_id)
     if url is not UNSET:
         url = _checked_url(url)
@@ -80,6 +81,8 @@ def webhook_update(
             endpoint.active = True
             endpoint.disabled_at = None
             endpoint.disabled_reason = ""
+            if not creator_can_manage(endpoint):
+                endpoint.created_by = actor  # from now on it sends on the actor's authority
         endpoint.save()
         if active is False and endpoint.active:
             endpoint_disable(endpoint, reason=f"Disabled by {actor.public_name}.")

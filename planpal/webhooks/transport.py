@@ -2,7 +2,8 @@
 
 SSRF: a webhook URL is user input that makes our servers send requests. Its host must resolve
 only to public addresses (no loopback, private, link-local, shared, reserved or multicast
-ranges), checked when the endpoint is registered and again before every request; the request
+ranges, in any IPv6 spelling of a private IPv4 address: mapped, 6to4, Teredo, NAT64, translated),
+checked when the endpoint is registered and again before every request; the request
 then goes to the very address that was checked (the host name is kept for TLS and the Host
 header), so a DNS answer that changes in between (rebinding) cannot redirect it. Redirects are
 not followed. WEBHOOKS_ALLOW_PRIVATE (tests and local development only) lifts the address check
@@ -128,10 +129,43 @@ def _literal(host: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
         return None
 
 
-def _public(address: ipaddress.IPv4Address | ipaddress.IPv6Address) -> bool:
-    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
-        address = address.ipv4_mapped
-    return address.is_global and not address.is_multicast
+# IPv6 ranges whose last 32 bits are an IPv4 address the packet really goes to (or comes from):
+# NAT64 (RFC 6052), IPv4-translated (RFC 2765, ::ffff:0:a.b.c.d) and the deprecated
+# IPv4-compatible form (::a.b.c.d). IPv4-mapped, 6to4 and Teredo have ipaddress properties.
+_EMBEDS_IPV4_AT_THE_END = [
+    ipaddress.ip_network("64:ff9b::/96"),
+    ipaddress.ip_network("::ffff:0:0:0/96"),
+    ipaddress.ip_network("::/96"),
+]
+# NAT64 for local use (RFC 8215): the IPv4 address may sit anywhere in it, and it is never a
+# public destination, whatever `is_global` says.
+_LOCAL_NAT64 = ipaddress.ip_network("64:ff9b:1::/48")
+
+Address = ipaddress.IPv4Address | ipaddress.IPv6Address
+
+
+def embedded_ipv4(address: Address) -> list[ipaddress.IPv4Address]:
+    """The IPv4 addresses an IPv6 address stands for (mapped, 6to4, Teredo server and client,
+    NAT64, translated, compatible); an IPv4 address stands for itself."""
+    if isinstance(address, ipaddress.IPv4Address):
+        return [address]
+    found = [a for a in (address.ipv4_mapped, address.sixtofour) if a is not None]
+    if address.teredo is not None:
+        found.extend(address.teredo)
+    if any(address in network for network in _EMBEDS_IPV4_AT_THE_END):
+        found.append(ipaddress.IPv4Address(int(address) & 0xFFFFFFFF))
+    return found
+
+
+def _public(address: Address) -> bool:
+    """Public as itself and as every IPv4 address it embeds: `64:ff9b::a9fe:a9fe` (NAT64) and
+    `2002:a9fe:a9fe::` (6to4) are the metadata address 169.254.169.254 in IPv6 spelling."""
+    if isinstance(address, ipaddress.IPv6Address) and address in _LOCAL_NAT64:
+        return False
+    return all(
+        candidate.is_global and not candidate.is_multicast
+        for candidate in (address, *embedded_ipv4(address))
+    )
 
 
 def _resolve(host: str, port: int, allow_private: bool) -> str:

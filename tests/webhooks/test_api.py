@@ -74,6 +74,8 @@ def test_members_get_403_and_strangers_404(trip, public_dns):
         ({"url": "https://169.254.169.254/latest/meta-data"}, "url"),
         ({"url": "https://[::1]/x"}, "url"),
         ({"url": "https://[::ffff:127.0.0.1]/x"}, "url"),
+        ({"url": "https://[64:ff9b::a9fe:a9fe]/latest/meta-data"}, "url"),  # NAT64 (#7)
+        ({"url": "https://[2002:a9fe:a9fe::]/latest/meta-data"}, "url"),  # 6to4 (#7)
         ({"url": "https://user:pw@hooks.example.com/x"}, "url"),
         ({"url": "ftp://hooks.example.com/x"}, "url"),
         ({"url": "https://hooks.example.com:99999/x"}, "url"),

@@ -105,3 +105,42 @@ def test_retry_countdowns_stay_below_the_visibility_timeout():
     assert message in refused.stderr
     short = settings_of(CELERY_VISIBILITY_TIMEOUT="100", PUSH_MAX_RETRY_DELAY_SECONDS="60")
     assert short.stdout.strip() == "50", short.stderr  # the default follows the timeout
+
+
+# IPv6 spellings of private IPv4 addresses (issue 13 #7): each was accepted as public.
+METADATA_IN_IPV6 = [
+    "64:ff9b::a9fe:a9fe",  # NAT64 (RFC 6052) of 169.254.169.254
+    "64:ff9b::a00:1",  # NAT64 of 10.0.0.1
+    "64:ff9b:1::a9fe:a9fe",  # local-use NAT64 (RFC 8215)
+    "2002:a9fe:a9fe::1",  # 6to4 of 169.254.169.254
+    "2002:7f00:1::",  # 6to4 of 127.0.0.1
+    "::ffff:0:a9fe:a9fe",  # IPv4-translated
+    "::a9fe:a9fe",  # IPv4-compatible (deprecated)
+    "::7f00:1",
+    "::ffff:169.254.169.254",  # IPv4-mapped (was already refused)
+    "2001:0:a9fe:a9fe::1",  # Teredo with a private server
+]
+
+
+@pytest.mark.parametrize("address", METADATA_IN_IPV6)
+def test_ipv6_spellings_of_private_ipv4_addresses_are_refused(address):
+    with pytest.raises(transport.UnsafeUrl):
+        transport.check_url(f"https://[{address}]/x")
+    RESOLVES["sneaky.example.com"] = [address]  # the same behind a name
+    with pytest.raises(transport.UnsafeUrl):
+        transport.check_url("https://sneaky.example.com/x")
+
+
+def test_a_name_that_turns_into_nat64_metadata_is_refused_at_send_time():
+    RESOLVES["moving.example.com"] = ["93.184.215.14"]
+    transport.check_url("https://moving.example.com/x")
+    RESOLVES["moving.example.com"] = ["64:ff9b::a9fe:a9fe"]
+
+    response = transport.post("https://moving.example.com/x", "{}", {})
+
+    assert response.status_code is None and "private" in response.error
+
+
+@pytest.mark.parametrize("address", ["64:ff9b::808:808", "2002:808:808::1", "2606:4700::1111"])
+def test_ipv6_forms_of_public_addresses_stay_allowed(address):
+    assert transport.check_url(f"https://[{address}]/x").url == f"https://[{address}]/x"
