@@ -1,9 +1,17 @@
 """Who hears about friend events outside the app (registered with `planpal.core.notices`).
-Both events are written to both people's topics; each is planned from the addressee's copy."""
+Both events are written to both people's topics; each is planned from the addressee's copy.
+
+A request withdrawn and made again (twenty times, to pester) notifies once: requests from one
+person share a collapse key, and one less than a day after the last notice about them is
+not notified again (the realtime events still keep both people's lists right)."""
+
+from datetime import timedelta
 
 from planpal.accounts.events import FriendAccepted, FriendRequested
 from planpal.accounts.selectors import public_name_of
 from planpal.core.notices import Notice, register
+
+REQUEST_NOTICE_EVERY = timedelta(days=1)
 
 
 def friend_requested(event: FriendRequested, topic: str, actor_id: int | None) -> list[Notice]:
@@ -16,6 +24,8 @@ def friend_requested(event: FriendRequested, topic: str, actor_id: int | None) -
             recipients=[event.addressee.id],
             title=f"{name} wants to be friends",
             data={"user_id": event.requester.id},
+            collapse_key=f"friend:{event.requester.id}",
+            not_again_within=REQUEST_NOTICE_EVERY,
         )
     ]
 

@@ -9,6 +9,7 @@ webhooks use `send` the same way.
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from datetime import timedelta
 from typing import Any
 
 from planpal.core.events import DomainEvent
@@ -18,7 +19,9 @@ from planpal.core.events import DomainEvent
 class Notice:
     """Tell `recipients` (user ids) about something. The actor of the event is never told of
     their own action, inactive users never; mutes of `group_id` / `plan_id` and per-kind opt-outs
-    apply. Unread notices with one `collapse_key` fold into one notification with a count."""
+    apply. Unread notices with one `collapse_key` fold into one notification with a count. With
+    `not_again_within` as well, a recipient who got a notification with that key (read or not)
+    less than that long ago gets nothing (a request repeated to pester someone)."""
 
     kind: str
     recipients: Iterable[int]
@@ -28,6 +31,7 @@ class Notice:
     group_id: int | None = None
     plan_id: int | None = None
     collapse_key: str = ""
+    not_again_within: timedelta | None = None
 
 
 @dataclass(frozen=True)

@@ -35,7 +35,8 @@ NOTIFICATION_KINDS: dict[str, str] = {
     "plan.updated": "A plan you take part in changed (title, dates, ...).",
     "plan.reminder": "A plan you take part in starts soon.",
     "plan.activity_reminder": "An activity of one of your plans starts soon.",
-    "plan.status_changed": "A plan you take part in started, completed or was cancelled.",
+    "plan.status_changed": "A plan you take part in started, completed, was cancelled or was "
+    "postponed.",
     "plan.activity_completed": "An activity of one of your plans was completed.",
     "chat.message": "A new message in a group or direct conversation.",
     "webhook.disabled": "A webhook of a group you manage was turned off (it kept failing, or "
@@ -76,6 +77,12 @@ def notices_apply(items: list[Upkeep], actor_id: int | None = None) -> int:
 
 def _notify(notice: Notice, *, actor_id: int | None) -> int:
     users = User.objects.filter(pk__in=set(notice.recipients) - {actor_id}, is_active=True)
+    if notice.not_again_within is not None and notice.collapse_key:
+        recently = Notification.objects.filter(
+            collapse_key=notice.collapse_key,
+            created_at__gte=timezone.now() - notice.not_again_within,
+        )
+        users = users.exclude(pk__in=recently.values("user_id"))
     notified = 0
     for user in users.order_by("pk"):
         if notification_wanted(

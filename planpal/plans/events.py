@@ -142,7 +142,7 @@ class PlanStatusChanged(DomainEvent):
     plan_id: int
     from_status: str = Field(alias="from")
     to: str
-    reason: Literal["manual", "scheduled"]
+    reason: Literal["manual", "scheduled", "rescheduled"]
     status_changed_at: datetime
     version: int
 

@@ -2,6 +2,7 @@
 plan's members (its group's members, or a personal plan's creator and participants)."""
 
 from planpal.accounts.selectors import public_name_of
+from planpal.core.localtime import local_time
 from planpal.core.notices import Notice, register
 from planpal.plans.events import ActivityCompleted, PlanCreated, PlanStatusChanged
 from planpal.plans.models import Plan
@@ -30,6 +31,8 @@ def _plan_notice(plan_id: int, *, kind: str, title: str, body: str, data: dict) 
 
 
 def plan_status_changed(event: PlanStatusChanged, topic: str, actor_id: int | None) -> list:
+    if event.reason == "rescheduled":
+        return _postponed(event.plan_id)
     words = STATUS_WORDS.get(event.to)
     if words is None:
         return []
@@ -39,6 +42,20 @@ def plan_status_changed(event: PlanStatusChanged, topic: str, actor_id: int | No
         title=f"{{plan}} {words}",
         body="",
         data={"status": event.to},
+    )
+
+
+def _postponed(plan_id: int) -> list:
+    """An ongoing plan moved into the future: it has not started after all."""
+    plan = Plan.objects.filter(pk=plan_id).first()
+    if plan is None:
+        return []
+    return _plan_notice(
+        plan_id,
+        kind="plan.status_changed",
+        title="{plan} was postponed",
+        body=f"It now starts {local_time(plan.start_at, plan.timezone)}.",
+        data={"status": plan.status, "starts_at": plan.start_at.isoformat()},
     )
 
 

@@ -3,8 +3,8 @@
 Both are driven by the database, not by timers: each run looks at what is due *now* and acts
 through compare-and-set (transitions) or a unique claim (reminders), so a lost, late, duplicated or
 concurrent run can neither skip nor repeat anything. Celery beat (or the embedded scheduler) just
-calls them every few seconds. All comparisons are in UTC; a plan's `timezone` only matters for
-how times are shown.
+calls them every few seconds. All comparisons are in UTC; a plan's `timezone` is how times are
+shown in the reminders' texts (`core.localtime`).
 """
 
 import logging
@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from planpal.core import notices
 from planpal.core.db import retry_transaction
+from planpal.core.localtime import local_time
 from planpal.plans.models import Activity, Plan, SentReminder
 from planpal.plans.selectors import plan_member_ids
 from planpal.plans.services import plan_transition
@@ -91,8 +92,12 @@ def plan_reminders_send_due() -> int:
             plan,
             kind="plan.reminder",
             title=f"{plan.title} starts in {_offset_label(minutes)}",
-            body=f"Starts {plan.start_at:%Y-%m-%d %H:%M} UTC.",
-            data={"plan_id": plan.pk, "starts_at": plan.start_at.isoformat()},
+            body=f"Starts {local_time(plan.start_at, plan.timezone)}.",
+            data={
+                "plan_id": plan.pk,
+                "starts_at": plan.start_at.isoformat(),
+                "timezone": plan.timezone,
+            },
         ),
     )
 
@@ -115,11 +120,21 @@ def activity_reminders_send_due() -> int:
             activity.plan,
             kind="plan.activity_reminder",
             title=f"{activity.title} starts in {_offset_label(minutes)}",
-            body=activity.plan.title
-            + (f" at {activity.location_name}" if activity.location_name else ""),
-            data={"plan_id": activity.plan_id, "activity_id": activity.pk},
+            body=_activity_reminder_body(activity),
+            data={
+                "plan_id": activity.plan_id,
+                "activity_id": activity.pk,
+                "starts_at": activity.starts_at.isoformat(),
+                "timezone": activity.plan.timezone,
+            },
         ),
     )
+
+
+def _activity_reminder_body(activity: Activity) -> str:
+    place = f" at {activity.location_name}" if activity.location_name else ""
+    when = local_time(activity.starts_at, activity.plan.timezone)
+    return f"{activity.plan.title}{place}, {when}."
 
 
 def _send_reminders(*, offsets, due, key, notify) -> int:

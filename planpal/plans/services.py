@@ -41,7 +41,10 @@ TRANSITIONS = {
     (Status.UPCOMING, Status.CANCELLED),
     (Status.ONGOING, Status.CANCELLED),
 }
-REASONS = ("manual", "scheduled")
+# Not a transition anyone asks for: an ongoing plan whose start is moved into the future goes
+# back to upcoming (plan_update), so the sweep starts it again then and its reminders fire.
+RESCHEDULED = (Status.ONGOING, Status.UPCOMING)
+REASONS = ("manual", "scheduled", "rescheduled")
 
 PLAN_EDITABLE = ("title", "description", "start_at", "end_at", "timezone")
 ACTIVITY_EDITABLE = (
@@ -239,7 +242,8 @@ def plan_create(
 def plan_update(*, actor: User, plan_id: int, version: int, **changes: Any) -> Plan:
     """Edit title, description, dates or time zone. `version` must be the plan's current one.
     New dates must keep every activity inside them; times without an offset are read in the
-    plan's (new) time zone."""
+    plan's (new) time zone. An ongoing plan whose start moves into the future is upcoming again
+    (`plan.updated`, then `plan.status_changed` with reason "rescheduled")."""
     _unknown(changes, PLAN_EDITABLE)
     if "timezone" in changes:
         _zone_name(changes["timezone"])
@@ -265,6 +269,15 @@ def plan_update(*, actor: User, plan_id: int, version: int, **changes: Any) -> P
         plan.version += 1
         plan.save()
         _emit(events.PlanUpdated.of(plan), _plan_topic(plan.pk), actor=actor)
+        if "start_at" in changed and plan.status == Status.ONGOING and plan.start_at > utc_now():
+            plan_transition(
+                plan_id=plan.pk,
+                from_status=Status.ONGOING,
+                to_status=Status.UPCOMING,
+                reason="rescheduled",
+                actor=actor,
+            )
+            plan.refresh_from_db()
     return plan
 
 
@@ -296,8 +309,10 @@ def plan_transition(
 
     With reason="scheduled" (the lifecycle sweep) the plan must also be due: started plans must
     have reached start_at, completed ones end_at, so a sweep acting on a stale list of ids cannot
-    start a plan whose dates were just moved."""
-    if (from_status, to_status) not in TRANSITIONS:
+    start a plan whose dates were just moved. reason="rescheduled" is plan_update's ongoing →
+    upcoming, for a plan whose start is (still) in the future."""
+    rescheduling = reason == "rescheduled" and (from_status, to_status) == RESCHEDULED
+    if (from_status, to_status) not in TRANSITIONS and not rescheduling:
         raise Conflict(
             f"A plan cannot go from {from_status} to {to_status}.", code="invalid_transition"
         )
@@ -313,6 +328,8 @@ def plan_transition(
                 plans = plans.filter(end_at__lte=now)
             else:
                 raise ValueError(f"{to_status} is never scheduled")
+        elif reason == "rescheduled":
+            plans = plans.filter(start_at__gt=now)
         changed = plans.update(
             status=to_status, status_changed_at=now, version=F("version") + 1, updated_at=now
         )

@@ -24,6 +24,8 @@ def _status_changed(payload: Payload, actor: int | None, names: Names) -> str:
         return "The plan ended" if scheduled else f"{names.of(actor)} marked the plan complete"
     if to == "cancelled":
         return f"{names.of(actor)} cancelled the plan"
+    if payload.get("reason") == "rescheduled":
+        return f"{names.of(actor)} postponed the plan: it has not started yet"
     return f"The plan is now {to}"
 
 

@@ -306,3 +306,34 @@ def test_a_blocked_user_cannot_accept_an_old_request(client_for, alice, bob):
     services.friend_block(actor=bob, user_id=alice.pk)
     assert_error(client_for(alice).post(f"{FRIENDS}/{bob.pk}/accept"), 404)
     assert not are_friends(alice.pk, bob.pk)
+
+
+def test_withdrawing_and_asking_again_twenty_times_notifies_once(
+    client_for, events, alice, bob, carol, time_machine
+):
+    """Issue 13 #20: every withdraw and re-request notified (and could push) the addressee."""
+    time_machine.move_to("2030-01-10T08:00:00Z", tick=False)
+    alice_api = client_for(alice)
+    for _ in range(20):
+        assert alice_api.post(FRIENDS, {"user": bob.pk}, format="json").status_code == 201
+        assert alice_api.delete(f"{FRIENDS}/{bob.pk}").status_code == 204
+    alice_api.post(FRIENDS, {"user": bob.pk}, format="json")
+
+    requested = Notification.objects.filter(user=bob, kind="friend.requested")
+    assert [(n.title, n.count) for n in requested] == [("Alice wants to be friends", 1)]
+    assert len(notes(events, bob)) == 1
+    assert names(events, bob).count("friend.requested") == 21  # the lists stay right
+    # Reading it does not reopen the floodgate; another person's request is news.
+    Notification.objects.filter(user=bob).update(read_at="2030-01-10T08:01:00Z")
+    alice_api.delete(f"{FRIENDS}/{bob.pk}")
+    alice_api.post(FRIENDS, {"user": bob.pk}, format="json")
+    services.friend_request(actor=carol, user_id=bob.pk)
+    assert sorted(Notification.objects.filter(user=bob).values_list("title", flat=True)) == [
+        "Alice wants to be friends",
+        "Carol wants to be friends",
+    ]
+    # A day later a request is worth telling again.
+    time_machine.move_to("2030-01-11T08:30:00Z", tick=False)
+    alice_api.delete(f"{FRIENDS}/{bob.pk}")
+    alice_api.post(FRIENDS, {"user": bob.pk}, format="json")
+    assert Notification.objects.filter(user=bob, kind="friend.requested").count() == 3

@@ -113,3 +113,62 @@ def test_concurrent_sweeps_make_each_transition_exactly_once(alice, trip, events
     assert sum(results) == 5
     for plan in plans:
         assert status_changes(events, plan) == [("upcoming", "ongoing", "scheduled")]
+
+
+def test_an_ongoing_plan_moved_into_the_future_is_upcoming_again_and_reminded(
+    alice, bob, trip, events
+):
+    """Issue 13 #14: a started plan rescheduled to next week stayed `ongoing`, so the sweep never
+    started it again and its reminders (for upcoming plans) never fired."""
+    from planpal.notifications.models import Notification
+    from planpal.plans.scheduling import plan_reminders_send_due
+
+    plan = make_plan(alice, group=trip, days=2)
+    started = plan.start_at + timedelta(hours=1)
+    sweep_at(plan.start_at)
+    plan.refresh_from_db()
+    assert plan.status == "ongoing"
+    next_week = plan.start_at + timedelta(days=7)
+
+    with time_machine.travel(started, tick=False):
+        moved = services.plan_update(
+            actor=alice,
+            plan_id=plan.pk,
+            version=plan.version,
+            start_at=next_week,
+            end_at=next_week + timedelta(days=2),
+        )
+
+    assert (moved.status, moved.version) == ("upcoming", plan.version + 2)
+    assert status_changes(events, plan)[-1] == ("ongoing", "upcoming", "rescheduled")
+    *_, (_, updated, _), (_, changed, data) = events(f"plan:{plan.pk}")
+    assert (updated, changed, data["version"]) == (
+        "plan.updated",
+        "plan.status_changed",
+        moved.version,
+    )
+    postponed = Notification.objects.filter(user=bob, kind="plan.status_changed").last()
+    assert postponed.title == "Lisbon was postponed" and "Europe/Lisbon" in postponed.body
+    with time_machine.travel(next_week - timedelta(minutes=30), tick=False):
+        assert plan_reminders_send_due() == 2  # alice and bob
+    assert sweep_at(next_week - timedelta(seconds=1)) == 0
+    assert sweep_at(next_week) == 1
+    assert Plan.objects.get(pk=plan.pk).status == "ongoing"
+
+
+def test_an_ongoing_plan_whose_start_stays_past_stays_ongoing(alice, trip, events):
+    plan = make_plan(alice, group=trip, days=2)
+    sweep_at(plan.start_at)
+    plan.refresh_from_db()
+
+    with time_machine.travel(plan.start_at + timedelta(hours=2), tick=False):
+        services.plan_update(
+            actor=alice,
+            plan_id=plan.pk,
+            version=plan.version,
+            start_at=plan.start_at + timedelta(hours=1),
+            end_at=plan.end_at + timedelta(days=1),
+        )
+
+    assert Plan.objects.get(pk=plan.pk).status == "ongoing"
+    assert status_changes(events, plan) == [("upcoming", "ongoing", "scheduled")]

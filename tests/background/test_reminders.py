@@ -121,3 +121,26 @@ def test_overlapping_reminder_runs_send_each_reminder_once(alice, trip):
         thread.join()
     assert not errors
     assert len(reminders()) == 3 * 3  # three plans, three members, one reminder each
+
+
+def test_reminders_state_times_in_the_plans_zone_and_name_it(alice, trip):
+    """Issue 13 #15: a plan starting 00:35 in Ho Chi Minh City was announced as "17:35 UTC"."""
+    start = datetime(2031, 11, 27, 17, 35, tzinfo=UTC)  # Fri 28 Nov 00:35 in Ho Chi Minh City
+    with time_machine.travel(start - timedelta(days=30), tick=False):
+        plan = make_plan(
+            alice, group=trip, title="Saigon", start=start, timezone="Asia/Ho_Chi_Minh"
+        )
+        pho = make_activity(alice, plan, start_hour=8, title="Pho", location_name="Ben Thanh")
+
+    run_at(start - timedelta(minutes=30), plan_reminders_send_due)
+    run_at(pho.starts_at - timedelta(minutes=10), activity_reminders_send_due)
+
+    plan_note = Notification.objects.filter(kind="plan.reminder", user=alice).get()
+    pho_note = Notification.objects.filter(kind="plan.activity_reminder", user=alice).get()
+    assert plan_note.body == "Starts Fri 28 Nov 2031, 00:35 (Asia/Ho_Chi_Minh, UTC+07:00)."
+    assert (
+        pho_note.body
+        == "Saigon at Ben Thanh, Fri 28 Nov 2031, 08:35 (Asia/Ho_Chi_Minh, UTC+07:00)."
+    )
+    assert "17:35" not in plan_note.body and "UTC." not in plan_note.body
+    assert plan_note.data["timezone"] == pho_note.data["timezone"] == "Asia/Ho_Chi_Minh"
