@@ -4,14 +4,17 @@ embedded scheduler)."""
 
 import os
 
-from django.core.asgi import get_asgi_application
-
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-django_asgi_app = get_asgi_application()
+
+from django.conf import settings
+
+from planpal.core.request_threads import get_asgi_application
+
+# Requests on a fixed set of long-lived threads, each keeping its database connection.
+django_asgi_app = get_asgi_application(settings.WEB_REQUEST_THREADS)
 
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 from channels.sessions import SessionMiddlewareStack  # noqa: E402
-from django.conf import settings  # noqa: E402
 from django.urls import path, re_path  # noqa: E402
 
 from planpal.core.metrics import process_exited  # noqa: E402
@@ -37,6 +40,7 @@ async def lifespan(scope, receive, send) -> None:
             hub = local_hub()
             if hub is not None:
                 await hub.shutdown()
+            django_asgi_app.threads.close(wait=False)
             process_exited()
             await send({"type": "lifespan.shutdown.complete"})
             return

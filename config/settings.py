@@ -97,17 +97,18 @@ TEMPLATES = [
 ]
 
 # ---------------------------------------------------------------------------- database
-# Which kind of process this is (`planpal web|worker|beat` set it): database connections differ.
+# Which kind of process this is (`planpal web|worker|beat` set it).
 PROCESS_ROLE = env_str("PLANPAL_PROCESS", "web")
 DATABASE_URL = env_str("DATABASE_URL", f"sqlite:///{DATA_DIR / 'planpal.sqlite3'}")
-# ASGI runs each request's sync code in a thread of its own, so a persistent connection would
-# be left behind by every request: web processes close theirs after use (Django's advice for
-# ASGI; PostgreSQL can pool instead, DB_POOL=1). Celery workers and beat reuse theirs.
-_default_max_age = 0 if PROCESS_ROLE == "web" else 60
+# Every process keeps its connections (health-checked on reuse, replaced after CONN_MAX_AGE):
+# web processes serve requests on WEB_REQUEST_THREADS long-lived threads
+# (planpal.core.request_threads), the realtime gateway's calls run on its own worker threads,
+# Celery's on its workers; each thread holds at most one connection. docs/operations.md §6.
+WEB_REQUEST_THREADS = env_int("WEB_REQUEST_THREADS", 8)
 DATABASES = {
     "default": dj_database_url.parse(
         DATABASE_URL,
-        conn_max_age=env_int("DB_CONN_MAX_AGE", _default_max_age),
+        conn_max_age=env_int("DB_CONN_MAX_AGE", 60),
         conn_health_checks=True,
     )
 }

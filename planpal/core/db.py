@@ -71,14 +71,16 @@ def is_database_unavailable(exc: BaseException) -> bool:
 
 def reconnecting(function: Callable[..., T]) -> Callable[..., T]:
     """For read-only or idempotent database work in a pooled thread (`sync_to_async(...,
-    thread_sensitive=False)`). Django drops broken connections only when a request starts or
-    ends, which such threads never see: a connection the database dropped would stay broken in
-    its thread for good. Here a call that finds its connection gone closes it, so the next one
-    connects afresh, and runs once more on a new connection when the old one may simply have
-    died while idle."""
+    thread_sensitive=False)`). Django checks and replaces connections only when a request starts
+    or ends, which such threads never see: here each call does what a request start does (drop
+    the thread's connection once older than CONN_MAX_AGE, health-check it on first use), and a
+    call that still finds its connection gone closes it and runs once more on a new connection
+    (it may simply have died between the check and the query)."""
 
     @functools.wraps(function)
     def call(*args, **kwargs) -> T:
+        if not connection.in_atomic_block:
+            connection.close_if_unusable_or_obsolete()
         had_connection = connection.connection is not None
         try:
             return function(*args, **kwargs)

@@ -10,6 +10,7 @@ from django.conf import settings
 from prometheus_client.parser import text_string_to_metric_families
 
 from tests.live import ThrowawayRedis
+from tests.realtime.conftest import trip  # noqa: F401 - fixture
 
 
 @pytest.fixture

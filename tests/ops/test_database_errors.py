@@ -3,9 +3,17 @@ database errors stay 500s. Gateway reads in pooled threads drop a dead connectio
 (The real outage, with processes and a cut proxy: tests/reliability/test_database_outage.py.)"""
 
 import json
+import time
 
 import pytest
-from django.db import DatabaseError, IntegrityError, InterfaceError, OperationalError, connection
+from django.db import (
+    DatabaseError,
+    IntegrityError,
+    InterfaceError,
+    OperationalError,
+    connection,
+    connections,
+)
 from rest_framework.permissions import AllowAny
 from rest_framework.test import APIRequestFactory
 from rest_framework.views import APIView
@@ -98,7 +106,9 @@ def lost() -> OperationalError:
 
 
 @pytest.mark.django_db(transaction=True)
-def test_a_dead_idle_connection_is_replaced_and_the_read_runs_again():
+def test_a_dead_idle_connection_is_replaced_and_the_read_runs_again(monkeypatch):
+    monkeypatch.setitem(connection.settings_dict, "CONN_MAX_AGE", 60)  # kept between calls
+    connection.close()
     connection.ensure_connection()
     connections_seen = []
 
@@ -129,6 +139,53 @@ def test_a_fresh_connection_that_fails_is_not_retried_but_left_closed():
         reconnecting(read)()
     assert len(calls) == 1
     assert connection.connection is None
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_pooled_thread_keeps_its_connection_until_it_is_older_than_its_max_age(monkeypatch):
+    monkeypatch.setitem(connection.settings_dict, "CONN_MAX_AGE", 60)
+    connection.close()
+
+    def which():
+        connection.ensure_connection()
+        return connection.connection
+
+    first = reconnecting(which)()
+    assert reconnecting(which)() is first
+    connection.close_at = time.monotonic() - 1  # as if the 60 s had passed
+    assert reconnecting(which)() is not first
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_connection_the_database_dropped_is_replaced_before_the_read(monkeypatch):
+    if connection.vendor not in ("mysql", "postgresql"):
+        pytest.skip("needs MariaDB or PostgreSQL: a server that can drop a connection")
+    monkeypatch.setitem(connection.settings_dict, "CONN_MAX_AGE", 60)
+    connection.close()
+    reads = []
+
+    def read():
+        reads.append(1)
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            return cursor.fetchone()[0]
+
+    assert reconnecting(read)() == 1
+    with connection.cursor() as cursor:
+        query = (
+            "SELECT CONNECTION_ID()" if connection.vendor == "mysql" else "SELECT pg_backend_pid()"
+        )
+        cursor.execute(query)
+        own_id = cursor.fetchone()[0]
+    other = connections.create_connection("default")
+    with other.cursor() as cursor:
+        if connection.vendor == "mysql":
+            cursor.execute(f"KILL CONNECTION {int(own_id)}")
+        else:
+            cursor.execute("SELECT pg_terminate_backend(%s)", [own_id])
+    other.close()
+    assert reconnecting(read)() == 1
+    assert len(reads) == 2  # the health check found it dead: no failed read, no retry
 
 
 def test_other_errors_pass_through_untouched():
