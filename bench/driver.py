@@ -320,6 +320,13 @@ def cmd_drive(rate: float, seconds: float, jobs: list[list[int]], threads: int =
     }
 
 
+def cmd_token(user_id: int) -> dict:
+    """An access token for REST requests of a bench user, as `POST auth/token` issues it."""
+    from rest_framework_simplejwt.tokens import AccessToken
+
+    return {"token": str(AccessToken.for_user(User.objects.get(pk=user_id)))}
+
+
 def cmd_info() -> dict:
     return {"database": settings.DATABASES["default"]["ENGINE"], "redis": bool(settings.REDIS_URL)}
 
@@ -330,6 +337,7 @@ COMMANDS = {
     "heads": cmd_heads,
     "mode": cmd_mode,
     "drive": cmd_drive,
+    "token": cmd_token,
     "info": cmd_info,
 }
 

@@ -151,7 +151,8 @@ def _merge_counts(dicts) -> dict:
 
 
 class Server:
-    """One peer under test: `planpal web`, the naive Channels app or the raw floor."""
+    """One peer under test: `planpal web`, the naive Channels app, the raw floor or the REST
+    floor (bench/floor)."""
 
     def __init__(self, peer: str, procs: int, env: dict, log: Path, profile: Path | None = None):
         self.peer = peer
@@ -171,6 +172,8 @@ class Server:
         port = str(self.port)
         if self.peer == "planpal":
             return ["-m", "planpal.cli", "web", "--port", port, "--workers", str(self.procs)]
+        if self.peer == "floor":
+            return ["-m", "bench.floor", "--port", port]
         if self.peer == "naive":
             return ["-m", "bench.naive", "--port", port, "--workers", str(self.procs)]
         return ["-m", "bench.raw_server", "--port", port, "--procs", str(self.procs)]

@@ -170,6 +170,49 @@ def rows(results: dict) -> list[list[str]]:
         out.append(
             ["many topics + storm", "events lost", *(_fmt(lost[p]) for p in PEERS), "", "", "0"]
         )
+    out += read_rows(s.get("reads") or {})
+    return out
+
+
+READS = {"live": "health/live", "me": "me", "plans": "plan list", "plan": "plan detail"}
+
+
+def read_rows(reads: dict) -> list[list[str]]:
+    """REST reads: PlanPal in the PlanPal column, the REST floor (bare Django + DRF) in the
+    floor column; the naive peer has no REST side."""
+    out = []
+    for name, label in READS.items():
+        ours, floor = _get(reads, "planpal", name), _get(reads, "floor", name)
+        if not ours or not floor:
+            continue
+
+        def ms(d):
+            return f"{d['p50_ms']:.1f} / {d['p99_ms']:.1f} ms"
+
+        out.append(
+            [
+                "REST reads",
+                f"GET {label}: p50 / p99 (floor: bare Django + DRF)",
+                ms(ours),
+                ms(floor),
+                "—",
+                _ratio(ours["p50_ms"], floor["p50_ms"]),
+                "",
+                f"p50 ≤ 1.5{TIMES} floor" if name != "live" else "",
+            ]
+        )
+        out.append(
+            [
+                "REST reads",
+                f"GET {label}: new DB connections per 1,000 requests",
+                _fmt(ours["db_connections_per_1000"]),
+                _fmt(floor["db_connections_per_1000"]),
+                "—",
+                "",
+                "",
+                "≤ 50",
+            ]
+        )
     return out
 
 

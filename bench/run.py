@@ -3,7 +3,8 @@ each peer in turn (same machine, same invocation, same load client and event dri
 `results.json`, `summary.md` and PNG plots to a new folder under bench/results/.
 
 Peers: `planpal` (`planpal web`), `naive` (bench/naive: group_add + group_send on
-channels_redis) and `raw` (bench/raw_server.py: plain websockets, one Redis subscription).
+channels_redis) and `raw` (bench/raw_server.py: plain websockets, one Redis subscription); the
+REST scenarios run PlanPal beside `floor` (bench/floor: bare Django + DRF, bench/rest.py).
 """
 
 import asyncio
@@ -21,6 +22,7 @@ from pathlib import Path
 import psutil
 
 from bench.procs import ROOT, Clients, Meter, Server, Worker, usage
+from bench.rest import read_scenario
 
 PEERS = ("planpal", "raw", "naive")
 P99_TARGET_MS = 250
@@ -41,20 +43,21 @@ class Sizes:
     multi_subscribers: int = 2000
     multi_rates: list[int] = field(default_factory=lambda: [2, 5, 10, 25, 50, 100])
     client_procs: int = 2
+    reads_requests: int = 2000  # per peer and path
 
 
 QUICK = Sizes(
     fanout=[500, 1000], rates=[5, 25, 50, 100], rung_seconds=3.0, topics_conns=2000,
     topics_plans=200, topics_rate=50, topics_seconds=5.0, storm=1000, storm_rate=25,
-    multi_subscribers=1000, multi_rates=[25, 50], client_procs=2,
+    multi_subscribers=1000, multi_rates=[25, 50], client_procs=2, reads_requests=800,
 )  # fmt: skip
 SMOKE = Sizes(
     fanout=[20], rates=[5], rung_seconds=1.5, topics_conns=40, topics_plans=4, topics_rate=10,
     topics_seconds=1.5, storm=20, storm_rate=5, multi_subscribers=20, multi_rates=[5],
-    client_procs=1,
+    client_procs=1, reads_requests=40,
 )  # fmt: skip
 
-SCENARIOS = ("fanout", "topics", "multiprocess")
+SCENARIOS = ("fanout", "topics", "multiprocess", "reads")
 
 
 def log(message: str) -> None:
@@ -327,6 +330,10 @@ class Bench:
         """The same with `multi_procs` server processes per peer behind one port."""
         s = self.sizes
         return await self.side_by_side([s.multi_subscribers], s.multi_rates, procs=s.multi_procs)
+
+    async def reads(self) -> dict:
+        """REST reads, PlanPal beside the REST floor (bench/rest.py)."""
+        return await read_scenario(self, self.sizes.reads_requests, log)
 
     async def topics(self) -> dict:
         out = {}

@@ -22,11 +22,11 @@ def test_bench_smoke_run_writes_results(tmp_path):
     out = tmp_path / "run"
     result = subprocess.run(
         [
-            sys.executable, "-m", "bench", "run", "--smoke", "--only", "fanout",
+            sys.executable, "-m", "bench", "run", "--smoke", "--only", "fanout,reads",
             "--peers", "planpal,raw", "--out", str(out),
             "--database-url", live.test_database_url(), "--redis-url", settings.REDIS_URL,
         ],
-        cwd=live.ROOT, env=live.child_env(), capture_output=True, text=True, timeout=120,
+        cwd=live.ROOT, env=live.child_env(), capture_output=True, text=True, timeout=240,
     )  # fmt: skip
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
     results = json.loads((out / "results.json").read_text())
@@ -35,5 +35,9 @@ def test_bench_smoke_run_writes_results(tmp_path):
         rungs = fanout[peer]["20"]["rungs"]
         assert rungs and rungs[0]["deliveries"] > 0, fanout[peer]
         assert rungs[0]["lost"] == 0
+    reads = results["scenarios"]["reads"]
+    for peer in ("planpal", "floor"):  # the REST floor: bare Django + DRF (bench/floor)
+        for path in ("live", "me", "plans", "plan"):
+            assert reads[peer][path]["requests"] == 40, reads[peer]
     assert (out / "summary.md").read_text().startswith("# Bench run")
     assert (out / "fanout.png").stat().st_size > 0
