@@ -3,6 +3,7 @@
 import os
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 
@@ -143,11 +144,22 @@ elif _engine.endswith("sqlite3"):
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # ---------------------------------------------------------------------------- redis / cache
-REDIS_URL = env_str("REDIS_URL", "")
+# Redis Sentinel (docs/operations.md §9): "host:port,host:port,…" of the Sentinels watching the
+# primary named REDIS_SENTINEL_MASTER. Every Redis client then asks them where the primary is
+# (planpal.core.redis_clients) and asks again after a failover. REDIS_URL's database number and
+# password still apply; its host is ignored (it defaults to redis://<master>/0).
+REDIS_SENTINELS = [
+    (host.strip(), int(port))
+    for host, _, port in (item.rpartition(":") for item in env_list("REDIS_SENTINELS", ""))
+]
+REDIS_SENTINEL_MASTER = env_str("REDIS_SENTINEL_MASTER", "planpal")
+REDIS_SENTINEL_PASSWORD = env_str("REDIS_SENTINEL_PASSWORD", "")
+REDIS_URL = env_str("REDIS_URL", f"redis://{REDIS_SENTINEL_MASTER}/0" if REDIS_SENTINELS else "")
 # Prefix of PlanPal's own Redis keys and channels, so deployments can share one Redis database.
 REDIS_KEY_PREFIX = env_str("REDIS_KEY_PREFIX", "pp:")
 EMBEDDED = not REDIS_URL
 if REDIS_URL:
+    _redis_url = urlsplit(REDIS_URL)
     CACHES = {
         "default": {
             "BACKEND": "django_redis.cache.RedisCache",
@@ -163,6 +175,18 @@ if REDIS_URL:
             },
         }
     }
+    if REDIS_SENTINELS:
+        # django-redis through Sentinel: the URL's host is the master's name; primary only
+        # (a replica may lag behind a write just made).
+        _netloc = _redis_url.netloc.rpartition("@")[0]
+        CACHES["default"]["LOCATION"] = _redis_url._replace(
+            netloc=f"{_netloc}@{REDIS_SENTINEL_MASTER}" if _netloc else REDIS_SENTINEL_MASTER
+        ).geturl()
+        CACHES["default"]["OPTIONS"].update(
+            CONNECTION_FACTORY="django_redis.pool.SentinelConnectionFactory",
+            SENTINELS=REDIS_SENTINELS,
+            SENTINEL_KWARGS={"password": REDIS_SENTINEL_PASSWORD or None, "socket_timeout": 0.5},
+        )
     DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
     DJANGO_REDIS_LOGGER = "planpal.cache"
 else:
@@ -315,6 +339,12 @@ ACTIVITY_REMINDER_OFFSETS_MINUTES = [
 DEVICE_STALE_DAYS = env_int("DEVICE_STALE_DAYS", 270)
 
 CELERY_BROKER_URL = REDIS_URL or "memory://"
+if REDIS_SENTINELS:  # kombu's Sentinel transport: one sentinel:// URL per Sentinel
+    _broker_auth = f":{_redis_url.password}@" if _redis_url.password else ""
+    CELERY_BROKER_URL = ";".join(
+        f"sentinel://{_broker_auth}{host}:{port}{_redis_url.path or '/0'}"
+        for host, port in REDIS_SENTINELS
+    )
 CELERY_TASK_ACKS_LATE = True  # a task is acknowledged after it ran, so a crash redelivers it
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
@@ -342,6 +372,12 @@ CELERY_TASK_PUBLISH_RETRY_POLICY = {
     "interval_max": 0.5,
 }
 CELERY_BROKER_TRANSPORT_OPTIONS["socket_connect_timeout"] = 2
+if REDIS_SENTINELS:
+    CELERY_BROKER_TRANSPORT_OPTIONS["master_name"] = REDIS_SENTINEL_MASTER
+    CELERY_BROKER_TRANSPORT_OPTIONS["sentinel_kwargs"] = {
+        "password": REDIS_SENTINEL_PASSWORD or None,
+        "socket_timeout": 0.5,
+    }
 CELERY_BROKER_TRANSPORT_OPTIONS["socket_timeout"] = 5
 CELERY_REDIS_SOCKET_CONNECT_TIMEOUT = 2
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False

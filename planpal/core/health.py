@@ -45,12 +45,10 @@ def check_database() -> dict:
 
 
 def _redis():
-    import redis
+    from planpal.core import redis_clients
 
-    return redis.Redis.from_url(
-        settings.REDIS_URL,
-        socket_timeout=REDIS_TIMEOUT_SECONDS,
-        socket_connect_timeout=REDIS_TIMEOUT_SECONDS,
+    return redis_clients.client(
+        socket_timeout=REDIS_TIMEOUT_SECONDS, socket_connect_timeout=REDIS_TIMEOUT_SECONDS
     )
 
 

@@ -90,11 +90,9 @@ class MemoryCounter:
 
 class RedisCounter:
     def __init__(self) -> None:
-        import redis
+        from planpal.core import redis_clients
 
-        self.client = redis.Redis.from_url(
-            settings.REDIS_URL, socket_timeout=0.5, socket_connect_timeout=0.5
-        )
+        self.client = redis_clients.client(socket_timeout=0.5, socket_connect_timeout=0.5)
         self.script = self.client.register_script(_INCR)
         self.down_until = 0.0
 

@@ -13,6 +13,8 @@ import logging
 import redis
 from django.conf import settings
 
+from planpal.core import redis_clients
+
 log = logging.getLogger(__name__)
 
 CHANNEL_PREFIX = settings.REDIS_KEY_PREFIX  # channels, presence keys and locks
@@ -38,8 +40,8 @@ def ephemeral_message(origin: str, frame: str) -> str:
 def redis_client() -> redis.Redis:
     global _client
     if _client is None:
-        _client = redis.Redis.from_url(
-            settings.REDIS_URL, socket_timeout=2, socket_connect_timeout=2, health_check_interval=30
+        _client = redis_clients.client(
+            socket_timeout=2, socket_connect_timeout=2, health_check_interval=30
         )
     return _client
 

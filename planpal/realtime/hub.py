@@ -22,7 +22,7 @@ from typing import Protocol
 
 from django.conf import settings
 
-from planpal.core import metrics
+from planpal.core import metrics, redis_clients
 from planpal.core.db import in_thread_pool
 from planpal.realtime import bus, presence, store
 from planpal.realtime.frames import dumps
@@ -413,15 +413,11 @@ class RedisTransport:
     CONTROL_CHANNEL = bus.CHANNEL_PREFIX + "_hub"
 
     def __init__(self, hub: Hub) -> None:
-        import redis.asyncio as aioredis
-
         self.hub = hub
         # Commands (publish, presence, locks) time out; the subscription connection waits for
         # messages as long as it takes, so it has a client of its own without a read timeout.
-        self.client = aioredis.Redis.from_url(
-            settings.REDIS_URL, socket_connect_timeout=2, socket_timeout=2
-        )
-        self.subscriber = aioredis.Redis.from_url(settings.REDIS_URL, socket_connect_timeout=2)
+        self.client = redis_clients.async_client(socket_connect_timeout=2, socket_timeout=2)
+        self.subscriber = redis_clients.async_client(socket_connect_timeout=2)
         self.pubsub = None
         self.connected = False
         self.confirmations: dict[str, list[asyncio.Future]] = {}
