@@ -234,13 +234,19 @@ class Conn(asyncio.Protocol):
         self.caught_up_at = now
 
     # ------------------------------------------------------------------ connecting
-    async def open_ws(self, host: str, port: int, path: str, timeout: float) -> dict:
+    async def open_ws(
+        self, host: str, port: int, path: str, timeout: float, source: str | None = None
+    ) -> dict:
         loop = asyncio.get_running_loop()
         self.first = loop.create_future()
         self.buf = b""
         self.open = False
         self.close_code = None
-        await asyncio.wait_for(loop.create_connection(lambda: self, host, port), timeout)
+        # A source address of its own (127.0.0.x): one address has only ~28,000 ports.
+        local = (source, 0) if source else None
+        await asyncio.wait_for(
+            loop.create_connection(lambda: self, host, port, local_addr=local), timeout
+        )
         key = base64.b64encode(os.urandom(16)).decode()
         self.transport.write(
             (
@@ -292,7 +298,7 @@ class Worker:
         self.errors[name] = self.errors.get(name, 0) + 1
 
     async def _connect_one(
-        self, sem, target, cid, tickets, topics, timeout, t0, label
+        self, sem, target, cid, tickets, topics, timeout, t0, label, source=None
     ) -> float | None:
         """Open, authenticate, subscribe. A refused attempt (e.g. 1013 "try again later") is
         retried with the next ticket after the reference client's backoff: full jitter,
@@ -303,7 +309,7 @@ class Worker:
         for attempt, ticket in enumerate(tickets):
             async with sem:
                 try:
-                    await conn.open_ws(host, port, f"{path}?ticket={ticket}", timeout)
+                    await conn.open_ws(host, port, f"{path}?ticket={ticket}", timeout, source)
                     subscribed = await conn.subscribe(topics, timeout)
                     break
                 except Exception as exc:  # noqa: BLE001 - counted and reported
@@ -327,11 +333,13 @@ class Worker:
         return done
 
     async def cmd_connect(
-        self, url, conns, concurrency=200, timeout=60.0, jitter=0.0, t0=None, label=""
-    ):
+        self, url, conns, concurrency=200, timeout=60.0, jitter=0.0, t0=None, label="",
+        sources=None,
+    ):  # fmt: skip
         """conns: [[cid, ticket or [tickets], [[topic, since], ...]], ...]; several tickets allow
         retries. With t0 (a reconnect storm), each client waits a random 0..jitter s first and
-        `since` is what it last saw."""
+        `since` is what it last saw. With sources (loopback addresses), connection cid binds
+        to sources[cid % len(sources)]."""
         target = _split(url)
         sem = asyncio.Semaphore(concurrency)
         started = time.time()
@@ -343,7 +351,10 @@ class Worker:
                 conn = self.conns[cid]
                 topics = [[t, conn.last.get(t.encode())] for t, _ in topics]
             tickets = [tickets] if isinstance(tickets, str) else tickets
-            return await self._connect_one(sem, target, cid, tickets, topics, timeout, t0, label)
+            source = sources[cid % len(sources)] if sources else None
+            return await self._connect_one(
+                sem, target, cid, tickets, topics, timeout, t0, label, source
+            )
 
         results = await asyncio.gather(*(one(*c) for c in conns))
         ok = [r for r in results if r is not None]

@@ -18,6 +18,21 @@ import psutil
 ROOT = Path(__file__).resolve().parent.parent
 
 
+def raise_fd_limit() -> None:
+    """Open files up to the hard limit (a child's preexec_fn): idle-capacity runs hold tens of
+    thousands of sockets per process."""
+    import resource
+
+    _, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
+
+
+def fd_limit() -> int:
+    import resource
+
+    return resource.getrlimit(resource.RLIMIT_NOFILE)[1]
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -38,7 +53,7 @@ class Worker:
             sys.executable, "-m", module,
             cwd=ROOT, env=env, limit=2**28,
             stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE,
-            stderr=log.open("ab"),
+            stderr=log.open("ab"), preexec_fn=raise_fd_limit,
         )  # fmt: skip
         return cls(process, name)
 
@@ -182,7 +197,7 @@ class Server:
         self.process = await asyncio.create_subprocess_exec(
             sys.executable, *self.command(), cwd=ROOT, env=self.env,
             stdout=self.log.open("ab"), stderr=asyncio.subprocess.STDOUT,
-            start_new_session=True,
+            start_new_session=True, preexec_fn=raise_fd_limit,
         )  # fmt: skip
         deadline = time.monotonic() + 60
         async with httpx.AsyncClient(timeout=1) as http:

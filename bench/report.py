@@ -171,7 +171,74 @@ def rows(results: dict) -> list[list[str]]:
             ["many topics + storm", "events lost", *(_fmt(lost[p]) for p in PEERS), "", "", "0"]
         )
     out += read_rows(s.get("reads") or {})
+    out += idle_rows(s.get("idle") or {})
     return out
+
+
+def idle_rows(idle: dict) -> list[list[str]]:
+    """Idle connections over several processes (bench/idle.py); PlanPal and the raw floor."""
+    ours, raw = _get(idle, "planpal") or {}, _get(idle, "raw") or {}
+    if "connected" not in ours and "connected" not in raw:
+        return []
+    n = ours.get("connections") or raw.get("connections")
+    procs = ours.get("server_procs") or raw.get("server_procs")
+    name = f"{_fmt(n)} idle"
+    held = {p: d.get("connected") for p, d in (("planpal", ours), ("raw", raw))}
+    event = {p: d.get("event") or {} for p, d in (("planpal", ours), ("raw", raw))}
+    p99 = {p: event[p].get("p99_ms") for p in event}
+    return [
+        [
+            name,
+            f"connections held ({procs} server processes)",
+            _fmt(held["planpal"]),
+            _fmt(held["raw"]),
+            "—",
+            "",
+            "",
+            _fmt(n),
+        ],
+        [
+            name,
+            "connections opened per second",
+            _fmt(ours.get("connect_per_s"), "/s"),
+            _fmt(raw.get("connect_per_s"), "/s"),
+            "—",
+            _ratio(ours.get("connect_per_s"), raw.get("connect_per_s")),
+            "",
+            "",
+        ],
+        [
+            name,
+            "RSS per connection",
+            _fmt(ours.get("rss_per_conn_kb"), " KB", 1),
+            _fmt(raw.get("rss_per_conn_kb"), " KB", 1),
+            "—",
+            _ratio(ours.get("rss_per_conn_kb"), raw.get("rss_per_conn_kb")),
+            "",
+            "",
+        ],
+        [
+            name,
+            "one event to every connection: p50 / p99 (3 events)",
+            *(
+                f"{_fmt(event[p].get('p50_ms'))} / {_fmt(p99[p])} ms" if event[p] else "—"
+                for p in ("planpal", "raw")
+            ),
+            "—",
+            _ratio(p99["planpal"], p99["raw"]),
+            "",
+            "p99 ≤ 2 s",
+        ],
+        [
+            name,
+            "events lost",
+            *(_fmt(event[p].get("lost")) for p in ("planpal", "raw")),
+            "—",
+            "",
+            "",
+            "0",
+        ],
+    ]
 
 
 READS = {"live": "health/live", "me": "me", "plans": "plan list", "plan": "plan detail"}

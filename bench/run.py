@@ -21,6 +21,7 @@ from pathlib import Path
 
 import psutil
 
+from bench.idle import idle_scenario
 from bench.procs import ROOT, Clients, Meter, Server, Worker, usage
 from bench.rest import read_scenario
 
@@ -44,20 +45,23 @@ class Sizes:
     multi_rates: list[int] = field(default_factory=lambda: [2, 5, 10, 25, 50, 100])
     client_procs: int = 2
     reads_requests: int = 2000  # per peer and path
+    idle_conns: int = 50000
+    idle_procs: int = 2  # at least; more when the open-file limit needs them
 
 
 QUICK = Sizes(
     fanout=[500, 1000], rates=[5, 25, 50, 100], rung_seconds=3.0, topics_conns=2000,
     topics_plans=200, topics_rate=50, topics_seconds=5.0, storm=1000, storm_rate=25,
     multi_subscribers=1000, multi_rates=[25, 50], client_procs=2, reads_requests=800,
+    idle_conns=4000,
 )  # fmt: skip
 SMOKE = Sizes(
     fanout=[20], rates=[5], rung_seconds=1.5, topics_conns=40, topics_plans=4, topics_rate=10,
     topics_seconds=1.5, storm=20, storm_rate=5, multi_subscribers=20, multi_rates=[5],
-    client_procs=1, reads_requests=40,
+    client_procs=1, reads_requests=40, idle_conns=40,
 )  # fmt: skip
 
-SCENARIOS = ("fanout", "topics", "multiprocess", "reads")
+SCENARIOS = ("fanout", "topics", "multiprocess", "reads", "idle")
 
 
 def log(message: str) -> None:
@@ -77,6 +81,8 @@ def bench_env(database_url: str, redis_url: str, tag: str) -> dict:
         BENCH_CHANNEL_PREFIX=f"{tag}-asgi",
         SECRET_KEY="planpal-bench-only-secret-key-not-for-production-0123456789",
         LOG_LEVEL="warning",
+        # REST scenarios send thousands of requests per user: limits would answer 429.
+        RATE_LIMITS="off",
         PYTHONUNBUFFERED="1",
         PYTHONPATH=os.pathsep.join(p for p in (str(ROOT), os.environ.get("PYTHONPATH")) if p),
     )
@@ -334,6 +340,10 @@ class Bench:
     async def reads(self) -> dict:
         """REST reads, PlanPal beside the REST floor (bench/rest.py)."""
         return await read_scenario(self, self.sizes.reads_requests, log)
+
+    async def idle(self) -> dict:
+        """Idle connections held by several processes, one event to all (bench/idle.py)."""
+        return await idle_scenario(self, self.sizes.idle_conns, self.sizes.idle_procs, log)
 
     async def topics(self) -> dict:
         out = {}

@@ -22,11 +22,11 @@ def test_bench_smoke_run_writes_results(tmp_path):
     out = tmp_path / "run"
     result = subprocess.run(
         [
-            sys.executable, "-m", "bench", "run", "--smoke", "--only", "fanout,reads",
+            sys.executable, "-m", "bench", "run", "--smoke", "--only", "fanout,reads,idle",
             "--peers", "planpal,raw", "--out", str(out),
             "--database-url", live.test_database_url(), "--redis-url", settings.REDIS_URL,
         ],
-        cwd=live.ROOT, env=live.child_env(), capture_output=True, text=True, timeout=240,
+        cwd=live.ROOT, env=live.child_env(), capture_output=True, text=True, timeout=360,
     )  # fmt: skip
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
     results = json.loads((out / "results.json").read_text())
@@ -39,5 +39,9 @@ def test_bench_smoke_run_writes_results(tmp_path):
     for peer in ("planpal", "floor"):  # the REST floor: bare Django + DRF (bench/floor)
         for path in ("live", "me", "plans", "plan"):
             assert reads[peer][path]["requests"] == 40, reads[peer]
+    idle = results["scenarios"]["idle"]  # clients bound to 127.0.0.2-5, 2 server processes
+    for peer in ("planpal", "raw"):
+        assert idle[peer]["connected"] == 40 and idle[peer]["server_procs"] >= 2, idle[peer]
+        assert idle[peer]["event"]["deliveries"] == 3 * 40 and idle[peer]["event"]["lost"] == 0
     assert (out / "summary.md").read_text().startswith("# Bench run")
     assert (out / "fanout.png").stat().st_size > 0
