@@ -327,6 +327,46 @@ def cmd_token(user_id: int) -> dict:
     return {"token": str(AccessToken.for_user(User.objects.get(pk=user_id)))}
 
 
+def cmd_tokens(user_ids: list[int]) -> dict:
+    from rest_framework_simplejwt.tokens import AccessToken
+
+    users = User.objects.in_bulk(user_ids)
+    return {"tokens": [str(AccessToken.for_user(users[uid])) for uid in user_ids]}
+
+
+def cmd_team(members: int, activities: int) -> dict:
+    """A group of the first `members` bench users with a conversation and a plan of
+    `activities` activities, all made not completed again (fixture reset, no events): the
+    REST-writes scenario completes each at most once per rung."""
+    user_ids = list(
+        User.objects.filter(username__startswith="bench-u")
+        .order_by("id")
+        .values_list("id", flat=True)[:members]
+    )
+    group = _group(f"bench-team-{members}", user_ids)
+    plan = _plan_with_activities(group, user_ids[0], activities)
+    ids = list(Activity.objects.filter(plan=plan).order_by("position").values_list("id", flat=True))
+    Activity.objects.filter(id__in=ids).update(completed_at=None, completed_by=None)
+    return {
+        "users": user_ids,
+        "group": group.pk,
+        "plan": plan.pk,
+        "conversation": Conversation.objects.get(group=group).pk,
+        "activities": ids,
+    }
+
+
+def cmd_events(topic: str, after: int) -> dict:
+    """The topic's events after `after`: seq, commit time, name, client_id, payload id."""
+    rows = Event.objects.filter(topic=topic, seq__gt=after).order_by("seq")
+    return {
+        "events": [
+            [e.seq, e.created_at.timestamp(), e.name, e.client_id, (e.payload or {}).get("id")]
+            for e in rows.only("seq", "created_at", "name", "client_id", "payload")
+        ]
+    }
+
+
 def cmd_info() -> dict:
     return {"database": settings.DATABASES["default"]["ENGINE"], "redis": bool(settings.REDIS_URL)}
 
@@ -338,6 +378,9 @@ COMMANDS = {
     "mode": cmd_mode,
     "drive": cmd_drive,
     "token": cmd_token,
+    "tokens": cmd_tokens,
+    "team": cmd_team,
+    "events": cmd_events,
     "info": cmd_info,
 }
 

@@ -162,6 +162,9 @@ class Conn(asyncio.Protocol):
                 ms = 0 if ms < 0 else HIST_MAX_MS if ms > HIST_MAX_MS else ms
                 stats.hist[ms] += 1
                 stats.deliveries += 1
+                if w.per_event is not None:  # REST writes: latency per event, paired later
+                    event_hist = w.per_event.setdefault(key, {})
+                    event_hist[ms] = event_hist.get(ms, 0) + 1
                 second = int(now - stats.t0)
                 slot = stats.timeline.get(second)
                 if slot is None:
@@ -287,6 +290,7 @@ class Worker:
         self.dropping: dict[int, bool] = {}
         self.errors: dict[str, int] = {}
         self.retries = 0
+        self.per_event: dict[tuple[bytes, int], dict[int, int]] | None = None
 
     def stats_of(self, label: str) -> Stats:
         if label not in self.stats:
@@ -389,7 +393,8 @@ class Worker:
         await asyncio.sleep(0)
         return {"dropped": len(cids)}
 
-    async def cmd_reset(self):
+    async def cmd_reset(self, per_event: bool = False):
+        self.per_event = {} if per_event else None
         for stats in self.stats.values():
             stats.reset()
         self.closes.clear()
@@ -439,6 +444,11 @@ class Worker:
             },
             "alive": sum(1 for c in self.conns.values() if c.alive and label in (None, c.label)),
             "errors": dict(self.errors),
+            "per_event": {
+                f"{topic.decode()} {seq}": hist for (topic, seq), hist in self.per_event.items()
+            }
+            if self.per_event is not None
+            else None,
         }
 
     async def cmd_close(self):

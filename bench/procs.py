@@ -141,6 +141,7 @@ class Clients:
             "closes": _merge_counts(r["closes"] for r in results),
             "errors": _merge_counts(r["errors"] for r in results),
             "timeline": sorted(timeline.items()),
+            "per_event": _merge_per_event(r.get("per_event") for r in results),
         }
 
     async def drain(self, heads: dict, timeout: float) -> dict:
@@ -155,6 +156,17 @@ class Clients:
             with contextlib.suppress(Exception):
                 await worker.call("close", wait=30)
             await worker.stop()
+
+
+def _merge_per_event(parts) -> dict | None:
+    """{"topic seq": {ms: deliveries}} of every worker, summed."""
+    merged: dict[str, dict[int, int]] = {}
+    for part in parts:
+        for key, hist in (part or {}).items():
+            into = merged.setdefault(key, {})
+            for ms, count in hist.items():
+                into[int(ms)] = into.get(int(ms), 0) + count
+    return merged or None
 
 
 def _merge_counts(dicts) -> dict:

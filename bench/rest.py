@@ -25,17 +25,27 @@ REST_PEERS = ("planpal", "floor")
 class HttpClient:
     """One keep-alive connection; `get` returns (status, body, seconds)."""
 
-    def __init__(self, port: int, token: str) -> None:
+    def __init__(self, port: int, token: str = "") -> None:
         self.port = port
-        self.headers = f"Host: 127.0.0.1:{port}\r\nAuthorization: Bearer {token}\r\n"
+        self.token = token
         self.reader: asyncio.StreamReader | None = None
         self.writer: asyncio.StreamWriter | None = None
 
     async def get(self, path: str) -> tuple[int, bytes, float]:
+        return await self.request("GET", path)
+
+    async def request(
+        self, method: str, path: str, body: bytes | None = None, token: str = ""
+    ) -> tuple[int, bytes, float]:
+        """One request; `token` (a user's access token) overrides the client's."""
         if self.writer is None or self.writer.is_closing():
             self.reader, self.writer = await asyncio.open_connection("127.0.0.1", self.port)
         started = time.perf_counter()
-        self.writer.write(f"GET {path} HTTP/1.1\r\n{self.headers}\r\n".encode())
+        extra = f"Host: 127.0.0.1:{self.port}\r\nAuthorization: Bearer {token or self.token}\r\n"
+        if body is not None:
+            extra += f"Content-Type: application/json\r\nContent-Length: {len(body)}\r\n"
+        head = f"{method} {path} HTTP/1.1\r\n{extra}\r\n".encode()
+        self.writer.write(head + (body or b""))
         head = await self.reader.readuntil(b"\r\n\r\n")
         status = int(head.split(b" ", 2)[1])
         length, chunked = 0, False

@@ -24,6 +24,7 @@ import psutil
 from bench.idle import idle_scenario
 from bench.procs import ROOT, Clients, Meter, Server, Worker, usage
 from bench.rest import read_scenario
+from bench.writes import write_scenario
 
 PEERS = ("planpal", "raw", "naive")
 P99_TARGET_MS = 250
@@ -46,6 +47,9 @@ class Sizes:
     client_procs: int = 2
     reads_requests: int = 2000  # per peer and path
     idle_conns: int = 50000
+    write_teams: list[int] = field(default_factory=lambda: [2, 40, 200])  # group sizes
+    write_subscribers: int = 1000
+    write_rates: list[int] = field(default_factory=lambda: [5, 20])
     idle_procs: int = 2  # at least; more when the open-file limit needs them
 
 
@@ -53,15 +57,16 @@ QUICK = Sizes(
     fanout=[500, 1000], rates=[5, 25, 50, 100], rung_seconds=3.0, topics_conns=2000,
     topics_plans=200, topics_rate=50, topics_seconds=5.0, storm=1000, storm_rate=25,
     multi_subscribers=1000, multi_rates=[25, 50], client_procs=2, reads_requests=800,
-    idle_conns=4000,
+    idle_conns=4000, write_teams=[2, 40], write_subscribers=400, write_rates=[10],
 )  # fmt: skip
 SMOKE = Sizes(
     fanout=[20], rates=[5], rung_seconds=1.5, topics_conns=40, topics_plans=4, topics_rate=10,
     topics_seconds=1.5, storm=20, storm_rate=5, multi_subscribers=20, multi_rates=[5],
-    client_procs=1, reads_requests=40, idle_conns=40,
+    client_procs=1, reads_requests=40, idle_conns=40, write_teams=[2], write_subscribers=10,
+    write_rates=[4],
 )  # fmt: skip
 
-SCENARIOS = ("fanout", "topics", "multiprocess", "reads", "idle")
+SCENARIOS = ("fanout", "topics", "multiprocess", "reads", "writes", "idle")
 
 
 def log(message: str) -> None:
@@ -340,6 +345,13 @@ class Bench:
     async def reads(self) -> dict:
         """REST reads, PlanPal beside the REST floor (bench/rest.py)."""
         return await read_scenario(self, self.sizes.reads_requests, log)
+
+    async def writes(self) -> dict:
+        """REST writes by a group's members, request → every delivery (bench/writes.py)."""
+        s = self.sizes
+        return await write_scenario(
+            self, s.write_teams, s.write_subscribers, s.write_rates, s.rung_seconds, log
+        )
 
     async def idle(self) -> dict:
         """Idle connections held by several processes, one event to all (bench/idle.py)."""

@@ -22,7 +22,7 @@ def test_bench_smoke_run_writes_results(tmp_path):
     out = tmp_path / "run"
     result = subprocess.run(
         [
-            sys.executable, "-m", "bench", "run", "--smoke", "--only", "fanout,reads,idle",
+            sys.executable, "-m", "bench", "run", "--smoke", "--only", "fanout,reads,writes,idle",
             "--peers", "planpal,raw", "--out", str(out),
             "--database-url", live.test_database_url(), "--redis-url", settings.REDIS_URL,
         ],
@@ -39,6 +39,9 @@ def test_bench_smoke_run_writes_results(tmp_path):
     for peer in ("planpal", "floor"):  # the REST floor: bare Django + DRF (bench/floor)
         for path in ("live", "me", "plans", "plan"):
             assert reads[peer][path]["requests"] == 40, reads[peer]
+    writes = results["scenarios"]["writes"]["planpal"]["2"]["rungs"][0]  # REST writes, 2 members
+    assert writes["writes"] > 0 and writes["paired_events"] == writes["writes"], writes
+    assert writes["deliveries"] > 0 and writes["lost"] == 0
     idle = results["scenarios"]["idle"]  # clients bound to 127.0.0.2-5, 2 server processes
     for peer in ("planpal", "raw"):
         assert idle[peer]["connected"] == 40 and idle[peer]["server_procs"] >= 2, idle[peer]
