@@ -7,7 +7,7 @@ from rest_framework.views import APIView
 
 from planpal.accounts.serializers import MeSerializer
 from planpal.core.events import topic_for
-from planpal.core.pagination import DefaultPagination
+from planpal.core.pagination import PlanPagination
 from planpal.plans import selectors
 from planpal.plans.serializers import PlanDetailOutputSerializer, PlanOutputSerializer
 from planpal.realtime.selectors import stream_position, stream_positions
@@ -25,8 +25,9 @@ class MeView(APIView):
 class PlanListView(APIView):
     def get(self, request):
         plans = selectors.plans_for_user(user=request.user)
-        paginator = DefaultPagination()
-        ids = paginator.paginate_queryset(plans.values_list("pk", flat=True), request, view=self)
+        paginator = PlanPagination()
+        rows = paginator.paginate_queryset(plans.values("id", "start_at"), request, view=self)
+        ids = [row["id"] for row in rows]
         streams = stream_positions([topic_for("plan", pk) for pk in ids])
         managed = selectors.manager_group_ids(user=request.user)
         context = {"request": request, "streams": streams, "manager_group_ids": managed}
