@@ -171,7 +171,68 @@ def rows(results: dict) -> list[list[str]]:
             ["many topics + storm", "events lost", *(_fmt(lost[p]) for p in PEERS), "", "", "0"]
         )
     out += read_rows(s.get("reads") or {})
+    out += write_rows(s.get("writes") or {})
     out += idle_rows(s.get("idle") or {})
+    return out
+
+
+def write_rows(writes: dict) -> list[list[str]]:
+    """REST writes (bench/writes.py): PlanPal's request → every delivery beside the raw floor's
+    fan-out (commit → receive) at the same number of subscribers and rate."""
+    out = []
+    ours = writes.get("planpal") or {}
+    write_p50 = {}
+    for members in sorted(ours, key=int):
+        name = f"REST writes, {int(members):,} members"
+        floor_rungs = _get(writes, "raw", members, "rungs") or []
+        for index, rung in enumerate(ours[members].get("rungs") or []):
+            floor = floor_rungs[index] if index < len(floor_rungs) else {}
+            subs = _fmt(ours[members]["connect"]["connected"])
+            out.append(
+                [
+                    name,
+                    f"{rung['rate']} writes/s, {subs} subscribers: request → every delivery "
+                    "p50 / p99 (raw: fan-out, commit → receive)",
+                    f"{_fmt(rung['p50_ms'])} / {_fmt(rung['p99_ms'])} ms",
+                    f"{_fmt(floor.get('p50_ms'))} / {_fmt(floor.get('p99_ms'))} ms"
+                    if floor
+                    else "—",
+                    "—",
+                    _ratio(rung["p99_ms"], floor.get("p99_ms")),
+                    "",
+                    f"p99 ≤ 2{TIMES} raw",
+                ]
+            )
+            out.append(
+                [
+                    name,
+                    f"{rung['rate']} writes/s: write server time p50 / p99; events lost",
+                    f"{rung['write_ms_p50']:.0f} / {rung['write_ms_p99']:.0f} ms; "
+                    f"{_fmt(rung['lost'])} lost",
+                    f"{_fmt(floor.get('lost'))} lost" if floor else "—",
+                    "—",
+                    "",
+                    "",
+                    "0 lost",
+                ]
+            )
+            write_p50[(int(members), rung["rate"])] = rung["write_ms_p50"]
+    sizes = sorted({m for m, _ in write_p50})
+    for rate in sorted({r for _, r in write_p50}):
+        small, large = write_p50.get((sizes[0], rate)), write_p50.get((sizes[-1], rate))
+        if len(sizes) > 1 and small and large:
+            out.append(
+                [
+                    "REST writes",
+                    f"write server time p50 at {sizes[-1]} members / at {sizes[0]} ({rate}/s)",
+                    _ratio(large, small),
+                    "",
+                    "",
+                    "",
+                    "",
+                    f"≤ 1.3{TIMES}",
+                ]
+            )
     return out
 
 
