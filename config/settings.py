@@ -6,7 +6,10 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import dj_database_url
+from csp.constants import NONE, SELF
+from django.core.exceptions import ImproperlyConfigured
 
+from planpal.core.deployment import DEMO_SECRET_KEY, is_embedded_default, secret_key_problem
 from planpal.core.logging import formatter_config
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -36,8 +39,10 @@ def env_list(name: str, default: str = "") -> list[str]:
 DATA_DIR = Path(env_str("PLANPAL_DATA_DIR", str(BASE_DIR / "data")))
 DEBUG = env_bool("DEBUG", False)
 # The embedded default (no env at all) is a local demo, so it gets a fixed development key; any
-# deployment that sets DATABASE_URL or REDIS_URL must set SECRET_KEY too (checked below).
-SECRET_KEY = env_str("SECRET_KEY", "planpal-embedded-development-key-not-for-production")
+# other deployment must set a key of its own (checked below, planpal/core/deployment.py).
+SECRET_KEY = env_str("SECRET_KEY", DEMO_SECRET_KEY)
+# The address `planpal run|web` listens on (the command exports its --host here).
+HOST = env_str("HOST", "127.0.0.1")
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1],testserver")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", "")
 # Base of links PlanPal hands out (invites). Unset: the scheme and host of the request that asks
@@ -54,6 +59,8 @@ INSTALLED_APPS = [
     "rest_framework",
     "rest_framework_simplejwt",
     "drf_spectacular",
+    "drf_spectacular_sidecar",  # Swagger UI's files, served by us (no CDN, CSP 'self')
+    "csp",
     "channels",
     "planpal.core",
     "planpal.realtime",
@@ -70,6 +77,7 @@ MIDDLEWARE = [
     "planpal.core.middleware.ObservabilityMiddleware",
     "planpal.core.middleware.DatabaseUnavailableMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -194,8 +202,14 @@ else:
 # Cached API snapshots (plan detail and list items, group summary, unread count).
 API_CACHE_SECONDS = env_int("API_CACHE_SECONDS", 600)
 
-if not DEBUG and not EMBEDDED and SECRET_KEY.startswith("planpal-embedded"):
-    raise RuntimeError("SECRET_KEY must be set when PlanPal runs with REDIS_URL (production).")
+# The local demo: SQLite under the data directory, no Redis, loopback only. Only it may use the
+# demo SECRET_KEY, seed the demo users and serve /metrics without a token.
+EMBEDDED_DEFAULT = is_embedded_default(
+    database=DATABASES["default"], redis_url=REDIS_URL, host=HOST, data_dir=DATA_DIR
+)
+_secret_key_problem = secret_key_problem(SECRET_KEY, embedded_default=EMBEDDED_DEFAULT)
+if _secret_key_problem:
+    raise ImproperlyConfigured(_secret_key_problem)
 
 # ---------------------------------------------------------------------------- auth
 AUTH_PASSWORD_VALIDATORS = [
@@ -216,6 +230,21 @@ if _password_hashers:
     PASSWORD_HASHERS = _password_hashers
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
+# Every page (web client, admin, API docs) loads scripts, styles and connections from this
+# origin only: no inline script, no inline style element, no plugin, not framed.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "connect-src": [SELF],  # also this origin's ws:// and wss://
+        "object-src": [NONE],
+        "base-uri": [NONE],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
 
 # ---------------------------------------------------------------------------- REST API
 REST_FRAMEWORK = {
@@ -243,6 +272,9 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
     # No view validates partially: a PATCH body has the same required fields as its serializer.
     "COMPONENT_SPLIT_PATCH": False,
     # Several models have a `status`, `kind`, `role` or `platform` field: one stable name per

@@ -1,6 +1,6 @@
 """The `planpal` command: one entry point for every process role.
 
-planpal run      migrate, seed the demo on first start, serve (embedded default)
+planpal run      migrate, seed the demo on first start (embedded default only), serve
 planpal web      serve HTTP + WebSocket through uvicorn (production: several of these)
 planpal worker   Celery worker (production)
 planpal beat     Celery beat, exactly one per deployment (production)
@@ -23,8 +23,18 @@ from pathlib import Path
 def _django_setup() -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
     import django
+    from django.core.exceptions import ImproperlyConfigured
 
-    django.setup()
+    try:
+        django.setup()
+    except ImproperlyConfigured as exc:  # a refused configuration: say why, without a traceback
+        raise SystemExit(f"planpal: {exc}") from None
+
+
+def _listen_on(host: str) -> None:
+    """Settings decide what the process may do (the demo SECRET_KEY, the demo seed, /metrics
+    without a token) by the address it serves on: export it before they load."""
+    os.environ["HOST"] = host
 
 
 def _data_dir() -> Path:
@@ -76,11 +86,15 @@ def serve(host: str, port: int, workers: int) -> None:
 
 
 def cmd_run(args) -> None:
+    _listen_on(args.host)
     _django_setup()
+    from django.conf import settings
     from django.core.management import call_command
 
     call_command("migrate", interactive=False, verbosity=0)
-    call_command("seed_demo", if_empty=True, port=args.port)
+    # The demo users have a published password: only the local demo gets them unasked.
+    if settings.EMBEDDED_DEFAULT or args.seed_demo:
+        call_command("seed_demo", if_empty=True, port=args.port)
     serve(args.host, args.port, 1)
 
 
@@ -90,6 +104,8 @@ def cmd_web(args) -> None:
         # would only work within one process.
         raise SystemExit("planpal web --workers > 1 needs REDIS_URL")
     setup_metrics_dir(f"web-{args.port}")
+    _listen_on(args.host)
+    _django_setup()  # a refused configuration stops here, before uvicorn starts
     serve(args.host, args.port, args.workers)
 
 
@@ -141,6 +157,12 @@ def build_parser() -> argparse.ArgumentParser:
     run = sub.add_parser("run", help="embedded default: migrate, seed, serve")
     run.add_argument("--host", default=host)
     run.add_argument("--port", type=int, default=port)
+    run.add_argument(
+        "--seed-demo",
+        action="store_true",
+        default=os.environ.get("PLANPAL_SEED_DEMO", "") in {"1", "true", "yes", "on"},
+        help="seed the demo users even outside the embedded default (PLANPAL_SEED_DEMO=1)",
+    )
     run.set_defaults(func=cmd_run)
 
     web = sub.add_parser("web", help="serve HTTP and WebSocket (ASGI)")

@@ -20,6 +20,9 @@ from django.db import connection
 from tests.conftest import FAST_PASSWORD_HASHER
 
 ROOT = Path(__file__).resolve().parent.parent
+# Operators' token of the servers tests start: /metrics and readiness details need it.
+METRICS_TOKEN = "tests-only-metrics-token"
+OPERATOR = {"Authorization": f"Bearer {METRICS_TOKEN}"}
 
 
 def free_port() -> int:
@@ -52,13 +55,15 @@ def child_env(**extra: str) -> dict[str, str]:
         RATE_LIMITS="off",
         # The hasher the tests use (tests/conftest.py), so users they create can log in here.
         PASSWORD_HASHERS=FAST_PASSWORD_HASHER,
+        METRICS_TOKEN=METRICS_TOKEN,
     )
     env.update(extra)
     return env
 
 
 class LiveServer:
-    def __init__(self, **env: str) -> None:
+    def __init__(self, command: str = "web", **env: str) -> None:
+        self.command = command  # `planpal web`, or `planpal run` (migrate, seed, serve)
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.env = child_env(**env)
@@ -68,7 +73,7 @@ class LiveServer:
     def start(self) -> "LiveServer":
         log = self.log_path.open("wb")
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "planpal.cli", "web", "--port", str(self.port)],
+            [sys.executable, "-m", "planpal.cli", self.command, "--port", str(self.port)],
             cwd=ROOT,
             env=self.env,
             stdout=log,

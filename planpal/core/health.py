@@ -3,8 +3,11 @@
 - `health/live`: the process answers (no dependencies) — for restarting a hung process.
 - `health/ready`: this process can do its job — database, Redis, a round trip through the event
   bus, a background worker seen recently, the outbox draining. 503 when a required check fails,
-  so a load balancer stops sending traffic here (and a deploy waits before moving on).
-- `/metrics`: Prometheus exposition (planpal.core.metrics), outside the API prefix.
+  so a load balancer stops sending traffic here (and a deploy waits before moving on). Anyone
+  sees up/down per check; errors, latencies and figures (which name hosts and ports) only the
+  holder of METRICS_TOKEN, and the log.
+- `/metrics`: Prometheus exposition (planpal.core.metrics), outside the API prefix. It needs
+  METRICS_TOKEN, except in the embedded default (a local demo bound to loopback).
 """
 
 import asyncio
@@ -185,6 +188,19 @@ class LiveView(APIView):
         return Response({"status": "ok"})
 
 
+def has_operator_token(request) -> bool:
+    """`Authorization: Bearer <METRICS_TOKEN>`, when a token is configured."""
+    token = settings.METRICS_TOKEN
+    given = request.headers.get("Authorization", "")
+    return bool(token) and secrets.compare_digest(given.encode(), f"Bearer {token}".encode())
+
+
+def public_view(body: dict) -> dict:
+    """What anyone may read of the readiness: up/down per check, nothing about the insides."""
+    checks = {name: {"status": check["status"]} for name, check in body["checks"].items()}
+    return {"status": body["status"], "checks": checks}
+
+
 class ReadyView(APIView):
     permission_classes = [AllowAny]
     authentication_classes: list = []
@@ -192,7 +208,8 @@ class ReadyView(APIView):
 
     @extend_schema(
         tags=["health"],
-        summary="Readiness: every check with its status and latency; 503 when not ready",
+        summary="Readiness: every check's status (with METRICS_TOKEN: errors and latencies); "
+        "503 when not ready",
         responses={
             200: inline_serializer(
                 "Ready", {"status": serializers.CharField(), "checks": serializers.DictField()}
@@ -204,17 +221,21 @@ class ReadyView(APIView):
     )
     def get(self, request):
         ready, body = readiness()
+        if not has_operator_token(request):
+            body = public_view(body)
         return Response(body, status=200 if ready else 503)
 
 
 def metrics_view(request):
-    """Prometheus scrape. With METRICS_TOKEN set, only `Authorization: Bearer <token>`."""
+    """Prometheus scrape: `Authorization: Bearer <METRICS_TOKEN>`. Without a token configured
+    only the embedded default serves it (bound to loopback); elsewhere it is refused."""
     from planpal.core import metrics
 
-    token = settings.METRICS_TOKEN
-    if token:
-        given = request.headers.get("Authorization", "")
-        if not secrets.compare_digest(given.encode(), f"Bearer {token}".encode()):
+    if settings.METRICS_TOKEN:
+        if not has_operator_token(request):
             return HttpResponse("unauthorised\n", status=401, content_type="text/plain")
+    elif not settings.EMBEDDED_DEFAULT:
+        message = "metrics are off: set METRICS_TOKEN to scrape them\n"
+        return HttpResponse(message, status=403, content_type="text/plain")
     body, content_type = metrics.render()
     return HttpResponse(body, content_type=content_type)

@@ -9,7 +9,7 @@ import redis
 from django.conf import settings
 from prometheus_client.parser import text_string_to_metric_families
 
-from tests.live import ThrowawayRedis
+from tests.live import OPERATOR, ThrowawayRedis
 from tests.realtime.conftest import trip  # noqa: F401 - fixture
 
 
@@ -23,7 +23,7 @@ def throwaway_redis():
 
 def scrape(base_url: str) -> dict[tuple[str, tuple], float]:
     """GET /metrics → {(sample name, sorted labels): value}."""
-    response = httpx.get(f"{base_url}/metrics", timeout=10)
+    response = httpx.get(f"{base_url}/metrics", headers=OPERATOR, timeout=10)
     assert response.status_code == 200, response.text
     assert response.headers["content-type"].startswith("text/plain")
     values: dict[tuple[str, tuple], float] = defaultdict(float)

@@ -9,7 +9,7 @@ import pytest
 from django.utils import timezone
 
 from planpal.realtime.models import Event
-from tests.live import CeleryProcess, LiveServer
+from tests.live import OPERATOR, CeleryProcess, LiveServer, free_port
 from tests.ops.conftest import worker_heartbeat
 from tests.realtime.conftest import require_redis, token_for, trip  # noqa: F401 - fixture
 
@@ -21,10 +21,18 @@ def test_live_answers_without_dependencies(anon):
     assert (response.status_code, response.json()) == (200, {"status": "ok"})
 
 
-def test_ready_lists_every_check_with_status_and_latency(anon, settings, db):
+@pytest.fixture
+def operator(anon, settings):
+    """A client holding the operators' token (METRICS_TOKEN): it sees readiness details."""
+    settings.METRICS_TOKEN = "tests-operator-token"
+    anon.credentials(HTTP_AUTHORIZATION="Bearer tests-operator-token")
+    return anon
+
+
+def test_ready_lists_every_check_with_status_and_latency(operator, settings, db):
     if settings.REDIS_URL:
         worker_heartbeat(settings.REDIS_URL)
-    response = anon.get("/api/v1/health/ready")
+    response = operator.get("/api/v1/health/ready")
     body = response.json()
     assert response.status_code == 200, body
     assert body["status"] == "ok"
@@ -45,13 +53,13 @@ def test_ready_lists_every_check_with_status_and_latency(anon, settings, db):
         assert body["checks"]["worker"]["status"] == "ok"
 
 
-def test_ready_is_503_when_the_outbox_is_stuck(anon, settings, db):
+def test_ready_is_503_when_the_outbox_is_stuck(operator, settings, db):
     if settings.REDIS_URL:
         worker_heartbeat(settings.REDIS_URL)
     settings.HEALTH = {**settings.HEALTH, "OUTBOX_MAX_AGE_SECONDS": 30}
     event = Event.objects.create(topic="user:1", seq=1, name="friend.removed", payload={})
     Event.objects.filter(pk=event.pk).update(created_at=timezone.now() - timedelta(minutes=2))
-    response = anon.get("/api/v1/health/ready")
+    response = operator.get("/api/v1/health/ready")
     assert response.status_code == 503
     outbox = response.json()["checks"]["outbox"]
     assert (outbox["status"], outbox["backlog"]) == ("fail", 1)
@@ -59,7 +67,25 @@ def test_ready_is_503_when_the_outbox_is_stuck(anon, settings, db):
     assert "unpublished" in outbox["error"]
 
     settings.HEALTH = {**settings.HEALTH, "OPTIONAL_CHECKS": {"outbox"}}
-    assert anon.get("/api/v1/health/ready").status_code == 200  # reported, not required
+    assert operator.get("/api/v1/health/ready").status_code == 200  # reported, not required
+
+
+def test_anonymous_readiness_says_only_up_or_down_per_check(anon, settings, db):
+    """Attack found from outside (issue 13 item 25): the failing Redis check's error named its
+    host and port to anyone. Without the operators' token only the statuses are shown."""
+    port = str(free_port())  # nothing listens there
+    settings.REDIS_URL = f"redis://127.0.0.1:{port}/0"
+    settings.METRICS_TOKEN = "tests-operator-token"
+    body = anon.get("/api/v1/health/ready").json()
+    assert body["checks"]["redis"] == {"status": "fail"}
+    assert port not in str(body)
+    assert all(set(check) == {"status"} for check in body["checks"].values()), body
+    wrong = anon.get("/api/v1/health/ready", HTTP_AUTHORIZATION="Bearer not-the-token").json()
+    assert wrong["checks"]["redis"] == {"status": "fail"}
+    detailed = anon.get(
+        "/api/v1/health/ready", HTTP_AUTHORIZATION="Bearer tests-operator-token"
+    ).json()
+    assert port in detailed["checks"]["redis"]["error"]
 
 
 def test_ready_needs_a_worker_heartbeat_in_production(anon, settings, db):
@@ -73,7 +99,7 @@ def test_ready_needs_a_worker_heartbeat_in_production(anon, settings, db):
 
 
 def ready(server) -> httpx.Response:
-    return httpx.get(f"{server.url}/api/v1/health/ready", timeout=10)
+    return httpx.get(f"{server.url}/api/v1/health/ready", headers=OPERATOR, timeout=10)
 
 
 def wait_for_status(server, status: int, timeout: float = 30) -> dict:

@@ -76,6 +76,19 @@ def test_metrics_can_require_a_token(client, settings):
     assert b"planpal_http_requests_total" in response.content
 
 
+def test_production_refuses_metrics_without_a_token(client, settings):
+    """Attack found from outside (issue 13 item 25): with METRICS_TOKEN unset a production-like
+    server served /metrics to anyone. Only the embedded default (loopback) may do that."""
+    settings.METRICS_TOKEN = ""
+    settings.EMBEDDED_DEFAULT = False
+    response = client.get("/metrics")
+    assert response.status_code == 403
+    assert b"METRICS_TOKEN" in response.content
+    assert b"planpal_" not in response.content
+    settings.EMBEDDED_DEFAULT = True
+    assert client.get("/metrics").status_code == 200
+
+
 def test_push_attempts_are_counted_by_outcome(alice):
     from planpal.notifications.models import Device
     from planpal.notifications.push.services import push_send
