@@ -3,6 +3,8 @@ PORT ?= 8000
 UV_VERSION := 0.13.9
 UV := .tools/bin/uv
 # mysqlclient needs the MariaDB client headers, so it is only installed when MariaDB is used.
+# --inexact: a sync never removes what it was not asked for (the driver an earlier MariaDB run
+# installed must survive an embedded `make run`/`make test`).
 EXTRAS := $(if $(findstring mysql,$(DATABASE_URL)),--extra mysql,)
 
 # The web client's tooling (ESLint, Prettier, axe-core for the browser tests) from package-lock.json;
@@ -16,7 +18,7 @@ $(UV):
 	.tools/bin/pip install --quiet --disable-pip-version-check uv==$(UV_VERSION)
 
 install: $(UV)
-	$(UV) sync --frozen --quiet $(EXTRAS)
+	$(UV) sync --frozen --inexact --quiet $(EXTRAS)
 
 $(NODE_MODULES): package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
