@@ -1,15 +1,39 @@
 """Users and friendships."""
 
+import unicodedata
+
 from django.conf import settings
-from django.contrib.auth.models import AbstractUser
+from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
 from django.db.models import F, Q
+
+
+def normalize_username(username: str) -> str:
+    """NFKC + casefold: "Alice", "ALICE" in fullwidth letters and "alice" are one name. Stored
+    this way, and how a typed name is looked up."""
+    return unicodedata.normalize("NFKC", unicodedata.normalize("NFKC", username).casefold())
+
+
+class PlanPalUserManager(UserManager):
+    def get_by_natural_key(self, username):
+        """The account a typed name signs in to: its normalised form, else (an account named
+        before names were normalised, kept as it was because it collided) the name as typed."""
+        try:
+            return self.get(username=normalize_username(username))
+        except self.model.DoesNotExist:
+            return self.get(username=username)
 
 
 class User(AbstractUser):
     display_name = models.CharField(max_length=80, blank=True)
     avatar_url = models.URLField(max_length=500, blank=True)
     timezone = models.CharField(max_length=64, default="UTC")
+
+    objects = PlanPalUserManager()
+
+    @classmethod
+    def normalize_username(cls, username):
+        return normalize_username(username) if isinstance(username, str) else username
 
     def __str__(self) -> str:
         return self.display_name or self.username

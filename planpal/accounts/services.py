@@ -30,7 +30,18 @@ def _check_email_free(email: str, *, exclude_pk: int | None = None) -> None:
         raise InvalidInput(fields={"email": ["An account with this email already exists."]})
 
 
+def _username_taken(normalized: str) -> bool:
+    """Whether an account has this name under the normalisation rule (NFKC + casefold), or under
+    the database's own comparison (MariaDB's collation also ignores accents: one account there)."""
+    if User.objects.filter(username=normalized).exists():
+        return True
+    similar = User.objects.filter(username__iexact=normalized).values_list("username", flat=True)
+    return any(User.normalize_username(name) == normalized for name in similar)
+
+
 def user_register(*, username: str, email: str, password: str, display_name: str = "") -> User:
+    """Names are stored normalised (NFKC + casefold, models.normalize_username), so "Alice" and
+    a fullwidth "alice" are both the existing "alice" and refused."""
     username = User.normalize_username(username)
     email = User.objects.normalize_email(email)
     try:
@@ -44,7 +55,7 @@ def user_register(*, username: str, email: str, password: str, display_name: str
         raise InvalidInput(fields={"password": exc.messages}) from exc
 
     with transaction.atomic():
-        if User.objects.filter(username__iexact=username).exists():
+        if _username_taken(username):
             raise InvalidInput(fields={"username": ["This username is taken."]})
         _check_email_free(email)
         try:

@@ -3,8 +3,14 @@ process's memory in embedded mode; plus the DRF throttle that applies them to th
 
 Every API request counts against `user` (per authenticated user) and `ip` (per client address).
 Endpoints an attacker would hammer have stricter limits of their own (SCOPED, by URL name):
-credentials per IP and per username tried, registration per IP, WebSocket tickets per user,
+credentials per IP and per account tried, registration per IP, WebSocket tickets per user,
 invite acceptance per user and IP. Over a limit: 429 in the API's error shape with Retry-After.
+The admin's login form counts against the same credential limits (planpal.core.adminsite).
+
+The per-account limit is the login lockout. It is keyed by the account the typed name resolves
+to, the way authentication looks it up (a name in another case, width or — on MariaDB's
+accent-insensitive collation — with accents reaches the same account and the same count), and
+by the normalised name when there is no such account.
 
 Redis down: limits fail open (requests pass) with one logged warning per outage, counted in
 planpal_redis_failures_total{component="ratelimit"}.
@@ -18,6 +24,7 @@ import time
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from rest_framework.throttling import BaseThrottle
 
 from planpal.core import metrics
@@ -166,32 +173,43 @@ def _identity(limit: str, request) -> str | None:
         user = request.user
         return f"user:{user.pk}" if user is not None and user.is_authenticated else None
     if limit.endswith("username"):
-        data = request.data if hasattr(request.data, "get") else {}
-        username = data.get("username")
-        return f"username:{username.strip().lower()}" if isinstance(username, str) else None
+        data = getattr(request, "data", request.POST)  # DRF's parsed body, or a form's
+        username = data.get("username") if hasattr(data, "get") else None
+        return account_identity(username) if isinstance(username, str) else None
     raise ValueError(f"no identity for rate limit {limit!r}")
+
+
+def account_identity(username: str) -> str:
+    """The lockout key of a typed username: the account it signs in to, else the name itself."""
+    users = get_user_model()
+    try:
+        return f"account:{users._default_manager.get_by_natural_key(username).pk}"
+    except (users.DoesNotExist, users.MultipleObjectsReturned):
+        return f"username:{users.normalize_username(username.strip())}"
+
+
+def check(request, limits: tuple[str, ...]) -> float | None:
+    """Count the request against each limit; the seconds to wait when any is exceeded."""
+    if not settings.RATE_LIMITS_ENABLED:
+        return None
+    waits = []
+    for limit in limits:
+        identity = _identity(limit, request)
+        if identity is not None:
+            wait = hit(limit, identity)
+            if wait is not None:
+                waits.append(wait)
+    return max(waits) if waits else None
 
 
 class RateLimitThrottle(BaseThrottle):
     """The one throttle of the API (settings.REST_FRAMEWORK)."""
 
     def allow_request(self, request, view) -> bool:
-        self.retry_after: float | None = None
-        if not settings.RATE_LIMITS_ENABLED:
-            return True
         match = getattr(request, "resolver_match", None)
         limits = DEFAULT_LIMITS + SCOPED.get(getattr(match, "url_name", None) or "", ())
-        waits = []
-        for limit in limits:
-            identity = _identity(limit, request)
-            if identity is not None:
-                wait = hit(limit, identity)
-                if wait is not None:
-                    waits.append(wait)
-        if waits:
-            self.retry_after = max(waits)
-            return False
-        return True
+        self.retry_after = check(request, limits)
+        return self.retry_after is None
 
     def wait(self) -> float | None:
         return self.retry_after
