@@ -71,6 +71,7 @@ class LiveServer:
         self.log_path = Path(settings.DATA_DIR) / f"server-{self.port}.log"
 
     def start(self) -> "LiveServer":
+        self.log_path.parent.mkdir(parents=True, exist_ok=True)  # a fresh clone on MariaDB
         log = self.log_path.open("wb")
         self.process = subprocess.Popen(
             [sys.executable, "-m", "planpal.cli", self.command, "--port", str(self.port)],
@@ -114,6 +115,7 @@ class CeleryProcess:
 
     def __init__(self, *args: str, **env: str) -> None:
         log_path = Path(settings.DATA_DIR) / f"celery-{os.getpid()}-{id(self)}.log"
+        log_path.parent.mkdir(parents=True, exist_ok=True)
         self.log = log_path.open("wb")
         self.process = subprocess.Popen(
             [sys.executable, "-m", "planpal.cli", *args],
