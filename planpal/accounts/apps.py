@@ -7,8 +7,18 @@ class AccountsConfig(AppConfig):
 
     def ready(self) -> None:
         from planpal.accounts.notices import register_all
+        from planpal.accounts.selectors import account_is_active, users_public_data
+        from planpal.accounts.serializers import PublicUserSerializer
+        from planpal.realtime import users
         from planpal.realtime.authorisers import register
 
         register_all()
         # A user's own topic carries their notifications and cross-device sync.
         register("user", lambda user_id, topic_user_id: user_id == topic_user_id)
+        users.register(
+            users.Accounts(
+                is_active=lambda user_id: account_is_active(user_id=user_id),
+                public_data=users_public_data,
+                public_serializer=PublicUserSerializer,
+            )
+        )

@@ -7,8 +7,8 @@ from channels.auth import get_user
 from django.conf import settings
 from django.db import InterfaceError, OperationalError
 
-from planpal.accounts.selectors import account_is_active
 from planpal.core.db import in_thread_pool, is_database_unavailable
+from planpal.realtime import users
 from planpal.realtime.tickets import ticket_consume_async
 
 
@@ -57,7 +57,7 @@ async def _authenticate(scope) -> int:
         if user_id is None:
             raise Refused(4001, "ticket invalid, expired or already used")
         # The account was active when the ticket was issued; it may have been deactivated since.
-        if not await in_thread_pool(account_is_active)(user_id=user_id):
+        if not await in_thread_pool(users.accounts().is_active)(user_id):
             raise Refused(4001, "account disabled")
         return user_id
     if not scope.get("cookies", {}).get(settings.SESSION_COOKIE_NAME):

@@ -9,6 +9,7 @@ the in-process hub itself.
 """
 
 import logging
+from collections.abc import Callable
 
 import redis
 from django.conf import settings
@@ -19,6 +20,8 @@ log = logging.getLogger(__name__)
 
 CHANNEL_PREFIX = settings.REDIS_KEY_PREFIX  # channels, presence keys and locks
 _client: redis.Redis | None = None
+Sink = Callable[[list[tuple[str, str]]], None]
+_embedded_sink: Sink | None = None
 
 
 def channel_for(topic: str) -> str:
@@ -46,6 +49,12 @@ def redis_client() -> redis.Redis:
     return _client
 
 
+def use_embedded_sink(sink: Sink) -> None:
+    """Embedded mode: the process's hub registers itself as the bus (`hub.post_threadsafe`)."""
+    global _embedded_sink
+    _embedded_sink = sink
+
+
 class NoHubHere(RuntimeError):
     """Embedded mode in a process without a hub (a management command): the web process's
     sweeper publishes these events."""
@@ -59,9 +68,6 @@ def send(messages: list[tuple[str, str]]) -> None:
             pipe.publish(channel_for(topic), message)
         pipe.execute()
         return
-    from planpal.realtime.hub import local_hub
-
-    hub = local_hub()
-    if hub is None:
+    if _embedded_sink is None:
         raise NoHubHere("no hub in this process")
-    hub.post_threadsafe(messages)
+    _embedded_sink(messages)

@@ -14,7 +14,6 @@ import logging
 import secrets
 import time
 from collections import deque
-from dataclasses import dataclass, field
 
 from channels.consumer import get_handler_name
 from channels.generic.websocket import AsyncWebsocketConsumer
@@ -22,14 +21,13 @@ from django.conf import settings
 from django.db import InterfaceError, OperationalError
 
 from planpal.core import metrics
-from planpal.core.db import in_thread_pool, is_database_unavailable
-from planpal.core.events import EVERYONE
+from planpal.core.db import is_database_unavailable
 from planpal.core.logging import bind
-from planpal.realtime import store
 from planpal.realtime.auth import Refused, authenticate
-from planpal.realtime.authorisers import authorise, parse_topic
-from planpal.realtime.frames import direct_socket, dumps, error_frame, ws_text
+from planpal.realtime.authorisers import parse_topic
+from planpal.realtime.frames import direct_socket, dumps, error_frame, unsubscribed_frame, ws_text
 from planpal.realtime.hub import get_hub
+from planpal.realtime.subscriptions import TopicSubscriber
 
 log = logging.getLogger(__name__)
 
@@ -40,23 +38,6 @@ CLOSE_TOO_SLOW = 4009
 CLOSE_TOO_LARGE = 1009
 CLOSE_IDLE = 1001
 CLOSE_TRY_LATER = 1013
-
-
-db = in_thread_pool
-
-
-@dataclass(eq=False)
-class Subscription:
-    revocable_after: int  # revocations with a higher seq apply to this connection
-    last_seq: int = 0
-    held: list | None = field(default_factory=list)  # live frames held while replaying
-    typing_at: float = 0.0
-
-
-def head_and_authorise(user_id: int, topic: str, read_head: bool) -> tuple[bool, int | None]:
-    """One trip to a worker thread: the topic's head (read first, when asked), then the check."""
-    head = store.topic_head(topic) if read_head else None
-    return authorise(user_id, topic), head
 
 
 class TokenBucket:
@@ -89,7 +70,10 @@ def connect_bucket() -> TokenBucket | None:
     return _connect_bucket
 
 
-class RealtimeConsumer(AsyncWebsocketConsumer):
+class RealtimeConsumer(TopicSubscriber, AsyncWebsocketConsumer):
+    """Subscriptions and their guarantees come from TopicSubscriber (subscriptions.py); this is
+    the WebSocket's part: authentication, limits, ops, and writing frames to the socket."""
+
     user_id: int | None = None
 
     async def dispatch(self, message) -> None:
@@ -105,7 +89,8 @@ class RealtimeConsumer(AsyncWebsocketConsumer):
     # ------------------------------------------------------------------ lifecycle
     async def connect(self) -> None:
         self.conn_id = secrets.token_hex(8)
-        self.subs: dict[str, Subscription] = {}
+        self.subs = {}
+        self.typing_at: dict[str, float] | None = None  # topic → last typing signal forwarded
         self.backlog: deque[str] | None = None  # frames the socket has not taken yet (bounded)
         self.flusher: asyncio.Task | None = None
         self.socket = None  # uvicorn's connection, when frames can be written to it directly
@@ -129,7 +114,7 @@ class RealtimeConsumer(AsyncWebsocketConsumer):
             return
         self.hub = get_hub()
         limit = self.config["MAX_CONNECTIONS_PER_USER"]
-        if await self.hub.user_connection_count(user_id) >= limit:
+        if await self.hub.presence.connection_count(user_id) >= limit:
             metrics.ws_connects.labels("too_many_connections").inc()
             metrics.rate_limited.labels("ws_connections_per_user").inc()
             await self.close(code=CLOSE_RATE_LIMITED, reason="too many connections")
@@ -140,10 +125,10 @@ class RealtimeConsumer(AsyncWebsocketConsumer):
         self.socket = direct_socket(self.base_send)
         self.last_active_wall = time.time()
         self.presence_touched = time.monotonic()
-        self.hub.user_connected(self)
+        self.hub.connected(self)
         self.own_topic = f"user:{self.user_id}"
         try:
-            await self._subscribe(self.own_topic, since=None, ref=None, check=False)
+            await self.follow(self.own_topic, since=None, head_before=None)
         except (OperationalError, InterfaceError) as exc:
             if not is_database_unavailable(exc):
                 raise
@@ -156,10 +141,8 @@ class RealtimeConsumer(AsyncWebsocketConsumer):
         if self.user_id is None:
             return
         self.closing = True
-        self.hub.user_disconnected(self)
-        for topic in list(self.subs):
-            self.hub.detach(topic, self)
-        self.subs.clear()
+        self.hub.disconnected(self)
+        self.unfollow_all()
         self.backlog = None
         if self.flusher is not None:
             self.flusher.cancel()
@@ -170,9 +153,7 @@ class RealtimeConsumer(AsyncWebsocketConsumer):
             return
         self.closing = True
         metrics.ws_closes.labels(str(code)).inc()
-        for topic in list(self.subs):
-            self.hub.detach(topic, self)
-        self.subs.clear()
+        self.unfollow_all()
         asyncio.get_running_loop().create_task(self.close(code=code, reason=reason))
 
     def queue(self, frame: str) -> None:
@@ -230,33 +211,15 @@ class RealtimeConsumer(AsyncWebsocketConsumer):
             self.queue('{"type":"heartbeat"}')
 
     # ------------------------------------------------------------------ frames from the hub
-    def accept_event(self, topic: str, seq: int, revoked: str, frame: str) -> None:
-        sub = self.subs.get(topic)
-        if sub is None:
-            return
-        if sub.held is not None:
-            sub.held.append((seq, revoked, frame))
-            return
-        self._take(topic, sub, seq, revoked, frame)
+    def deliver_event(self, topic: str, seq: int, frame: str) -> None:
+        self.queue(frame)
+
+    def deliver_frame(self, frame: str) -> None:
+        self.queue(frame)
 
     def accept_ephemeral(self, topic: str, frame: str) -> None:
         if topic in self.subs and len(self.backlog or ()) < self.config["SEND_BUFFER_FRAMES"]:
             self.queue(frame)
-
-    def _take(self, topic: str, sub: Subscription, seq: int, revoked: str, frame: str) -> None:
-        if seq <= sub.last_seq:
-            return  # already delivered (replay and live overlap)
-        sub.last_seq = seq
-        self.queue(frame)
-        revokes_me = revoked == EVERYONE or revoked == str(self.user_id)
-        # A user always keeps their own topic: it is where they hear that they lost the others.
-        if revokes_me and seq > sub.revocable_after and topic != self.own_topic:
-            self._drop(topic, reason="revoked")
-
-    def _drop(self, topic: str, *, reason: str, ref=None) -> None:
-        self.subs.pop(topic, None)
-        self.hub.detach(topic, self)
-        self.queue(dumps({"type": "unsubscribed", "topic": topic, "reason": reason, "ref": ref}))
 
     # ------------------------------------------------------------------ frames from the client
     async def receive(self, text_data=None, bytes_data=None) -> None:
@@ -264,7 +227,7 @@ class RealtimeConsumer(AsyncWebsocketConsumer):
         if self.closing or not self._within_rate():
             return
         self.last_active_wall = time.time()
-        self.hub.user_active(self)
+        self.hub.presence.active(self)
         if bytes_data is not None:
             self.queue(error_frame("bad_frame", "binary frames are not supported"))
             return
@@ -320,97 +283,34 @@ class RealtimeConsumer(AsyncWebsocketConsumer):
                 error_frame("too_many_subscriptions", "unsubscribe from something first", ref)
             )
             return
-        await self._subscribe(topic, since=since, ref=ref, check=True)
-
-    async def _subscribe(self, topic: str, *, since: int | None, ref, check: bool) -> None:
-        if check:
-            # Take the head *before* authorising: a revocation that commits after the check has
-            # a higher seq and is then applied to this connection. The seq this process last
-            # delivered (when it follows the topic) is at most the log's head, so it errs on
-            # the side of applying a revocation; otherwise the log's head is read.
-            head_before = self.hub.head(topic)
-            allowed, head_read = await db(head_and_authorise)(
-                self.user_id, topic, head_before is None
-            )
-            if not allowed:
-                self.queue(error_frame("forbidden", "not allowed to follow this topic", ref))
-                return
-            if head_before is None:
-                head_before = head_read
-        else:
-            head_before = None  # the own topic: revocations never apply to it (see _take)
-        if topic in self.subs:
-            self.subs.pop(topic)
-            self.hub.detach(topic, self)
-        sub = Subscription(revocable_after=head_before or 0)
-        self.subs[topic] = sub
-        await self.hub.attach(topic, self)
-        # "Live from now" starts at the head read before the authorisation check, not at a later
-        # one: whatever committed in between (a revocation, say) is replayed, never skipped. The
-        # own topic (nothing to revoke there) starts at this process's head after attaching.
-        # Live frames are held from here on; the replay comes from the frames this process
-        # delivered when they reach back far enough, else from the log.
-        baseline = head_before if since is None else since
-        try:
-            rows, head, recovered = await self._replay(topic, baseline)
-        except Exception:
-            if self.subs.get(topic) is sub:  # not left holding live frames for ever
-                self.subs.pop(topic)
-                self.hub.detach(topic, self)
-            raise
-        if baseline is None:
-            baseline = head
-        if since is not None:
-            metrics.replays.labels("true" if recovered else "false").inc()
-        if self.subs.get(topic) is not sub or self.closing:
-            return  # unsubscribed or closed meanwhile
-        sub.last_seq = baseline if recovered else head
-        self.queue(
-            dumps(
-                {
-                    "type": "subscribed",
-                    "topic": topic,
-                    "seq": head,
-                    "recovered": recovered,
-                    "ref": ref,
-                }
-            )
-        )
-        held, sub.held = sub.held, None
-        for seq, revoked, frame in rows + held:
-            if self.subs.get(topic) is sub:
-                self._take(topic, sub, seq, revoked, frame)
-
-    async def _replay(self, topic: str, baseline: int | None) -> tuple[list, int, bool]:
-        """(rows after baseline, head, recovered): from memory when it reaches back that far."""
-        answer = self.hub.replay_from_memory(topic, baseline)
-        if answer is not None:
-            rows, head = answer
-            return rows, head, True
-        if baseline is None:
-            return [], await db(store.topic_head)(topic), True
-        return await db(store.replay)(topic, baseline)
+        heads, refused = await self.check_topics([topic])
+        if refused:
+            self.queue(error_frame("forbidden", "not allowed to follow this topic", ref))
+            return
+        await self.follow(topic, since=since, head_before=heads[topic], ref=ref)
 
     async def op_unsubscribe(self, message: dict, ref) -> None:
         topic = message.get("topic")
         if not isinstance(topic, str) or topic not in self.subs:
             self.queue(error_frame("not_subscribed", "not subscribed to this topic", ref))
             return
-        self._drop(topic, reason="client", ref=ref)
+        self.unfollow(topic)
+        self.queue(unsubscribed_frame(topic, "client", ref))
 
     async def op_ping(self, message: dict, ref) -> None:
         self.queue(dumps({"type": "pong", "ref": ref}))
 
     async def op_typing(self, message: dict, ref) -> None:
         topic = message.get("topic")
-        sub = self.subs.get(topic) if isinstance(topic, str) else None
-        if sub is None:
+        if not isinstance(topic, str) or topic not in self.subs:
             self.queue(error_frame("not_subscribed", "subscribe to the topic first", ref))
             return
         now = time.monotonic()
-        if now - sub.typing_at < self.config["TYPING_INTERVAL_SECONDS"]:
+        if self.typing_at is None:
+            self.typing_at = {}
+        if now - self.typing_at.get(topic, 0.0) < self.config["TYPING_INTERVAL_SECONDS"]:
             return  # typing is best effort: extra signals are dropped, not answered
-        sub.typing_at = now
+        self.typing_at[topic] = now
         frame = dumps({"type": "typing", "topic": topic, "user": self.user_id})
         await self.hub.publish_ephemeral(topic, self.conn_id, frame)
 
@@ -419,7 +319,7 @@ class RealtimeConsumer(AsyncWebsocketConsumer):
         if not isinstance(topic, str) or topic not in self.subs:
             self.queue(error_frame("not_subscribed", "subscribe to the topic first", ref))
             return
-        online = await self.hub.online(topic)
+        online = await self.hub.presence.online(topic)
         self.queue(dumps({"type": "presence", "topic": topic, "online": online, "ref": ref}))
 
     OPS = {

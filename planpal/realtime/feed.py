@@ -13,14 +13,12 @@ from rest_framework.generics import GenericAPIView
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from planpal.accounts.models import User
-from planpal.accounts.selectors import user_public_data
-from planpal.accounts.serializers import PublicUserSerializer
 from planpal.core.pagination import StreamCursorPagination
+from planpal.realtime import users
 from planpal.realtime.frames import iso_ms
 from planpal.realtime.models import Event
 from planpal.realtime.selectors import stream_position
-from planpal.realtime.summaries import Names, summarise, summarised_names, user_ids_in
+from planpal.realtime.summaries import Names, summarise, summarised_names, user_ids_in, users_of
 
 
 class FeedQuerySerializer(serializers.Serializer):
@@ -38,9 +36,16 @@ class FeedItemSerializer(serializers.Serializer):
     seq = serializers.IntegerField(read_only=True)
     event = serializers.CharField(read_only=True)
     ts = serializers.CharField(read_only=True)
-    actor = PublicUserSerializer(allow_null=True, read_only=True)
+    actor = serializers.DictField(allow_null=True, read_only=True)  # replaced in get_fields
     summary = serializers.CharField(read_only=True)
     data = serializers.JSONField(read_only=True)
+
+    def get_fields(self):
+        """`actor` is the accounts app's public user: its serializer is registered with
+        realtime.users (realtime imports no domain app)."""
+        fields = super().get_fields()
+        fields["actor"] = users.accounts().public_serializer(allow_null=True, read_only=True)
+        return fields
 
 
 def feed_events(topic: str, *, since: int | None = None):
@@ -49,10 +54,9 @@ def feed_events(topic: str, *, since: int | None = None):
 
 
 def feed_items(rows: list[Event]) -> list[dict]:
-    """The page's events with summaries and actors (one query for every name on the page)."""
-    names = Names(pk for row in rows for pk in user_ids_in(row.actor_id, row.payload))
-    actor_ids = {row.actor_id for row in rows if row.actor_id is not None}
-    actors = {user.pk: user_public_data(user) for user in User.objects.filter(pk__in=actor_ids)}
+    """The page's events with summaries and actors (one query for every user on the page)."""
+    people = users_of(pk for row in rows for pk in user_ids_in(row.actor_id, row.payload))
+    names = Names(people)
     return [
         {
             "id": row.id,
@@ -60,7 +64,7 @@ def feed_items(rows: list[Event]) -> list[dict]:
             "seq": row.seq,
             "event": row.name,
             "ts": iso_ms(row.created_at),
-            "actor": actors.get(row.actor_id),
+            "actor": people.get(row.actor_id),
             "summary": summarise(row.name, row.payload, row.actor_id, names),
             "data": row.payload,
         }

@@ -36,6 +36,10 @@ def error_frame(code: str, message: str, ref: Any = None) -> str:
     return dumps({"type": "error", "code": code, "message": message, "ref": ref})
 
 
+def unsubscribed_frame(topic: str, reason: str, ref: Any = None) -> str:
+    return dumps({"type": "unsubscribed", "topic": topic, "reason": reason, "ref": ref})
+
+
 # ---------------------------------------------------------------------------- direct writes
 _last: tuple[str | None, bytes] = (None, b"")
 

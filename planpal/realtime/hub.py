@@ -5,38 +5,34 @@ Ordering: seqs of a topic are allocated under a row lock held to commit, so when
 published, events < N are already committed. Publishes may still *arrive* out of order (they
 happen after commit, in different threads or processes); the hub holds an early arrival briefly
 and fills any gap from the event log, so every connection sees each topic's events in seq order.
+
+Its other jobs live beside it: the Redis pub/sub connection (transport.py), presence
+(presence.py), housekeeping (housekeeping.py) and process tuning (tuning.py).
 """
 
 import asyncio
-import gc
 import logging
-import secrets
 import threading
 import time
 from collections import deque
 from collections.abc import Iterable
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Protocol
 
 from django.conf import settings
 
-from planpal.core import metrics, redis_clients
+from planpal.core import metrics
 from planpal.core.db import in_thread_pool
-from planpal.realtime import bus, presence, store
-from planpal.realtime.frames import dumps
+from planpal.realtime import bus, housekeeping, store, tuning
+from planpal.realtime.presence import EmbeddedPresence, Presence, RedisPresence
 from planpal.realtime.selectors import stream_positions
+from planpal.realtime.transport import READY_TIMEOUT_SECONDS, RedisTransport, command_client
 
 log = logging.getLogger(__name__)
 
 # How long an out-of-order event waits for its predecessor before the hub reads the log.
 GAP_WAIT_SECONDS = 0.05
-READY_TIMEOUT_SECONDS = 2.0
-OFFLINE_DEBOUNCE_SECONDS = 5.0
-PRESENCE_TOUCH_SECONDS = 10.0
-PRESENCE_REFRESH_SECONDS = 20
-PRESENCE_TTL_SECONDS = 60
 # A topic whose last local subscriber left stays subscribed this long: a client that reconnects
 # (network change, reconnect storm after a restart elsewhere) finds it open, with its recent
 # frames to replay from memory, instead of costing an UNSUBSCRIBE, a SUBSCRIBE and a log read.
@@ -46,16 +42,6 @@ LINGER_SECONDS = 30.0
 RECENT_FRAMES = 32
 # Topics opened together (a burst of connections) share one SUBSCRIBE and one head query.
 OPEN_BATCH = 500
-PRESENCE_CHUNK = 200  # topics per pipeline of the presence refresh
-# Garbage collection (see _gc_policy): freeze survivors this often; a full sweep at most this
-# often, and never more often than keeps sweeping under GC_SWEEP_BUDGET of the process's time.
-GC_FREEZE_SECONDS = 1.0
-GC_SWEEP_MIN_SECONDS = 60.0
-GC_SWEEP_BUDGET = 0.005
-# Worker threads for the gateway's blocking calls (event-log reads, authorisation queries):
-# asyncio's default (CPUs + 4) made a reconnect storm wait in line for the database. Each
-# thread may hold one database connection.
-WORKER_THREADS = 16
 
 
 class Subscriber(Protocol):
@@ -81,21 +67,23 @@ class TopicState:
 class Hub:
     def __init__(self) -> None:
         self.loop = asyncio.get_running_loop()
-        self.loop.set_default_executor(
-            ThreadPoolExecutor(max_workers=WORKER_THREADS, thread_name_prefix="realtime")
-        )
+        tuning.use_worker_threads(self.loop)
         self.topics: dict[str, TopicState] = {}
-        self.transport = RedisTransport(self) if settings.REDIS_URL else None
         self.connections: set = set()  # every live connection of this process, for housekeeping
         self._tasks: set[asyncio.Task] = set()
         self._opening: list[tuple[str, TopicState]] = []  # topics waiting for _open_topics
-        if self.transport:
-            self._spawn(self.transport.run())
-            self.presence = presence.RedisPresence(self.transport.client)
+        self.presence: Presence
+        if settings.REDIS_URL:
+            self.redis = command_client()
+            self.transport: RedisTransport | None = RedisTransport(self, self.redis)
+            self.presence = RedisPresence(self, self.redis)
+            self.spawn(self.transport.run())
         else:
-            self.presence = presence.LocalPresence(self)
-        self._spawn(self._housekeeping())
-        self._spawn(self._gc_policy())
+            self.redis = self.transport = None
+            self.presence = EmbeddedPresence(self)
+            bus.use_embedded_sink(self.post_threadsafe)  # the bus of embedded mode is this hub
+        self.spawn(housekeeping.run(self))
+        self.spawn(tuning.gc_policy())
 
     # ------------------------------------------------------------------ subscriptions
     async def attach(self, topic: str, subscriber: Subscriber) -> None:
@@ -106,13 +94,12 @@ class Hub:
             state = self.topics[topic] = TopicState()
             self._opening.append((topic, state))
             if len(self._opening) == 1:
-                self._spawn(self._open_topics())
+                self.spawn(self._open_topics())
         elif state.linger is not None:
             state.linger.cancel()
             state.linger = None
         state.subscribers.add(subscriber)
-        if self.transport:
-            self._spawn(self.transport.presence_join(topic, subscriber))
+        self.presence.joined(topic, subscriber)
         if state.last_seq is not None:
             return
         if state.ready is None:
@@ -127,8 +114,7 @@ class Hub:
         if state is None:
             return
         state.subscribers.discard(subscriber)
-        if self.transport:
-            self._spawn(self.transport.presence_leave(topic, subscriber))
+        self.presence.left(topic, subscriber)
         if not state.subscribers and state.linger is None:
             state.linger = self.loop.call_later(LINGER_SECONDS, self._close_topic, topic, state)
 
@@ -138,7 +124,7 @@ class Hub:
             return
         del self.topics[topic]
         if self.transport:
-            self._spawn(self.transport.unsubscribe(topic))
+            self.spawn(self.transport.unsubscribe(topic))
 
     async def _open_topics(self) -> None:
         """Open the topics attached since the last round, together: one SUBSCRIBE for all of
@@ -230,7 +216,7 @@ class Hub:
             _count_delivery(frame, len(subscribers))
         if state.pending and not state.filling:
             state.filling = True
-            self._spawn(self._fill_gap(topic, state))
+            self.spawn(self._fill_gap(topic, state))
 
     async def _fill_gap(self, topic: str, state: TopicState) -> None:
         try:
@@ -258,7 +244,6 @@ class Hub:
                 state.pending.setdefault(seq, (revoked, frame))
         self._drain(topic, state)
 
-    # ------------------------------------------------------------------ ephemeral frames
     async def publish_ephemeral(self, topic: str, origin: str, frame: str) -> None:
         message = bus.ephemeral_message(origin, frame)
         if self.transport:
@@ -266,68 +251,14 @@ class Hub:
         else:
             self.receive(topic, message)
 
-    async def online(self, topic: str) -> list[int]:
-        """Users with a live connection following the topic, across all web processes."""
-        if self.transport:
-            return await self.transport.presence_online(topic)
-        state = self.topics.get(topic)
-        return sorted({s.user_id for s in state.subscribers}) if state else []
-
-    # ------------------------------------------------------------------ user presence
-    def user_connected(self, connection) -> None:
+    # ------------------------------------------------------------------ connections
+    def connected(self, connection) -> None:
         self.connections.add(connection)
-        self._spawn(self._connected(connection.user_id, connection.conn_id))
+        self.presence.connected(connection)
 
-    def user_disconnected(self, connection) -> None:
+    def disconnected(self, connection) -> None:
         self.connections.discard(connection)
-        self._spawn(self._disconnected(connection.user_id, connection.conn_id))
-
-    def user_active(self, connection) -> None:
-        """A client frame arrived; tell the shared presence at most every few seconds."""
-        now = time.monotonic()
-        if now - connection.presence_touched >= PRESENCE_TOUCH_SECONDS:
-            connection.presence_touched = now
-            self._spawn(self._quietly(self.presence.touch(connection.user_id, connection.conn_id)))
-
-    async def _connected(self, user_id: int, conn_id: str) -> None:
-        await self._quietly(self.presence.touch(user_id, conn_id))
-        if await self._quietly(self.presence.announce(user_id, True)):
-            await self._quietly(self._announce(user_id, online=True))
-
-    async def _disconnected(self, user_id: int, conn_id: str) -> None:
-        await self._quietly(self.presence.forget(user_id, conn_id))
-        await asyncio.sleep(OFFLINE_DEBOUNCE_SECONDS)  # a quick reconnect is not "offline"
-        if await self._quietly(self.presence.is_online(user_id)):
-            return
-        if await self._quietly(self.presence.announce(user_id, False)):
-            await self._quietly(self._announce(user_id, online=False))
-
-    async def _announce(self, user_id: int, *, online: bool) -> None:
-        topics = await in_thread_pool(presence.audience)(user_id)
-        for topic in topics:
-            frame = dumps(
-                {"type": "presence.changed", "topic": topic, "user": user_id, "online": online}
-            )
-            await self.publish_ephemeral(topic, "", frame)
-
-    async def _quietly(self, awaitable):
-        try:
-            return await awaitable
-        except Exception as exc:  # noqa: BLE001 - presence degrades, never breaks delivery
-            log.warning("presence update failed: %s", exc)
-            return None
-
-    async def user_connection_count(self, user_id: int) -> int:
-        """Live connections of the user across all processes: the members of their own topic's
-        presence set (every connection follows it), or this process's subscribers of it."""
-        topic = f"user:{user_id}"
-        local = len(self.topics[topic].subscribers) if topic in self.topics else 0
-        if not self.transport:
-            return local
-        count = await self.transport._quietly(
-            self.transport.client.zcount(PRESENCE_PREFIX + topic, time.time(), "+inf")
-        )
-        return max(local, count or 0)
+        self.presence.disconnected(connection)
 
     async def shutdown(self) -> None:
         """Process stop: close every connection with 1012 (clients reconnect elsewhere and
@@ -338,224 +269,14 @@ class Hub:
         for task in list(self._tasks):
             task.cancel()
         if self.transport:
-            await self.transport._quietly(self.transport.client.aclose())
-            await self.transport._quietly(self.transport.subscriber.aclose())
+            await self.transport.close()
 
-    # ------------------------------------------------------------------ housekeeping
-    async def _housekeeping(self) -> None:
-        """Heartbeats, idle timeouts, presence refresh and the outbox sweeper, for the process."""
-        from planpal.realtime.publisher import republish_unpublished
-
-        sweep_every = settings.REALTIME["SWEEP_SECONDS"]
-        last_sweep = last_presence = time.monotonic()
-        while True:
-            await asyncio.sleep(1.0)
-            now = time.monotonic()
-            for connection in list(self.connections):
-                connection.tick(now)
-            metrics.ws_connections.set(len(self.connections))
-            metrics.ws_subscriptions.set(sum(len(s.subscribers) for s in self.topics.values()))
-            if now - last_sweep >= sweep_every:
-                last_sweep = now
-                if not self.transport or await self.transport.claim_sweep(sweep_every):
-                    try:
-                        await in_thread_pool(republish_unpublished)()
-                    except Exception as exc:  # noqa: BLE001 - retried next round
-                        log.warning("outbox sweep failed: %s", exc)
-            if self.transport and now - last_presence >= PRESENCE_REFRESH_SECONDS:
-                last_presence = now
-                await self.transport.presence_refresh()
-
-    async def _gc_policy(self) -> None:
-        """Keep the cyclic garbage collector from stalling every connection of the process.
-
-        Each connection owns ~150 objects the collector tracks; a full collection walks all of
-        them, and CPython runs one whenever the tracked objects grew by a quarter. At 10,000
-        connections that was a 1-2 s pause every few seconds while connections came in, with
-        every delivery waiting behind it (docs/benchmarks.md). So: every GC_FREEZE_SECONDS,
-        collect the young generations (short-lived cycles die there) and move the survivors,
-        mostly long-lived connection state, to the permanent generation that collections skip
-        (`gc.freeze`); now and then, unfreeze and run one full collection to reclaim cycles
-        among objects that died after being frozen — every request or connection still in
-        flight at a freeze, so this garbage grows with traffic (the soak measured ~0.1 MB/s per
-        process at 4 writes/s when the sweep ran every 30 min). The sweep is paced by its own
-        cost: at least GC_SWEEP_MIN_SECONDS apart, and far enough apart that sweeping takes at
-        most GC_SWEEP_BUDGET of the time (a 1.5 s sweep at 10,000 connections runs every
-        5 min). Once most objects are frozen, the "grew by a quarter" rule would call a full
-        collection every 70,000 allocations, so generation 2's own threshold goes up from 10 to
-        1,000 young-generation collections."""
-        young, middle, old = gc.get_threshold()
-        gc.set_threshold(young, middle, max(old, 1000))
-        gc.freeze()  # startup state: modules, settings, URL patterns
-        next_sweep = time.monotonic() + GC_SWEEP_MIN_SECONDS
-        while True:
-            await asyncio.sleep(GC_FREEZE_SECONDS)
-            if time.monotonic() >= next_sweep:
-                started = time.monotonic()
-                gc.unfreeze()
-                gc.collect()
-                took = time.monotonic() - started
-                next_sweep = started + max(GC_SWEEP_MIN_SECONDS, took / GC_SWEEP_BUDGET)
-            else:
-                gc.collect(1)
-            gc.freeze()
-
-    # ------------------------------------------------------------------ helpers
-    def _spawn(self, coro) -> None:
+    def spawn(self, coro) -> None:
+        """Run in the background, keeping a reference (a task nobody holds may vanish) until it
+        is done, and cancelled at shutdown."""
         task = self.loop.create_task(coro)
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
-
-
-class RedisTransport:
-    """One Redis pub/sub connection per process; reconnects with backoff and catches up."""
-
-    CONTROL_CHANNEL = bus.CHANNEL_PREFIX + "_hub"
-
-    def __init__(self, hub: Hub) -> None:
-        self.hub = hub
-        # Commands (publish, presence, locks) time out; the subscription connection waits for
-        # messages as long as it takes, so it has a client of its own without a read timeout.
-        self.client = redis_clients.async_client(socket_connect_timeout=2, socket_timeout=2)
-        self.subscriber = redis_clients.async_client(socket_connect_timeout=2)
-        self.pubsub = None
-        self.connected = False
-        self.confirmations: dict[str, list[asyncio.Future]] = {}
-        self.pings: dict[str, asyncio.Future] = {}
-
-    async def subscribe(self, *topics: str) -> None:
-        """Returns once Redis confirmed the subscriptions: every publish after this reaches us.
-        While disconnected it returns at once; the reconnect resubscribes and catches up."""
-        if not self.connected or not topics:
-            return
-        waiting = []
-        for topic in topics:
-            confirmed = self.hub.loop.create_future()
-            self.confirmations.setdefault(topic, []).append(confirmed)
-            waiting.append(confirmed)
-        try:
-            await self.pubsub.subscribe(*(bus.channel_for(topic) for topic in topics))
-            await asyncio.wait_for(asyncio.gather(*waiting), READY_TIMEOUT_SECONDS)
-        except Exception as exc:  # noqa: BLE001 - the reconnect loop resubscribes everything
-            log.warning("subscribe of %d topic(s) not confirmed: %s", len(topics), exc)
-
-    async def unsubscribe(self, topic: str) -> None:
-        if self.connected and topic not in self.hub.topics:
-            try:
-                await self.pubsub.unsubscribe(bus.channel_for(topic))
-            except Exception as exc:  # noqa: BLE001
-                log.warning("unsubscribe %s failed: %s", topic, exc)
-
-    async def publish(self, topic: str, message: str) -> None:
-        try:
-            await self.client.publish(bus.channel_for(topic), message)
-        except Exception as exc:  # noqa: BLE001 - ephemeral frames may be dropped
-            log.warning("ephemeral publish to %s failed: %s", topic, exc)
-
-    # Presence: a sorted set per topic of "user:conn" → expiry, refreshed while connected, so
-    # a crashed process's connections fall out within PRESENCE_TTL_SECONDS.
-    async def presence_join(self, topic: str, subscriber: Subscriber) -> None:
-        member = f"{subscriber.user_id}:{subscriber.conn_id}"
-        await self._quietly(self.client.zadd(PRESENCE_PREFIX + topic, {member: _expiry()}))
-
-    async def presence_leave(self, topic: str, subscriber: Subscriber) -> None:
-        member = f"{subscriber.user_id}:{subscriber.conn_id}"
-        await self._quietly(self.client.zrem(PRESENCE_PREFIX + topic, member))
-
-    async def presence_online(self, topic: str) -> list[int]:
-        members = await self._quietly(
-            self.client.zrangebyscore(PRESENCE_PREFIX + topic, time.time(), "+inf")
-        )
-        return sorted({int(member.split(b":")[0]) for member in members or []})
-
-    async def presence_refresh(self) -> None:
-        """Re-add every local member, in pipelines of PRESENCE_CHUNK topics: one pipeline for
-        10,000 connections would hold the event loop (and every delivery) for about a second."""
-        expiry = _expiry()
-        topics = [(t, list(s.subscribers)) for t, s in self.hub.topics.items() if s.subscribers]
-        for start in range(0, len(topics), PRESENCE_CHUNK):
-            pipe = self.client.pipeline(transaction=False)
-            for topic, subscribers in topics[start : start + PRESENCE_CHUNK]:
-                key = PRESENCE_PREFIX + topic
-                pipe.zadd(key, {f"{s.user_id}:{s.conn_id}": expiry for s in subscribers})
-                pipe.zremrangebyscore(key, "-inf", time.time())
-                pipe.expire(key, PRESENCE_TTL_SECONDS * 2)
-            await self._quietly(pipe.execute())
-
-    async def claim_sweep(self, seconds: int) -> bool:
-        """One web process sweeps the outbox per interval."""
-        claimed = await self._quietly(self.client.set(SWEEP_LOCK, "1", nx=True, ex=seconds))
-        return bool(claimed)
-
-    async def round_trip(self, timeout: float) -> None:
-        """Readiness: publish on the control channel and wait for our own listener to hear it."""
-        if not self.connected:
-            raise ConnectionError("bus not connected")
-        token = secrets.token_hex(8)
-        heard = self.pings[token] = self.hub.loop.create_future()
-        try:
-            await self.client.publish(self.CONTROL_CHANNEL, "ping " + token)
-            await asyncio.wait_for(heard, timeout)
-        finally:
-            self.pings.pop(token, None)
-
-    async def _quietly(self, awaitable):
-        try:
-            return await awaitable
-        except Exception as exc:  # noqa: BLE001 - presence and locks degrade, never crash
-            log.warning("redis call failed: %s", exc)
-            return None
-
-    async def run(self) -> None:
-        delay = 0.2
-        while True:
-            try:
-                await self._listen()
-            except asyncio.CancelledError:
-                raise
-            except Exception as exc:  # noqa: BLE001 - reconnect on any failure
-                log.warning("bus connection lost: %s; reconnecting in %.1fs", exc, delay)
-            delay = 0.2 if self.connected else min(delay * 2, 5.0)
-            self.connected = False
-            await asyncio.sleep(delay)
-
-    async def _listen(self) -> None:
-        if self.pubsub is not None:
-            await self.pubsub.aclose()
-        self.pubsub = self.subscriber.pubsub()
-        resubscribed = set(self.hub.topics)
-        await self.pubsub.subscribe(
-            self.CONTROL_CHANNEL, *(bus.channel_for(topic) for topic in resubscribed)
-        )
-        self.connected = True
-        while True:
-            message = await self.pubsub.get_message(timeout=5.0)
-            if message is None:
-                continue
-            channel = message["channel"].decode()
-            if channel == self.CONTROL_CHANNEL:
-                data = message["data"]
-                if isinstance(data, bytes) and data.startswith(b"ping "):
-                    heard = self.pings.get(data[5:].decode())
-                    if heard is not None and not heard.done():
-                        heard.set_result(True)
-                continue
-            topic = bus.topic_of(channel)
-            kind = message["type"]
-            kind = kind.decode() if isinstance(kind, bytes) else kind
-            if kind == "message":
-                self.hub.receive(topic, message["data"].decode())
-            elif kind == "subscribe":
-                for confirmed in self.confirmations.pop(topic, []):
-                    if not confirmed.done():
-                        confirmed.set_result(True)
-                if topic in resubscribed:
-                    resubscribed.discard(topic)
-                    self.hub._spawn(self.hub.catch_up(topic))
-
-
-PRESENCE_PREFIX = bus.CHANNEL_PREFIX + "presence:"
-SWEEP_LOCK = bus.CHANNEL_PREFIX + "sweeper"
 
 
 def _count_delivery(frame: str, subscribers: int) -> None:
@@ -572,10 +293,6 @@ def _count_delivery(frame: str, subscribers: int) -> None:
         except ValueError:
             return
         metrics.delivery_latency.observe(max(0.0, time.time() - created.timestamp()))
-
-
-def _expiry() -> float:
-    return time.time() + PRESENCE_TTL_SECONDS
 
 
 _hub: Hub | None = None

@@ -1,21 +1,39 @@
-"""Who is here: per-user live connections and when each last heard from its client.
+"""Who is here, behind one interface (`Presence`) with an embedded and a Redis implementation.
 
-In Redis (shared by web processes and Celery workers) a hash per user maps connection id → time
-of the last client frame; entries of a crashed process simply age out (a user counts as active
-only with a frame in the last ACTIVE_SECONDS, and idle sockets are closed after
-IDLE_TIMEOUT_SECONDS anyway). In embedded mode the web process's own connections are the truth.
+Per topic: who follows it (`online`, the `presence` op) and how many connections a user holds
+(the per-user cap). Per user: online/offline changes, announced to the user's groups as
+ephemeral `presence.changed` frames, debounced — going offline is announced only if no
+connection came back within a few seconds, and a per-user "announced" flag keeps several
+processes from announcing the same change; and whether a client spoke recently (`user_is_active`,
+for push decisions).
 
-Online/offline changes are announced to the user's groups as ephemeral `presence.changed` frames,
-debounced: going offline is announced only if no connection came back within a few seconds, and
-a per-user "announced" flag (GETSET) keeps several processes from announcing the same change.
+In Redis (shared by web processes and Celery workers) a sorted set per topic maps
+`<user_id>:<conn_id>` to an expiry that every process refreshes for its live connections, and a
+hash per user maps connection id → time of the last client frame; entries of a crashed process
+age out. In embedded mode the web process's own connections are the truth.
+
+Nothing here raises into delivery: a failed Redis call is logged and presence degrades.
 """
 
+import asyncio
+import logging
 import time
 from collections.abc import Callable
+from typing import Any, Protocol
 
 from django.conf import settings
 
+from planpal.core.db import in_thread_pool
 from planpal.realtime import bus
+from planpal.realtime.frames import dumps
+
+log = logging.getLogger(__name__)
+
+OFFLINE_DEBOUNCE_SECONDS = 5.0
+TOUCH_SECONDS = 10.0  # a client frame refreshes the user's presence at most this often
+REFRESH_SECONDS = 20  # every process re-adds its live topic members this often
+TOPIC_TTL_SECONDS = 60  # ... and a member it stopped refreshing expires after this
+REFRESH_CHUNK = 200  # topics per pipeline of the refresh
 
 # user_id → topics that hear about the user's presence (registered by the groups app).
 _audiences: list[Callable[[int], list[str]]] = []
@@ -29,7 +47,11 @@ def audience(user_id: int) -> list[str]:
     return [topic for provider in _audiences for topic in provider(user_id)]
 
 
-def _key(user_id: int) -> str:
+def _topic_key(topic: str) -> str:
+    return f"{bus.CHANNEL_PREFIX}presence:{topic}"
+
+
+def _user_key(user_id: int) -> str:
     return f"{bus.CHANNEL_PREFIX}online:{user_id}"
 
 
@@ -37,70 +59,207 @@ def _announced_key(user_id: int) -> str:
     return f"{bus.CHANNEL_PREFIX}announced:{user_id}"
 
 
-def active_window() -> float:
-    return settings.REALTIME["ACTIVE_SECONDS"]
+_embedded: "EmbeddedPresence | None" = None  # this process's, in embedded mode
 
 
 def user_is_active(user_id: int) -> bool:
     """Does the user have a connection whose client spoke recently? (Sync: for push decisions.)"""
-    cutoff = time.time() - active_window()
+    cutoff = time.time() - settings.REALTIME["ACTIVE_SECONDS"]
     if settings.REDIS_URL:
-        stamps = bus.redis_client().hvals(_key(user_id))
+        stamps = bus.redis_client().hvals(_user_key(user_id))
         return any(float(stamp) > cutoff for stamp in stamps)
-    from planpal.realtime.hub import local_hub
-
-    hub = local_hub()
-    return hub is not None and any(
-        c.user_id == user_id and c.last_active_wall > cutoff for c in list(hub.connections)
-    )
+    return _embedded is not None and _embedded.spoke_since(user_id, cutoff)
 
 
-class RedisPresence:
-    """The async side used by the gateway (one per hub)."""
+class Local(Protocol):
+    """What presence needs of the process's hub."""
 
-    def __init__(self, client) -> None:
-        self.client = client
+    topics: dict[str, Any]
+    connections: set
+
+    def spawn(self, coro) -> None: ...
+
+    async def publish_ephemeral(self, topic: str, origin: str, frame: str) -> None: ...
+
+
+class Presence:
+    """The interface. Subclasses store it; the announcing is the same in both modes."""
+
+    def __init__(self, hub: Local) -> None:
+        self.hub = hub
+
+    # ------------------------------------------------------------------ per topic
+    def joined(self, topic: str, subscriber) -> None:
+        """A local subscriber was attached to the topic."""
+
+    def left(self, topic: str, subscriber) -> None:
+        """A local subscriber was detached from the topic."""
+
+    async def online(self, topic: str) -> list[int]:
+        """Users with a live connection following the topic, across all web processes."""
+        raise NotImplementedError
+
+    async def connection_count(self, user_id: int) -> int:
+        """Live connections of the user across all web processes."""
+        raise NotImplementedError
+
+    async def refresh(self) -> None:
+        """Housekeeping, every REFRESH_SECONDS."""
+
+    # ------------------------------------------------------------------ per user
+    def connected(self, connection) -> None:
+        self.hub.spawn(self._connected(connection.user_id, connection.conn_id))
+
+    def disconnected(self, connection) -> None:
+        self.hub.spawn(self._disconnected(connection.user_id, connection.conn_id))
+
+    def active(self, connection) -> None:
+        """A client frame arrived; tell the shared presence at most every few seconds."""
+        now = time.monotonic()
+        if now - connection.presence_touched >= TOUCH_SECONDS:
+            connection.presence_touched = now
+            self.hub.spawn(self.touch(connection.user_id, connection.conn_id))
+
+    async def _connected(self, user_id: int, conn_id: str) -> None:
+        await self.touch(user_id, conn_id)
+        if await self.flip(user_id, True):
+            await self._announce(user_id, online=True)
+
+    async def _disconnected(self, user_id: int, conn_id: str) -> None:
+        await self.forget(user_id, conn_id)
+        await asyncio.sleep(OFFLINE_DEBOUNCE_SECONDS)  # a quick reconnect is not "offline"
+        if not await self.is_online(user_id) and await self.flip(user_id, False):
+            await self._announce(user_id, online=False)
+
+    async def _announce(self, user_id: int, *, online: bool) -> None:
+        try:
+            topics = await in_thread_pool(audience)(user_id)
+        except Exception as exc:  # noqa: BLE001 - presence degrades, never breaks delivery
+            log.warning("presence audience of user %s unavailable: %s", user_id, exc)
+            return
+        for topic in topics:
+            frame = {"type": "presence.changed", "topic": topic, "user": user_id, "online": online}
+            await self.hub.publish_ephemeral(topic, "", dumps(frame))
 
     async def touch(self, user_id: int, conn_id: str) -> None:
-        key = _key(user_id)
-        pipe = self.client.pipeline(transaction=False)
-        pipe.hset(key, conn_id, time.time())
-        pipe.expire(key, int(settings.REALTIME["IDLE_TIMEOUT_SECONDS"] * 2))
-        await pipe.execute()
+        """The user's client spoke on this connection (or it just connected)."""
 
     async def forget(self, user_id: int, conn_id: str) -> None:
-        await self.client.hdel(_key(user_id), conn_id)
+        """The connection ended."""
 
     async def is_online(self, user_id: int) -> bool:
-        cutoff = time.time() - settings.REALTIME["IDLE_TIMEOUT_SECONDS"]
-        stamps = await self.client.hvals(_key(user_id))
-        return any(float(stamp) > cutoff for stamp in stamps)
+        raise NotImplementedError
 
-    async def announce(self, user_id: int, online: bool) -> bool:
+    async def flip(self, user_id: int, online: bool) -> bool:
         """Record the announced state; True if it changed (so this caller announces it)."""
-        state = "1" if online else "0"
-        previous = await self.client.getset(_announced_key(user_id), state)
-        await self.client.expire(_announced_key(user_id), 86400)
-        return (previous.decode() if previous else "0") != state
+        raise NotImplementedError
 
 
-class LocalPresence:
+class EmbeddedPresence(Presence):
     """Embedded mode: this process holds every connection."""
 
-    def __init__(self, hub) -> None:
-        self.hub = hub
+    def __init__(self, hub: Local) -> None:
+        super().__init__(hub)
         self.announced: dict[int, bool] = {}
+        global _embedded
+        _embedded = self
 
-    async def touch(self, user_id: int, conn_id: str) -> None:
-        return None  # connections carry last_active_wall themselves
+    async def online(self, topic: str) -> list[int]:
+        state = self.hub.topics.get(topic)
+        return sorted({s.user_id for s in state.subscribers}) if state else []
 
-    async def forget(self, user_id: int, conn_id: str) -> None:
-        return None
+    async def connection_count(self, user_id: int) -> int:
+        state = self.hub.topics.get(f"user:{user_id}")
+        return len(state.subscribers) if state else 0
 
     async def is_online(self, user_id: int) -> bool:
         return any(c.user_id == user_id and not c.closing for c in self.hub.connections)
 
-    async def announce(self, user_id: int, online: bool) -> bool:
+    async def flip(self, user_id: int, online: bool) -> bool:
         previous = self.announced.get(user_id, False)
         self.announced[user_id] = online
         return previous != online
+
+    def spoke_since(self, user_id: int, cutoff: float) -> bool:
+        connections = list(self.hub.connections)
+        return any(c.user_id == user_id and c.last_active_wall > cutoff for c in connections)
+
+
+class RedisPresence(Presence):
+    def __init__(self, hub: Local, client) -> None:
+        super().__init__(hub)
+        self.client = client
+
+    async def _quietly(self, awaitable):
+        try:
+            return await awaitable
+        except Exception as exc:  # noqa: BLE001 - presence degrades, never breaks delivery
+            log.warning("presence update failed: %s", exc)
+            return None
+
+    def joined(self, topic: str, subscriber) -> None:
+        member = {f"{subscriber.user_id}:{subscriber.conn_id}": _expiry()}
+        self.hub.spawn(self._quietly(self.client.zadd(_topic_key(topic), member)))
+
+    def left(self, topic: str, subscriber) -> None:
+        member = f"{subscriber.user_id}:{subscriber.conn_id}"
+        self.hub.spawn(self._quietly(self.client.zrem(_topic_key(topic), member)))
+
+    async def online(self, topic: str) -> list[int]:
+        members = await self._quietly(
+            self.client.zrangebyscore(_topic_key(topic), time.time(), "+inf")
+        )
+        return sorted({int(member.split(b":")[0]) for member in members or []})
+
+    async def connection_count(self, user_id: int) -> int:
+        """The members of the user's own topic (every connection follows it), or this
+        process's subscribers of it if Redis has fewer (not refreshed yet, or unreachable)."""
+        topic = f"user:{user_id}"
+        state = self.hub.topics.get(topic)
+        local = len(state.subscribers) if state else 0
+        count = await self._quietly(self.client.zcount(_topic_key(topic), time.time(), "+inf"))
+        return max(local, count or 0)
+
+    async def refresh(self) -> None:
+        """Re-add every local member, in pipelines of REFRESH_CHUNK topics: one pipeline for
+        10,000 connections would hold the event loop (and every delivery) for about a second."""
+        expiry = _expiry()
+        topics = [(t, list(s.subscribers)) for t, s in self.hub.topics.items() if s.subscribers]
+        for start in range(0, len(topics), REFRESH_CHUNK):
+            pipe = self.client.pipeline(transaction=False)
+            for topic, subscribers in topics[start : start + REFRESH_CHUNK]:
+                key = _topic_key(topic)
+                pipe.zadd(key, {f"{s.user_id}:{s.conn_id}": expiry for s in subscribers})
+                pipe.zremrangebyscore(key, "-inf", time.time())
+                pipe.expire(key, TOPIC_TTL_SECONDS * 2)
+            await self._quietly(pipe.execute())
+
+    async def touch(self, user_id: int, conn_id: str) -> None:
+        pipe = self.client.pipeline(transaction=False)
+        pipe.hset(_user_key(user_id), conn_id, time.time())
+        pipe.expire(_user_key(user_id), int(settings.REALTIME["IDLE_TIMEOUT_SECONDS"] * 2))
+        await self._quietly(pipe.execute())
+
+    async def forget(self, user_id: int, conn_id: str) -> None:
+        await self._quietly(self.client.hdel(_user_key(user_id), conn_id))
+
+    async def is_online(self, user_id: int) -> bool:
+        """Errs on the side of "online" when Redis cannot say: no offline announcement."""
+        cutoff = time.time() - settings.REALTIME["IDLE_TIMEOUT_SECONDS"]
+        stamps = await self._quietly(self.client.hvals(_user_key(user_id)))
+        return stamps is None or any(float(stamp) > cutoff for stamp in stamps)
+
+    async def flip(self, user_id: int, online: bool) -> bool:
+        state = "1" if online else "0"
+        pipe = self.client.pipeline(transaction=False)
+        pipe.getset(_announced_key(user_id), state)
+        pipe.expire(_announced_key(user_id), 86400)
+        replies = await self._quietly(pipe.execute())
+        if replies is None:
+            return False
+        previous = replies[0]
+        return (previous.decode() if previous else "0") != state
+
+
+def _expiry() -> float:
+    return time.time() + TOPIC_TTL_SECONDS

@@ -6,12 +6,13 @@ hold a WebSocket (some proxies, low-end devices).
     Last-Event-ID: plan:42:18               (sent by EventSource when it reconnects)
 
 Served by the ASGI app itself (config/asgi.py routes this path ahead of Django) and fed by the
-process's hub exactly like a WebSocket connection: same authorisers, same pre-serialised frames,
-same replay. Each event is one SSE message whose `id:` is `topic:seq` and whose `data:` is the
-WebSocket's event frame; `subscribed` / `unsubscribed` frames come as `data:` without an id;
-heartbeats are comment lines. A revoking event (see consumer.py) is followed by
-`unsubscribed {reason: "revoked"}` and the end of the response. A client that does not read
-fast enough (SEND_BUFFER_FRAMES queued) has its response ended too; it reconnects and replays.
+process's hub exactly like a WebSocket connection, through the same subscription core
+(subscriptions.py: authorisation, pre-serialised frames, replay, revocation). Each event is one
+SSE message whose `id:` is `topic:seq` and whose `data:` is the WebSocket's event frame;
+`subscribed` / `unsubscribed` frames come as `data:` without an id; heartbeats are comment
+lines. A revoking event is followed by `unsubscribed {reason: "revoked"}` and the end of the
+response. A client that does not read fast enough (SEND_BUFFER_FRAMES queued) has its response
+ended too; it reconnects and replays.
 """
 
 import asyncio
@@ -26,15 +27,14 @@ from urllib.parse import parse_qs
 from channels.auth import get_user
 from channels.generic.http import AsyncHttpConsumer
 from django.conf import settings
+from django.db import InterfaceError, OperationalError
 
-from planpal.core.db import in_thread_pool
-from planpal.core.events import EVERYONE
-from planpal.realtime import store
+from planpal.core.db import in_thread_pool, is_database_unavailable
 from planpal.realtime.auth import origin_allowed
-from planpal.realtime.authorisers import authorise, parse_topic
-from planpal.realtime.consumer import Subscription
+from planpal.realtime.authorisers import parse_topic
 from planpal.realtime.frames import dumps
 from planpal.realtime.hub import get_hub
+from planpal.realtime.subscriptions import TopicSubscriber
 
 log = logging.getLogger(__name__)
 
@@ -149,20 +149,6 @@ def _user_for_token(token: str) -> int | None:
     return user.pk
 
 
-def _heads_if_allowed(user_id: int, topics: list[str]) -> dict[str, int]:
-    """Each topic's head, read *before* its authorisation (as the WebSocket does: a revocation
-    committed after the check has a higher seq and applies to this stream)."""
-    heads, refused = {}, []
-    for topic in topics:
-        heads[topic] = store.topic_head(topic)
-        if not authorise(user_id, topic):
-            refused.append(topic)
-    if refused:
-        message = "Not allowed to follow these topics."
-        raise Refusal(403, "forbidden", message, {"topics": [f"{message} {', '.join(refused)}"]})
-    return heads
-
-
 # ---------------------------------------------------------------------------- the stream
 def sse_event(topic: str, seq: int, frame: str) -> bytes:
     return f"id: {topic}:{seq}\ndata: {frame}\n\n".encode()
@@ -172,8 +158,10 @@ def sse_data(frame: str) -> bytes:
     return f"data: {frame}\n\n".encode()
 
 
-class EventStreamConsumer(AsyncHttpConsumer):
-    """One SSE response: a hub subscriber for each requested topic."""
+class EventStreamConsumer(TopicSubscriber, AsyncHttpConsumer):
+    """One SSE response following the requested topics. Subscriptions and their guarantees come
+    from TopicSubscriber (subscriptions.py); this is the stream's part: the request, its buffer
+    and writing the response."""
 
     user_id: int | None = None
 
@@ -188,7 +176,7 @@ class EventStreamConsumer(AsyncHttpConsumer):
 
     async def handle(self, body: bytes) -> None:
         self.conn_id = secrets.token_hex(8)
-        self.subs: dict[str, Subscription] = {}
+        self.subs = {}
         self.pending: deque[bytes] = deque()
         self.wake = asyncio.Event()
         self.closing = self.ending = False
@@ -198,13 +186,13 @@ class EventStreamConsumer(AsyncHttpConsumer):
             await self._refuse(Refusal(405, "method_not_allowed", "Use GET."), [(b"allow", b"GET")])
             return
         try:
-            user_id = await authenticate(self.scope)
+            self.user_id = await authenticate(self.scope)
             request = parse_request(self.scope)
-            heads = await db(_heads_if_allowed)(user_id, request.topics)
+            self.own_topic, self.hub = f"user:{self.user_id}", get_hub()
+            heads = await self._check(request.topics)
         except Refusal as refusal:
             await self._refuse(refusal)
             return
-        self.user_id, self.own_topic, self.hub = user_id, f"user:{user_id}", get_hub()
         await self.send_headers(
             status=200,
             headers=[
@@ -219,58 +207,45 @@ class EventStreamConsumer(AsyncHttpConsumer):
         for topic in request.topics:
             if self.closing:
                 return
-            await self._subscribe(topic, heads[topic], request.positions.get(topic))
+            since = request.positions.get(topic)
+            try:
+                await self.follow(topic, since=since, head_before=heads[topic])
+            except (OperationalError, InterfaceError) as exc:
+                if not is_database_unavailable(exc):
+                    raise
+                self.end("database unavailable: reconnect with Last-Event-ID")
+                return
             while len(self.pending) > self.limit // 2 and not self.closing:
                 await asyncio.sleep(0.01)  # let a long replay drain before the next one
 
-    async def _subscribe(self, topic: str, head_before: int, since: int | None) -> None:
-        """As RealtimeConsumer._subscribe: attach first (live frames are held), then read the
-        replay, then deliver both without overlap. A stream without a position for a topic
-        starts at the head read before authorising, so nothing between the check and the
-        attachment (a revocation, say) is skipped."""
-        sub = Subscription(revocable_after=head_before)
-        self.subs[topic] = sub
-        await self.hub.attach(topic, self)
-        start = head_before if since is None else since
-        rows, head, recovered = await db(store.replay)(topic, start)
-        if self.subs.get(topic) is not sub or self.closing:
-            return
-        sub.last_seq = start if recovered else head
-        frame = {"type": "subscribed", "topic": topic, "seq": head, "recovered": recovered}
-        if since is None and recovered:  # live from the authorisation on
-            frame["seq"] = start
-        self._queue(sse_data(dumps(frame)))
-        held, sub.held = sub.held, None
-        for seq, revoked, event in rows + held:
-            if self.subs.get(topic) is sub:
-                self._take(topic, sub, seq, revoked, event)
+    async def _check(self, topics: list[str]) -> dict[str, int]:
+        """Each topic's head taken before authorising; every topic must be allowed."""
+        try:
+            heads, refused = await self.check_topics(topics)
+        except (OperationalError, InterfaceError) as exc:
+            if not is_database_unavailable(exc):
+                raise
+            raise Refusal(503, "unavailable", "Database unavailable; retry shortly.") from exc
+        if refused:
+            message = "Not allowed to follow these topics."
+            fields = {"topics": [f"{message} {', '.join(refused)}"]}
+            raise Refusal(403, "forbidden", message, fields)
+        return heads
 
-    # ------------------------------------------------------------------ frames from the hub
-    def accept_event(self, topic: str, seq: int, revoked: str, frame: str) -> None:
-        sub = self.subs.get(topic)
-        if sub is None:
-            return
-        if sub.held is not None:
-            sub.held.append((seq, revoked, frame))
-            return
-        self._take(topic, sub, seq, revoked, frame)
+    # ------------------------------------------------------------------ delivery
+    def deliver_event(self, topic: str, seq: int, frame: str) -> None:
+        self._queue(sse_event(topic, seq, frame))
+
+    def deliver_frame(self, frame: str) -> None:
+        self._queue(sse_data(frame))
+
+    def on_revoked(self, topic: str) -> None:
+        """The stream ends: the client reconnects without that topic."""
+        self.end("revoked")
 
     def accept_ephemeral(self, topic: str, frame: str) -> None:
         if topic in self.subs and len(self.pending) < self.limit:
             self._queue(sse_data(frame))
-
-    def _take(self, topic: str, sub: Subscription, seq: int, revoked: str, frame: str) -> None:
-        if seq <= sub.last_seq:
-            return  # already delivered (replay and live overlap)
-        sub.last_seq = seq
-        self._queue(sse_event(topic, seq, frame))
-        revokes_me = revoked == EVERYONE or revoked == str(self.user_id)
-        # The consumer's rule: never on the user's own topic, only for revocations after the
-        # authorisation check. The stream ends: the client reconnects without that topic.
-        if revokes_me and seq > sub.revocable_after and topic != self.own_topic:
-            frame = {"type": "unsubscribed", "topic": topic, "reason": "revoked", "ref": None}
-            self._queue(sse_data(dumps(frame)))
-            self.end("revoked")
 
     # ------------------------------------------------------------------ output
     def _queue(self, chunk: bytes) -> None:
@@ -288,7 +263,7 @@ class EventStreamConsumer(AsyncHttpConsumer):
             return
         self.closing = True
         self.pending.append(f": {reason}\n\n".encode())
-        self._detach_all()
+        self.unfollow_all()
         self.ending = True
         self.wake.set()
 
@@ -321,17 +296,12 @@ class EventStreamConsumer(AsyncHttpConsumer):
             headers.append((b"www-authenticate", b'Bearer realm="api"'))
         await self.send_response(refusal.status, dumps(body).encode(), headers=headers)
 
-    def _detach_all(self) -> None:
-        for topic in list(self.subs):
-            self.hub.detach(topic, self)
-        self.subs.clear()
-
     async def disconnect(self) -> None:
         _streams.discard(self)
         if self.user_id is None:
             return
         self.closing = True
-        self._detach_all()
+        self.unfollow_all()
         if self.writer is not None and not self.writer.done():
             self.writer.cancel()
 

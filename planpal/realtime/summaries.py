@@ -8,19 +8,18 @@ gets the event's payload and a `Names` that turns user ids into display names.
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from planpal.accounts.models import User
+from planpal.realtime import users
 
 SOMEONE = "Someone"
 SYSTEM = "PlanPal"
 
 
 class Names:
-    """Display names for the user ids of a page of events, fetched in one query."""
+    """Display names for the user ids of a page of events, from their public data (fetched in
+    one query: `users_of`)."""
 
-    def __init__(self, user_ids: Iterable[int]) -> None:
-        ids = {pk for pk in user_ids if isinstance(pk, int)}
-        users = User.objects.filter(pk__in=ids).only("id", "username", "display_name")
-        self._names = {user.pk: user.public_name for user in users}
+    def __init__(self, public_data: dict[int, dict[str, Any]]) -> None:
+        self._names = {pk: person(user) for pk, user in public_data.items()}
 
     def of(self, user_id: int | None) -> str:
         if user_id is None:
@@ -43,6 +42,11 @@ def register(summaries: dict[str, Summary]) -> None:
 def summarised_names() -> set[str]:
     """Event names with a summary: the ones the activity feed shows."""
     return set(_summaries)
+
+
+def users_of(user_ids: Iterable[int]) -> dict[int, dict[str, Any]]:
+    """The public data of these users (ints only: payloads are not trusted to hold ids)."""
+    return users.accounts().public_data({pk for pk in user_ids if isinstance(pk, int)})
 
 
 def user_ids_in(actor_id: int | None, payload: dict[str, Any]) -> list[int]:

@@ -12,6 +12,7 @@ from django.conf import settings
 from django.core.cache import cache, caches
 
 from planpal.core.exceptions import DomainError
+from planpal.realtime.hub import get_hub
 
 log = logging.getLogger(__name__)
 
@@ -69,14 +70,12 @@ async def ticket_consume_async(ticket: str) -> int | None:
     object per async context, which a WebSocket would hold for as long as it lives)."""
     if not _well_formed(ticket):
         return None
-    from planpal.realtime.hub import get_hub
-
-    transport = get_hub().transport
-    backend = _redis_backend() if transport is not None else None
+    client = get_hub().redis
+    backend = _redis_backend() if client is not None else None
     if backend is None:
         return await sync_to_async(ticket_consume, thread_sensitive=False)(ticket)
     try:
-        raw = await transport.client.getdel(backend.make_key(PREFIX + ticket))
+        raw = await client.getdel(backend.make_key(PREFIX + ticket))
     except Exception as exc:  # noqa: BLE001 - refused (4001): the client gets a new ticket
         log.warning("ticket check failed: %s", exc)
         return None

@@ -58,6 +58,7 @@ async def test_live_events_then_a_resume_gets_exactly_what_was_missed(sse_server
         "topic": trip.plan_topic,
         "seq": subscribed["seq"],
         "recovered": True,
+        "ref": None,
     }
     head = subscribed["seq"]
 

@@ -3,8 +3,8 @@
 import pytest
 
 from planpal.core.events import EVERYONE
-from planpal.realtime.consumer import Subscription
 from planpal.realtime.sse import EventStreamConsumer, Refusal, parse_request
+from planpal.realtime.subscriptions import Subscription
 
 
 class FakeHub:

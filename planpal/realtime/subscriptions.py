@@ -1,0 +1,159 @@
+"""The subscription core shared by the WebSocket consumer and the SSE stream: which topics a
+connection follows, and the delivery guarantee — every event of a followed topic once, in seq
+order, from the client's position on, with revocations applied from the authorisation check on.
+The transports implement only delivery (`deliver_event`, `deliver_frame`), what a revocation
+does beyond unsubscribing (`on_revoked`) and their buffer policy.
+
+Subscribing without races (`check_topics`, then `follow` per topic):
+1. The head *before* authorising, kept as `revocable_after`: the seq this process last delivered
+   when it already follows the topic (at most the log's head, so it errs on the side of applying
+   a revocation), else the log's head, read in the same worker-thread trip as the check. The own
+   `user:<id>` topic has none: revocations never apply there.
+2. Attach to the hub. From here on live frames of the topic are held, not delivered.
+3. Replay from the client's `since` or, without one, from the head read before the check
+   (whatever committed in between — a revocation, say — is replayed, never skipped): out of the
+   hub's recent frames when they reach back far enough, else from the log.
+4. `subscribed`, then replayed rows and held frames through `_take`, which drops seqs already
+   delivered (replay and live overlap) and applies revocations.
+
+A revocation that commits after the check has a seq above the head read before it, so it
+applies; an older one (the user was removed and re-added before subscribing) does not.
+"""
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from planpal.core import metrics
+from planpal.core.db import in_thread_pool
+from planpal.core.events import EVERYONE
+from planpal.realtime import store
+from planpal.realtime.authorisers import authorise
+from planpal.realtime.frames import dumps, unsubscribed_frame
+from planpal.realtime.selectors import stream_positions
+
+db = in_thread_pool
+
+
+@dataclass(eq=False)
+class Subscription:
+    revocable_after: int  # revocations with a higher seq apply to this connection
+    last_seq: int = 0
+    held: list | None = field(default_factory=list)  # live frames held while replaying
+
+
+def heads_then_authorise(
+    user_id: int, topics: list[str], unknown_heads: list[str]
+) -> tuple[dict[str, int], set[str]]:
+    """One worker-thread trip: the heads of `unknown_heads` (read first), then the topics of
+    `topics` the user may follow."""
+    positions = stream_positions(unknown_heads) if unknown_heads else {}
+    heads = {topic: position["seq"] for topic, position in positions.items()}
+    return heads, {topic for topic in topics if authorise(user_id, topic)}
+
+
+class TopicSubscriber:
+    """What a connection (WebSocket or SSE stream) is to the hub. Mixed into both transports,
+    which set `hub`, `user_id`, `own_topic`, `subs = {}` and `closing` before subscribing."""
+
+    hub: Any
+    conn_id: str
+    user_id: int | None
+    own_topic: str
+    subs: dict[str, Subscription]
+    closing: bool
+
+    # ------------------------------------------------------------------ the transport's part
+    def deliver_event(self, topic: str, seq: int, frame: str) -> None:
+        raise NotImplementedError
+
+    def deliver_frame(self, frame: str) -> None:
+        """A control frame (subscribed, unsubscribed, typing, presence, errors)."""
+        raise NotImplementedError
+
+    def on_revoked(self, topic: str) -> None:
+        """After the revoking event and `unsubscribed {reason: "revoked"}` were delivered."""
+
+    # ------------------------------------------------------------------ subscribing
+    async def check_topics(self, topics: list[str]) -> tuple[dict[str, int], list[str]]:
+        """The head of each topic taken before authorising (step 1), and the topics refused."""
+        heads = {topic: self.hub.head(topic) for topic in topics}
+        unknown = [topic for topic, head in heads.items() if head is None]
+        read, allowed = await db(heads_then_authorise)(self.user_id, topics, unknown)
+        heads.update(read)
+        return heads, [topic for topic in topics if topic not in allowed]
+
+    async def follow(
+        self, topic: str, *, since: int | None, head_before: int | None, ref: Any = None
+    ) -> None:
+        """Steps 2-4. `head_before` is None only for the own topic, which starts at this
+        process's head after attaching."""
+        self.unfollow(topic)
+        sub = self.subs[topic] = Subscription(revocable_after=head_before or 0)
+        await self.hub.attach(topic, self)
+        baseline = head_before if since is None else since
+        try:
+            rows, head, recovered = await self._replay(topic, baseline)
+        except Exception:
+            if self.subs.get(topic) is sub:  # not left holding live frames for ever
+                self.unfollow(topic)
+            raise
+        if since is not None:
+            metrics.replays.labels("true" if recovered else "false").inc()
+        if self.subs.get(topic) is not sub or self.closing:
+            return  # unsubscribed, revoked or closed meanwhile
+        start = head if baseline is None else baseline
+        sub.last_seq = start if recovered else head
+        # Live from the check on: `seq` is where this subscription starts, not the head after
+        # the replay (the replayed events up to the head follow).
+        seq = start if since is None and recovered else head
+        subscribed = {"type": "subscribed", "topic": topic, "seq": seq, "recovered": recovered}
+        self.deliver_frame(dumps({**subscribed, "ref": ref}))
+        held, sub.held = sub.held, None
+        for seq, revoked, frame in rows + held:
+            if self.subs.get(topic) is not sub:
+                break
+            self._take(topic, sub, seq, revoked, frame)
+
+    async def _replay(self, topic: str, baseline: int | None) -> tuple[list, int, bool]:
+        """(rows after baseline, head, recovered): from memory when it reaches back that far."""
+        answer = self.hub.replay_from_memory(topic, baseline)
+        if answer is not None:
+            rows, head = answer
+            return rows, head, True
+        if baseline is None:
+            return [], await db(store.topic_head)(topic), True
+        return await db(store.replay)(topic, baseline)
+
+    def unfollow(self, topic: str) -> bool:
+        if self.subs.pop(topic, None) is None:
+            return False
+        self.hub.detach(topic, self)
+        return True
+
+    def unfollow_all(self) -> None:
+        for topic in list(self.subs):
+            self.hub.detach(topic, self)
+        self.subs.clear()
+
+    # ------------------------------------------------------------------ frames from the hub
+    def accept_event(self, topic: str, seq: int, revoked: str, frame: str) -> None:
+        sub = self.subs.get(topic)
+        if sub is None:
+            return
+        if sub.held is not None:
+            sub.held.append((seq, revoked, frame))
+            return
+        self._take(topic, sub, seq, revoked, frame)
+
+    def _take(self, topic: str, sub: Subscription, seq: int, revoked: str, frame: str) -> None:
+        if seq <= sub.last_seq:
+            return  # already delivered (replay and live overlap)
+        sub.last_seq = seq
+        self.deliver_event(topic, seq, frame)
+        if not revoked or seq <= sub.revocable_after:
+            return
+        # A user always keeps their own topic: it is where they hear that they lost the others.
+        if (revoked == EVERYONE or revoked == str(self.user_id)) and topic != self.own_topic:
+            self.unfollow(topic)
+            self.deliver_frame(unsubscribed_frame(topic, "revoked"))
+            self.on_revoked(topic)

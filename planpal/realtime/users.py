@@ -1,0 +1,31 @@
+"""What the gateway needs to know about user accounts, registered by the accounts app in its
+AppConfig.ready() (`realtime` knows topics and user ids, not the accounts app): whether an
+account may still connect, and how users are shown in the activity feed."""
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Accounts:
+    # user id → whether the account exists and may sign in (runs in a worker thread; ORM allowed)
+    is_active: Callable[[int], bool]
+    # user ids → {id: the public fields anyone may see: id, username, display_name, avatar_url}
+    public_data: Callable[[Iterable[int]], dict[int, dict[str, Any]]]
+    # the serializer that describes public_data's values (for the API schema)
+    public_serializer: type
+
+
+_accounts: Accounts | None = None
+
+
+def register(accounts: Accounts) -> None:
+    global _accounts
+    _accounts = accounts
+
+
+def accounts() -> Accounts:
+    if _accounts is None:
+        raise RuntimeError("no accounts registered with planpal.realtime.users")
+    return _accounts
