@@ -254,7 +254,7 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
-    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_PARSER_CLASSES": ["planpal.core.parsers.JSONParser"],
     "DEFAULT_SCHEMA_CLASS": "planpal.core.schema.AutoSchema",
     "EXCEPTION_HANDLER": "planpal.core.api_errors.exception_handler",
     "DEFAULT_THROTTLE_CLASSES": ["planpal.core.ratelimit.RateLimitThrottle"],

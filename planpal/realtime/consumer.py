@@ -25,7 +25,14 @@ from planpal.core.db import is_database_unavailable
 from planpal.core.logging import bind
 from planpal.realtime.auth import Refused, authenticate
 from planpal.realtime.authorisers import parse_topic
-from planpal.realtime.frames import direct_socket, dumps, error_frame, unsubscribed_frame, ws_text
+from planpal.realtime.frames import (
+    close_now,
+    direct_socket,
+    dumps,
+    error_frame,
+    unsubscribed_frame,
+    ws_text,
+)
 from planpal.realtime.hub import get_hub
 from planpal.realtime.subscriptions import TopicSubscriber
 
@@ -36,6 +43,8 @@ CLOSE_FORBIDDEN = 4003
 CLOSE_RATE_LIMITED = 4008
 CLOSE_TOO_SLOW = 4009
 CLOSE_TOO_LARGE = 1009
+CLOSE_BAD_DATA = 1007
+CLOSE_INTERNAL = 1011
 CLOSE_IDLE = 1001
 CLOSE_TRY_LATER = 1013
 
@@ -125,7 +134,7 @@ class RealtimeConsumer(TopicSubscriber, AsyncWebsocketConsumer):
         self.socket = direct_socket(self.base_send)
         self.last_active_wall = time.time()
         self.presence_touched = time.monotonic()
-        self.hub.connected(self)
+        self.register()
         self.own_topic = f"user:{self.user_id}"
         try:
             await self.follow(self.own_topic, since=None, head_before=None)
@@ -138,23 +147,34 @@ class RealtimeConsumer(TopicSubscriber, AsyncWebsocketConsumer):
             self.shut(CLOSE_TRY_LATER, "database unavailable: retry with backoff")
 
     async def disconnect(self, code) -> None:
-        if self.user_id is None:
-            return
         self.closing = True
-        self.hub.disconnected(self)
-        self.unfollow_all()
+        self.release()
+
+    def release(self) -> None:
+        super().release()
         self.backlog = None
         if self.flusher is not None:
             self.flusher.cancel()
 
     def shut(self, code: int, reason: str = "") -> None:
-        """Close from a synchronous path (hub dispatch, housekeeping)."""
+        """Close from a synchronous path (hub dispatch, housekeeping, a full backlog). The slot,
+        presence and subscriptions are given back now, not when the close handshake ends."""
         if self.closing:
             return
         self.closing = True
         metrics.ws_closes.labels(str(code)).inc()
-        self.unfollow_all()
-        asyncio.get_running_loop().create_task(self.close(code=code, reason=reason))
+        self.release()
+        # The close frame goes straight behind what the socket already holds: through ASGI it
+        # would wait until the transport takes data again, which a stalled client never lets
+        # happen (it saw 1006 instead of 4009).
+        if self.socket is None or not close_now(self.socket, code, reason):
+            self.hub.spawn(self._close(code, reason))
+
+    async def _close(self, code: int, reason: str) -> None:
+        try:
+            await self.close(code=code, reason=reason)
+        except Exception as exc:  # noqa: BLE001 - the socket is already gone: nothing to tell
+            log.debug("close %s of %s not sent: %r", code, self.conn_id, exc)
 
     def queue(self, frame: str) -> None:
         """Every outgoing frame goes through here, in order: straight to the socket while it
@@ -236,11 +256,10 @@ class RealtimeConsumer(TopicSubscriber, AsyncWebsocketConsumer):
             return
         try:
             message = json.loads(text_data)
-        except ValueError:
-            self.queue(error_frame("bad_json", "frames must be JSON objects"))
-            return
+        except (ValueError, RecursionError):  # ~1 KB of "[" is too deep for the decoder
+            message = None
         if not isinstance(message, dict):
-            self.queue(error_frame("bad_json", "frames must be JSON objects"))
+            self.shut(CLOSE_BAD_DATA, "frames must be JSON objects")
             return
         topic = message.get("topic")
         bind(topic=topic if isinstance(topic, str) and len(topic) <= 64 else None)
@@ -253,11 +272,13 @@ class RealtimeConsumer(TopicSubscriber, AsyncWebsocketConsumer):
             return
         try:
             await handler(self, message, ref)
-        except (OperationalError, InterfaceError) as exc:
-            if not is_database_unavailable(exc):
-                raise
-            log.warning("%s failed, database unavailable: %s", message["op"], exc)
-            self.queue(error_frame("unavailable", "database unavailable; retry shortly", ref))
+        except Exception as exc:
+            if isinstance(exc, OperationalError | InterfaceError) and is_database_unavailable(exc):
+                log.warning("%s failed, database unavailable: %s", message["op"], exc)
+                self.queue(error_frame("unavailable", "database unavailable; retry shortly", ref))
+                return
+            log.exception("%s failed", message["op"])  # a bug: close cleanly, the client replays
+            self.shut(CLOSE_INTERNAL, "internal error: reconnect")
 
     def _within_rate(self) -> bool:
         if self.bucket.take():

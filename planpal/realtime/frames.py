@@ -91,3 +91,30 @@ def direct_socket(send):
             return owner if usable and all(hasattr(owner, n) for n in needed) else None
         target = getattr(owner, "real_send", None)
     return None
+
+
+CLOSE_NEEDS = ("conn", "queue", "loop", "close_timeout", "close_timer", "read_paused")
+
+
+def close_now(socket, code: int, reason: str) -> bool:
+    """Send the close frame on a `direct_socket` now, behind the data its transport already
+    holds; False when it cannot be done here (the caller closes through ASGI).
+
+    uvicorn's own close (ASGI `websocket.close`) first waits until the transport's buffer is
+    below its low-water mark. A stalled client never drains it, so a slow-consumer close (4009)
+    never went out: the client ended up with 1006 when the connection finally dropped. This does
+    what uvicorn's close does, minus the wait: the close frame, the disconnect message to the
+    application, and the timer that closes the transport if the client never answers."""
+    if not all(hasattr(socket, name) for name in CLOSE_NEEDS):
+        return False
+    if socket.close_sent or socket.disconnected or socket.transport.is_closing():
+        return False
+    socket.conn.send_close(code, reason)
+    socket.transport.write(b"".join(socket.conn.data_to_send()))
+    socket.close_sent = True
+    socket.queue.put_nowait({"type": "websocket.disconnect", "code": code, "reason": reason})
+    if socket.read_paused:  # read the client's close reply
+        socket.read_paused = False
+        socket.transport.resume_reading()
+    socket.close_timer = socket.loop.call_later(socket.close_timeout, socket.transport.close)
+    return True

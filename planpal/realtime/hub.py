@@ -273,10 +273,16 @@ class Hub:
 
     def spawn(self, coro) -> None:
         """Run in the background, keeping a reference (a task nobody holds may vanish) until it
-        is done, and cancelled at shutdown."""
+        is done, its failure logged, and cancelled at shutdown."""
         task = self.loop.create_task(coro)
         self._tasks.add(task)
-        task.add_done_callback(self._tasks.discard)
+        task.add_done_callback(self._finished)
+
+    def _finished(self, task: asyncio.Task) -> None:
+        """Nothing is left to log "Task exception was never retrieved" at exit."""
+        self._tasks.discard(task)
+        if not task.cancelled() and task.exception() is not None:
+            log.warning("background task %s failed: %r", task.get_coro(), task.exception())
 
 
 def _count_delivery(frame: str, subscribers: int) -> None:

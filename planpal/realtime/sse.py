@@ -40,7 +40,7 @@ log = logging.getLogger(__name__)
 
 RETRY_MS = 2000  # EventSource's reconnect delay, sent once at the start of every stream
 HEARTBEAT = b": heartbeat\n\n"
-POSITION = re.compile(r"^(?:(.+):)?([0-9]{1,18})$")
+POSITION = re.compile(r"(?:(.+):)?([0-9]{1,18})")  # fullmatch: nothing around it
 
 _streams: set["EventStreamConsumer"] = set()  # open streams of this process, for shutdown
 
@@ -73,38 +73,44 @@ def _header(scope, name: bytes) -> str | None:
 def parse_request(scope) -> StreamRequest:
     """Topics from `?topics=`; positions from `?since=` (strict) and `Last-Event-ID` (an
     EventSource sends back whatever id it saw last: entries for other topics are ignored). Both
-    hold `topic:seq` items, comma-separated; a bare seq is allowed when there is one topic."""
+    hold `topic:seq` items, comma-separated; a bare seq is allowed when there is one topic.
+    Items are taken as they are: one that is not exactly a topic (or position) refuses the
+    request, nothing is trimmed."""
     query = parse_qs(scope.get("query_string", b"").decode("latin-1"))
-    topics = list(dict.fromkeys(t.strip() for t in ",".join(query.get("topics", [])).split(",")))
-    topics = [topic for topic in topics if topic]
-    if not topics:
+    items = _items(query.get("topics", []))
+    if not items:
         raise Refusal(400, "bad_topic", "Name the topics: ?topics=plan:42,group:3")
-    bad = [topic for topic in topics if parse_topic(topic) is None]
+    if len(items) > settings.REALTIME["MAX_SUBSCRIPTIONS"]:
+        raise Refusal(400, "too_many_subscriptions", "Too many topics for one stream.")
+    bad = [item for item in items if parse_topic(item) is None]
     if bad:
         message = "Unknown or malformed topic(s)."
-        raise Refusal(400, "bad_topic", message, {"topics": [f"{message} {', '.join(bad)}"]})
-    if len(topics) > settings.REALTIME["MAX_SUBSCRIPTIONS"]:
-        raise Refusal(400, "too_many_subscriptions", "Too many topics for one stream.")
+        shown = ", ".join(ascii(item) for item in bad[:10])
+        raise Refusal(400, "bad_topic", message, {"topics": [f"{message} {shown}"]})
+    topics = list(dict.fromkeys(items))
     positions: dict[str, int] = {}
-    for item in _items(",".join(query.get("since", []))):
+    for item in _items(query.get("since", [])):
         topic_seq = _position(item, topics)
         if topic_seq is None:
             message = "since holds topic:seq items of the requested topics."
             raise Refusal(400, "bad_since", message, {"since": [message]})
         _keep_newest(positions, *topic_seq)
-    for item in _items(_header(scope, b"last-event-id") or ""):
+    last_event_id = _header(scope, b"last-event-id")
+    for item in _items([last_event_id] if last_event_id else []):
         topic_seq = _position(item, topics)
         if topic_seq is not None:
             _keep_newest(positions, *topic_seq)
     return StreamRequest(topics, positions)
 
 
-def _items(text: str) -> list[str]:
-    return [item.strip() for item in text.split(",") if item.strip()]
+def _items(values: list[str]) -> list[str]:
+    """The comma-separated items of a parameter given once or more (`?topics=a&topics=b` too)."""
+    text = ",".join(values)
+    return text.split(",") if text else []
 
 
 def _position(item: str, topics: list[str]) -> tuple[str, int] | None:
-    match = POSITION.match(item)
+    match = POSITION.fullmatch(item)
     if match is None:
         return None
     topic = match.group(1) or (topics[0] if len(topics) == 1 else None)

@@ -53,7 +53,8 @@ def heads_then_authorise(
 
 class TopicSubscriber:
     """What a connection (WebSocket or SSE stream) is to the hub. Mixed into both transports,
-    which set `hub`, `user_id`, `own_topic`, `subs = {}` and `closing` before subscribing."""
+    which set `hub`, `user_id`, `own_topic`, `subs = {}` and `closing`, then `register()` once
+    the connection is admitted, before subscribing."""
 
     hub: Any
     conn_id: str
@@ -61,6 +62,30 @@ class TopicSubscriber:
     own_topic: str
     subs: dict[str, Subscription]
     closing: bool
+    registered = False
+
+    # ------------------------------------------------------------------ the connection
+    async def __call__(self, scope, receive, send) -> None:
+        """However the connection ends — a close, a handler that raised, a cancelled task — its
+        slot in the per-user cap, its presence and its subscriptions are given back at once
+        (Channels calls `disconnect` only for a disconnect message)."""
+        try:
+            await super().__call__(scope, receive, send)  # type: ignore[misc]
+        finally:
+            self.release()
+
+    def register(self) -> None:
+        """The connection is admitted: it counts for its user (cap, presence) from now on."""
+        self.registered = True
+        self.hub.connected(self)
+
+    def release(self) -> None:
+        """Once, whichever path ends the connection first."""
+        if not self.registered:
+            return
+        self.registered = False
+        self.hub.disconnected(self)
+        self.unfollow_all()
 
     # ------------------------------------------------------------------ the transport's part
     def deliver_event(self, topic: str, seq: int, frame: str) -> None:

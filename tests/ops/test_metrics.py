@@ -59,6 +59,7 @@ async def test_a_slow_consumer_disconnect_is_counted(settings):
     consumer.backlog, consumer.flusher, consumer.socket = None, None, None
     consumer.subs, consumer.closing = {}, False
     consumer.hub, consumer.close = Mock(), AsyncMock()
+    consumer.hub.spawn = asyncio.ensure_future
     closes = metrics.ws_closes.labels(str(CLOSE_TOO_SLOW))
     before = closes._value.get()
     for _ in range(3):

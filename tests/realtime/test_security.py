@@ -119,10 +119,8 @@ async def test_bad_frames_get_error_frames_and_the_connection_stays_open(server,
     ticket = await new_ticket(server, trip.bob)
     async with websockets.connect(f"{server.ws_url}?ticket={ticket}") as ws:
         await frames_until(ws, "subscribed")
+        # Text that is not a JSON object closes 1007 (test_gateway_attacks.py).
         cases = [
-            ("{not json", "bad_json"),
-            ("[1, 2]", "bad_json"),
-            ('"text"', "bad_json"),
             ('{"op": "teleport"}', "unknown_op"),
             ('{"op": 7}', "unknown_op"),
             ('{"op": "subscribe", "topic": "plan:abc"}', "bad_topic"),
