@@ -17,6 +17,7 @@ from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 from channels.sessions import SessionMiddlewareStack  # noqa: E402
 from django.urls import path, re_path  # noqa: E402
 
+from planpal.core.bodylimit import BodySizeLimit  # noqa: E402
 from planpal.core.metrics import process_exited  # noqa: E402
 from planpal.realtime.hub import get_hub, local_hub  # noqa: E402
 from planpal.realtime.routing import websocket_application  # noqa: E402
@@ -51,7 +52,14 @@ application = ProtocolTypeRouter(
         "http": URLRouter(
             [
                 path("api/v1/stream", SessionMiddlewareStack(EventStreamConsumer.as_asgi())),
-                re_path(r"", django_asgi_app),
+                re_path(
+                    r"",
+                    BodySizeLimit(
+                        django_asgi_app,
+                        default=settings.MAX_REQUEST_BYTES,
+                        by_path=settings.REQUEST_BYTES_BY_PATH,
+                    ),
+                ),
             ]
         ),
         "websocket": websocket_application(),

@@ -11,6 +11,7 @@ from django.core.exceptions import ImproperlyConfigured
 
 from planpal.core.deployment import DEMO_SECRET_KEY, is_embedded_default, secret_key_problem
 from planpal.core.logging import formatter_config
+from planpal.files.config import csp_origins, storage_config
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -70,6 +71,7 @@ INSTALLED_APPS = [
     "planpal.chat",
     "planpal.notifications",
     "planpal.webhooks",
+    "planpal.files",
     "planpal.web",
 ]
 
@@ -237,7 +239,7 @@ CONTENT_SECURITY_POLICY = {
         "default-src": [SELF],
         "script-src": [SELF],
         "style-src": [SELF],
-        "img-src": [SELF, "data:"],
+        "img-src": [SELF, "data:"],  # + the upload store and map tiles (below)
         "connect-src": [SELF],  # also this origin's ws:// and wss://
         "object-src": [NONE],
         "base-uri": [NONE],
@@ -287,8 +289,49 @@ SPECTACULAR_SETTINGS = {
         "WebhookDeliveryStatusEnum": "planpal.webhooks.models.WebhookDelivery.Status",
     },
 }
-# Limits that keep one request from writing unbounded data.
-DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("MAX_REQUEST_BYTES", 256 * 1024)
+# Limits that keep one request from writing unbounded data. MAX_REQUEST_BYTES bounds every
+# request body, enforced before Django reads it (planpal.core.bodylimit); only the upload route
+# may send more (UPLOAD_MAX_MB plus room for the multipart envelope).
+MAX_REQUEST_BYTES = env_int("MAX_REQUEST_BYTES", 256 * 1024)
+DATA_UPLOAD_MAX_MEMORY_SIZE = MAX_REQUEST_BYTES  # the non-file part of any body
+DATA_UPLOAD_MAX_NUMBER_FILES = 1  # one file per upload request
+
+# ---------------------------------------------------------------------------- files
+UPLOAD_MAX_MB = env_int("UPLOAD_MAX_MB", 25)
+UPLOAD_MAX_BYTES = UPLOAD_MAX_MB * 1024 * 1024
+UPLOAD_QUOTA_MB = env_int("UPLOAD_QUOTA_MB", 1024)  # per user, originals + thumbnails
+UPLOAD_QUOTA_BYTES = UPLOAD_QUOTA_MB * 1024 * 1024
+# Body routes allowed past MAX_REQUEST_BYTES, by path: the upload and its multipart overhead.
+REQUEST_BYTES_BY_PATH = {"/api/v1/uploads": UPLOAD_MAX_BYTES + 64 * 1024}
+# Lifetime of the signed URLs the API hands out; a reader who lost access keeps an URL at most
+# this long (docs/files.md).
+FILES_URL_TTL_SECONDS = env_int("FILES_URL_TTL_SECONDS", 300)
+# Unattached uploads (never sent) are deleted after this many hours.
+UPLOAD_ORPHAN_HOURS = env_int("UPLOAD_ORPHAN_HOURS", 24)
+# The store: STORAGE_URL (s3://… or file:///…), else the usual AWS_* settings, else the data dir.
+_UPLOAD_STORAGE = storage_config(
+    storage_url=env_str("STORAGE_URL", ""),
+    aws={
+        name: env_str(name, "")
+        for name in (
+            "AWS_STORAGE_BUCKET_NAME",
+            "AWS_LOCATION",
+            "AWS_ACCESS_KEY_ID",
+            "AWS_SECRET_ACCESS_KEY",
+            "AWS_S3_ENDPOINT_URL",
+            "AWS_S3_REGION_NAME",
+            "AWS_S3_ADDRESSING_STYLE",
+        )
+    },
+    data_dir=DATA_DIR,
+    url_ttl=FILES_URL_TTL_SECONDS,
+)
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    "uploads": _UPLOAD_STORAGE,
+}
+CONTENT_SECURITY_POLICY["DIRECTIVES"]["img-src"] += csp_origins(_UPLOAD_STORAGE)
 
 # ---------------------------------------------------------------------------- domain
 INVITE_DEFAULT_TTL_HOURS = env_int("INVITE_DEFAULT_TTL_HOURS", 72)
@@ -462,6 +505,7 @@ RATE_LIMITS = {
     "ticket_user": env_str("RATE_LIMIT_TICKET_USER", "60/60"),
     "invite_accept_user": env_str("RATE_LIMIT_INVITE_ACCEPT_USER", "20/3600"),
     "invite_accept_ip": env_str("RATE_LIMIT_INVITE_ACCEPT_IP", "60/3600"),
+    "upload_user": env_str("RATE_LIMIT_UPLOAD_USER", "120/3600"),
 }
 
 # ---------------------------------------------------------------------------- SSE and webhooks

@@ -5,6 +5,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from planpal.core.health import LiveView, ReadyView, metrics_view
+from planpal.files.urls import public_urlpatterns as file_urlpatterns
 
 api_v1 = [
     path("health/live", LiveView.as_view(), name="health-live"),
@@ -16,6 +17,7 @@ api_v1 = [
     path("", include("planpal.notifications.urls")),
     path("", include("planpal.webhooks.urls")),
     path("", include("planpal.realtime.urls")),
+    path("", include("planpal.files.urls")),
 ]
 
 urlpatterns = [
@@ -32,6 +34,7 @@ urlpatterns = [
     ),
     path("admin/", admin.site.urls),
     path("metrics", metrics_view, name="metrics"),
+    *file_urlpatterns,
     path("", include("planpal.web.urls")),
 ]
 

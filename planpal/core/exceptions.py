@@ -57,3 +57,19 @@ class VersionConflict(Conflict):
         self.instance = instance
         # Filled in by the API layer (planpal.core.api.conflicts_show) with the serialised object.
         self.current: dict[str, Any] | None = None
+
+
+class PayloadTooLarge(DomainError):
+    """More bytes than a limit allows (a file over UPLOAD_MAX_MB, an upload over the quota)."""
+
+    status_code = 413
+    code = "too_large"
+    default_message = "This is too large."
+
+
+class UnsupportedMediaType(DomainError):
+    """Content of a kind the endpoint does not take (judged by its bytes, not its name)."""
+
+    status_code = 415
+    code = "unsupported_media_type"
+    default_message = "This kind of content is not accepted."

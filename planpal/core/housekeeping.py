@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db.models import Q
 from django.utils import timezone
 
+from planpal.files.services import uploads_delete_orphans
 from planpal.groups.models import Invite
 from planpal.notifications.models import Device
 from planpal.realtime.services import events_prune
@@ -35,4 +36,5 @@ def housekeep() -> dict[str, int]:
         "invites_deleted": invites_delete_dead(),
         "devices_deactivated": devices_deactivate_stale(),
         "webhook_deliveries_deleted": deliveries_prune(),
+        "orphan_uploads_deleted": uploads_delete_orphans(),
     }

@@ -38,6 +38,7 @@ SCOPED: dict[str, tuple[str, ...]] = {
     "auth-register": ("register_ip",),
     "realtime-ticket": ("ticket_user",),
     "invite-accept": ("invite_accept_user", "invite_accept_ip"),
+    "upload-create": ("upload_user",),
 }
 DEFAULT_LIMITS = ("user", "ip")
 REDIS_RETRY_AFTER_SECONDS = 5.0  # after a Redis failure, skip it (fail open) this long

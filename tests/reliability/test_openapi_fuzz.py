@@ -10,6 +10,7 @@ from http.cookiejar import DefaultCookiePolicy
 import pytest
 import requests
 import schemathesis
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from drf_spectacular.generators import SchemaGenerator
 from hypothesis import HealthCheck, given, settings
@@ -26,11 +27,13 @@ from schemathesis.specs.openapi.checks import (
 
 from planpal.accounts.services import friend_accept, friend_request
 from planpal.chat.services import message_send
+from planpal.files.services import upload_create
 from planpal.groups.services import group_create, invite_create, member_add
 from planpal.notifications.services import device_register, notification_create
 from planpal.webhooks.models import WebhookDelivery, WebhookEndpoint
 from tests.conftest import make_user
 from tests.factories import make_trip_plan
+from tests.files.images import image_bytes
 from tests.realtime.conftest import token_for
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -96,6 +99,8 @@ def world(transactional_db):
     delivery = WebhookDelivery.objects.create(
         endpoint=webhook, event_name="plan.created", topic=f"group:{group.pk}", body="{}"
     )
+    photo = SimpleUploadedFile("photo.png", image_bytes("PNG"), content_type="image/png")
+    upload = upload_create(actor=alice, file=photo, name=photo.name)
     return {
         "token": token_for(alice),
         "ids": {
@@ -108,6 +113,7 @@ def world(transactional_db):
             "message_id": [mine.pk, theirs.pk],
             "notification_id": [notification.pk],
             "plan_id": [plan.pk],
+            "upload_id": [upload.pk],
             "token": [their_invite, own_invite],
             "user_id": [bob.pk, carol.pk, dave.pk],
             "webhook_id": [webhook.pk],

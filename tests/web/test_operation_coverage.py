@@ -36,7 +36,13 @@ SHOWN_THROUGH = {
     ("GET", "/webhooks/{webhook_id}"): "the group's webhook list carries each endpoint",
 }
 
-NOT_YET: set[tuple[str, str]] = set()
+NOT_YET: set[tuple[str, str]] = {
+    # Issue 18: the chat composer's attachments come with the web slice of that issue.
+    ("POST", "/uploads"),
+    ("GET", "/uploads/{upload_id}"),
+    ("DELETE", "/uploads/{upload_id}"),
+    ("GET", "/uploads/{upload_id}/content"),
+}
 
 CALL = re.compile(r"""(?:api\.(get|post|put|patch|del)|(allPages))\(\s*([`"'])(.*?)\3""", re.S)
 

@@ -1,0 +1,84 @@
+"""Request body size limits, enforced in front of Django.
+
+Django's ASGI handler reads a whole body (spooling it to disk) before any middleware or view
+runs, and its own limits leave files out of the count, so a big body would cost disk and time
+whatever the route. This ASGI wrapper refuses a body over the route's limit up front when
+Content-Length says so, and stops reading a chunked one as soon as it passes the limit; either
+way the answer is 413 in the API's error shape. Every route gets MAX_REQUEST_BYTES; the paths in
+REQUEST_BYTES_BY_PATH (the upload route) get theirs."""
+
+import json
+
+from planpal.core.api_errors import error_body
+
+
+class BodySizeLimit:
+    def __init__(self, app, *, default: int, by_path: dict[str, int]) -> None:
+        self.app = app
+        self.default = default
+        self.by_path = by_path
+
+    def limit_for(self, path: str) -> int:
+        return self.by_path.get(path, self.default)
+
+    async def __call__(self, scope, receive, send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        limit = self.limit_for(scope["path"])
+        declared = _content_length(scope)
+        if declared is not None and (declared < 0 or declared > limit):
+            await _refuse(send, limit)
+            return
+        state = {"received": 0, "exceeded": False, "started": False}
+
+        async def counted_receive():
+            message = await receive()
+            if message["type"] == "http.request":
+                state["received"] += len(message.get("body", b""))
+                if state["received"] > limit:
+                    # Django treats a disconnect while reading as an aborted request and
+                    # answers nothing; the 413 is sent below.
+                    state["exceeded"] = True
+                    return {"type": "http.disconnect"}
+            return message
+
+        async def tracked_send(message):
+            if message["type"] == "http.response.start":
+                state["started"] = True
+            await send(message)
+
+        await self.app(scope, counted_receive, tracked_send)
+        if state["exceeded"] and not state["started"]:
+            await _refuse(send, limit)
+
+
+def _content_length(scope) -> int | None:
+    for name, value in scope.get("headers", ()):
+        if name == b"content-length":
+            try:
+                return int(value)
+            except ValueError:
+                return -1
+    return None
+
+
+async def _refuse(send, limit: int) -> None:
+    body = json.dumps(
+        error_body(
+            "request_too_large",
+            f"The request body is larger than this endpoint accepts ({limit} bytes).",
+        )
+    ).encode()
+    await send(
+        {
+            "type": "http.response.start",
+            "status": 413,
+            "headers": [
+                (b"content-type", b"application/json"),
+                (b"content-length", str(len(body)).encode()),
+                (b"connection", b"close"),
+            ],
+        }
+    )
+    await send({"type": "http.response.body", "body": body})
