@@ -15,9 +15,13 @@ to WEB_GRACEFUL_SECONDS. Workers get SIGTERM too: Celery's soft shutdown lets ru
 """
 
 import argparse
+import fcntl
 import os
 import sys
 from pathlib import Path
+
+# The embedded server's lock on its data directory, held (open) for the life of the process.
+_embedded_lock = None
 
 
 def _django_setup() -> None:
@@ -39,6 +43,30 @@ def _listen_on(host: str) -> None:
 
 def _data_dir() -> Path:
     return Path(os.environ.get("PLANPAL_DATA_DIR", Path(__file__).resolve().parent.parent / "data"))
+
+
+def hold_embedded_lock(data_dir: Path) -> None:
+    """Without Redis a server's events live in its own process: a second embedded server on the
+    same data directory would start, write to the same database and never hear the first one's
+    events (issue 13 item 17). Refuse it while the first one runs; the kernel drops the lock
+    when the holder exits, however it exits, so a crash leaves nothing stale behind."""
+    global _embedded_lock
+    data_dir.mkdir(parents=True, exist_ok=True)
+    lock = (data_dir / "planpal-run.lock").open("a+")
+    try:
+        fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        lock.seek(0)
+        holder = lock.read().strip() or "unknown"
+        raise SystemExit(
+            f"planpal: another embedded PlanPal (pid {holder}) is already serving {data_dir}. "
+            "Without REDIS_URL two servers cannot share events: stop it, or give this one its "
+            "own PLANPAL_DATA_DIR, or set REDIS_URL for both."
+        ) from None
+    lock.truncate(0)
+    lock.write(str(os.getpid()))
+    lock.flush()
+    _embedded_lock = lock
 
 
 def setup_metrics_dir(name: str) -> None:
@@ -91,6 +119,8 @@ def cmd_run(args) -> None:
     from django.conf import settings
     from django.core.management import call_command
 
+    if settings.EMBEDDED:
+        hold_embedded_lock(Path(settings.DATA_DIR))
     call_command("migrate", interactive=False, verbosity=0)
     # The demo users have a published password: only the local demo gets them unasked.
     if settings.EMBEDDED_DEFAULT or args.seed_demo:

@@ -9,7 +9,7 @@ import sys
 import pytest
 
 from planpal.accounts.models import User
-from tests.live import ROOT, LiveServer
+from tests.live import ROOT, LiveServer, free_port
 
 # What a fresh shell has: no SECRET_KEY, no services, nothing PlanPal reads.
 CLEARED = ("SECRET_KEY", "DATABASE_URL", "REDIS_URL", "HOST", "DEBUG", "PLANPAL_DATA_DIR")
@@ -103,3 +103,36 @@ def test_a_production_like_start_seeds_no_demo_users(tmp_path, settings):
     finally:
         server.stop()
     assert "Seeded" not in server.log_path.read_text()
+
+
+@pytest.mark.slow
+@pytest.mark.django_db(transaction=True)
+def test_a_second_embedded_server_on_the_same_data_directory_is_refused(tmp_path):
+    """Item 17: two `make run`s in one checkout both started; each kept its events in its own
+    process, so realtime broke between them without a word. The second now refuses."""
+    embedded = {
+        "PLANPAL_DATA_DIR": str(tmp_path),
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'planpal.sqlite3'}",
+        "REDIS_URL": "",
+    }
+    first = LiveServer("run", **embedded).start()
+    try:
+        second = subprocess.run(
+            [sys.executable, "-m", "planpal.cli", "run", "--port", str(free_port())],
+            cwd=ROOT,
+            env=first.env,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+        assert second.returncode != 0
+        assert second.stderr.startswith(
+            f"planpal: another embedded PlanPal (pid {first.process.pid}) is already serving"
+        ), second.stderr
+        assert first.alive()
+    finally:
+        first.stop()
+
+    # The lock dies with its holder: the next start after a stop is served.
+    again = LiveServer("run", **embedded).start()
+    again.stop()
