@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "rest_framework",
     "rest_framework_simplejwt",
+    "rest_framework_simplejwt.token_blacklist",  # refresh tokens are revocable (issue 13 #6)
     "drf_spectacular",
     "drf_spectacular_sidecar",  # Swagger UI's files, served by us (no CDN, CSP 'self')
     "csp",
@@ -224,6 +225,10 @@ SIMPLE_JWT = {
     "ACCESS_TOKEN_LIFETIME": timedelta(minutes=env_int("ACCESS_TOKEN_MINUTES", 15)),
     "REFRESH_TOKEN_LIFETIME": timedelta(days=env_int("REFRESH_TOKEN_DAYS", 30)),
     "AUTH_HEADER_TYPES": ("Bearer",),
+    # Each refresh gives a new refresh token and blacklists the one used: a copied refresh token
+    # is found out the second time it is used (planpal.accounts.services.refresh_token_rotate).
+    "ROTATE_REFRESH_TOKENS": True,
+    "BLACKLIST_AFTER_ROTATION": True,
 }
 # Optional: a comma-separated list of hasher paths. Unset means Django's default list; tests set
 # the fast MD5 hasher on the server processes they start, so users they create can log in there.

@@ -11,6 +11,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 from rest_framework_simplejwt import views as jwt_views
+from rest_framework_simplejwt.exceptions import InvalidToken, TokenError
 
 from planpal.accounts import selectors, services
 from planpal.accounts.serializers import (
@@ -22,6 +23,7 @@ from planpal.accounts.serializers import (
     MeUpdateInputSerializer,
     RegisterInputSerializer,
     TokenPairSerializer,
+    TokenRefreshInputSerializer,
     UserSearchInputSerializer,
     UserSearchResultSerializer,
 )
@@ -57,12 +59,29 @@ class TokenView(jwt_views.TokenObtainPairView):
     """Exchange username and password for an access and a refresh token."""
 
 
-@extend_schema(
-    tags=["auth"],
-    responses={200: jwt_views.TokenRefreshView.serializer_class, 401: BAD_CREDENTIALS},
-)
-class TokenRefreshView(jwt_views.TokenRefreshView):
-    """Exchange a refresh token for a new access token."""
+class TokenRefreshView(APIView):
+    """Exchange a refresh token for a new pair. The refresh token is used up: presented again,
+    it revokes every refresh token of the account (it was copied)."""
+
+    authentication_classes = []
+    permission_classes = [AllowAny]
+
+    def get_authenticate_header(self, request: Request) -> str:
+        return 'Bearer realm="api"'  # a refused token is a 401 (DRF says 403 without this)
+
+    @extend_schema(
+        tags=["auth"],
+        request=TokenRefreshInputSerializer,
+        responses={200: TokenPairSerializer, 401: BAD_CREDENTIALS},
+    )
+    def post(self, request: Request) -> Response:
+        data = TokenRefreshInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        try:
+            pair = services.refresh_token_rotate(refresh=data.validated_data["refresh"])
+        except TokenError as exc:
+            raise InvalidToken(exc.args[0]) from exc
+        return Response(TokenPairSerializer(pair).data)
 
 
 class LoginView(APIView):
@@ -85,11 +104,12 @@ class LoginView(APIView):
 
 class LogoutInputSerializer(serializers.Serializer):
     device_token = StrictCharField(required=False, max_length=512)
+    refresh = StrictCharField(required=False, max_length=2048)
 
 
 class LogoutView(APIView):
-    """Ends the browser session. An app sends its push token too: a logged-out phone must not
-    keep receiving the user's pushes."""
+    """Ends the browser session. An app sends its refresh token (revoked) and its push token
+    too: a logged-out phone must neither refresh nor keep receiving the user's pushes."""
 
     permission_classes = [AllowAny]
 
@@ -102,6 +122,8 @@ class LogoutView(APIView):
             # Logging out twice, or with a token already gone, is still a logout.
             with contextlib.suppress(NotFound):
                 device_unregister(actor=request.user, token=token)
+        if "refresh" in data.validated_data:
+            services.refresh_token_revoke(refresh=data.validated_data["refresh"])
         logout(request._request)
         return Response(status=status.HTTP_204_NO_CONTENT)
 

@@ -95,6 +95,10 @@ class LoginInputSerializer(serializers.Serializer):
     password = StrictCharField(max_length=256, write_only=True, trim_whitespace=False)
 
 
+class TokenRefreshInputSerializer(serializers.Serializer):
+    refresh = StrictCharField(max_length=2048)
+
+
 class MeUpdateInputSerializer(serializers.Serializer):
     display_name = StrictCharField(max_length=80, required=False, allow_blank=True)
     avatar_url = AvatarUrlField(required=False)

@@ -3,6 +3,11 @@
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError, transaction
+from django.utils import timezone
+from rest_framework_simplejwt.exceptions import TokenError
+from rest_framework_simplejwt.settings import api_settings as jwt_settings
+from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken, OutstandingToken
+from rest_framework_simplejwt.utils import datetime_from_epoch
 
 from planpal.accounts import hooks
 from planpal.accounts.events import FriendAccepted, FriendBlocked, FriendRemoved, FriendRequested
@@ -14,6 +19,7 @@ from planpal.accounts.selectors import (
     user_get_active,
     user_public_data,
 )
+from planpal.accounts.tokens import PresentedRefreshToken, token_pair
 from planpal.core.events import DomainEvent, emit, topic_for
 from planpal.core.exceptions import Forbidden, InvalidInput, NotFound
 from planpal.core.validation import validate_timezone
@@ -103,6 +109,67 @@ def user_deactivate(*, user: User) -> User:
         user.is_active = False
         hooks.run_deactivated(user_id=user.pk)
     return user
+
+
+# ---------------------------------------------------------------------------- tokens
+
+
+def _claim_once(token: PresentedRefreshToken) -> bool:
+    """Blacklist the token; False when it already was (used before, or revoked). Two requests
+    racing with one token both reach the unique row, and only one creates it."""
+    outstanding, _ = OutstandingToken.objects.get_or_create(
+        jti=token[jwt_settings.JTI_CLAIM],
+        defaults={
+            "user_id": token.get(jwt_settings.USER_ID_CLAIM),
+            "token": str(token),
+            "expires_at": datetime_from_epoch(token["exp"]),
+        },
+    )
+    _, created = BlacklistedToken.objects.get_or_create(token=outstanding)
+    return created
+
+
+def refresh_token_rotate(*, refresh: str) -> dict[str, str]:
+    """A new token pair for a refresh token, which is used up. The legitimate client only ever
+    holds the newest refresh token, so one presented a second time was copied: every refresh
+    token of its user is revoked, and whoever holds them must sign in again."""
+    token = PresentedRefreshToken(refresh)  # TokenError: bad signature, expired, not a refresh
+    user = User.objects.filter(pk=token.get(jwt_settings.USER_ID_CLAIM), is_active=True).first()
+    if user is None:
+        raise TokenError("No active account found for the given token.")
+    with transaction.atomic():
+        fresh = _claim_once(token)
+    if not fresh:
+        refresh_tokens_revoke(user=user)
+        raise TokenError("Token is blacklisted")
+    return token_pair(user)
+
+
+def refresh_token_revoke(*, refresh: str) -> None:
+    """Logout of an app: its refresh token stops working. An invalid or expired token is
+    revoked already."""
+    try:
+        token = PresentedRefreshToken(refresh)
+    except TokenError:
+        return
+    with transaction.atomic():
+        _claim_once(token)
+
+
+def refresh_tokens_revoke(*, user: User) -> int:
+    """Every refresh token of `user` stops working (reuse found, password changed or reset)."""
+    with transaction.atomic():
+        live = OutstandingToken.objects.filter(user=user, blacklistedtoken__isnull=True)
+        rows = [BlacklistedToken(token=token) for token in live]
+        BlacklistedToken.objects.bulk_create(rows, ignore_conflicts=True)
+    return len(rows)
+
+
+def refresh_tokens_delete_expired() -> int:
+    """Housekeeping: an expired refresh token is refused by its signature's expiry alone, so
+    its outstanding and blacklist rows are no longer needed."""
+    _, deleted = OutstandingToken.objects.filter(expires_at__lt=timezone.now()).delete()
+    return deleted.get(OutstandingToken._meta.label, 0)
 
 
 # ---------------------------------------------------------------------------- friendships

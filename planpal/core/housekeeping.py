@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db.models import Q
 from django.utils import timezone
 
+from planpal.accounts.services import refresh_tokens_delete_expired
 from planpal.files.services import uploads_delete_orphans
 from planpal.groups.models import Invite
 from planpal.notifications.models import Device
@@ -37,4 +38,5 @@ def housekeep() -> dict[str, int]:
         "devices_deactivated": devices_deactivate_stale(),
         "webhook_deliveries_deleted": deliveries_prune(),
         "orphan_uploads_deleted": uploads_delete_orphans(),
+        "expired_refresh_tokens_deleted": refresh_tokens_delete_expired(),
     }

@@ -199,3 +199,75 @@ def test_logout_rejects_a_device_token_that_is_not_text(alice, client_for):
     response = client_for(alice).post(LOGOUT, {"device_token": 42}, format="json")
     assert assert_error(response, 400, "invalid")["fields"].keys() == {"device_token"}
     assert Device.objects.filter(user=alice, token="42").exists()  # still registered
+
+
+# ---------------------------------------------------------------------------- refresh tokens
+def token_pair(client, username="alice"):
+    body = {"username": username, "password": PASSWORD}
+    return client.post(TOKEN, body, format="json").json()
+
+
+def refresh(client, token):
+    return client.post(REFRESH, {"refresh": token}, format="json")
+
+
+def test_a_refresh_gives_a_new_refresh_token_and_uses_up_the_old_one(anon, alice):
+    first = token_pair(anon)["refresh"]
+    rotated = refresh(anon, first)
+    assert rotated.status_code == 200, rotated.content
+    assert set(rotated.json()) == {"access", "refresh"}
+    assert rotated.json()["refresh"] != first
+    assert refresh(anon, rotated.json()["refresh"]).status_code == 200
+
+
+def test_reusing_a_rotated_refresh_token_revokes_every_refresh_token_of_the_account(anon, alice):
+    """Issue 13 #6: the legitimate client holds only the newest refresh token, so an old one
+    presented again was copied. The thief and the victim both have to sign in again."""
+    stolen = token_pair(anon)["refresh"]
+    newest = refresh(anon, stolen).json()["refresh"]
+    other_device = token_pair(anon)["refresh"]
+
+    assert_error(refresh(anon, stolen), 401, "token_not_valid")
+    assert_error(refresh(anon, newest), 401, "token_not_valid")
+    assert_error(refresh(anon, other_device), 401, "token_not_valid")
+
+
+def test_logout_with_the_refresh_token_revokes_it(anon, alice):
+    """Issue 13 #6: a refresh token kept working after logout (failed before the fix)."""
+    tokens = token_pair(anon)
+    assert anon.post(LOGOUT, {"refresh": tokens["refresh"]}, format="json").status_code == 204
+    assert_error(refresh(anon, tokens["refresh"]), 401, "token_not_valid")
+
+
+def test_logout_with_a_bad_refresh_token_still_logs_out(anon, alice):
+    assert anon.post(LOGOUT, {"refresh": "garbage"}, format="json").status_code == 204
+    error = assert_error(anon.post(LOGOUT, {"refresh": 7}, format="json"), 400, "invalid")
+    assert error["fields"].keys() == {"refresh"}
+
+
+def test_refresh_rejects_a_missing_or_non_text_token(anon):
+    assert assert_error(anon.post(REFRESH, {}, format="json"), 400)["fields"].keys() == {"refresh"}
+    assert_error(anon.post(REFRESH, {"refresh": ["x"]}, format="json"), 400, "invalid")
+
+
+def test_a_deactivated_account_cannot_refresh(anon, alice):
+    token = token_pair(anon)["refresh"]
+    User.objects.filter(pk=alice.pk).update(is_active=False)
+    assert_error(refresh(anon, token), 401, "token_not_valid")
+
+
+def test_housekeeping_deletes_expired_refresh_tokens_only(anon, alice):
+    from datetime import timedelta
+
+    from django.utils import timezone
+    from rest_framework_simplejwt.token_blacklist.models import OutstandingToken
+
+    from planpal.core.housekeeping import housekeep
+
+    token_pair(anon)
+    old = refresh(anon, token_pair(anon)["refresh"]).json()["refresh"]  # one blacklisted too
+    OutstandingToken.objects.exclude(token=old).update(expires_at=timezone.now() - timedelta(1))
+
+    assert housekeep()["expired_refresh_tokens_deleted"] == 2
+    assert list(OutstandingToken.objects.values_list("token", flat=True)) == [old]
+    assert refresh(anon, old).status_code == 200
