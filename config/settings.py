@@ -517,6 +517,9 @@ RATE_LIMITS = {
 # GET /api/v1/stream (planpal/realtime/sse.py): a comment line after this much silence, so
 # proxies keep the response open and clients notice a dead link.
 SSE_HEARTBEAT_SECONDS = env_int("SSE_HEARTBEAT_SECONDS", 15)
+# Topics one stream may name (more: 400). Each is authorised, attached and replayed when the
+# stream opens; a client that follows more opens several streams or uses the WebSocket.
+SSE_MAX_TOPICS = env_int("SSE_MAX_TOPICS", 50)
 # Outbound webhooks (planpal/webhooks). Targets must be https:// on public addresses; this lifts
 # both rules (loopback receivers, plain http) and is meant for tests and local development only.
 WEBHOOKS_ALLOW_PRIVATE = env_bool("WEBHOOKS_ALLOW_PRIVATE", False)

@@ -14,7 +14,7 @@ class AccountsConfig(AppConfig):
 
         register_all()
         # A user's own topic carries their notifications and cross-device sync.
-        register("user", lambda user_id, topic_user_id: user_id == topic_user_id)
+        register("user", lambda user_id, ids: [user_id] if user_id in ids else [])
         users.register(
             users.Accounts(
                 is_active=lambda user_id: account_is_active(user_id=user_id),

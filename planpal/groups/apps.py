@@ -7,13 +7,13 @@ class GroupsConfig(AppConfig):
 
     def ready(self) -> None:
         from planpal.groups.notices import register_all
-        from planpal.groups.selectors import group_ids_of, is_member
+        from planpal.groups.selectors import group_ids_of, groups_joined
         from planpal.groups.summaries import SUMMARIES
         from planpal.realtime import summaries
         from planpal.realtime.authorisers import register
         from planpal.realtime.presence import register_audience
 
-        register("group", lambda user_id, group_id: is_member(user_id=user_id, group_id=group_id))
+        register("group", lambda user_id, ids: groups_joined(user_id=user_id, group_ids=ids))
         # A user's online/offline changes are shown in the groups they belong to.
         register_audience(lambda user_id: [f"group:{pk}" for pk in group_ids_of(user_id=user_id)])
         summaries.register(SUMMARIES)

@@ -1,5 +1,6 @@
 """Reads of groups and memberships that carry permission logic."""
 
+from collections.abc import Collection
 from typing import Any
 
 from django.db.models import F, OuterRef, QuerySet, Subquery
@@ -42,6 +43,12 @@ def require_role(*, user, group_id: int, roles: tuple[str, ...], action: str) ->
 
 def group_ids_of(*, user_id: int) -> list[int]:
     return list(Membership.objects.filter(user_id=user_id).values_list("group_id", flat=True))
+
+
+def groups_joined(*, user_id: int, group_ids: Collection[int]) -> list[int]:
+    """Which of these groups the user belongs to (one query)."""
+    memberships = Membership.objects.filter(user_id=user_id, group_id__in=group_ids)
+    return list(memberships.values_list("group_id", flat=True))
 
 
 def is_member(*, user_id: int, group_id: int) -> bool:

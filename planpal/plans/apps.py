@@ -1,3 +1,5 @@
+from collections.abc import Collection
+
 from django.apps import AppConfig
 
 
@@ -11,22 +13,26 @@ class PlansConfig(AppConfig):
         from planpal.realtime import summaries
         from planpal.realtime.authorisers import register
 
-        register("plan", follows_plan)
+        register("plan", plans_followed)
         summaries.register(SUMMARIES)
         notices.register_all()
         membership.register_all()
 
 
-def follows_plan(user_id: int, plan_id: int) -> bool:
-    """Who may follow plan:<id>: members of its group, or for a personal plan its creator and
-    participants."""
+def plans_followed(user_id: int, plan_ids: Collection[int]) -> list[int]:
+    """Which of these plans the user may follow (plan:<id>): members of the plan's group, or for
+    a personal plan its creator and participants. One query."""
     from django.db.models import Q
 
     from planpal.plans.models import Plan
 
-    return Plan.objects.filter(
-        Q(group__memberships__user_id=user_id)
-        | Q(group__isnull=True, creator_id=user_id)
-        | Q(group__isnull=True, participants__id=user_id),
-        pk=plan_id,
-    ).exists()
+    return list(
+        Plan.objects.filter(
+            Q(group__memberships__user_id=user_id)
+            | Q(group__isnull=True, creator_id=user_id)
+            | Q(group__isnull=True, participants__id=user_id),
+            pk__in=plan_ids,
+        )
+        .values_list("pk", flat=True)
+        .distinct()
+    )

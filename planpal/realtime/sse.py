@@ -80,8 +80,10 @@ def parse_request(scope) -> StreamRequest:
     items = _items(query.get("topics", []))
     if not items:
         raise Refusal(400, "bad_topic", "Name the topics: ?topics=plan:42,group:3")
-    if len(items) > settings.REALTIME["MAX_SUBSCRIPTIONS"]:
-        raise Refusal(400, "too_many_subscriptions", "Too many topics for one stream.")
+    limit = min(settings.SSE_MAX_TOPICS, settings.REALTIME["MAX_SUBSCRIPTIONS"])
+    if len(items) > limit:
+        message = f"At most {limit} topics per stream: follow fewer, or open another stream."
+        raise Refusal(400, "too_many_subscriptions", message, {"topics": [message]})
     bad = [item for item in items if parse_topic(item) is None]
     if bad:
         message = "Unknown or malformed topic(s)."

@@ -27,7 +27,7 @@ from planpal.core import metrics
 from planpal.core.db import in_thread_pool
 from planpal.core.events import EVERYONE
 from planpal.realtime import store
-from planpal.realtime.authorisers import authorise
+from planpal.realtime.authorisers import authorised
 from planpal.realtime.frames import dumps, unsubscribed_frame
 from planpal.realtime.selectors import stream_positions
 
@@ -45,10 +45,11 @@ def heads_then_authorise(
     user_id: int, topics: list[str], unknown_heads: list[str]
 ) -> tuple[dict[str, int], set[str]]:
     """One worker-thread trip: the heads of `unknown_heads` (read first), then the topics of
-    `topics` the user may follow."""
+    `topics` the user may follow. A constant number of queries however many topics: one for the
+    heads, one per topic prefix."""
     positions = stream_positions(unknown_heads) if unknown_heads else {}
     heads = {topic: position["seq"] for topic, position in positions.items()}
-    return heads, {topic for topic in topics if authorise(user_id, topic)}
+    return heads, authorised(user_id, topics)
 
 
 class TopicSubscriber:

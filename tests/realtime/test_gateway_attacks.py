@@ -12,10 +12,12 @@ import websockets
 from django.db import transaction
 from django.utils import timezone
 
-from planpal.realtime.authorisers import parse_topic
+from planpal.realtime.authorisers import authorise, parse_topic
 from planpal.realtime.models import Event
 from planpal.realtime.outbox import next_seq
-from tests.conftest import assert_error
+from planpal.realtime.subscriptions import heads_then_authorise
+from tests.conftest import assert_error, make_user
+from tests.factories import make_group, make_plan
 from tests.live import LiveServer
 from tests.realtime.conftest import token_for
 from tests.realtime.sse import SseStream
@@ -68,6 +70,44 @@ async def test_a_topic_with_a_trailing_newline_is_refused_not_subscribed(gateway
 
     status, body = await stream_status(gateway, trip.bob, topics=trip.plan_topic + "\n")
     assert (status, body["error"]["code"]) == (400, "bad_topic")
+    status, _ = await stream_status(gateway, trip.bob, topics=trip.plan_topic)
+    assert status == 200
+
+
+# ---------------------------------------------------------------------------- 3: SSE topics
+def many_topics(trip, count: int) -> tuple[list[str], set[str]]:
+    """`count` groups and `count` plans (personal, participated, foreign): the topics, and
+    those bob may follow."""
+    dave = make_user("dave")
+    topics, allowed = [f"user:{trip.bob.pk}", f"user:{dave.pk}"], {f"user:{trip.bob.pk}"}
+    for index in range(count):
+        mine = index % 2 == 0
+        group = make_group(f"g{index}", owner=trip.bob if mine else dave)
+        plan = make_plan(creator=dave, participants=[trip.bob] if mine else [])
+        topics += [f"group:{group.pk}", f"plan:{plan.pk}"]
+        allowed |= {f"group:{group.pk}", f"plan:{plan.pk}"} if mine else set()
+    return topics, allowed
+
+
+@pytest.mark.parametrize("count", [2, 60])
+def test_topics_are_authorised_in_a_constant_number_of_queries(
+    trip, count, django_assert_max_num_queries
+):
+    """One query per topic (and two for a plan) made a 500-topic stream cost ~1,000 queries;
+    now: the heads, then one query per topic prefix, however many topics."""
+    topics, allowed = many_topics(trip, count)
+    with django_assert_max_num_queries(3):
+        heads, authorised = heads_then_authorise(trip.bob.pk, topics, topics)
+    assert authorised == allowed and set(heads) == set(topics)
+    assert all(authorise(trip.bob.pk, topic) is (topic in allowed) for topic in topics)
+
+
+async def test_a_stream_names_at_most_sse_max_topics(gateway, trip):
+    """A request naming 51 topics used to be authorised topic by topic (up to 500 allowed)."""
+    topics = ",".join(f"plan:{trip.plan.pk + offset}" for offset in range(51))
+    status, body = await stream_status(gateway, trip.bob, topics=topics)
+    assert (status, body["error"]["code"]) == (400, "too_many_subscriptions")
+    assert body["error"]["message"].startswith("At most 50 topics per stream")
     status, _ = await stream_status(gateway, trip.bob, topics=trip.plan_topic)
     assert status == 200
 
