@@ -27,6 +27,7 @@ from planpal.accounts.serializers import (
     UserSearchInputSerializer,
     UserSearchResultSerializer,
 )
+from planpal.accounts.tokens import TokenObtainSerializer
 from planpal.core.events import topic_for
 from planpal.core.exceptions import InvalidInput, NotFound
 from planpal.core.serializers import StrictCharField
@@ -57,6 +58,8 @@ BAD_CREDENTIALS = OpenApiResponse(description="Wrong, expired or revoked credent
 @extend_schema(tags=["auth"], responses={200: TokenPairSerializer, 401: BAD_CREDENTIALS})
 class TokenView(jwt_views.TokenObtainPairView):
     """Exchange username and password for an access and a refresh token."""
+
+    serializer_class = TokenObtainSerializer
 
 
 class TokenRefreshView(APIView):

@@ -7,7 +7,7 @@ class AccountsConfig(AppConfig):
 
     def ready(self) -> None:
         from planpal.accounts.notices import register_all
-        from planpal.accounts.selectors import account_is_active, users_public_data
+        from planpal.accounts.selectors import account_may_connect, users_public_data
         from planpal.accounts.serializers import PublicUserSerializer
         from planpal.realtime import users
         from planpal.realtime.authorisers import register
@@ -17,7 +17,9 @@ class AccountsConfig(AppConfig):
         register("user", lambda user_id, ids: [user_id] if user_id in ids else [])
         users.register(
             users.Accounts(
-                is_active=lambda user_id: account_is_active(user_id=user_id),
+                may_connect=lambda user_id, version: account_may_connect(
+                    user_id=user_id, token_version=version
+                ),
                 public_data=users_public_data,
                 public_serializer=PublicUserSerializer,
             )

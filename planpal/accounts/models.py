@@ -28,6 +28,9 @@ class User(AbstractUser):
     display_name = models.CharField(max_length=80, blank=True)
     avatar_url = models.URLField(max_length=500, blank=True)
     timezone = models.CharField(max_length=64, default="UTC")
+    # Carried in access and refresh tokens and in WebSocket tickets, and compared on every use:
+    # raising it revokes them all at once (password changed or reset).
+    token_version = models.PositiveIntegerField(default=0, editable=False)
 
     objects = PlanPalUserManager()
 

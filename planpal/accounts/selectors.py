@@ -54,9 +54,10 @@ def public_name_of(user_id: int | None) -> str:
     return user.public_name if user else "PlanPal"
 
 
-def account_is_active(*, user_id: int) -> bool:
-    """Whether the account exists and may still sign in (it was not deactivated)."""
-    return User.objects.filter(pk=user_id, is_active=True).exists()
+def account_may_connect(*, user_id: int, token_version: int) -> bool:
+    """Whether the account exists, may still sign in (it was not deactivated) and has not
+    revoked its credentials since `token_version` was current (password changed or reset)."""
+    return User.objects.filter(pk=user_id, is_active=True, token_version=token_version).exists()
 
 
 def friendship_between(user_a_id: int, user_b_id: int) -> Friendship | None:

@@ -20,6 +20,7 @@ from planpal.accounts.selectors import (
     user_public_data,
 )
 from planpal.accounts.tokens import PresentedRefreshToken, token_pair
+from planpal.core.authentication import is_current
 from planpal.core.events import DomainEvent, emit, topic_for
 from planpal.core.exceptions import Forbidden, InvalidInput, NotFound
 from planpal.core.validation import validate_timezone
@@ -137,6 +138,8 @@ def refresh_token_rotate(*, refresh: str) -> dict[str, str]:
     user = User.objects.filter(pk=token.get(jwt_settings.USER_ID_CLAIM), is_active=True).first()
     if user is None:
         raise TokenError("No active account found for the given token.")
+    if not is_current(token, user):
+        raise TokenError("Token was revoked")
     with transaction.atomic():
         fresh = _claim_once(token)
     if not fresh:

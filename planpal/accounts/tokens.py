@@ -1,13 +1,32 @@
-"""The API's JWTs: what a token pair carries, and a refresh token as a client presents it."""
+"""The API's JWTs: what a token pair carries, and a refresh token as a client presents it.
 
+Both tokens carry the account's `token_version` (claim `ver`); a token whose version is not the
+account's current one is refused (`core.authentication.JWTAuthentication`, the refresh), so
+raising the version revokes every token at once."""
+
+from rest_framework_simplejwt.serializers import TokenObtainPairSerializer
 from rest_framework_simplejwt.tokens import RefreshToken
+
+from planpal.core.authentication import VERSION_CLAIM
+
+
+def refresh_token_for(user) -> RefreshToken:
+    token = RefreshToken.for_user(user)  # recorded as outstanding, so it can be revoked
+    token[VERSION_CLAIM] = user.token_version  # the access token derived from it copies it
+    return token
 
 
 def token_pair(user) -> dict[str, str]:
-    """A new access and refresh token for `user` (the refresh token is recorded as outstanding,
-    so it can be revoked)."""
-    refresh = RefreshToken.for_user(user)
+    refresh = refresh_token_for(user)
     return {"access": str(refresh.access_token), "refresh": str(refresh)}
+
+
+class TokenObtainSerializer(TokenObtainPairSerializer):
+    """Username and password → a token pair carrying the account's version."""
+
+    @classmethod
+    def get_token(cls, user) -> RefreshToken:
+        return refresh_token_for(user)
 
 
 class PresentedRefreshToken(RefreshToken):

@@ -1,10 +1,20 @@
 """DRF authentication classes: simplejwt's and the session's, binding the user id to the log
-context once the user is known."""
+context once the user is known. An access token must carry the account's current
+`token_version` (compared on the user row simplejwt loads anyway: no extra query)."""
 
 from rest_framework.authentication import SessionAuthentication as BaseSessionAuthentication
 from rest_framework_simplejwt.authentication import JWTAuthentication as BaseJWTAuthentication
+from rest_framework_simplejwt.exceptions import InvalidToken
 
 from planpal.core.logging import bind
+
+VERSION_CLAIM = "ver"
+
+
+def is_current(token, user) -> bool:
+    """Whether the token (access or refresh) was issued since the account's last revocation:
+    its `ver` claim is the account's `token_version` (tokens from before versions count as 0)."""
+    return token.get(VERSION_CLAIM, 0) == user.token_version
 
 
 def _bound(result):
@@ -16,6 +26,12 @@ def _bound(result):
 class JWTAuthentication(BaseJWTAuthentication):
     def authenticate(self, request):
         return _bound(super().authenticate(request))
+
+    def get_user(self, validated_token):
+        user = super().get_user(validated_token)
+        if not is_current(validated_token, user):
+            raise InvalidToken("Token was revoked")
+        return user
 
 
 class SessionAuthentication(BaseSessionAuthentication):

@@ -6,6 +6,8 @@ from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from planpal.core.authentication import SessionAuthentication
+from planpal.realtime.credentials import session_ref
 from planpal.realtime.tickets import ticket_issue
 
 
@@ -31,7 +33,9 @@ class TicketView(APIView):
         summary="A single-use ticket to open the WebSocket: connect to ws_url?ticket=<ticket>.",
     )
     def post(self, request):
-        ticket = ticket_issue(user=request.user)
+        by_session = isinstance(request.successful_authenticator, SessionAuthentication)
+        session = session_ref(request.session) if by_session else ""
+        ticket = ticket_issue(user=request.user, session=session)
         body = {
             "ticket": ticket,
             "expires_in": settings.REALTIME["TICKET_TTL_SECONDS"],

@@ -9,6 +9,7 @@ from django.db import InterfaceError, OperationalError
 
 from planpal.core.db import in_thread_pool, is_database_unavailable
 from planpal.realtime import users
+from planpal.realtime.credentials import Credential, session_ref
 from planpal.realtime.tickets import ticket_consume_async
 
 
@@ -39,9 +40,9 @@ class Refused(Exception):
         self.reason_key = {4003: "forbidden", 1013: "unavailable"}.get(code, "unauthenticated")
 
 
-async def authenticate(scope) -> int:
-    """The connecting user's id; raises Refused with the close code to use (4001 / 4003, or
-    1013 when the database cannot be asked: the client retries with backoff)."""
+async def authenticate(scope) -> Credential:
+    """Who is connecting; raises Refused with the close code to use (4001 / 4003, or 1013 when
+    the database cannot be asked: the client retries with backoff)."""
     try:
         return await _authenticate(scope)
     except (OperationalError, InterfaceError) as exc:
@@ -50,21 +51,29 @@ async def authenticate(scope) -> int:
         raise Refused(1013, "database unavailable: retry with backoff") from exc
 
 
-async def _authenticate(scope) -> int:
+async def _authenticate(scope) -> Credential:
     query = parse_qs(scope.get("query_string", b"").decode("latin-1"))
     if "ticket" in query:
-        user_id = await ticket_consume_async(query["ticket"][0])
-        if user_id is None:
+        credential = await ticket_consume_async(query["ticket"][0])
+        if credential is None:
             raise Refused(4001, "ticket invalid, expired or already used")
-        # The account was active when the ticket was issued; it may have been deactivated since.
-        if not await in_thread_pool(users.accounts().is_active)(user_id):
-            raise Refused(4001, "account disabled")
-        return user_id
+        # The account was active when the ticket was issued; it may have been deactivated, or
+        # its credentials revoked, since.
+        may_connect = in_thread_pool(users.accounts().may_connect)
+        if not await may_connect(credential.user_id, credential.token_version):
+            raise Refused(4001, "account disabled or credentials revoked")
+        return credential
     if not scope.get("cookies", {}).get(settings.SESSION_COOKIE_NAME):
         raise Refused(4001, "no ticket and no session")
     if not origin_allowed(_header(scope, b"origin"), _header(scope, b"host")):
         raise Refused(4003, "origin not allowed")
+    return await session_credential(scope)
+
+
+async def session_credential(scope) -> Credential:
+    """The browser session's user (Django checks the session against the account's password
+    hash, so a password change ends the other sessions), or Refused 4001."""
     user = await get_user(scope)
     if not user.is_authenticated:
         raise Refused(4001, "not logged in")
-    return user.pk
+    return Credential(user.pk, user.token_version, session_ref(scope.get("session")))

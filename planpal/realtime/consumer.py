@@ -116,19 +116,20 @@ class RealtimeConsumer(TopicSubscriber, AsyncWebsocketConsumer):
             await self.close(code=CLOSE_TRY_LATER, reason="server busy: retry with backoff")
             return
         try:
-            user_id = await authenticate(self.scope)
+            credential = await authenticate(self.scope)
         except Refused as refused:
             metrics.ws_connects.labels(refused.reason_key).inc()
             await self.close(code=refused.code, reason=refused.reason)
             return
         self.hub = get_hub()
+        user_id = credential.user_id
         limit = self.config["MAX_CONNECTIONS_PER_USER"]
         if await self.hub.presence.connection_count(user_id) >= limit:
             metrics.ws_connects.labels("too_many_connections").inc()
             metrics.rate_limited.labels("ws_connections_per_user").inc()
             await self.close(code=CLOSE_RATE_LIMITED, reason="too many connections")
             return
-        self.user_id = user_id
+        self.user_id, self.credential = user_id, credential
         bind(conn_id=self.conn_id, user_id=user_id)
         metrics.ws_connects.labels("accepted").inc()
         self.socket = direct_socket(self.base_send)

@@ -24,14 +24,14 @@ from collections import deque
 from dataclasses import dataclass, field
 from urllib.parse import parse_qs
 
-from channels.auth import get_user
 from channels.generic.http import AsyncHttpConsumer
 from django.conf import settings
 from django.db import InterfaceError, OperationalError
 
 from planpal.core.db import in_thread_pool, is_database_unavailable
-from planpal.realtime.auth import origin_allowed
+from planpal.realtime.auth import Refused, origin_allowed, session_credential
 from planpal.realtime.authorisers import parse_topic
+from planpal.realtime.credentials import Credential
 from planpal.realtime.frames import dumps
 from planpal.realtime.hub import get_hub
 from planpal.realtime.subscriptions import TopicSubscriber
@@ -123,38 +123,42 @@ def _keep_newest(positions: dict[str, int], topic: str, seq: int) -> None:
     positions[topic] = max(positions.get(topic, 0), seq)
 
 
-async def authenticate(scope) -> int:
-    """The user id from `Authorization: Bearer <access token>` (simplejwt) or, without that
-    header, the session cookie — refused when a cross-site page sends it (Origin not allowed)."""
+async def authenticate(scope) -> Credential:
+    """Who is asking, from `Authorization: Bearer <access token>` (simplejwt, with the account's
+    token version checked) or, without that header, the session cookie — refused when a
+    cross-site page sends it (Origin not allowed)."""
     authorization = _header(scope, b"authorization")
     if authorization is not None:
         kind, _, token = authorization.partition(" ")
-        user_id = await db(_user_for_token)(token.strip()) if kind.lower() == "bearer" else None
-        if user_id is None:
+        credential = (
+            await db(_token_credential)(token.strip()) if kind.lower() == "bearer" else None
+        )
+        if credential is None:
             raise Refusal(401, "not_authenticated", "The access token is invalid or expired.")
-        return user_id
+        return credential
     if not scope.get("cookies", {}).get(settings.SESSION_COOKIE_NAME):
         raise Refusal(401, "not_authenticated", "Send Authorization: Bearer <access token>.")
     origin = _header(scope, b"origin")
     if origin is not None and not origin_allowed(origin, _header(scope, b"host")):
         raise Refusal(403, "forbidden", "This origin may not use the session.")
-    user = await get_user(scope)
-    if not user.is_authenticated:
-        raise Refusal(401, "not_authenticated", "Not logged in.")
-    return user.pk
+    try:
+        return await session_credential(scope)
+    except Refused as refused:
+        raise Refusal(401, "not_authenticated", "Not logged in.") from refused
 
 
-def _user_for_token(token: str) -> int | None:
+def _token_credential(token: str) -> Credential | None:
     from rest_framework.exceptions import AuthenticationFailed
-    from rest_framework_simplejwt.authentication import JWTAuthentication
     from rest_framework_simplejwt.exceptions import InvalidToken, TokenError
+
+    from planpal.core.authentication import JWTAuthentication
 
     authentication = JWTAuthentication()
     try:
         user = authentication.get_user(authentication.get_validated_token(token.encode()))
     except (InvalidToken, TokenError, AuthenticationFailed):
         return None
-    return user.pk
+    return Credential(user.pk, user.token_version)
 
 
 # ---------------------------------------------------------------------------- the stream
@@ -194,7 +198,8 @@ class EventStreamConsumer(TopicSubscriber, AsyncHttpConsumer):
             await self._refuse(Refusal(405, "method_not_allowed", "Use GET."), [(b"allow", b"GET")])
             return
         try:
-            self.user_id = await authenticate(self.scope)
+            self.credential = await authenticate(self.scope)
+            self.user_id = self.credential.user_id
             request = parse_request(self.scope)
             self.own_topic, self.hub = f"user:{self.user_id}", get_hub()
             heads = await self._check(request.topics)

@@ -12,6 +12,7 @@ from django.conf import settings
 from django.core.cache import cache, caches
 
 from planpal.core.exceptions import DomainError
+from planpal.realtime.credentials import Credential
 from planpal.realtime.hub import get_hub
 
 log = logging.getLogger(__name__)
@@ -25,12 +26,15 @@ class TicketStoreUnavailable(DomainError):
     default_message = "Live updates are unavailable right now; retry shortly."
 
 
-def ticket_issue(*, user) -> str:
+def ticket_issue(*, user, session: str = "") -> str:
+    """A ticket for `user`, bound to their current token version and to the browser session
+    that asked for it ("" for a token client), so that revoking either ends its connection."""
     ticket = secrets.token_urlsafe(32)
+    value = f"{user.pk}:{user.token_version}:{session}"
     # `add`, not `set`: it reports whether the key was stored on every cache backend. The cache
     # swallows Redis errors (IGNORE_EXCEPTIONS), and a ticket that was never stored would only
     # fail later, as a 4001 close the client cannot tell from a bad ticket.
-    if not cache.add(PREFIX + ticket, user.pk, timeout=settings.REALTIME["TICKET_TTL_SECONDS"]):
+    if not cache.add(PREFIX + ticket, value, timeout=settings.REALTIME["TICKET_TTL_SECONDS"]):
         raise TicketStoreUnavailable()
     return ticket
 
@@ -39,15 +43,21 @@ def _well_formed(ticket) -> bool:
     return isinstance(ticket, str) and 20 <= len(ticket) <= 100
 
 
-def ticket_consume(ticket: str) -> int | None:
-    """The user id the ticket was issued to, or None if it is unknown, expired or already used."""
+def _credential(value) -> Credential:
+    user_id, _, rest = str(value).partition(":")
+    version, _, session = rest.partition(":")
+    return Credential(int(user_id), int(version or 0), session)
+
+
+def ticket_consume(ticket: str) -> Credential | None:
+    """What the ticket was issued to, or None if it is unknown, expired or already used."""
     if not _well_formed(ticket):
         return None
     key = PREFIX + ticket
-    user_id = cache.get(key)
-    if user_id is None or not cache.delete(key):
+    value = cache.get(key)
+    if value is None or not cache.delete(key):
         return None
-    return int(user_id)
+    return _credential(value)
 
 
 _backend = None
@@ -64,7 +74,7 @@ def _redis_backend():
     return _backend or None
 
 
-async def ticket_consume_async(ticket: str) -> int | None:
+async def ticket_consume_async(ticket: str) -> Credential | None:
     """`ticket_consume` for the gateway's event loop. With Redis it is one GETDEL on the hub's
     own connection: no worker thread, and no cache client per connection (Django keeps a cache
     object per async context, which a WebSocket would hold for as long as it lives)."""
@@ -79,4 +89,4 @@ async def ticket_consume_async(ticket: str) -> int | None:
     except Exception as exc:  # noqa: BLE001 - refused (4001): the client gets a new ticket
         log.warning("ticket check failed: %s", exc)
         return None
-    return None if raw is None else int(backend.client.decode(raw))
+    return None if raw is None else _credential(backend.client.decode(raw))

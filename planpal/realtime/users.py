@@ -9,8 +9,9 @@ from typing import Any
 
 @dataclass(frozen=True)
 class Accounts:
-    # user id → whether the account exists and may sign in (runs in a worker thread; ORM allowed)
-    is_active: Callable[[int], bool]
+    # (user id, token version) → whether the account exists, may sign in and has not revoked
+    # that version since (runs in a worker thread; ORM allowed)
+    may_connect: Callable[[int, int], bool]
     # user ids → {id: the public fields anyone may see: id, username, display_name, avatar_url}
     public_data: Callable[[Iterable[int]], dict[int, dict[str, Any]]]
     # the serializer that describes public_data's values (for the API schema)

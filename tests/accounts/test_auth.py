@@ -261,13 +261,15 @@ def test_housekeeping_deletes_expired_refresh_tokens_only(anon, alice):
 
     from django.utils import timezone
     from rest_framework_simplejwt.token_blacklist.models import OutstandingToken
+    from rest_framework_simplejwt.tokens import RefreshToken
 
     from planpal.core.housekeeping import housekeep
 
     token_pair(anon)
     old = refresh(anon, token_pair(anon)["refresh"]).json()["refresh"]  # one blacklisted too
-    OutstandingToken.objects.exclude(token=old).update(expires_at=timezone.now() - timedelta(1))
+    jti = RefreshToken(old)["jti"]
+    OutstandingToken.objects.exclude(jti=jti).update(expires_at=timezone.now() - timedelta(1))
 
     assert housekeep()["expired_refresh_tokens_deleted"] == 2
-    assert list(OutstandingToken.objects.values_list("token", flat=True)) == [old]
+    assert list(OutstandingToken.objects.values_list("jti", flat=True)) == [jti]
     assert refresh(anon, old).status_code == 200

@@ -191,3 +191,15 @@ def test_access_token_is_never_accepted_in_the_url(server, trip):
             return await close_code(ws)
 
     assert aio.run(attempt()) == 4001
+
+
+async def test_a_ticket_issued_before_a_credential_revocation_is_refused(server, trip):
+    """Issue 13 #6: the ticket carries the account's token version, checked when it is used."""
+    from django.db.models import F
+
+    from planpal.accounts.models import User
+
+    ticket = await new_ticket(server, trip.bob)
+    await User.objects.filter(pk=trip.bob.pk).aupdate(token_version=F("token_version") + 1)
+    async with websockets.connect(f"{server.ws_url}?ticket={ticket}") as ws:
+        assert await close_code(ws) == 4001

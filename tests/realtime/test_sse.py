@@ -209,3 +209,17 @@ async def test_events_written_through_another_process_arrive(sse_server, trip, s
         assert seqs(await stream.events(2)) == [head + 1, head + 2]
     finally:
         other.stop()
+
+
+async def test_an_access_token_of_a_revoked_version_is_refused(sse_server, trip):
+    from django.db.models import F
+
+    from planpal.accounts.models import User
+
+    headers = {"Authorization": f"Bearer {token_for(trip.bob)}"}
+    await User.objects.filter(pk=trip.bob.pk).aupdate(token_version=F("token_version") + 1)
+    async with httpx.AsyncClient(base_url=sse_server.url) as client:
+        response = await client.get(
+            "/api/v1/stream", params={"topics": trip.plan_topic}, headers=headers
+        )
+    assert response.status_code == 401
