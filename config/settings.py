@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "planpal.notifications",
     "planpal.webhooks",
     "planpal.files",
+    "planpal.polls",
     "planpal.web",
 ]
 

@@ -18,6 +18,7 @@ api_v1 = [
     path("", include("planpal.webhooks.urls")),
     path("", include("planpal.realtime.urls")),
     path("", include("planpal.files.urls")),
+    path("", include("planpal.polls.urls")),
 ]
 
 urlpatterns = [

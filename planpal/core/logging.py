@@ -25,6 +25,14 @@ def bind(**values) -> None:
         _context[name].set(value)
 
 
+def unattributed(request) -> None:
+    """This request's log lines name no user: a vote in an anonymous poll must not be traceable
+    to its voter through the request log (`ObservabilityMiddleware` reads the mark). Takes a DRF
+    or a Django request."""
+    bind(user_id=None)
+    getattr(request, "_request", request).log_unattributed = True
+
+
 def context() -> dict:
     return {name: var.get() for name, var in _context.items() if var.get() is not None}
 

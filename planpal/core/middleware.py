@@ -61,7 +61,7 @@ class ObservabilityMiddleware:
         if route != "metrics":  # scrapes would drown the request counters
             metrics.http_requests.labels(request.method, route, response.status_code).inc()
             metrics.http_latency.labels(request.method, route).observe(elapsed)
-        user_id = _user_id(request)
+        user_id = None if getattr(request, "log_unattributed", False) else _user_id(request)
         quiet = route in QUIET_ROUTES and response.status_code < 400
         log.log(
             logging.DEBUG if quiet else logging.INFO,

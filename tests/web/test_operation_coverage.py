@@ -42,6 +42,18 @@ NOT_YET: set[tuple[str, str]] = {
     ("GET", "/uploads/{upload_id}"),
     ("DELETE", "/uploads/{upload_id}"),
     ("GET", "/uploads/{upload_id}/content"),
+    # Issue 19: the poll cards come with the web slice of that issue.
+    ("GET", "/groups/{group_id}/polls"),
+    ("POST", "/groups/{group_id}/polls"),
+    ("GET", "/plans/{plan_id}/polls"),
+    ("POST", "/plans/{plan_id}/polls"),
+    ("GET", "/polls/{poll_id}"),
+    ("DELETE", "/polls/{poll_id}"),
+    ("GET", "/polls/{poll_id}/votes"),
+    ("PUT", "/polls/{poll_id}/votes"),
+    ("DELETE", "/polls/{poll_id}/votes"),
+    ("POST", "/polls/{poll_id}/close"),
+    ("POST", "/polls/{poll_id}/apply"),
 }
 
 CALL = re.compile(r"""(?:api\.(get|post|put|patch|del)|(allPages))\(\s*([`"'])(.*?)\3""", re.S)

@@ -1,0 +1,120 @@
+"""Polls of a group or a plan: options, votes, and the day marks of date polls."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+
+class Poll(models.Model):
+    class Kind(models.TextChoices):
+        CHOICE = "choice"  # pick among options (text, a date range, a place)
+        DATES = "dates"  # "when can you go?": each member marks days yes / maybe / no
+
+    # Exactly one of the two: where the poll lives decides its topic and who may vote.
+    group = models.ForeignKey(
+        "groups.Group", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    plan = models.ForeignKey(
+        "plans.Plan", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    creator = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    question = models.CharField(max_length=200)
+    kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.CHOICE)
+    multiple = models.BooleanField(default=False, help_text="Choice polls: several options.")
+    anonymous = models.BooleanField(default=False)
+    closes_at = models.DateTimeField(null=True, blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    # Date polls: the days members mark, and how many consecutive days the trip needs.
+    first_day = models.DateField(null=True, blank=True)
+    last_day = models.DateField(null=True, blank=True)
+    length_days = models.PositiveSmallIntegerField(default=1)
+    # Bumped by every vote and by closing: a client keeps the results of the highest version.
+    version = models.PositiveIntegerField(default=1)
+    created_at = models.DateTimeField(auto_now_add=True)
+    # NULL, not "": the unique constraint ignores creates without a key.
+    client_id = models.CharField(max_length=64, null=True, blank=True)  # noqa: DJ001
+
+    class Meta:
+        indexes = [models.Index(fields=["closed_at", "closes_at"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(group__isnull=False, plan__isnull=True)
+                | Q(group__isnull=True, plan__isnull=False),
+                name="poll_in_group_or_plan",
+            ),
+            models.UniqueConstraint(fields=["creator", "client_id"], name="poll_idempotent_create"),
+        ]
+
+    def __str__(self) -> str:
+        return self.question
+
+
+class Option(models.Model):
+    class Kind(models.TextChoices):
+        TEXT = "text"
+        DATES = "dates"  # a date range: first_day .. last_day
+        PLACE = "place"  # label is the place's name; lat/lng optional
+
+    poll = models.ForeignKey(Poll, on_delete=models.CASCADE, related_name="options")
+    position = models.PositiveSmallIntegerField()
+    kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.TEXT)
+    label = models.CharField(max_length=200, blank=True)
+    first_day = models.DateField(null=True, blank=True)
+    last_day = models.DateField(null=True, blank=True)
+    lat = models.DecimalField(max_digits=9, decimal_places=6, null=True, blank=True)
+    lng = models.DecimalField(max_digits=9, decimal_places=6, null=True, blank=True)
+
+    class Meta:
+        ordering = ["position", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["poll", "position"], name="option_position_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return self.label or f"{self.first_day} to {self.last_day}"
+
+
+class Vote(models.Model):
+    """One chosen option of one member. Single-choice polls hold at most one per member (the
+    service replaces the ballot under the poll's row lock)."""
+
+    poll = models.ForeignKey(Poll, on_delete=models.CASCADE, related_name="votes")
+    option = models.ForeignKey(Option, on_delete=models.CASCADE, related_name="votes")
+    voter = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["option", "voter"], name="vote_once_per_option"),
+        ]
+        indexes = [models.Index(fields=["poll", "voter"])]
+
+    def __str__(self) -> str:
+        return f"vote {self.pk} in poll {self.poll_id}"
+
+
+class DayMark(models.Model):
+    """A member's answer for one day of a date poll."""
+
+    class Answer(models.TextChoices):
+        YES = "yes"
+        MAYBE = "maybe"
+        NO = "no"
+
+    poll = models.ForeignKey(Poll, on_delete=models.CASCADE, related_name="day_marks")
+    voter = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    day = models.DateField()
+    answer = models.CharField(max_length=5, choices=Answer.choices)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["poll", "voter", "day"], name="day_mark_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.day}: {self.answer}"
