@@ -28,6 +28,10 @@ def periodic_schedule() -> dict[str, tuple[str, int]]:
         "webhooks": ("planpal.webhooks.tasks.sweep_webhooks", settings.WEBHOOK_SWEEP_SECONDS),
         # Polls past their deadline: recorded closed and announced (poll_closed).
         "poll-deadlines": ("planpal.polls.tasks.close_due_polls", settings.LIFECYCLE_SWEEP_SECONDS),
+        "checklist-reminders": (
+            "planpal.checklists.tasks.send_checklist_reminders",
+            settings.REMINDER_SWEEP_SECONDS,
+        ),
         "push-rescue": ("planpal.notifications.tasks.rescue_lost_pushes", 60),
     }
 

@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "planpal.webhooks",
     "planpal.files",
     "planpal.polls",
+    "planpal.checklists",
     "planpal.web",
 ]
 

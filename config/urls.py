@@ -19,6 +19,7 @@ api_v1 = [
     path("", include("planpal.realtime.urls")),
     path("", include("planpal.files.urls")),
     path("", include("planpal.polls.urls")),
+    path("", include("planpal.checklists.urls")),
 ]
 
 urlpatterns = [

@@ -40,6 +40,8 @@ NOTIFICATION_KINDS: dict[str, str] = {
     "plan.activity_completed": "An activity of one of your plans was completed.",
     "poll.created": "A poll was opened in one of your groups or plans.",
     "poll.closed": "A poll of one of your groups or plans closed (its outcome).",
+    "plan.checklist_item_assigned": "Someone gave you an item of a plan's checklist.",
+    "plan.checklist_item_due": "A checklist item for you is due soon.",
     "chat.message": "A new message in a group or direct conversation.",
     "webhook.disabled": "A webhook of a group you manage was turned off (it kept failing, or "
     "its creator can no longer manage the group).",

@@ -54,6 +54,17 @@ NOT_YET: set[tuple[str, str]] = {
     ("DELETE", "/polls/{poll_id}/votes"),
     ("POST", "/polls/{poll_id}/close"),
     ("POST", "/polls/{poll_id}/apply"),
+    ("GET", "/plans/{plan_id}/checklists"),
+    ("POST", "/plans/{plan_id}/checklists"),
+    ("GET", "/checklists/{checklist_id}"),
+    ("PATCH", "/checklists/{checklist_id}"),
+    ("DELETE", "/checklists/{checklist_id}"),
+    ("POST", "/checklists/{checklist_id}/items"),
+    ("POST", "/checklists/{checklist_id}/reorder"),
+    ("PATCH", "/checklist-items/{item_id}"),
+    ("DELETE", "/checklist-items/{item_id}"),
+    ("POST", "/checklist-items/{item_id}/tick"),
+    ("POST", "/checklist-items/{item_id}/untick"),
 }
 
 CALL = re.compile(r"""(?:api\.(get|post|put|patch|del)|(allPages))\(\s*([`"'])(.*?)\3""", re.S)

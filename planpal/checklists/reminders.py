@@ -1,0 +1,56 @@
+"""Reminders for checklist items coming due: one notice per item and due time, to whoever the
+item is for — its assignee, else a personal list's owner, else every member of the plan. The
+claim (plans' SentReminder row) commits with the notices, so overlapping sweeps send once."""
+
+from datetime import timedelta
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from planpal.checklists.models import Item
+from planpal.checklists.selectors import due_items
+from planpal.core import notices
+from planpal.core.db import retry_transaction
+from planpal.core.localtime import local_time
+from planpal.plans.models import SentReminder
+from planpal.plans.selectors import plan_member_ids
+
+LEAD = timedelta(hours=1)
+
+
+def _recipients(item: Item) -> list[int]:
+    if item.assignee_id is not None:
+        return [item.assignee_id]
+    if item.checklist.owner_id is not None:
+        return [item.checklist.owner_id]
+    return plan_member_ids(plan=item.checklist.plan)
+
+
+def _remind(item: Item) -> int:
+    with transaction.atomic():
+        try:
+            with transaction.atomic():
+                SentReminder.objects.create(
+                    key=f"checklist-item:{item.pk}:{item.due_at:%Y%m%dT%H%M%S}"
+                )
+        except IntegrityError:
+            return 0
+        plan = item.checklist.plan
+        notice = notices.Notice(
+            kind="plan.checklist_item_due",
+            recipients=_recipients(item),
+            title=f"Due soon: {item.text}",
+            body=f"{plan.title}, {item.checklist.title}: {local_time(item.due_at, plan.timezone)}.",
+            data={"plan_id": plan.pk, "checklist_id": item.checklist_id, "item_id": item.pk},
+            group_id=plan.group_id,
+            plan_id=plan.pk,
+        )
+        return notices.send([notice])
+
+
+def checklist_reminders_send_due() -> int:
+    now = timezone.now()
+    return sum(
+        retry_transaction(lambda i=item: _remind(i))
+        for item in due_items(now=now, ahead=LEAD).order_by("pk")
+    )
