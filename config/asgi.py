@@ -31,9 +31,10 @@ async def lifespan(scope, receive, send) -> None:
             get_hub()
             end_streams_on_exit_signal()
             if settings.EMBEDDED:
+                from config.celery_app import periodic_schedule
                 from planpal.core.background import start_embedded_scheduler
 
-                start_embedded_scheduler()
+                start_embedded_scheduler(periodic_schedule())
             await send({"type": "lifespan.startup.complete"})
         elif message["type"] == "lifespan.shutdown":
             # uvicorn has stopped accepting and closed its sockets with 1012; connections it

@@ -24,7 +24,7 @@ def periodic_schedule() -> dict[str, tuple[str, int]]:
             settings.LIFECYCLE_SWEEP_SECONDS,
         ),
         "reminders": ("planpal.plans.tasks.send_due_reminders", settings.REMINDER_SWEEP_SECONDS),
-        "housekeeping": ("planpal.core.tasks.housekeeping", 3600),
+        "housekeeping": ("planpal.ops.tasks.housekeeping", 3600),
         "webhooks": ("planpal.webhooks.tasks.sweep_webhooks", settings.WEBHOOK_SWEEP_SECONDS),
         # Polls past their deadline: recorded closed and announced (poll_closed).
         "poll-deadlines": ("planpal.polls.tasks.close_due_polls", settings.LIFECYCLE_SWEEP_SECONDS),

@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "planpal.files",
     "planpal.polls",
     "planpal.checklists",
+    "planpal.ops",
     "planpal.web",
 ]
 

@@ -4,8 +4,8 @@ from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from planpal.core.health import LiveView, ReadyView, metrics_view
 from planpal.files.urls import public_urlpatterns as file_urlpatterns
+from planpal.ops.health import LiveView, ReadyView, metrics_view
 
 api_v1 = [
     path("health/live", LiveView.as_view(), name="health-live"),

@@ -1,7 +1,5 @@
 """Thin views of the accounts API: auth, the user's own profile, people search, friendships."""
 
-import contextlib
-
 from django.contrib.auth import authenticate, login, logout
 from django.middleware.csrf import get_token
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
@@ -13,7 +11,7 @@ from rest_framework.views import APIView
 from rest_framework_simplejwt import views as jwt_views
 from rest_framework_simplejwt.exceptions import InvalidToken, TokenError
 
-from planpal.accounts import selectors, services
+from planpal.accounts import hooks, selectors, services
 from planpal.accounts.serializers import (
     FriendListSerializer,
     FriendRequestInputSerializer,
@@ -29,9 +27,8 @@ from planpal.accounts.serializers import (
 )
 from planpal.accounts.tokens import TokenObtainSerializer
 from planpal.core.events import topic_for
-from planpal.core.exceptions import InvalidInput, NotFound
+from planpal.core.exceptions import InvalidInput
 from planpal.core.serializers import StrictCharField
-from planpal.notifications.services import device_unregister
 from planpal.realtime.selectors import stream_position
 
 NO_CONTENT = OpenApiResponse(description="Done.")
@@ -122,9 +119,7 @@ class LogoutView(APIView):
         data.is_valid(raise_exception=True)
         token = data.validated_data.get("device_token")
         if token and request.user.is_authenticated:
-            # Logging out twice, or with a token already gone, is still a logout.
-            with contextlib.suppress(NotFound):
-                device_unregister(actor=request.user, token=token)
+            hooks.run_logged_out(user=request.user, device_token=token)
         if "refresh" in data.validated_data:
             services.refresh_token_revoke(refresh=data.validated_data["refresh"])
         logout(request._request)

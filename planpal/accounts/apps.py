@@ -6,13 +6,16 @@ class AccountsConfig(AppConfig):
     label = "accounts"
 
     def ready(self) -> None:
+        from planpal.accounts.models import User
         from planpal.accounts.notices import register_all
         from planpal.accounts.selectors import account_may_connect, users_public_data
         from planpal.accounts.serializers import PublicUserSerializer
+        from planpal.core import apicache
         from planpal.realtime import users
         from planpal.realtime.authorisers import register
 
         register_all()
+        apicache.invalidate_users_on(User)
         # A user's own topic carries their notifications and cross-device sync.
         register("user", lambda user_id, ids: [user_id] if user_id in ids else [])
         users.register(

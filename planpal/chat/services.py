@@ -2,6 +2,7 @@
 markers. Each emits its chat event (see planpal.chat.events for topics and payloads)."""
 
 from decimal import ROUND_HALF_EVEN, Decimal
+from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -20,9 +21,17 @@ MAX_TEXT = 4000
 _MICRODEGREE = Decimal("0.000001")
 
 
-def conversation_create_for_group(*, group) -> Conversation:
-    """The group's conversation is created with the group, in the same transaction."""
+def conversation_create_for_group(*, group, **_: Any) -> Conversation:
+    """The group's conversation is created with the group, in the same transaction (a groups
+    hook)."""
     return Conversation.objects.create(kind=Conversation.Kind.GROUP, group=group)
+
+
+def conversation_delete_for_group(*, group_id: int, **_: Any) -> None:
+    """A groups hook, run before the group row goes: on MySQL/MariaDB Django's cascade would set
+    the conversation's nullable group_id to NULL before deleting it, which its kind/shape CHECK
+    constraint refuses."""
+    Conversation.objects.filter(group_id=group_id).delete()
 
 
 # ---------------------------------------------------------------------------- helpers

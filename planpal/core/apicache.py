@@ -30,6 +30,7 @@ from typing import Any
 from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
+from django.db.models import Model
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
 from planpal.core import metrics
@@ -101,6 +102,36 @@ def bump(key: str) -> None:
     transaction.on_commit(increment)
 
 
+# ---------------------------------------------------------------------------- registrations
+# Each app registers its models in `AppConfig.ready()`: core names no model of any app.
+def invalidate_topic_on(model: type[Model], *, prefix: str, id_attribute: str) -> None:
+    """Any save or delete of a `model` row bumps the revision of topic `<prefix>:<id>`, where
+    the id is the row's `id_attribute` (`pk` for the topic's own object)."""
+    receiver = _topic_bumper(prefix, id_attribute)
+    post_save.connect(receiver, sender=model, weak=False)
+    post_delete.connect(receiver, sender=model, weak=False)
+
+
+def invalidate_topic_on_m2m(through: type[Model], *, prefix: str) -> None:
+    """Adds and removes through a many-to-many field of a topic's object (`Plan.participants`)
+    bump that object's topic, from whichever side they are made."""
+
+    def changed(sender, instance, action: str, reverse: bool, pk_set=None, **_: Any) -> None:
+        if action.startswith("post_"):
+            # Forward (plan.participants.add): the instance is the topic's object; reverse
+            # (user.plans.add): pk_set names the objects.
+            for pk in list(pk_set or ()) if reverse else [instance.pk]:
+                bump(_rev_key(f"{prefix}:{pk}"))
+
+    m2m_changed.connect(changed, sender=through, weak=False)
+
+
+def invalidate_users_on(model: type[Model]) -> None:
+    """Saves of `model` (the user model) change public profiles embedded in every snapshot;
+    a login's last_login stamp does not."""
+    post_save.connect(_user_changed, sender=model, weak=False)
+
+
 def _topic_bumper(prefix: str, attribute: str) -> Callable[..., None]:
     def changed(sender, instance, **_: Any) -> None:
         pk = getattr(instance, attribute, None)
@@ -114,33 +145,3 @@ def _user_changed(sender, instance, update_fields=None, **_: Any) -> None:
     if update_fields is not None and set(update_fields) <= {"last_login"}:
         return
     bump(USERS_VERSION)
-
-
-def _participants_changed(sender, instance, action: str, pk_set=None, **_: Any) -> None:
-    if not action.startswith("post_"):
-        return
-    from planpal.plans.models import Plan
-
-    plan_ids = [instance.pk] if isinstance(instance, Plan) else list(pk_set or ())
-    for pk in plan_ids:
-        bump(_rev_key(f"plan:{pk}"))
-
-
-_RECEIVERS = [
-    ("plans.Plan", _topic_bumper("plan", "pk")),
-    ("plans.Activity", _topic_bumper("plan", "plan_id")),
-    ("groups.Group", _topic_bumper("group", "pk")),
-    ("groups.Membership", _topic_bumper("group", "group_id")),
-    ("notifications.Notification", _topic_bumper("user", "user_id")),
-    ("accounts.User", _user_changed),
-]
-
-
-def connect_receivers() -> None:
-    from planpal.plans.models import Plan
-
-    for sender, receiver in _RECEIVERS:
-        post_save.connect(receiver, sender=sender, weak=False)
-        if receiver is not _user_changed:
-            post_delete.connect(receiver, sender=sender, weak=False)
-    m2m_changed.connect(_participants_changed, sender=Plan.participants.through, weak=False)

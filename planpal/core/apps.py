@@ -6,8 +6,6 @@ class CoreConfig(AppConfig):
     label = "core"
 
     def ready(self) -> None:
-        from planpal.core import apicache, heartbeat, metrics
+        from planpal.core import metrics
 
-        apicache.connect_receivers()
         metrics.connect_celery_signals()
-        heartbeat.connect_celery_signals()

@@ -20,7 +20,8 @@ _scheduler: "EmbeddedScheduler | None" = None
 
 
 class EmbeddedScheduler:
-    def __init__(self) -> None:
+    def __init__(self, schedule: dict[str, tuple[str, float]]) -> None:
+        self.schedule = schedule
         self.loop = asyncio.get_running_loop()
         self.running: set[str] = set()
         self._tasks: set[asyncio.Task] = set()
@@ -30,12 +31,10 @@ class EmbeddedScheduler:
         self._spawn(self._tick_forever())
 
     async def _tick_forever(self) -> None:
-        from config.celery_app import periodic_schedule
-
         # Task names are their dotted paths (shared_task's default).
         schedule = {
             name: (import_string(task_name), period)
-            for name, (task_name, period) in periodic_schedule().items()
+            for name, (task_name, period) in self.schedule.items()
         }
         last_run = {name: 0.0 for name in schedule}
         while True:
@@ -92,10 +91,11 @@ def scheduler_tick_age() -> float | None:
     return time.monotonic() - _scheduler.last_tick
 
 
-def start_embedded_scheduler() -> None:
+def start_embedded_scheduler(schedule: dict[str, tuple[str, float]]) -> None:
+    """`schedule`: name → (task's dotted path, period in seconds), Celery beat's schedule."""
     global _scheduler
     if _scheduler is None:
-        _scheduler = EmbeddedScheduler()
+        _scheduler = EmbeddedScheduler(schedule)
         _scheduler.start()
 
 

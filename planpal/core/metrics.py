@@ -11,6 +11,7 @@ the process's own registry is exported.
 
 import os
 import time
+from collections.abc import Iterable
 
 from prometheus_client import (
     CONTENT_TYPE_LATEST,
@@ -21,7 +22,7 @@ from prometheus_client import (
     Histogram,
     generate_latest,
 )
-from prometheus_client.core import GaugeMetricFamily
+from prometheus_client.registry import Collector
 
 MULTIPROCESS = bool(os.environ.get("PROMETHEUS_MULTIPROC_DIR"))
 LATENCY_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10)
@@ -133,33 +134,6 @@ redis_failures = Counter(
 )
 
 
-class OutboxCollector:
-    """Outbox backlog and lag, read from the database at scrape time (any process can)."""
-
-    def collect(self):
-        from django.db.models import Min
-
-        from planpal.realtime.models import Event
-
-        backlog = GaugeMetricFamily(
-            "planpal_outbox_backlog", "Events committed but not yet published."
-        )
-        lag = GaugeMetricFamily(
-            "planpal_outbox_oldest_unpublished_age_seconds",
-            "Age of the oldest unpublished event (0 when none).",
-        )
-        try:
-            pending = Event.objects.filter(published_at__isnull=True)
-            stats = pending.aggregate(oldest=Min("created_at"))
-            count = pending.count()
-        except Exception:  # noqa: BLE001 - the scrape still answers; the gauge is just absent
-            return []
-        oldest = stats["oldest"]
-        backlog.add_metric([], count)
-        lag.add_metric([], max(0.0, time.time() - oldest.timestamp()) if oldest else 0.0)
-        return [backlog, lag]
-
-
 def registry() -> CollectorRegistry:
     if not MULTIPROCESS:
         return REGISTRY
@@ -170,11 +144,13 @@ def registry() -> CollectorRegistry:
     return scrape
 
 
-def render() -> tuple[bytes, str]:
-    """The exposition text of every process's metrics plus the outbox gauges."""
+def render(extra: Iterable[Collector] = ()) -> tuple[bytes, str]:
+    """The exposition text of every process's metrics, plus `extra` collectors read at scrape
+    time in this process (ops adds the outbox gauges)."""
     scrape = CollectorRegistry()
     body = generate_latest(registry())
-    scrape.register(OutboxCollector())
+    for collector in extra:
+        scrape.register(collector)
     return body + generate_latest(scrape), CONTENT_TYPE_LATEST
 
 

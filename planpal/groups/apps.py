@@ -6,6 +6,8 @@ class GroupsConfig(AppConfig):
     label = "groups"
 
     def ready(self) -> None:
+        from planpal.core import apicache
+        from planpal.groups.models import Group, Membership
         from planpal.groups.notices import register_all
         from planpal.groups.selectors import group_ids_of, groups_joined
         from planpal.groups.summaries import SUMMARIES
@@ -18,3 +20,5 @@ class GroupsConfig(AppConfig):
         register_audience(lambda user_id: [f"group:{pk}" for pk in group_ids_of(user_id=user_id)])
         summaries.register(SUMMARIES)
         register_all()
+        apicache.invalidate_topic_on(Group, prefix="group", id_attribute="pk")
+        apicache.invalidate_topic_on(Membership, prefix="group", id_attribute="group_id")

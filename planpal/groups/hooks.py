@@ -1,23 +1,29 @@
-"""Membership hooks: apps whose objects belong to a group (plans, webhooks) register here, in
-`AppConfig.ready()`, to react when someone joins or leaves a group, changes role, or the group is
-deleted. The
+"""Membership hooks: apps whose objects belong to a group (plans, chat, webhooks) register here,
+in `AppConfig.ready()`, to react when a group is created or deleted, or someone joins or leaves
+it or changes role. The
 hooks run inside the group write's transaction, after its own events, so what they emit commits
 with the change. `groups` imports none of the apps that listen."""
 
 from collections.abc import Callable
 from typing import Any
 
+GroupCreated = Callable[..., None]  # (*, group: Group, actor) -> None
 MemberAdded = Callable[..., None]  # (*, group_id: int, user: User, actor) -> None
 MemberRemoved = Callable[..., None]  # (*, group_id: int, user_id: int, actor) -> None
 GroupDeleted = Callable[..., None]  # (*, group_id: int, actor) -> None
 RoleChanged = Callable[..., None]  # (*, group_id: int, user_id: int, role: str, actor) -> None
 
 _hooks: dict[str, list[Callable[..., None]]] = {
+    "group_created": [],
     "member_added": [],
     "member_removed": [],
     "group_deleted": [],
     "member_role_changed": [],
 }
+
+
+def on_group_created(hook: GroupCreated) -> None:
+    _add("group_created", hook)
 
 
 def on_member_added(hook: MemberAdded) -> None:
@@ -37,8 +43,8 @@ def on_member_role_changed(hook: RoleChanged) -> None:
 
 
 def run(what: str, **kwargs: Any) -> None:
-    """Called by groups' services: `what` is member_added, member_removed, member_role_changed
-    or group_deleted."""
+    """Called by groups' services: `what` is group_created, member_added, member_removed,
+    member_role_changed or group_deleted."""
     for hook in _hooks[what]:
         hook(**kwargs)
 

@@ -15,8 +15,6 @@ from django.utils import timezone
 
 from planpal.accounts.models import User
 from planpal.accounts.selectors import are_friends
-from planpal.chat.models import Conversation
-from planpal.chat.services import conversation_create_for_group
 from planpal.core.events import DomainEvent, emit, topic_for
 from planpal.core.exceptions import Conflict, DomainError, Forbidden, InvalidInput, NotFound
 from planpal.groups import hooks, selectors
@@ -111,7 +109,7 @@ def group_create(*, actor: User, name: str, description: str = "") -> Group:
     """A new group with the actor as its owner and its conversation, in one transaction."""
     with transaction.atomic():
         group = Group.objects.create(name=name, description=description, owner=actor)
-        conversation_create_for_group(group=group)
+        hooks.run("group_created", group=group, actor=actor)  # chat: the group's conversation
         membership = Membership.objects.create(group=group, user=actor, role=Role.OWNER)
         _announce_member_added(group, membership, actor=actor)
     return group
@@ -149,10 +147,7 @@ def group_delete(*, actor: User, group_id: int) -> None:
         emit(event, topic=topic_for("group", group.pk), actor=actor)
         for user_id in sorted(selectors.member_ids(group_id=group.pk)):
             emit(event, topic=topic_for("user", user_id), actor=actor)
-        hooks.run("group_deleted", group_id=group.pk, actor=actor)
-        # The conversation goes first: on MySQL/MariaDB Django's cascade would set its nullable
-        # group_id to NULL before deleting it, which its kind/shape CHECK constraint refuses.
-        Conversation.objects.filter(group=group).delete()
+        hooks.run("group_deleted", group_id=group.pk, actor=actor)  # plans, chat: theirs go first
         group.delete()
 
 

@@ -1,5 +1,6 @@
 """Every write to notifications, push devices and notification preferences."""
 
+import contextlib
 from datetime import time, timedelta
 from typing import Any
 
@@ -289,6 +290,13 @@ def device_unregister(*, actor, token: str | None = None, device_id: int | None 
         deleted, _ = devices.delete()
         if not deleted:
             raise NotFound("Device not found.")
+
+
+def device_logged_out(*, user, device_token: str) -> None:
+    """An accounts hook: a logged-out phone must not keep receiving the user's pushes. Logging
+    out twice, or with a token already gone, is still a logout."""
+    with contextlib.suppress(NotFound):
+        device_unregister(actor=user, token=device_token)
 
 
 # ---------------------------------------------------------------------------- preferences

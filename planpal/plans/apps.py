@@ -8,7 +8,9 @@ class PlansConfig(AppConfig):
     label = "plans"
 
     def ready(self) -> None:
+        from planpal.core import apicache
         from planpal.plans import membership, notices
+        from planpal.plans.models import Activity, Plan
         from planpal.plans.summaries import SUMMARIES
         from planpal.realtime import summaries
         from planpal.realtime.authorisers import register
@@ -17,6 +19,9 @@ class PlansConfig(AppConfig):
         summaries.register(SUMMARIES)
         notices.register_all()
         membership.register_all()
+        apicache.invalidate_topic_on(Plan, prefix="plan", id_attribute="pk")
+        apicache.invalidate_topic_on(Activity, prefix="plan", id_attribute="plan_id")
+        apicache.invalidate_topic_on_m2m(Plan.participants.through, prefix="plan")
 
 
 def plans_followed(user_id: int, plan_ids: Collection[int]) -> list[int]:

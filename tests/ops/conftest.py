@@ -40,7 +40,7 @@ def total(values: dict, name: str, **labels: str) -> float:
 
 
 def worker_heartbeat(url: str) -> None:
-    """What a Celery worker writes (planpal.core.heartbeat), for servers on another Redis."""
+    """What a Celery worker writes (planpal.ops.heartbeat), for servers on another Redis."""
     client = redis.Redis.from_url(url)
     client.zadd(settings.REDIS_KEY_PREFIX + "workers", {"test-worker": time.time()})
     client.close()

@@ -102,7 +102,7 @@ def test_push_attempts_are_counted_by_outcome(alice):
 
 
 def test_task_outcomes_are_counted(db):
-    from planpal.core.tasks import housekeeping
+    from planpal.ops.tasks import housekeeping
 
     succeeded = metrics.tasks.labels(housekeeping.name, "success")
     before = succeeded._value.get()

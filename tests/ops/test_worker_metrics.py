@@ -6,7 +6,7 @@ import time
 import httpx
 import pytest
 
-from planpal.core.tasks import housekeeping
+from planpal.ops.tasks import housekeeping
 from tests.live import CeleryProcess, free_port
 from tests.ops.conftest import total
 from tests.realtime.conftest import require_redis

@@ -20,7 +20,7 @@ from playwright.sync_api import expect, sync_playwright
 
 ROOT = Path(__file__).resolve().parents[2]
 OUT = ROOT / "docs" / "screenshots"
-PASSWORD = "sunny-dalat-trip"  # planpal/core/management/commands/seed_demo.py
+PASSWORD = "sunny-dalat-trip"  # planpal/ops/management/commands/seed_demo.py
 ARGS = [
     "--no-sandbox",
     "--disable-gpu",

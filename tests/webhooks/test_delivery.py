@@ -10,9 +10,9 @@ from django.db import transaction
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from planpal.core.housekeeping import housekeep
 from planpal.groups import services as groups
 from planpal.notifications.models import Notification
+from planpal.ops.housekeeping import housekeep
 from planpal.plans import services as plans
 from planpal.webhooks.delivery import deliveries_run, endpoints_due, retry_delay
 from planpal.webhooks.models import WebhookDelivery

@@ -6,8 +6,9 @@
   so a load balancer stops sending traffic here (and a deploy waits before moving on). Anyone
   sees up/down per check; errors, latencies and figures (which name hosts and ports) only the
   holder of METRICS_TOKEN, and the log.
-- `/metrics`: Prometheus exposition (planpal.core.metrics), outside the API prefix. It needs
-  METRICS_TOKEN, except in the embedded default (a local demo bound to loopback).
+- `/metrics`: Prometheus exposition (planpal.core.metrics, plus the outbox gauges), outside the
+  API prefix. It needs METRICS_TOKEN, except in the embedded default (a local demo bound to
+  loopback).
 """
 
 import asyncio
@@ -22,12 +23,18 @@ from django.db.models import Min
 from django.http import HttpResponse
 from django.utils import timezone
 from drf_spectacular.utils import extend_schema, inline_serializer
+from prometheus_client.core import GaugeMetricFamily
 from rest_framework import serializers
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from planpal.core import heartbeat
+from planpal.core import metrics, redis_clients
+from planpal.core.background import scheduler_tick_age
+from planpal.ops import heartbeat
+from planpal.realtime import bus
+from planpal.realtime.hub import local_hub
+from planpal.realtime.models import Event
 
 log = logging.getLogger(__name__)
 
@@ -48,8 +55,6 @@ def check_database() -> dict:
 
 
 def _redis():
-    from planpal.core import redis_clients
-
     return redis_clients.client(
         socket_timeout=REDIS_TIMEOUT_SECONDS, socket_connect_timeout=REDIS_TIMEOUT_SECONDS
     )
@@ -69,8 +74,6 @@ def check_redis() -> dict | None:
 def check_bus() -> dict | None:
     """A message through the same path events take to this process's hub. Embedded: the hub's
     event loop answers. A process without a hub (a management shell) does its own round trip."""
-    from planpal.realtime.hub import local_hub
-
     hub = local_hub()
     if hub is not None and hub.loop.is_running():
         if hub.transport is None:
@@ -88,8 +91,6 @@ def check_bus() -> dict | None:
 
 
 def _standalone_round_trip() -> dict:
-    from planpal.realtime import bus
-
     client = _redis()
     channel = bus.CHANNEL_PREFIX + "_health:" + secrets.token_hex(6)
     pubsub = client.pubsub()
@@ -116,8 +117,6 @@ def check_worker() -> dict | None:
             seen = "never" if age is None else f"{age:.0f}s ago"
             raise CheckFailed(f"no worker heartbeat within {max_age}s (last: {seen})")
         return {"last_seen_seconds": round(age, 1)}
-    from planpal.core.background import scheduler_tick_age
-
     age = scheduler_tick_age()
     if age is None:
         return None  # no embedded scheduler in this process (management command, tests)
@@ -126,13 +125,16 @@ def check_worker() -> dict | None:
     return {"last_seen_seconds": round(age, 1), "path": "embedded scheduler"}
 
 
-def check_outbox() -> dict:
-    from planpal.realtime.models import Event
-
+def outbox_backlog() -> tuple[int, float]:
+    """Events committed but not yet published, and the oldest one's age in seconds (0: none)."""
     pending = Event.objects.filter(published_at__isnull=True)
     backlog = pending.count()
     oldest = pending.aggregate(oldest=Min("created_at"))["oldest"] if backlog else None
-    age = max(0.0, (timezone.now() - oldest).total_seconds()) if oldest else 0.0
+    return backlog, max(0.0, (timezone.now() - oldest).total_seconds()) if oldest else 0.0
+
+
+def check_outbox() -> dict:
+    backlog, age = outbox_backlog()
     detail = {"backlog": backlog, "oldest_age_seconds": round(age, 1)}
     limits = settings.HEALTH
     if backlog > limits["OUTBOX_MAX_BACKLOG"]:
@@ -149,6 +151,26 @@ CHECKS: dict[str, Callable[[], dict | None]] = {
     "worker": check_worker,
     "outbox": check_outbox,
 }
+
+
+class OutboxCollector:
+    """Outbox backlog and lag, read from the database at scrape time (any process can)."""
+
+    def collect(self):
+        backlog = GaugeMetricFamily(
+            "planpal_outbox_backlog", "Events committed but not yet published."
+        )
+        lag = GaugeMetricFamily(
+            "planpal_outbox_oldest_unpublished_age_seconds",
+            "Age of the oldest unpublished event (0 when none).",
+        )
+        try:
+            count, age = outbox_backlog()
+        except Exception:  # noqa: BLE001 - the scrape still answers; the gauge is just absent
+            return []
+        backlog.add_metric([], count)
+        lag.add_metric([], age)
+        return [backlog, lag]
 
 
 def run_check(name: str, check: Callable[[], dict | None]) -> dict:
@@ -229,13 +251,11 @@ class ReadyView(APIView):
 def metrics_view(request):
     """Prometheus scrape: `Authorization: Bearer <METRICS_TOKEN>`. Without a token configured
     only the embedded default serves it (bound to loopback); elsewhere it is refused."""
-    from planpal.core import metrics
-
     if settings.METRICS_TOKEN:
         if not has_operator_token(request):
             return HttpResponse("unauthorised\n", status=401, content_type="text/plain")
     elif not settings.EMBEDDED_DEFAULT:
         message = "metrics are off: set METRICS_TOKEN to scrape them\n"
         return HttpResponse(message, status=403, content_type="text/plain")
-    body, content_type = metrics.render()
+    body, content_type = metrics.render(extra=[OutboxCollector()])
     return HttpResponse(body, content_type=content_type)
