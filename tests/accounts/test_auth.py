@@ -263,7 +263,7 @@ def test_housekeeping_deletes_expired_refresh_tokens_only(anon, alice):
     from rest_framework_simplejwt.token_blacklist.models import OutstandingToken
     from rest_framework_simplejwt.tokens import RefreshToken
 
-    from planpal.core.housekeeping import housekeep
+    from planpal.ops.housekeeping import housekeep
 
     token_pair(anon)
     old = refresh(anon, token_pair(anon)["refresh"]).json()["refresh"]  # one blacklisted too
