@@ -462,6 +462,10 @@ if REDIS_SENTINELS:
         "socket_timeout": 0.5,
     }
 CELERY_BROKER_TRANSPORT_OPTIONS["socket_timeout"] = 5
+# The broker's queues live under the same prefix as PlanPal's other keys: deployments sharing one
+# Redis database must not take each other's tasks (a worker of another deployment discarded
+# them as unregistered, or ran them against its own database).
+CELERY_BROKER_TRANSPORT_OPTIONS["global_keyprefix"] = REDIS_KEY_PREFIX
 CELERY_REDIS_SOCKET_CONNECT_TIMEOUT = 2
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 
