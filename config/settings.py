@@ -233,6 +233,8 @@ SIMPLE_JWT = {
     "ROTATE_REFRESH_TOKENS": True,
     "BLACKLIST_AFTER_ROTATION": True,
 }
+# A password-reset link (POST /api/v1/auth/password-reset) works this long, and once.
+PASSWORD_RESET_TIMEOUT = env_int("PASSWORD_RESET_TIMEOUT_SECONDS", 3600)
 # Optional: a comma-separated list of hasher paths. Unset means Django's default list; tests set
 # the fast MD5 hasher on the server processes they start, so users they create can log in there.
 _password_hashers = env_list("PASSWORD_HASHERS")
@@ -255,6 +257,24 @@ CONTENT_SECURITY_POLICY = {
         "frame-ancestors": [NONE],
     }
 }
+
+# ---------------------------------------------------------------------------- e-mail
+# Password-reset mails. The embedded mode prints them on the console (a demo has no mail
+# server); elsewhere they go by SMTP to EMAIL_HOST (docs/operations.md).
+EMAIL_BACKEND = env_str(
+    "EMAIL_BACKEND",
+    "django.core.mail.backends.console.EmailBackend"
+    if EMBEDDED
+    else "django.core.mail.backends.smtp.EmailBackend",
+)
+EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
+EMAIL_PORT = env_int("EMAIL_PORT", 587)
+EMAIL_HOST_USER = env_str("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", True)
+EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10)
+DEFAULT_FROM_EMAIL = env_str("EMAIL_FROM", "PlanPal <noreply@localhost>")
 
 # ---------------------------------------------------------------------------- REST API
 REST_FRAMEWORK = {
@@ -518,6 +538,9 @@ RATE_LIMITS = {
     "invite_accept_user": env_str("RATE_LIMIT_INVITE_ACCEPT_USER", "20/3600"),
     "invite_accept_ip": env_str("RATE_LIMIT_INVITE_ACCEPT_IP", "60/3600"),
     "upload_user": env_str("RATE_LIMIT_UPLOAD_USER", "120/3600"),
+    "password_user": env_str("RATE_LIMIT_PASSWORD_USER", "10/900"),
+    "password_reset_ip": env_str("RATE_LIMIT_PASSWORD_RESET_IP", "10/3600"),
+    "password_reset_email": env_str("RATE_LIMIT_PASSWORD_RESET_EMAIL", "3/3600"),
 }
 
 # ---------------------------------------------------------------------------- SSE and webhooks

@@ -238,6 +238,9 @@ class RealtimeConsumer(TopicSubscriber, AsyncWebsocketConsumer):
     def deliver_frame(self, frame: str) -> None:
         self.queue(frame)
 
+    def on_credentials_revoked(self) -> None:
+        self.shut(CLOSE_UNAUTHENTICATED, "credentials revoked: sign in again")
+
     def accept_ephemeral(self, topic: str, frame: str) -> None:
         if topic in self.subs and len(self.backlog or ()) < self.config["SEND_BUFFER_FRAMES"]:
             self.queue(frame)

@@ -217,6 +217,8 @@ class EventStreamConsumer(TopicSubscriber, AsyncHttpConsumer):
         _streams.add(self)
         self._queue(f"retry: {RETRY_MS}\n\n".encode())
         self.writer = asyncio.create_task(self._write_loop())
+        if self.own_topic not in request.topics:
+            await self.watch_own_topic()  # a revocation of the credentials ends the stream
         for topic in request.topics:
             if self.closing:
                 return
@@ -255,6 +257,10 @@ class EventStreamConsumer(TopicSubscriber, AsyncHttpConsumer):
     def on_revoked(self, topic: str) -> None:
         """The stream ends: the client reconnects without that topic."""
         self.end("revoked")
+
+    def on_credentials_revoked(self) -> None:
+        """The stream ends; its reconnect is refused (401) unless the session survived."""
+        self.end("credentials revoked: sign in again")
 
     def accept_ephemeral(self, topic: str, frame: str) -> None:
         if topic in self.subs and len(self.pending) < self.limit:

@@ -25,9 +25,10 @@ from typing import Any
 
 from planpal.core import metrics
 from planpal.core.db import in_thread_pool
-from planpal.core.events import EVERYONE
+from planpal.core.events import CONNECTIONS, EVERYONE
 from planpal.realtime import store
 from planpal.realtime.authorisers import authorised
+from planpal.realtime.credentials import Credential, ended_by
 from planpal.realtime.frames import dumps, unsubscribed_frame
 from planpal.realtime.selectors import stream_positions
 
@@ -60,10 +61,12 @@ class TopicSubscriber:
     hub: Any
     conn_id: str
     user_id: int | None
+    credential: Credential
     own_topic: str
     subs: dict[str, Subscription]
     closing: bool
     registered = False
+    watching = False  # attached to own_topic without following it (watch_own_topic)
 
     # ------------------------------------------------------------------ the connection
     async def __call__(self, scope, receive, send) -> None:
@@ -98,6 +101,10 @@ class TopicSubscriber:
 
     def on_revoked(self, topic: str) -> None:
         """After the revoking event and `unsubscribed {reason: "revoked"}` were delivered."""
+
+    def on_credentials_revoked(self) -> None:
+        """After the event that revoked this connection's credentials was delivered: end it."""
+        raise NotImplementedError
 
     # ------------------------------------------------------------------ subscribing
     async def check_topics(self, topics: list[str]) -> tuple[dict[str, int], list[str]]:
@@ -160,11 +167,26 @@ class TopicSubscriber:
         for topic in list(self.subs):
             self.hub.detach(topic, self)
         self.subs.clear()
+        if self.watching:
+            self.watching = False
+            self.hub.detach(self.own_topic, self)
+
+    async def watch_own_topic(self) -> None:
+        """A connection that does not follow its user's topic (an SSE stream of other topics)
+        still hears there that its credentials were revoked; nothing else of it is delivered."""
+        self.watching = True
+        await self.hub.attach(self.own_topic, self)
 
     # ------------------------------------------------------------------ frames from the hub
+    def _end_if_revoked(self, rule: str) -> None:
+        if not self.closing and ended_by(rule, self.credential):
+            self.on_credentials_revoked()
+
     def accept_event(self, topic: str, seq: int, revoked: str, frame: str) -> None:
         sub = self.subs.get(topic)
         if sub is None:
+            if self.watching and topic == self.own_topic and revoked.startswith(CONNECTIONS):
+                self._end_if_revoked(revoked)
             return
         if sub.held is not None:
             sub.held.append((seq, revoked, frame))
@@ -177,6 +199,10 @@ class TopicSubscriber:
         sub.last_seq = seq
         self.deliver_event(topic, seq, frame)
         if not revoked or seq <= sub.revocable_after:
+            return
+        if revoked.startswith(CONNECTIONS):  # credentials revoked: the connection itself ends
+            if topic == self.own_topic:
+                self._end_if_revoked(revoked)
             return
         # A user always keeps their own topic: it is where they hear that they lost the others.
         if (revoked == EVERYONE or revoked == str(self.user_id)) and topic != self.own_topic:
