@@ -44,10 +44,6 @@ NOT_YET: set[tuple[str, str]] = {
     ("GET", "/uploads/{upload_id}"),
     ("DELETE", "/uploads/{upload_id}"),
     ("GET", "/uploads/{upload_id}/content"),
-    # Issue 13 #6: the password forms come with the web slice of that item.
-    ("POST", "/me/password"),
-    ("POST", "/auth/password-reset"),
-    ("POST", "/auth/password-reset/confirm"),
 }
 
 CALL = re.compile(r"""(?:api\.(get|post|put|patch|del)|(allPages))\(\s*([`"'])(.*?)\3""", re.S)

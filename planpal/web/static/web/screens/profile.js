@@ -1,5 +1,5 @@
-// Profile and settings: display name, e-mail, time zone, avatar; notification preferences
-// (kinds you do not want, quiet hours, muted groups and plans).
+// Profile and settings: display name, e-mail, time zone, avatar; the password; notification
+// preferences (kinds you do not want, quiet hours, muted groups and plans).
 
 import { api } from "../api.js";
 import { formError, formField, onFormSubmit } from "../lib/dialogs.js";
@@ -66,6 +66,33 @@ function profileForm() {
     Object.assign(store.me, me);
     document.getElementById("me-name").textContent = me.display_name || me.username;
     toast("Profile saved.");
+  });
+  return form;
+}
+
+function passwordForm() {
+  const form = h(
+    "form",
+    { class: "stack card", novalidate: true, "aria-labelledby": "password-title" },
+    h("h2", { id: "password-title" }, "Password"),
+    formError(),
+    formField("Current password", {
+      name: "old_password",
+      type: "password",
+      autocomplete: "current-password",
+      required: true,
+    }),
+    formField(
+      "New password",
+      { name: "new_password", type: "password", autocomplete: "new-password", required: true },
+      { hint: "Changing it signs you out on every other device and browser." },
+    ),
+    h("button", { type: "submit", class: "button button-primary" }, "Change password"),
+  );
+  onFormSubmit(form, async (data) => {
+    await api.post("me/password", data);
+    form.reset();
+    toast("Password changed. Your other devices are signed out.");
   });
   return form;
 }
@@ -147,7 +174,7 @@ export async function renderProfile(main) {
   const prefs = await api.get("notification-preferences");
   main.replaceChildren(
     h("h1", {}, "Profile and settings"),
-    h("div", { class: "settings" }, profileForm(), preferencesForm(prefs)),
+    h("div", { class: "settings" }, profileForm(), passwordForm(), preferencesForm(prefs)),
   );
   return null;
 }
