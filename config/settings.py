@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "planpal.polls",
     "planpal.checklists",
     "planpal.ops",
+    "planpal.calendars",
     "planpal.web",
 ]
 

@@ -20,6 +20,7 @@ api_v1 = [
     path("", include("planpal.files.urls")),
     path("", include("planpal.polls.urls")),
     path("", include("planpal.checklists.urls")),
+    path("", include("planpal.calendars.urls")),
 ]
 
 urlpatterns = [

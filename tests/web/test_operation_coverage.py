@@ -1,11 +1,12 @@
 """Every user-facing operation of the API has a way in the web client (issue 20).
 
 The operations come from the OpenAPI schema at /api/schema/; the client's calls are read from its
-source (`api.get/post/put/patch/del("…")` and `allPages("…")` with literal paths, `${…}` for
-ids). An operation must be called by the client, or be listed below with the reason it is not:
-OPS_ONLY (for other clients or operators), SHOWN_THROUGH (the screen gets the same data from
-another operation) or NOT_YET (a known gap, listed so that it stays visible). A new operation in
-the API fails this test until a screen uses it or it is listed."""
+source (`api.get/post/put/patch/del("…")`, `api.href("…")` for links the browser opens itself,
+and `allPages("…")` with literal paths, `${…}` for ids). An operation must be called by the
+client, or be listed below with the reason it is not: OPS_ONLY (for other clients or operators),
+SHOWN_THROUGH (the screen gets the same data from another operation) or NOT_YET (a known gap,
+listed so that it stays visible). A new operation in the API fails this test until a screen uses
+it or it is listed."""
 
 import re
 from pathlib import Path
@@ -27,6 +28,7 @@ OPS_ONLY = {
     ("POST", "/devices"): "mobile push registrations",
     ("DELETE", "/devices"): "mobile push registrations",
     ("DELETE", "/devices/{device_id}"): "mobile push registrations",
+    ("GET", "/calendar/{token}.ics"): "polled by calendar apps with the URL the profile shows",
 }
 
 SHOWN_THROUGH = {
@@ -46,7 +48,9 @@ NOT_YET: set[tuple[str, str]] = {
     ("GET", "/uploads/{upload_id}/content"),
 }
 
-CALL = re.compile(r"""(?:api\.(get|post|put|patch|del)|(allPages))\(\s*([`"'])(.*?)\3""", re.S)
+CALL = re.compile(r"""(?:api\.(get|post|put|patch|del|href)|(allPages))\(\s*([`"'])(.*?)\3""", re.S)
+
+VERBS = {"del": "DELETE", "href": "GET"}
 
 
 def client_calls() -> set[tuple[str, str]]:
@@ -55,7 +59,7 @@ def client_calls() -> set[tuple[str, str]]:
         if "vendor" in source.parts:
             continue
         for method, pages, _, path in CALL.findall(source.read_text()):
-            method = "GET" if pages else {"del": "DELETE"}.get(method, method.upper())
+            method = "GET" if pages else VERBS.get(method, method.upper())
             path = re.sub(r"\$\{[^}]*\}", "{}", path.split("?")[0])
             calls.add((method, "/" + path.lstrip("/")))
     return calls

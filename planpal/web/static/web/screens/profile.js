@@ -1,11 +1,12 @@
 // Profile and settings: display name, e-mail, time zone, avatar; the password; notification
-// preferences (kinds you do not want, quiet hours, muted groups and plans).
+// preferences (kinds you do not want, quiet hours, muted groups and plans); the calendar feed URL.
 
 import { api } from "../api.js";
 import { formError, formField, onFormSubmit } from "../lib/dialogs.js";
 import { h } from "../lib/dom.js";
 import { toast } from "../lib/toast.js";
 import { store } from "../state/store.js";
+import { calendarFeedCard } from "./calendar-feed.js";
 
 const KINDS = [
   ["chat.message", "Chat messages"],
@@ -174,7 +175,14 @@ export async function renderProfile(main) {
   const prefs = await api.get("notification-preferences");
   main.replaceChildren(
     h("h1", {}, "Profile and settings"),
-    h("div", { class: "settings" }, profileForm(), passwordForm(), preferencesForm(prefs)),
+    h(
+      "div",
+      { class: "settings" },
+      profileForm(),
+      passwordForm(),
+      preferencesForm(prefs),
+      calendarFeedCard(),
+    ),
   );
   return null;
 }
