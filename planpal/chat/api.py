@@ -99,7 +99,7 @@ class MessageListCreateApi(GenericAPIView):
         return self.get_paginated_response(MessageOutputSerializer(page, many=True).data)
 
     @extend_schema(
-        summary="Send a text or location message (idempotent by client_id)",
+        summary="Send a text, location, image or file message (idempotent by client_id)",
         parameters=[IDEMPOTENCY_KEY],
         request=MessageCreateInputSerializer,
         responses={201: MessageOutputSerializer, 200: MessageOutputSerializer},
@@ -117,6 +117,8 @@ class MessageListCreateApi(GenericAPIView):
             text=data.get("text"),
             lat=data.get("lat"),
             lng=data.get("lng"),
+            location_name=data.get("location_name"),
+            upload_id=data.get("upload"),
             reply_to_id=data.get("reply_to"),
             client_id=client_id,
         )

@@ -44,6 +44,8 @@ class Message(models.Model):
     class Kind(models.TextChoices):
         TEXT = "text"
         LOCATION = "location"
+        IMAGE = "image"
+        FILE = "file"
         SYSTEM = "system"
 
     conversation = models.ForeignKey(
@@ -56,6 +58,13 @@ class Message(models.Model):
     text = models.TextField(max_length=4000, blank=True)
     lat = models.DecimalField(max_digits=9, decimal_places=6, null=True, blank=True)
     lng = models.DecimalField(max_digits=9, decimal_places=6, null=True, blank=True)
+    # A location's place ("Time Out Market"); `text` stays the sender's caption.
+    location_name = models.CharField(max_length=200, blank=True, default="")
+    # The upload an image or file message shows; one message per upload. Deleting the message
+    # deletes it (chat.services.message_delete); SET_NULL covers the uploader's account going.
+    attachment = models.OneToOneField(
+        "files.Upload", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     reply_to = models.ForeignKey(
         "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
@@ -77,6 +86,19 @@ class Message(models.Model):
 
     def __str__(self) -> str:
         return f"message {self.pk} in {self.conversation_id}"
+
+    PREVIEW_CHARS = 140
+
+    @property
+    def preview(self) -> str:
+        """A line that stands for the message in a quote: its text, else the place's or the
+        file's name; nothing once deleted."""
+        if self.deleted_at is not None:
+            return ""
+        text = self.text or self.location_name
+        if not text and self.attachment_id is not None:
+            text = self.attachment.name
+        return text[: self.PREVIEW_CHARS]
 
 
 class ReadState(models.Model):

@@ -27,11 +27,22 @@ def _collapse_key(event) -> str:
 
 def _quote(event) -> str:
     sender = (event.sender.display_name or event.sender.username) if event.sender else "Someone"
+    return f"{sender}: {_says(event)}"[:300]
+
+
+def _says(event) -> str:
+    """The text, or what was shared (with its caption) for the kinds that show something."""
     if event.deleted_at is not None:
-        text = "(message deleted)"
+        return "(message deleted)"
+    if event.kind == "location":
+        shared = "shared a location" + (f": {event.location_name}" if event.location_name else "")
+    elif event.kind == "image":
+        shared = "sent a photo"
+    elif event.kind == "file":
+        shared = f"sent a file: {event.attachment.name}" if event.attachment else "sent a file"
     else:
-        text = event.text if event.kind == "text" else "shared a location"
-    return f"{sender}: {text}"[:300]
+        return event.text
+    return f"{shared} — {event.text}" if event.text else shared
 
 
 def _sender_has_read(event, actor_id: int | None) -> list[Upkeep]:

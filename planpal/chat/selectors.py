@@ -10,6 +10,9 @@ from planpal.groups.models import Membership
 from planpal.groups.selectors import get_membership
 from planpal.realtime.selectors import stream_positions
 
+# What serialising a message reads besides its row (MessageOutputSerializer, the chat events).
+MESSAGE_RELATED = ("sender", "attachment", "reply_to__sender", "reply_to__attachment")
+
 
 def _visible_to(user) -> Q:
     """Conversations a user takes part in: their groups' conversations and their direct ones."""
@@ -107,7 +110,9 @@ def last_read_message_id(*, user, conversation: Conversation) -> int:
 def messages_for_conversation(*, conversation: Conversation) -> QuerySet[Message]:
     """A conversation's messages (the caller has checked membership), newest first."""
     return (
-        Message.objects.filter(conversation=conversation).select_related("sender").order_by("-id")
+        Message.objects.filter(conversation=conversation)
+        .select_related(*MESSAGE_RELATED)
+        .order_by("-id")
     )
 
 
@@ -117,7 +122,7 @@ def message_for_member(*, user, message_id: int, for_update: bool = False) -> Me
     if for_update:
         queryset = Message.objects.select_for_update()
     else:
-        queryset = Message.objects.select_related("conversation", "sender")
+        queryset = Message.objects.select_related("conversation", *MESSAGE_RELATED)
     message = queryset.filter(pk=message_id).first()
     if message is None or not is_participant(user=user, conversation=message.conversation):
         raise NotFound("Message not found.")
@@ -128,7 +133,8 @@ def messages_by_id(ids) -> dict[int, Message]:
     ids = [pk for pk in ids if pk]
     if not ids:
         return {}
-    return {m.pk: m for m in Message.objects.filter(pk__in=ids).select_related("sender")}
+    messages = Message.objects.filter(pk__in=ids).select_related(*MESSAGE_RELATED)
+    return {m.pk: m for m in messages}
 
 
 def conversation_topic(conversation: Conversation, *, viewer_id: int) -> str:
@@ -144,3 +150,30 @@ def conversation_streams_for_user(*, user) -> dict[str, dict]:
     group_ids = Membership.objects.filter(user=user).values_list("group_id", flat=True)
     topics = [topic_for("user", user.pk), *(topic_for("group", gid) for gid in group_ids)]
     return stream_positions(topics)
+
+
+# ---------------------------------------------------------------------------- attachments
+# The "chat.message" attachment kind (planpal.files.attachments, registered in apps.py).
+def attachment_visible_to(user_id: int, upload_id: int) -> bool:
+    """Whoever is in the conversation now sees a message's file: a removed member, or a
+    sender who left, no longer does; a deleted message's file is gone with it."""
+    message = (
+        Message.objects.filter(attachment_id=upload_id, deleted_at__isnull=True)
+        .select_related("conversation")
+        .first()
+    )
+    if message is None:
+        return False
+    conversation = message.conversation
+    if conversation.kind == Conversation.Kind.GROUP:
+        return Membership.objects.filter(user_id=user_id, group_id=conversation.group_id).exists()
+    return user_id in (conversation.user_low_id, conversation.user_high_id)
+
+
+def attachments_in_use(upload_ids) -> set[int]:
+    """The uploads some live message shows (the rest are collected by files housekeeping)."""
+    return set(
+        Message.objects.filter(
+            attachment_id__in=list(upload_ids), deleted_at__isnull=True
+        ).values_list("attachment_id", flat=True)
+    )
