@@ -1,6 +1,7 @@
 """Deciding together in the browser (issue 19): Alice opens a date poll on the plan, Bob and
 Carol mark days, all three see the best dates change live; Alice makes the winner the plan's
-dates; Bob ticks a checklist item and Alice sees it ticked live."""
+dates; Bob ticks a checklist item and Alice sees it ticked live. In the group chat: Alice asks
+from the composer, Bob votes on the card among the messages, Alice's bar moves."""
 
 from datetime import timedelta
 
@@ -10,6 +11,7 @@ from planpal.checklists import services as checklists
 from planpal.groups.models import Membership
 from planpal.plans.models import Plan
 from tests.conftest import make_user
+from tests.web.axe import assert_accessible
 from tests.web.conftest import assert_not_reloaded, mark_page, wait_live
 
 
@@ -77,4 +79,40 @@ def test_a_date_poll_decides_the_plans_dates_and_a_checklist_ticks_live(browsing
     expect(alice.get_by_label("Passport or ID")).to_be_checked(timeout=2000)
     expect(alice.locator('.checklist-item[data-done="true"]')).to_contain_text("ticked by Bob Tran")
     for page in pages:
+        assert_not_reloaded(page)
+
+
+def test_a_poll_asked_in_the_group_chat_is_voted_on_there_live(browsing, trip):
+    chat = f"/#/groups/{trip.group.pk}/chat"
+    alice = browsing.page(browsing.person(trip.alice), chat)
+    bob = browsing.page(browsing.person(trip.bob), chat)
+    for page in (alice, bob):
+        wait_live(page)
+        mark_page(page)
+    alice.get_by_role("textbox", name="Message").fill("Dinner on the first night?")
+    alice.get_by_role("textbox", name="Message").press("Enter")
+    expect(bob.locator(".message.theirs")).to_have_count(1, timeout=2000)
+
+    # Alice asks from the composer; the card follows her message in both chats.
+    alice.get_by_role("button", name="Poll", exact=True).click()
+    dialog = alice.get_by_role("dialog")
+    dialog.get_by_label("Question").fill("Where do we eat?")
+    dialog.get_by_label("Options, one per line").fill("Pho 24\nBanh mi stall")
+    dialog.get_by_role("button", name="Ask").click()
+    expect(dialog).to_have_count(0)
+    for page in (alice, bob):
+        entries = page.locator(".messages > li")
+        expect(entries).to_have_count(2, timeout=2000)
+        expect(entries.last).to_have_class("chat-poll")
+        expect(entries.last).to_contain_text("Where do we eat?")
+
+    # Bob votes in his chat; Alice's bar moves without a reload.
+    bob.locator(".chat-poll").get_by_role("button", name="Pho 24").click()
+    pho = alice.locator(".chat-poll .poll-option").filter(has_text="Pho 24")
+    expect(pho.locator(".poll-count")).to_have_text("1", timeout=2000)
+    expect(pho.locator("progress")).to_have_attribute("value", "1")
+    expect(pho).to_contain_text("Bob Tran")  # a named poll says who
+    expect(alice.locator(".chat-poll")).to_contain_text("1 voted")
+    assert_accessible(bob, "group chat with a poll")
+    for page in (alice, bob):
         assert_not_reloaded(page)
