@@ -1,7 +1,7 @@
 """Deciding together in the browser (issue 19): Alice opens a date poll on the plan, Bob and
 Carol mark days, all three see the best dates change live; Alice makes the winner the plan's
 dates; Bob ticks a checklist item and Alice sees it ticked live. In the group chat: Alice asks
-from the composer, Bob votes on the card among the messages, Alice's bar moves."""
+from the composer, Bob votes on the card among the messages on his phone, Alice's bar moves."""
 
 from datetime import timedelta
 
@@ -13,6 +13,7 @@ from planpal.plans.models import Plan
 from tests.conftest import make_user
 from tests.web.axe import assert_accessible
 from tests.web.conftest import assert_not_reloaded, mark_page, wait_live
+from tests.web.test_journey import PHONE, fits_the_phone, in_view
 
 
 def best_dates(page):
@@ -85,7 +86,7 @@ def test_a_date_poll_decides_the_plans_dates_and_a_checklist_ticks_live(browsing
 def test_a_poll_asked_in_the_group_chat_is_voted_on_there_live(browsing, trip):
     chat = f"/#/groups/{trip.group.pk}/chat"
     alice = browsing.page(browsing.person(trip.alice), chat)
-    bob = browsing.page(browsing.person(trip.bob), chat)
+    bob = browsing.page(browsing.person(trip.bob, viewport=PHONE), chat)  # Bob is on his phone
     for page in (alice, bob):
         wait_live(page)
         mark_page(page)
@@ -114,5 +115,7 @@ def test_a_poll_asked_in_the_group_chat_is_voted_on_there_live(browsing, trip):
     expect(pho).to_contain_text("Bob Tran")  # a named poll says who
     expect(alice.locator(".chat-poll")).to_contain_text("1 voted")
     assert_accessible(bob, "group chat with a poll")
+    fits_the_phone(bob, "group chat with a poll")
+    in_view(bob, bob.get_by_role("textbox", name="Message"), "composer below a poll")
     for page in (alice, bob):
         assert_not_reloaded(page)
