@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "planpal.checklists",
     "planpal.ops",
     "planpal.calendars",
+    "planpal.places",
     "planpal.web",
 ]
 
@@ -362,6 +363,15 @@ STORAGES = {
 }
 CONTENT_SECURITY_POLICY["DIRECTIVES"]["img-src"] += csp_origins(_UPLOAD_STORAGE)
 
+# ---------------------------------------------------------------------------- places
+# A Nominatim-compatible geocoder behind GET /api/v1/places/search (docs/places-and-calendars.md).
+# Unset: place search is off (503 geocoder_disabled). Its answers are cached this long.
+GEOCODER_URL = env_str("GEOCODER_URL", "").rstrip("/")
+GEOCODER_TIMEOUT_SECONDS = float(env_str("GEOCODER_TIMEOUT_SECONDS", "5"))
+GEOCODER_CACHE_SECONDS = env_int("GEOCODER_CACHE_SECONDS", 7 * 24 * 3600)
+# Nominatim's usage policy asks for a User-Agent that names the application and a contact.
+GEOCODER_USER_AGENT = env_str("GEOCODER_USER_AGENT", "PlanPal place search")
+
 # ---------------------------------------------------------------------------- domain
 INVITE_DEFAULT_TTL_HOURS = env_int("INVITE_DEFAULT_TTL_HOURS", 72)
 
@@ -539,6 +549,10 @@ RATE_LIMITS = {
     "invite_accept_user": env_str("RATE_LIMIT_INVITE_ACCEPT_USER", "20/3600"),
     "invite_accept_ip": env_str("RATE_LIMIT_INVITE_ACCEPT_IP", "60/3600"),
     "upload_user": env_str("RATE_LIMIT_UPLOAD_USER", "120/3600"),
+    # Place searches per user, and requests to the geocoder from the whole deployment (cache
+    # misses only): the public Nominatim allows one per second.
+    "places_user": env_str("RATE_LIMIT_PLACES_USER", "30/60"),
+    "geocoder": env_str("RATE_LIMIT_GEOCODER", "1/1"),
     "password_user": env_str("RATE_LIMIT_PASSWORD_USER", "10/900"),
     "password_reset_ip": env_str("RATE_LIMIT_PASSWORD_RESET_IP", "10/3600"),
     "password_reset_email": env_str("RATE_LIMIT_PASSWORD_RESET_EMAIL", "3/3600"),

@@ -21,6 +21,7 @@ api_v1 = [
     path("", include("planpal.polls.urls")),
     path("", include("planpal.checklists.urls")),
     path("", include("planpal.calendars.urls")),
+    path("", include("planpal.places.urls")),
 ]
 
 urlpatterns = [

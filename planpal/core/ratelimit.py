@@ -40,6 +40,7 @@ SCOPED: dict[str, tuple[str, ...]] = {
     "realtime-ticket": ("ticket_user",),
     "invite-accept": ("invite_accept_user", "invite_accept_ip"),
     "upload-create": ("upload_user",),
+    "places-search": ("places_user",),
     "me-password": ("password_user",),
     "auth-password-reset": ("password_reset_ip", "password_reset_email"),
     "auth-password-reset-confirm": ("password_reset_ip",),
