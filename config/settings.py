@@ -32,6 +32,11 @@ def env_int(name: str, default: int) -> int:
     return int(value) if value not in (None, "") else default
 
 
+def env_float(name: str, default: float) -> float:
+    value = os.environ.get(name)
+    return float(value) if value not in (None, "") else default
+
+
 def env_list(name: str, default: str = "") -> list[str]:
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
 
@@ -433,8 +438,13 @@ REALTIME = {
     # New connections one process accepts per second (sustained, burst; rate 0 = no limit);
     # more are closed with 1013 so a reconnect storm spreads out instead of piling up. Set it
     # near what one process can really accept (measure: bench/).
-    "CONNECT_RATE": env_int("WS_CONNECT_RATE", 500),
+    "CONNECT_RATE": env_float("WS_CONNECT_RATE", 500),
     "CONNECT_BURST": env_int("WS_CONNECT_BURST", 1000),
+    # Handshakes (WebSocket or SSE) one client address may have refused for their credential
+    # (per second, burst; rate 0 = no limit). More, and the address is refused before its
+    # credential is read (4008 / 429); such handshakes never spend the CONNECT budget above.
+    "REFUSED_CONNECT_RATE": env_float("WS_REFUSED_CONNECT_RATE", 2),
+    "REFUSED_CONNECT_BURST": env_int("WS_REFUSED_CONNECT_BURST", 30),
 }
 if REALTIME["SEND_BUFFER_FRAMES"] <= REALTIME["MAX_REPLAY"] + 100:
     raise RuntimeError("WS_SEND_BUFFER_FRAMES must exceed WS_MAX_REPLAY by at least 100")

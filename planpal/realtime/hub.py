@@ -70,6 +70,7 @@ class Hub:
         tuning.use_worker_threads(self.loop)
         self.topics: dict[str, TopicState] = {}
         self.connections: set = set()  # every live connection of this process, for housekeeping
+        self.users: dict[int, set] = {}  # user id → their live connections in this process
         self._tasks: set[asyncio.Task] = set()
         self._opening: list[tuple[str, TopicState]] = []  # topics waiting for _open_topics
         self.presence: Presence
@@ -254,10 +255,16 @@ class Hub:
     # ------------------------------------------------------------------ connections
     def connected(self, connection) -> None:
         self.connections.add(connection)
+        self.users.setdefault(connection.user_id, set()).add(connection)
         self.presence.connected(connection)
 
     def disconnected(self, connection) -> None:
         self.connections.discard(connection)
+        own = self.users.get(connection.user_id)
+        if own is not None:
+            own.discard(connection)
+            if not own:
+                del self.users[connection.user_id]
         self.presence.disconnected(connection)
 
     async def shutdown(self) -> None:

@@ -20,13 +20,17 @@ A revocation that commits after the check has a seq above the head read before i
 applies; an older one (the user was removed and re-added before subscribing) does not.
 """
 
+import time
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
+
+from django.conf import settings
 
 from planpal.core import metrics
 from planpal.core.db import in_thread_pool
 from planpal.core.events import CONNECTIONS, EVERYONE
-from planpal.realtime import store
+from planpal.realtime import admission, store
 from planpal.realtime.authorisers import authorised
 from planpal.realtime.credentials import Credential, ended_by
 from planpal.realtime.frames import dumps, unsubscribed_frame
@@ -53,12 +57,20 @@ def heads_then_authorise(
     return heads, authorised(user_id, topics)
 
 
+class NotAdmitted(Exception):
+    def __init__(self, reason: str, retry_after: int = 1) -> None:
+        super().__init__(reason)
+        self.reason = reason  # admission.ADDRESS_THROTTLED, BUSY or TOO_MANY_CONNECTIONS
+        self.retry_after = retry_after
+
+
 class TopicSubscriber:
     """What a connection (WebSocket or SSE stream) is to the hub. Mixed into both transports,
-    which set `hub`, `user_id`, `own_topic`, `subs = {}` and `closing`, then `register()` once
-    the connection is admitted, before subscribing."""
+    which set `hub`, `conn_id`, `subs = {}` and `closing`, then `admit()` the connection before
+    subscribing."""
 
     hub: Any
+    scope: dict
     conn_id: str
     user_id: int | None
     credential: Credential
@@ -78,9 +90,39 @@ class TopicSubscriber:
         finally:
             self.release()
 
+    async def admit(self, authenticate: Callable[[], Awaitable[Any]]) -> None:
+        """The steps of admission.py, the same for every transport: the address's budget, the
+        credential (`authenticate()`, whose `admission.HandshakeRefused` propagates after the
+        address was charged for it), the user's cap, the process's connect budget. Once it
+        returns the connection counts for its user; else NotAdmitted says why."""
+        retry_after = admission.address_retry_after(self.scope)
+        if retry_after is not None:
+            metrics.rate_limited.labels("refused_handshakes_per_address").inc()
+            raise NotAdmitted(admission.ADDRESS_THROTTLED, retry_after)
+        try:
+            credential = await authenticate()
+        except admission.HandshakeRefused as refused:
+            if refused.charges_address:
+                admission.charge_refusal(self.scope)
+            raise
+        self.user_id, self.credential = credential.user_id, credential
+        self.own_topic = f"user:{self.user_id}"
+        limit = settings.REALTIME["MAX_CONNECTIONS_PER_USER"]
+        if not await self.hub.presence.take_slot(self, limit):
+            metrics.rate_limited.labels("connections_per_user").inc()
+            raise NotAdmitted(admission.TOO_MANY_CONNECTIONS)
+        # After the cap: a connection it refuses costs little and spends no one's budget.
+        if not admission.take_connect_budget():
+            self.hub.presence.give_back_slot(self)
+            metrics.rate_limited.labels("connect_rate").inc()
+            raise NotAdmitted(admission.BUSY, admission.connect_retry_after())
+        self.register()  # at once: take_slot's answer holds until the connection is counted
+
     def register(self) -> None:
         """The connection is admitted: it counts for its user (cap, presence) from now on."""
         self.registered = True
+        self.last_active_wall = time.time()
+        self.presence_touched = time.monotonic()
         self.hub.connected(self)
 
     def release(self) -> None:
