@@ -41,14 +41,14 @@ http_latency = Histogram(
 )
 rate_limited = Counter(
     "planpal_rate_limited_total",
-    "Requests refused with 429 (REST) or frames/connections refused (WebSocket, SSE), by limit.",
+    "Requests refused with 429 (REST) or frames/connections refused (WebSocket), by limit.",
     ["limit"],
 )
 
 # ---------------------------------------------------------------------------- WebSocket gateway
 ws_connections = Gauge(
     "planpal_ws_connections",
-    "Admitted live connections open now (WebSockets and SSE streams).",
+    "Authenticated WebSocket connections open now.",
     multiprocess_mode="livesum",
 )
 ws_subscriptions = Gauge(
@@ -59,8 +59,7 @@ ws_subscriptions = Gauge(
 ws_connects = Counter(
     "planpal_ws_connects_total",
     "WebSocket connection attempts, by result: accepted, unauthenticated, forbidden, "
-    "too_many_connections (per-user limit), shed (per-process connect rate), address_throttled "
-    "(too many handshakes refused for their credential from the address).",
+    "too_many_connections (per-user limit), shed (per-process connect rate).",
     ["result"],
 )
 ws_closes = Counter(

@@ -34,11 +34,8 @@ function replyBar(input) {
   };
 }
 
-/**
- * `topic`: where typing is announced (null: not announced); `send(text, {replyTo})`;
- * `askPoll()`: opens the new-poll form (a group's chat; null: no "Poll" button).
- */
-export function composer(topic, send, askPoll = null) {
+/** `topic`: where typing is announced (null: not announced); `send(text, {replyTo})`. */
+export function composer(topic, send) {
   const input = h("textarea", {
     id: "composer-input",
     name: "text",
@@ -52,9 +49,6 @@ export function composer(topic, send, askPoll = null) {
     { class: "composer", "aria-label": "Send a message" },
     h("label", { for: "composer-input", class: "visually-hidden" }, "Message"),
     input,
-    askPoll
-      ? h("button", { type: "button", class: "button button-secondary", onclick: askPoll }, "Poll")
-      : null,
     h("button", { type: "submit", class: "button button-primary" }, "Send"),
   );
   const reply = replyBar(input);

@@ -7,8 +7,6 @@ import { feedList } from "../../lib/feed.js";
 import { errorMessage } from "../../lib/toast.js";
 import { loadPlan } from "../../state/live.js";
 import { onChange, store } from "../../state/store.js";
-import { pollsSection } from "../polls/index.js";
-import { planChecklists } from "./checklists.js";
 import { planHeader } from "./header.js";
 import { itinerary } from "./itinerary.js";
 import { planPeople } from "./people.js";
@@ -72,15 +70,14 @@ export async function renderPlan(main, planId) {
   const list = itinerary(view);
   const people = planPeople(view);
   const feed = planFeed(planId);
-  const polls = pollsSection(`plan:${planId}`);
-  const checklists = planChecklists(view);
   const side = h("div", { class: "plan-side" }, people.node, feed.node);
-  const body = h("div", { class: "plan-main" }, list.node, polls.node, checklists.node);
-  main.replaceChildren(crumbs(), ...head.nodes, h("div", { class: "plan-layout" }, body, side));
+  main.replaceChildren(
+    crumbs(),
+    ...head.nodes,
+    h("div", { class: "plan-layout" }, list.node, side),
+  );
   head.render();
   list.render();
-  polls.render();
-  checklists.render();
   people.render();
   feed.render();
   store.openPlan = planId;
@@ -99,8 +96,6 @@ export async function renderPlan(main, planId) {
   });
   return () => {
     stop();
-    polls.stop();
-    checklists.stop();
     if (store.openPlan === planId) store.openPlan = null;
   };
 }

@@ -1,6 +1,0 @@
-from django.apps import AppConfig
-
-
-class PlacesConfig(AppConfig):
-    name = "planpal.places"
-    label = "places"
