@@ -1,6 +1,6 @@
 """Thin views of the accounts API: auth, the user's own profile, people search, friendships."""
 
-from django.contrib.auth import authenticate, login, logout
+from django.contrib.auth import authenticate, login, logout, update_session_auth_hash
 from django.middleware.csrf import get_token
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import serializers, status
@@ -12,7 +12,6 @@ from rest_framework_simplejwt import views as jwt_views
 from rest_framework_simplejwt.exceptions import InvalidToken, TokenError
 
 from planpal.accounts import hooks, selectors, services
-from planpal.accounts.requests import AuthenticatedRequest
 from planpal.accounts.serializers import (
     FriendListSerializer,
     FriendRequestInputSerializer,
@@ -20,16 +19,22 @@ from planpal.accounts.serializers import (
     LoginInputSerializer,
     MeSerializer,
     MeUpdateInputSerializer,
+    PasswordChangeInputSerializer,
+    PasswordResetConfirmInputSerializer,
+    PasswordResetInputSerializer,
     RegisterInputSerializer,
     TokenPairSerializer,
     TokenRefreshInputSerializer,
     UserSearchInputSerializer,
     UserSearchResultSerializer,
 )
-from planpal.accounts.tokens import TokenObtainSerializer
+from planpal.accounts.tokens import TokenObtainSerializer, token_pair
+from planpal.core.authentication import SessionAuthentication
 from planpal.core.events import topic_for
 from planpal.core.exceptions import InvalidInput
+from planpal.core.links import public_base
 from planpal.core.serializers import StrictCharField
+from planpal.realtime.credentials import session_ref, session_ref_pin
 from planpal.realtime.selectors import stream_position
 
 NO_CONTENT = OpenApiResponse(description="Done.")
@@ -48,6 +53,11 @@ class RegisterView(APIView):
         data.is_valid(raise_exception=True)
         user = services.user_register(**data.validated_data)
         return Response(MeSerializer(user).data, status=status.HTTP_201_CREATED)
+
+
+def by_session(request: Request) -> bool:
+    """Whether the browser's session cookie authenticated the request (not a bearer token)."""
+    return isinstance(request.successful_authenticator, SessionAuthentication)
 
 
 BAD_CREDENTIALS = OpenApiResponse(description="Wrong, expired or revoked credentials.")
@@ -123,7 +133,53 @@ class LogoutView(APIView):
             hooks.run_logged_out(user=request.user, device_token=token)
         if "refresh" in data.validated_data:
             services.refresh_token_revoke(refresh=data.validated_data["refresh"])
+        if by_session(request):  # the session's WebSockets and SSE streams close too
+            services.user_session_end(actor=request.user, session=session_ref(request.session))
         logout(request._request)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class PasswordResetView(APIView):
+    authentication_classes = []
+    permission_classes = [AllowAny]
+
+    @extend_schema(
+        tags=["auth"],
+        request=PasswordResetInputSerializer,
+        responses={202: OpenApiResponse(description="Asked (the same answer for any address).")},
+        description=(
+            "Mail a link to reset the password to the account with this address, if there is "
+            "one. The answer is the same either way. The link opens the web client's reset page "
+            "and works once, for PASSWORD_RESET_TIMEOUT_SECONDS."
+        ),
+    )
+    def post(self, request: Request) -> Response:
+        data = PasswordResetInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        services.password_reset_request(
+            email=data.validated_data["email"], base_url=public_base(request._request)
+        )
+        return Response(status=status.HTTP_202_ACCEPTED)
+
+
+class PasswordResetConfirmView(APIView):
+    authentication_classes = []
+    permission_classes = [AllowAny]
+
+    @extend_schema(
+        tags=["auth"],
+        request=PasswordResetConfirmInputSerializer,
+        responses={204: NO_CONTENT},
+        description=(
+            "Set a new password with the uid and token of a reset link. Signs out everything "
+            "signed in with the old one (tokens, sessions, WebSockets and SSE streams); 400 "
+            "`invalid_link` for a wrong, used or expired link."
+        ),
+    )
+    def post(self, request: Request) -> Response:
+        data = PasswordResetConfirmInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        services.password_reset_confirm(**data.validated_data)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
@@ -136,11 +192,41 @@ class MeView(APIView):
         return Response(MeSerializer(request.user).data)
 
     @extend_schema(tags=["me"], request=MeUpdateInputSerializer, responses={200: MeSerializer})
-    def patch(self, request: AuthenticatedRequest) -> Response:
+    def patch(self, request: Request) -> Response:
         data = MeUpdateInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         user = services.user_update(actor=request.user, **data.validated_data)
         return Response(MeSerializer(user).data)
+
+
+class MePasswordView(APIView):
+    @extend_schema(
+        tags=["me"],
+        request=PasswordChangeInputSerializer,
+        responses={
+            204: OpenApiResponse(description="Changed (browser session: it stays signed in)."),
+            200: OpenApiResponse(TokenPairSerializer, description="Changed (token client)."),
+        },
+        description=(
+            "Change the password. Everything signed in with the old one is signed out: access "
+            "and refresh tokens, tickets, other browser sessions, and the user's WebSockets "
+            "(close 4001) and SSE streams. A browser session that asks stays signed in; a "
+            "token client gets a new token pair."
+        ),
+    )
+    def post(self, request: Request) -> Response:
+        data = PasswordChangeInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        session = by_session(request)
+        # The session's key changes below; its connections must still know it as the one kept.
+        kept = session_ref_pin(request.session) if session else ""
+        user = services.user_password_change(
+            actor=request.user, kept_session=kept, **data.validated_data
+        )
+        if session:
+            update_session_auth_hash(request._request, user)
+            return Response(status=status.HTTP_204_NO_CONTENT)
+        return Response(TokenPairSerializer(token_pair(user)).data)
 
 
 class UserSearchView(APIView):
@@ -149,7 +235,7 @@ class UserSearchView(APIView):
         parameters=[OpenApiParameter("search", str, required=True, description="≥ 2 characters")],
         responses={200: UserSearchResultSerializer},
     )
-    def get(self, request: AuthenticatedRequest) -> Response:
+    def get(self, request: Request) -> Response:
         data = UserSearchInputSerializer(data=request.query_params)
         data.is_valid(raise_exception=True)
         users = selectors.user_search(actor=request.user, query=data.validated_data["search"])
@@ -161,7 +247,7 @@ class UserSearchView(APIView):
 
 class FriendListView(APIView):
     @extend_schema(tags=["friends"], responses={200: FriendListSerializer})
-    def get(self, request: AuthenticatedRequest) -> Response:
+    def get(self, request: Request) -> Response:
         stream = stream_position(topic_for("user", request.user.pk))
         entries = selectors.friends_list(user=request.user)
         return Response(FriendListSerializer({"stream": stream, "results": entries}).data)
@@ -172,7 +258,7 @@ class FriendListView(APIView):
         responses={201: FriendSerializer, 200: FriendSerializer, 404: NO_SUCH_USER},
         description="Send a request (accepts theirs if they asked first); 200 if nothing changed.",
     )
-    def post(self, request: AuthenticatedRequest) -> Response:
+    def post(self, request: Request) -> Response:
         data = FriendRequestInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         entry, changed = services.friend_request(
@@ -184,21 +270,21 @@ class FriendListView(APIView):
 
 class FriendAcceptView(APIView):
     @extend_schema(tags=["friends"], request=None, responses={200: FriendSerializer})
-    def post(self, request: AuthenticatedRequest, user_id: int) -> Response:
+    def post(self, request: Request, user_id: int) -> Response:
         entry = services.friend_accept(actor=request.user, user_id=user_id)
         return Response(FriendSerializer(entry).data)
 
 
 class FriendDeclineView(APIView):
     @extend_schema(tags=["friends"], request=None, responses={204: NO_CONTENT})
-    def post(self, request: AuthenticatedRequest, user_id: int) -> Response:
+    def post(self, request: Request, user_id: int) -> Response:
         services.friend_decline(actor=request.user, user_id=user_id)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
 class FriendBlockView(APIView):
     @extend_schema(tags=["friends"], request=None, responses={200: FriendSerializer})
-    def post(self, request: AuthenticatedRequest, user_id: int) -> Response:
+    def post(self, request: Request, user_id: int) -> Response:
         entry = services.friend_block(actor=request.user, user_id=user_id)
         return Response(FriendSerializer(entry).data)
 
@@ -209,6 +295,6 @@ class FriendDetailView(APIView):
         responses={204: NO_CONTENT},
         description="Unfriend, withdraw or refuse a request, or lift your own block.",
     )
-    def delete(self, request: AuthenticatedRequest, user_id: int) -> Response:
+    def delete(self, request: Request, user_id: int) -> Response:
         services.friend_remove(actor=request.user, user_id=user_id)
         return Response(status=status.HTTP_204_NO_CONTENT)

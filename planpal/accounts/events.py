@@ -1,11 +1,12 @@
-"""Typed events of users and friendships, sent on the `user:<id>` topics of both people involved."""
+"""Typed events of users and friendships, sent on the `user:<id>` topics of both people involved,
+and of an account's credentials, on its own topic."""
 
-from typing import ClassVar, Self
+from typing import Any, ClassVar, Self
 
 from pydantic import BaseModel, ConfigDict
 
 from planpal.accounts.selectors import user_public_data
-from planpal.core.events import DomainEvent
+from planpal.core.events import DomainEvent, connections_rule
 
 
 class PublicUser(BaseModel):
@@ -49,3 +50,31 @@ class FriendBlocked(DomainEvent):
 
     name: ClassVar[str] = "friend.blocked"
     user: PublicUser
+
+
+class CredentialsRevoked(DomainEvent):
+    """The account's password changed (or was reset): every token, ticket and session from
+    before is void. On the user's own topic; the gateway closes the user's connections admitted
+    under an older `token_version` (4001), except those of the browser session that made the
+    change (`kept_session`, "" for none), which stays signed in."""
+
+    name: ClassVar[str] = "user.credentials_revoked"
+    token_version: int
+    kept_session: str
+
+    @classmethod
+    def connections_rule(cls, payload: dict[str, Any]) -> str:
+        return connections_rule(
+            below_version=payload["token_version"], keep_session=payload["kept_session"]
+        )
+
+
+class SignedOut(DomainEvent):
+    """A browser session signed out: the gateway closes its connections (4001)."""
+
+    name: ClassVar[str] = "user.signed_out"
+    session: str
+
+    @classmethod
+    def connections_rule(cls, payload: dict[str, Any]) -> str:
+        return connections_rule(session=payload["session"])

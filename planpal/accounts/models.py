@@ -1,7 +1,6 @@
 """Users and friendships."""
 
 import unicodedata
-from typing import ClassVar
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser, UserManager
@@ -33,7 +32,7 @@ class User(AbstractUser):
     # raising it revokes them all at once (password changed or reset).
     token_version = models.PositiveIntegerField(default=0, editable=False)
 
-    objects: ClassVar[PlanPalUserManager] = PlanPalUserManager()
+    objects = PlanPalUserManager()
 
     @classmethod
     def normalize_username(cls, username):

@@ -106,6 +106,21 @@ class MeUpdateInputSerializer(serializers.Serializer):
     timezone = StrictCharField(max_length=64, required=False)
 
 
+class PasswordChangeInputSerializer(serializers.Serializer):
+    old_password = StrictCharField(max_length=256, write_only=True, trim_whitespace=False)
+    new_password = StrictCharField(max_length=256, write_only=True, trim_whitespace=False)
+
+
+class PasswordResetInputSerializer(serializers.Serializer):
+    email = serializers.EmailField(max_length=254)
+
+
+class PasswordResetConfirmInputSerializer(serializers.Serializer):
+    uid = StrictCharField(max_length=64)
+    token = StrictCharField(max_length=128)
+    new_password = StrictCharField(max_length=256, write_only=True, trim_whitespace=False)
+
+
 class UserSearchInputSerializer(serializers.Serializer):
     search = StrictCharField(min_length=SEARCH_MIN_LENGTH, max_length=150)
 

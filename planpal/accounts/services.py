@@ -1,16 +1,28 @@
 """Every write to users and friendships."""
 
 from django.contrib.auth.password_validation import validate_password
+from django.contrib.auth.tokens import default_token_generator
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.utils import timezone
+from django.utils.encoding import force_str
+from django.utils.http import urlsafe_base64_decode
+from django.utils.translation import gettext as _
 from rest_framework_simplejwt.exceptions import TokenError
 from rest_framework_simplejwt.settings import api_settings as jwt_settings
 from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken, OutstandingToken
 from rest_framework_simplejwt.utils import datetime_from_epoch
 
 from planpal.accounts import hooks
-from planpal.accounts.events import FriendAccepted, FriendBlocked, FriendRemoved, FriendRequested
+from planpal.accounts.events import (
+    CredentialsRevoked,
+    FriendAccepted,
+    FriendBlocked,
+    FriendRemoved,
+    FriendRequested,
+    SignedOut,
+)
 from planpal.accounts.models import Friendship, User
 from planpal.accounts.selectors import (
     FriendEntry,
@@ -19,7 +31,9 @@ from planpal.accounts.selectors import (
     user_get_active,
     user_public_data,
 )
+from planpal.accounts.tasks import password_reset_mail_send
 from planpal.accounts.tokens import PresentedRefreshToken, token_pair
+from planpal.core import background
 from planpal.core.authentication import is_current
 from planpal.core.events import DomainEvent, emit, topic_for
 from planpal.core.exceptions import Forbidden, InvalidInput, NotFound
@@ -56,10 +70,7 @@ def user_register(*, username: str, email: str, password: str, display_name: str
     except DjangoValidationError as exc:
         raise InvalidInput(fields={"username": exc.messages}) from exc
     candidate = User(username=username, email=email, display_name=display_name)
-    try:
-        validate_password(password, user=candidate)
-    except DjangoValidationError as exc:
-        raise InvalidInput(fields={"password": exc.messages}) from exc
+    _check_password_rules(password, user=candidate, field="password")
 
     with transaction.atomic():
         if _username_taken(username):
@@ -109,7 +120,91 @@ def user_deactivate(*, user: User) -> User:
         User.objects.filter(pk=user.pk).update(is_active=False)
         user.is_active = False
         hooks.run_deactivated(user_id=user.pk)
+        _credentials_revoke(user)  # its live connections close now, not at their next check
     return user
+
+
+# ---------------------------------------------------------------------------- credentials
+
+
+def _check_password_rules(password: str, *, user: User, field: str) -> None:
+    try:
+        validate_password(password, user=user)
+    except DjangoValidationError as exc:
+        raise InvalidInput(fields={field: exc.messages}) from exc
+
+
+def _credentials_revoke(user: User, *, kept_session: str = "") -> None:
+    """Inside the caller's transaction: every access token, refresh token and ticket issued
+    until now stops working (the version they carry is no longer the account's), and the
+    gateway closes the user's live connections but those of the browser session kept."""
+    User.objects.filter(pk=user.pk).update(token_version=F("token_version") + 1)
+    user.refresh_from_db(fields=["token_version"])
+    refresh_tokens_revoke(user=user)
+    event = CredentialsRevoked(token_version=user.token_version, kept_session=kept_session)
+    emit(event, topic=topic_for("user", user.pk), actor=user)
+
+
+def user_password_change(
+    *, actor: User, old_password: str, new_password: str, kept_session: str = ""
+) -> User:
+    """Change the actor's password. Everything signed in with the old one is signed out: tokens,
+    tickets, other browser sessions (Django checks a session against the password hash) and
+    live connections; only `kept_session`, the browser session asking (its caller keeps it with
+    `update_session_auth_hash`), stays."""
+    if not actor.check_password(old_password):
+        raise InvalidInput(fields={"old_password": [_("Your current password is not this.")]})
+    _check_password_rules(new_password, user=actor, field="new_password")
+    with transaction.atomic():
+        actor.set_password(new_password)
+        actor.save(update_fields=["password"])
+        _credentials_revoke(actor, kept_session=kept_session)
+    return actor
+
+
+def password_reset_request(*, email: str, base_url: str) -> None:
+    """Mail a reset link (valid PASSWORD_RESET_TIMEOUT, once) to the active account with this
+    address, if there is one. The request does the same work either way and the mail goes out
+    from a task, so the answer tells nobody whether the address has an account."""
+    user = User.objects.filter(
+        email__iexact=User.objects.normalize_email(email), is_active=True
+    ).first()
+    if user is not None:
+        background.enqueue(password_reset_mail_send, user_id=user.pk, base_url=base_url)
+
+
+def _reset_account(uid: str) -> User | None:
+    try:
+        user_id = int(force_str(urlsafe_base64_decode(uid)))
+    except (ValueError, TypeError, OverflowError):
+        return None
+    return User.objects.filter(pk=user_id, is_active=True).first()
+
+
+def password_reset_confirm(*, uid: str, token: str, new_password: str) -> User:
+    """Set a new password with the link of a reset mail. The token is Django's: it is bound to
+    the password hash and last login, so it works once and not after another change. Like a
+    password change, it signs out everything (no session is kept)."""
+    user = _reset_account(uid)
+    if user is None or not default_token_generator.check_token(user, token):
+        raise InvalidInput(
+            _("This link is invalid or has expired: ask for a new one."), code="invalid_link"
+        )
+    _check_password_rules(new_password, user=user, field="new_password")
+    with transaction.atomic():
+        user.set_password(new_password)
+        user.save(update_fields=["password"])
+        _credentials_revoke(user)
+    return user
+
+
+def user_session_end(*, actor: User, session: str) -> None:
+    """A browser session signed out: its live connections close (the session itself is ended
+    by Django's logout)."""
+    if not session:
+        return
+    with transaction.atomic():
+        emit(SignedOut(session=session), topic=topic_for("user", actor.pk), actor=actor)
 
 
 # ---------------------------------------------------------------------------- tokens

@@ -19,7 +19,7 @@ class MessageAdmin(ReadOnlyAdmin):
     list_display = ("id", "conversation", "sender", "kind", "created_at", "edited_at", "deleted_at")
     list_filter = ("kind",)
     list_select_related = ("sender",)
-    raw_id_fields = ("conversation", "sender", "reply_to")
+    raw_id_fields = ("conversation", "sender", "reply_to", "attachment")
     search_fields = ("text", "client_id")
 
 

@@ -49,13 +49,11 @@ class ConversationListCreateApi(GenericAPIView):
     )
     def get(self, request):
         streams = selectors.conversation_streams_for_user(user=request.user)
-        paginator = ConversationPagination()
-        conversations = selectors.conversations_for_user(user=request.user)
-        page = paginator.paginate_queryset(conversations, request, view=self)
+        page = self.paginate_queryset(selectors.conversations_for_user(user=request.user))
         last_messages = selectors.messages_by_id(c.last_message_id for c in page)
         context = {"request": request, "streams": streams, "last_messages": last_messages}
         data = ConversationOutputSerializer(page, many=True, context=context).data
-        return paginator.get_paginated_response(data)
+        return self.get_paginated_response(data)
 
     @extend_schema(
         summary="Open the direct conversation with a friend",
@@ -92,16 +90,16 @@ class MessageListCreateApi(GenericAPIView):
     )
     def get(self, request, conversation_id: int):
         conversation = _conversation(request, conversation_id)
-        paginator = MessagePagination()
-        paginator.stream = stream_position(
+        self.paginator.stream = stream_position(
             selectors.conversation_topic(conversation, viewer_id=request.user.pk)
         )
-        messages = selectors.messages_for_conversation(conversation=conversation)
-        page = paginator.paginate_queryset(messages, request, view=self)
-        return paginator.get_paginated_response(MessageOutputSerializer(page, many=True).data)
+        page = self.paginate_queryset(
+            selectors.messages_for_conversation(conversation=conversation)
+        )
+        return self.get_paginated_response(MessageOutputSerializer(page, many=True).data)
 
     @extend_schema(
-        summary="Send a text or location message (idempotent by client_id)",
+        summary="Send a text, location, image or file message (idempotent by client_id)",
         parameters=[IDEMPOTENCY_KEY],
         request=MessageCreateInputSerializer,
         responses={201: MessageOutputSerializer, 200: MessageOutputSerializer},
@@ -119,6 +117,8 @@ class MessageListCreateApi(GenericAPIView):
             text=data.get("text"),
             lat=data.get("lat"),
             lng=data.get("lng"),
+            location_name=data.get("location_name"),
+            upload_id=data.get("upload"),
             reply_to_id=data.get("reply_to"),
             client_id=client_id,
         )

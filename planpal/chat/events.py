@@ -14,16 +14,46 @@ never receive it. The two rows have independent seqs (one per topic) but identic
 
 Payloads. The message events carry the serialised message, exactly as the REST API returns it
 (`id`, `conversation_id`, `sender` {id, username, display_name, avatar_url} or null for system
-messages, `kind`, `text`, `lat`, `lng`, `reply_to`, `client_id`, `created_at`, `edited_at`,
-`deleted_at`, `version`), so a client applies an event without a refetch. A deleted message
-arrives with `deleted_at` set and its content cleared. The read events carry
+messages, `kind`, `text`, `lat`, `lng`, `location_name`, `attachment`, `reply_to`,
+`reply_summary`, `client_id`, `created_at`, `edited_at`, `deleted_at`, `version`), so a client
+applies an event without a refetch. A deleted message arrives with `deleted_at` set and its
+content (text, place, attachment) cleared. `attachment` describes the upload and never carries a
+URL (docs/files.md: payloads are stored and replayed, signed URLs expire). `reply_summary` is
+what a reply quotes, as it was when the event was written: a client updates the quotes of
+replies when the original's edit or deletion arrives. The read events carry
 {conversation_id, user_id, last_read_message_id}.
 """
 
 from datetime import datetime
 
+from pydantic import BaseModel, ConfigDict
+
 from planpal.accounts.events import PublicUser
 from planpal.core.events import DomainEvent
+from planpal.files.events import AttachmentData
+
+
+class ReplySummary(BaseModel):
+    """The message a reply quotes: who, what kind, a preview line (Message.preview)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    id: int
+    sender: PublicUser | None
+    kind: str
+    text: str
+    deleted: bool
+
+    @classmethod
+    def of(cls, message) -> "ReplySummary":
+        sender = message.sender
+        return cls(
+            id=message.pk,
+            sender=None if sender is None else PublicUser.of(sender),
+            kind=message.kind,
+            text=message.preview,
+            deleted=message.deleted_at is not None,
+        )
 
 
 class _MessageEvent(DomainEvent):
@@ -36,7 +66,10 @@ class _MessageEvent(DomainEvent):
     text: str
     lat: float | None
     lng: float | None
+    location_name: str
+    attachment: AttachmentData | None
     reply_to: int | None
+    reply_summary: ReplySummary | None
     client_id: str | None
     created_at: datetime
     edited_at: datetime | None
@@ -45,7 +78,7 @@ class _MessageEvent(DomainEvent):
 
     @classmethod
     def from_message(cls, message) -> "_MessageEvent":
-        sender = message.sender
+        sender, attachment, original = message.sender, message.attachment, message.reply_to
         return cls(
             id=message.pk,
             conversation_id=message.conversation_id,
@@ -54,7 +87,10 @@ class _MessageEvent(DomainEvent):
             text=message.text,
             lat=None if message.lat is None else float(message.lat),
             lng=None if message.lng is None else float(message.lng),
+            location_name=message.location_name,
+            attachment=None if attachment is None else AttachmentData.of(attachment),
             reply_to=message.reply_to_id,
+            reply_summary=None if original is None else ReplySummary.of(original),
             client_id=message.client_id,
             created_at=message.created_at,
             edited_at=message.edited_at,

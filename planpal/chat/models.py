@@ -39,25 +39,13 @@ class Conversation(models.Model):
     def __str__(self) -> str:
         return f"{self.kind} conversation {self.pk}"
 
-    @property
-    def group_pk(self) -> int:
-        """A group conversation's group (conversation_kind_shape: never NULL for that kind)."""
-        if self.group_id is None:
-            raise ValueError(f"{self} belongs to no group")
-        return self.group_id
-
-    @property
-    def direct_pair(self) -> tuple[int, int]:
-        """A direct conversation's two users, lower id first (conversation_kind_shape)."""
-        if self.user_low_id is None or self.user_high_id is None:
-            raise ValueError(f"{self} is not between two users")
-        return self.user_low_id, self.user_high_id
-
 
 class Message(models.Model):
     class Kind(models.TextChoices):
         TEXT = "text"
         LOCATION = "location"
+        IMAGE = "image"
+        FILE = "file"
         SYSTEM = "system"
 
     conversation = models.ForeignKey(
@@ -70,6 +58,13 @@ class Message(models.Model):
     text = models.TextField(max_length=4000, blank=True)
     lat = models.DecimalField(max_digits=9, decimal_places=6, null=True, blank=True)
     lng = models.DecimalField(max_digits=9, decimal_places=6, null=True, blank=True)
+    # A location's place ("Time Out Market"); `text` stays the sender's caption.
+    location_name = models.CharField(max_length=200, blank=True, default="")
+    # The upload an image or file message shows; one message per upload. Deleting the message
+    # deletes it (chat.services.message_delete); SET_NULL covers the uploader's account going.
+    attachment = models.OneToOneField(
+        "files.Upload", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     reply_to = models.ForeignKey(
         "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
@@ -91,6 +86,19 @@ class Message(models.Model):
 
     def __str__(self) -> str:
         return f"message {self.pk} in {self.conversation_id}"
+
+    PREVIEW_CHARS = 140
+
+    @property
+    def preview(self) -> str:
+        """A line that stands for the message in a quote: its text, else the place's or the
+        file's name; nothing once deleted."""
+        if self.deleted_at is not None:
+            return ""
+        text = self.text or self.location_name
+        if not text and self.attachment_id is not None:
+            text = self.attachment.name
+        return text[: self.PREVIEW_CHARS]
 
 
 class ReadState(models.Model):

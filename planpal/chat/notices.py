@@ -16,8 +16,8 @@ from planpal.chat.events import (
     GroupMessageSent,
     GroupMessagesRead,
 )
+from planpal.chat.models import Conversation
 from planpal.core.notices import Notice, ReadUpTo, Requote, Upkeep, register
-from planpal.groups.models import Group
 from planpal.groups.selectors import member_ids
 
 
@@ -27,11 +27,22 @@ def _collapse_key(event) -> str:
 
 def _quote(event) -> str:
     sender = (event.sender.display_name or event.sender.username) if event.sender else "Someone"
+    return f"{sender}: {_says(event)}"[:300]
+
+
+def _says(event) -> str:
+    """The text, or what was shared (with its caption) for the kinds that show something."""
     if event.deleted_at is not None:
-        text = "(message deleted)"
+        return "(message deleted)"
+    if event.kind == "location":
+        shared = "shared a location" + (f": {event.location_name}" if event.location_name else "")
+    elif event.kind == "image":
+        shared = "sent a photo"
+    elif event.kind == "file":
+        shared = f"sent a file: {event.attachment.name}" if event.attachment else "sent a file"
     else:
-        text = event.text if event.kind == "text" else "shared a location"
-    return f"{sender}: {text}"[:300]
+        return event.text
+    return f"{shared} — {event.text}" if event.text else shared
 
 
 def _sender_has_read(event, actor_id: int | None) -> list[Upkeep]:
@@ -43,10 +54,11 @@ def _sender_has_read(event, actor_id: int | None) -> list[Upkeep]:
 
 def group_message_sent(event: GroupMessageSent, topic: str, actor_id: int | None) -> list[Upkeep]:
     group_id = int(topic.partition(":")[2])
+    conversation = Conversation.objects.select_related("group").get(pk=event.conversation_id)
     notice = Notice(
         kind="chat.message",
         recipients=member_ids(group_id=group_id),
-        title=Group.objects.values_list("name", flat=True).get(pk=group_id),
+        title=conversation.group.name,
         body=_quote(event),
         data={
             "conversation_id": event.conversation_id,
@@ -98,8 +110,9 @@ def messages_read(event, topic: str, actor_id: int | None) -> list[Upkeep]:
 def register_all() -> None:
     register(GroupMessageSent, group_message_sent)
     register(DirectMessageSent, direct_message_sent)
-    revisions = (GroupMessageEdited, GroupMessageDeleted, DirectMessageEdited, DirectMessageDeleted)
-    for revised in revisions:
+    for revised in (GroupMessageEdited, GroupMessageDeleted):
+        register(revised, message_revised)
+    for revised in (DirectMessageEdited, DirectMessageDeleted):
         register(revised, message_revised)
     register(GroupMessagesRead, messages_read)
     register(DirectMessagesRead, messages_read)

@@ -1,7 +1,5 @@
 """Reads of conversations and messages that carry permission logic, plus unread counts."""
 
-from typing import TYPE_CHECKING, TypedDict
-
 from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 
@@ -12,18 +10,8 @@ from planpal.groups.models import Membership
 from planpal.groups.selectors import get_membership
 from planpal.realtime.selectors import stream_positions
 
-
-class ListedAnnotations(TypedDict):
-    my_last_read_message_id: int
-    unread_count: int
-    last_message_id: int | None
-
-
-if TYPE_CHECKING:
-    from django_stubs_ext import WithAnnotations
-
-    # A conversation as the lists read it (conversations_for_user, conversation_for_user).
-    ListedConversation = WithAnnotations[Conversation, ListedAnnotations]
+# What serialising a message reads besides its row (MessageOutputSerializer, the chat events).
+MESSAGE_RELATED = ("sender", "attachment", "reply_to__sender", "reply_to__attachment")
 
 
 def _visible_to(user) -> Q:
@@ -87,13 +75,13 @@ def is_participant(*, user, conversation: Conversation) -> bool:
     if not getattr(user, "is_authenticated", False):
         return False
     if conversation.kind == Conversation.Kind.GROUP:
-        return get_membership(user=user, group_id=conversation.group_pk) is not None
-    return user.pk in conversation.direct_pair
+        return get_membership(user=user, group_id=conversation.group_id) is not None
+    return user.pk in (conversation.user_low_id, conversation.user_high_id)
 
 
 def participant_ids(conversation: Conversation) -> list[int]:
     """The two people of a direct conversation."""
-    return list(conversation.direct_pair)
+    return [conversation.user_low_id, conversation.user_high_id]
 
 
 def unread_count(*, user, conversation: Conversation) -> int:
@@ -122,7 +110,9 @@ def last_read_message_id(*, user, conversation: Conversation) -> int:
 def messages_for_conversation(*, conversation: Conversation) -> QuerySet[Message]:
     """A conversation's messages (the caller has checked membership), newest first."""
     return (
-        Message.objects.filter(conversation=conversation).select_related("sender").order_by("-id")
+        Message.objects.filter(conversation=conversation)
+        .select_related(*MESSAGE_RELATED)
+        .order_by("-id")
     )
 
 
@@ -132,7 +122,7 @@ def message_for_member(*, user, message_id: int, for_update: bool = False) -> Me
     if for_update:
         queryset = Message.objects.select_for_update()
     else:
-        queryset = Message.objects.select_related("conversation", "sender")
+        queryset = Message.objects.select_related("conversation", *MESSAGE_RELATED)
     message = queryset.filter(pk=message_id).first()
     if message is None or not is_participant(user=user, conversation=message.conversation):
         raise NotFound("Message not found.")
@@ -143,13 +133,14 @@ def messages_by_id(ids) -> dict[int, Message]:
     ids = [pk for pk in ids if pk]
     if not ids:
         return {}
-    return {m.pk: m for m in Message.objects.filter(pk__in=ids).select_related("sender")}
+    messages = Message.objects.filter(pk__in=ids).select_related(*MESSAGE_RELATED)
+    return {m.pk: m for m in messages}
 
 
 def conversation_topic(conversation: Conversation, *, viewer_id: int) -> str:
     """The topic a client follows for this conversation: the group's, or their own user topic."""
     if conversation.kind == Conversation.Kind.GROUP:
-        return topic_for("group", conversation.group_pk)
+        return topic_for("group", conversation.group_id)
     return topic_for("user", viewer_id)
 
 
@@ -159,3 +150,30 @@ def conversation_streams_for_user(*, user) -> dict[str, dict]:
     group_ids = Membership.objects.filter(user=user).values_list("group_id", flat=True)
     topics = [topic_for("user", user.pk), *(topic_for("group", gid) for gid in group_ids)]
     return stream_positions(topics)
+
+
+# ---------------------------------------------------------------------------- attachments
+# The "chat.message" attachment kind (planpal.files.attachments, registered in apps.py).
+def attachment_visible_to(user_id: int, upload_id: int) -> bool:
+    """Whoever is in the conversation now sees a message's file: a removed member, or a
+    sender who left, no longer does; a deleted message's file is gone with it."""
+    message = (
+        Message.objects.filter(attachment_id=upload_id, deleted_at__isnull=True)
+        .select_related("conversation")
+        .first()
+    )
+    if message is None:
+        return False
+    conversation = message.conversation
+    if conversation.kind == Conversation.Kind.GROUP:
+        return Membership.objects.filter(user_id=user_id, group_id=conversation.group_id).exists()
+    return user_id in (conversation.user_low_id, conversation.user_high_id)
+
+
+def attachments_in_use(upload_ids) -> set[int]:
+    """The uploads some live message shows (the rest are collected by files housekeeping)."""
+    return set(
+        Message.objects.filter(
+            attachment_id__in=list(upload_ids), deleted_at__isnull=True
+        ).values_list("attachment_id", flat=True)
+    )

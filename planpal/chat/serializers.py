@@ -1,17 +1,12 @@
 """Chat input serializers (shape and types only; rules live in the services) and output ones."""
 
-from typing import TYPE_CHECKING
-
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from planpal.accounts.serializers import PublicUserSerializer
 from planpal.chat.models import Conversation, Message
-from planpal.chat.selectors import conversation_topic
-from planpal.chat.services import MAX_TEXT
-
-if TYPE_CHECKING:
-    from planpal.chat.selectors import ListedConversation
+from planpal.chat.selectors import conversation_topic, messages_by_id
+from planpal.chat.services import MAX_PLACE_NAME, MAX_TEXT
 from planpal.core.serializers import (
     StreamSerializer,
     StrictCharField,
@@ -19,6 +14,7 @@ from planpal.core.serializers import (
     id_field,
     version_field,
 )
+from planpal.files.serializers import AttachmentSerializer
 from planpal.realtime.selectors import stream_position
 
 
@@ -32,6 +28,24 @@ class CoordinateField(serializers.FloatField):
 
 
 # ---------------------------------------------------------------------------- output
+class ReplySummarySerializer(serializers.Serializer):
+    """The message a reply quotes (planpal.chat.events.ReplySummary)."""
+
+    id = serializers.IntegerField(read_only=True)
+    sender = PublicUserSerializer(read_only=True, allow_null=True)
+    kind = serializers.ChoiceField(choices=Message.Kind.choices, read_only=True)
+    text = serializers.CharField(
+        source="preview",
+        read_only=True,
+        help_text="Its text, else the place's or file's name (at most 140 characters); "
+        "empty once deleted.",
+    )
+    deleted = serializers.SerializerMethodField()
+
+    def get_deleted(self, message: Message) -> bool:
+        return message.deleted_at is not None
+
+
 class MessageOutputSerializer(serializers.Serializer):
     """The message as REST returns it and as the chat events carry it (planpal.chat.events)."""
 
@@ -42,7 +56,15 @@ class MessageOutputSerializer(serializers.Serializer):
     text = serializers.CharField(read_only=True)
     lat = serializers.FloatField(read_only=True, allow_null=True)
     lng = serializers.FloatField(read_only=True, allow_null=True)
+    location_name = serializers.CharField(read_only=True)
+    attachment = AttachmentSerializer(
+        read_only=True,
+        allow_null=True,
+        help_text="The image or file, without a URL: GET uploads/{id}/content redirects a "
+        "member to a fresh signed one.",
+    )
     reply_to = serializers.IntegerField(source="reply_to_id", read_only=True, allow_null=True)
+    reply_summary = ReplySummarySerializer(source="reply_to", read_only=True, allow_null=True)
     client_id = serializers.CharField(read_only=True, allow_null=True)
     created_at = serializers.DateTimeField(read_only=True)
     edited_at = serializers.DateTimeField(read_only=True, allow_null=True)
@@ -79,9 +101,8 @@ class ConversationOutputSerializer(serializers.Serializer):
         return conversation.user_low
 
     def get_title(self, conversation: Conversation) -> str:
-        group = conversation.group
-        if group is not None:  # conversation_kind_shape: exactly the group conversations
-            return group.name
+        if conversation.kind == Conversation.Kind.GROUP:
+            return conversation.group.name
         return self._other(conversation).public_name
 
     @extend_schema_field(PublicUserSerializer(allow_null=True))
@@ -90,12 +111,12 @@ class ConversationOutputSerializer(serializers.Serializer):
         return None if other is None else PublicUserSerializer(other).data
 
     @extend_schema_field(MessageOutputSerializer(allow_null=True))
-    def get_last_message(self, conversation: "ListedConversation"):
+    def get_last_message(self, conversation: Conversation):
         if conversation.last_message_id is None:
             return None
         message = self.context.get("last_messages", {}).get(conversation.last_message_id)
         if message is None:
-            message = Message.objects.select_related("sender").get(pk=conversation.last_message_id)
+            message = messages_by_id([conversation.last_message_id])[conversation.last_message_id]
         return MessageOutputSerializer(message).data
 
     @extend_schema_field(StreamSerializer)
@@ -118,11 +139,30 @@ class ConversationCreateInputSerializer(serializers.Serializer):
 
 class MessageCreateInputSerializer(serializers.Serializer):
     kind = serializers.ChoiceField(
-        choices=[Message.Kind.TEXT, Message.Kind.LOCATION], default=Message.Kind.TEXT
+        choices=[
+            Message.Kind.TEXT,
+            Message.Kind.LOCATION,
+            Message.Kind.IMAGE,
+            Message.Kind.FILE,
+        ],
+        default=Message.Kind.TEXT,
     )
-    text = StrictCharField(required=False, allow_blank=True, max_length=MAX_TEXT)
+    text = StrictCharField(
+        required=False,
+        allow_blank=True,
+        max_length=MAX_TEXT,
+        help_text="Required for text messages; a caption for the other kinds.",
+    )
     lat = CoordinateField(required=False, allow_null=True, min_value=-90, max_value=90)
     lng = CoordinateField(required=False, allow_null=True, min_value=-180, max_value=180)
+    location_name = StrictCharField(
+        required=False, allow_blank=True, max_length=MAX_PLACE_NAME, help_text="Location only."
+    )
+    upload = id_field(
+        required=False,
+        allow_null=True,
+        help_text="Image and file messages: your upload (POST uploads) that no message shows yet.",
+    )
     reply_to = id_field(required=False, allow_null=True)
     client_id = client_id_field()
 

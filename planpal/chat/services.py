@@ -15,10 +15,23 @@ from planpal.chat.models import Conversation, Message, ReadState
 from planpal.core.events import emit, topic_for
 from planpal.core.exceptions import Conflict, Forbidden, InvalidInput, NotFound, VersionConflict
 from planpal.core.validation import clean_client_id
+from planpal.files.services import upload_attach, upload_delete
 from planpal.groups.selectors import get_membership
 
 MAX_TEXT = 4000
+MAX_PLACE_NAME = 200
 _MICRODEGREE = Decimal("0.000001")
+# What a client may send with each kind besides text (system messages come from the server).
+_KIND_FIELDS = {
+    Message.Kind.TEXT: (),
+    Message.Kind.LOCATION: ("lat", "lng", "location_name"),
+    Message.Kind.IMAGE: ("upload",),
+    Message.Kind.FILE: ("upload",),
+}
+# What deleting a message clears.
+_CONTENT_FIELDS = ["text", "lat", "lng", "location_name", "attachment"]
+# How uploads shown in messages are marked (planpal.files.attachments; registered in apps.py).
+ATTACHMENT_KIND = "chat.message"
 
 
 def conversation_create_for_group(*, group, **_: Any) -> Conversation:
@@ -37,7 +50,7 @@ def conversation_delete_for_group(*, group_id: int, **_: Any) -> None:
 # ---------------------------------------------------------------------------- helpers
 def _topics(conversation: Conversation) -> list[str]:
     if conversation.kind == Conversation.Kind.GROUP:
-        return [topic_for("group", conversation.group_pk)]
+        return [topic_for("group", conversation.group_id)]
     return [topic_for("user", uid) for uid in selectors.participant_ids(conversation)]
 
 
@@ -152,11 +165,14 @@ def message_send(
     text: str | None = None,
     lat=None,
     lng=None,
+    location_name: str | None = None,
+    upload_id: int | None = None,
     reply_to_id: int | None = None,
     client_id: str | None = None,
 ) -> tuple[Message, bool]:
-    """Send a text or location message. Idempotent by client_id: a retry returns the first
-    message with created=False and emits nothing."""
+    """Send a text, location, image or file message (the last two show an upload of the
+    actor's that nothing shows yet). Idempotent by client_id: a retry returns the first message
+    with created=False and emits nothing."""
     with transaction.atomic():
         _require_participant(actor, conversation)
         _lock(conversation)
@@ -165,10 +181,14 @@ def message_send(
             existing = _existing_send(conversation, actor, client_id)
             if existing is not None:
                 return existing, False
-        text, lat_value, lng_value = _clean_content(kind, text, lat, lng)
-        _check_reply(conversation, reply_to_id)
+        content = _clean_content(kind, text, lat, lng, location_name, upload_id)
+        original = _check_reply(conversation, reply_to_id)
         if _direct_and_not_friends(conversation):
             raise Forbidden("You can only send messages to friends.", code="not_friends")
+        if upload_id is not None:
+            content["attachment"] = upload_attach(
+                actor=actor, upload_id=upload_id, attach_as=ATTACHMENT_KIND, kind=kind
+            )
 
         try:
             with transaction.atomic():
@@ -176,11 +196,9 @@ def message_send(
                     conversation=conversation,
                     sender=actor,
                     kind=kind,
-                    text=text,
-                    lat=lat_value,
-                    lng=lng_value,
-                    reply_to_id=reply_to_id,
+                    reply_to=original,
                     client_id=client_id,
+                    **content,
                 )
         except IntegrityError:
             # A concurrent retry with the same client_id inserted first.
@@ -248,11 +266,15 @@ def message_delete(*, actor, message_id: int, version: int | None = None) -> Mes
         if message.deleted_at is not None:
             return message
         _require_version(message, version)
+        attachment = message.attachment
         message.deleted_at = timezone.now()
-        message.text = ""
-        message.lat = message.lng = None
+        message.text = message.location_name = ""
+        message.lat = message.lng = message.attachment = None
         message.version += 1
-        message.save(update_fields=["deleted_at", "text", "lat", "lng", "version"])
+        message.save(update_fields=[*_CONTENT_FIELDS, "deleted_at", "version"])
+        if attachment is not None:
+            # The file goes with the message: nobody may see it any more, so nobody keeps it.
+            upload_delete(upload=attachment)
         _emit_message(message, "deleted", actor=actor)
         return message
 
@@ -294,38 +316,67 @@ def _require_version(message: Message, version: int | None) -> None:
         raise VersionConflict(message)
 
 
-def _clean_content(kind: str, text, lat, lng) -> tuple[str, Decimal | None, Decimal | None]:
-    """(text, lat, lng) of a client's message: text needs text, location needs coordinates."""
-    if kind == Message.Kind.TEXT:
-        if lat is not None or lng is not None:
-            raise InvalidInput(
-                "Coordinates belong to location messages.",
-                fields={"lat": ["Only allowed when kind is 'location'."]},
-            )
-        return _clean_text(text, required=True), None, None
-    if kind == Message.Kind.LOCATION:
-        return (
-            _clean_text(text, required=False),
-            _coordinate(lat, name="lat", limit=90),
-            _coordinate(lng, name="lng", limit=180),
+def _clean_content(kind: str, text, lat, lng, location_name, upload_id) -> dict:
+    """The content fields of a client's message: text needs text, location needs coordinates
+    (and may name the place), image and file need an upload; each kind refuses the others'."""
+    given = {"lat": lat, "lng": lng, "location_name": location_name, "upload": upload_id}
+    allowed = _KIND_FIELDS.get(kind)
+    if allowed is None:
+        raise InvalidInput(
+            "Unknown message kind.",
+            fields={"kind": [f"Must be one of: {', '.join(_KIND_FIELDS)}."]},
         )
-    raise InvalidInput("Unknown message kind.", fields={"kind": ["Must be 'text' or 'location'."]})
+    for field, value in given.items():
+        if value not in (None, "") and field not in allowed:
+            raise InvalidInput(
+                f"{field} does not belong to a {kind} message.",
+                fields={field: [f"Not allowed when kind is '{kind}'."]},
+            )
+    content = {"text": _clean_text(text, required=kind == Message.Kind.TEXT)}
+    if kind == Message.Kind.LOCATION:
+        content["lat"] = _coordinate(lat, name="lat", limit=90)
+        content["lng"] = _coordinate(lng, name="lng", limit=180)
+        content["location_name"] = _clean_place_name(location_name)
+    elif upload_id is None and "upload" in allowed:
+        raise InvalidInput(
+            f"{kind.capitalize()} messages need an upload.",
+            fields={"upload": ["Upload the file first (POST /api/v1/uploads), then send its id."]},
+        )
+    return content
 
 
-def _check_reply(conversation: Conversation, reply_to_id: int | None) -> None:
+def _clean_place_name(name: str | None) -> str:
+    name = " ".join((name or "").split())
+    if len(name) > MAX_PLACE_NAME:
+        raise InvalidInput(
+            "The place name is too long.",
+            fields={"location_name": [f"At most {MAX_PLACE_NAME} characters."]},
+        )
+    return name
+
+
+def _check_reply(conversation: Conversation, reply_to_id: int | None) -> Message | None:
+    """The message replied to, which must be of this conversation (a deleted one may be
+    quoted: it shows as deleted)."""
     if reply_to_id is None:
-        return
-    if not Message.objects.filter(pk=reply_to_id, conversation=conversation).exists():
+        return None
+    original = (
+        Message.objects.filter(pk=reply_to_id, conversation=conversation)
+        .select_related("sender", "attachment")
+        .first()
+    )
+    if original is None:
         raise InvalidInput(
             "You can only reply to a message of this conversation.",
             fields={"reply_to": ["No such message in this conversation."]},
         )
+    return original
 
 
 def _existing_send(conversation: Conversation, sender, client_id: str) -> Message | None:
     return (
         Message.objects.filter(conversation=conversation, sender=sender, client_id=client_id)
-        .select_related("sender")
+        .select_related(*selectors.MESSAGE_RELATED)
         .first()
     )
 
@@ -340,11 +391,11 @@ def _record_activity(message: Message) -> None:
 def _direct_and_not_friends(conversation: Conversation) -> bool:
     if conversation.kind != Conversation.Kind.DIRECT:
         return False
-    return not are_friends(*conversation.direct_pair)
+    return not are_friends(conversation.user_low_id, conversation.user_high_id)
 
 
 def _manages_group(actor, conversation: Conversation) -> bool:
     if conversation.kind != Conversation.Kind.GROUP:
         return False
-    membership = get_membership(user=actor, group_id=conversation.group_pk)
+    membership = get_membership(user=actor, group_id=conversation.group_id)
     return membership is not None and membership.is_manager

@@ -9,8 +9,10 @@ from datetime import UTC, datetime
 
 SECRET_QUERY = re.compile(r"(ticket|token|access|refresh|password)=[^&\s\"']+", re.IGNORECASE)
 BEARER = re.compile(r"(Bearer\s+)[A-Za-z0-9._~+/=-]+", re.IGNORECASE)
-# Invite links carry their token in the path: /api/v1/invites/<token>/accept.
+# Invite links and calendar feeds carry their token in the path: /api/v1/invites/<token>/accept,
+# /api/v1/calendar/<token>.ics.
 INVITE_PATH = re.compile(r"(/invites/)[^/\s\"']+")
+CALENDAR_PATH = re.compile(r"(/calendar/)[^/\s\"']+(\.ics)")
 
 # What is being done right now; set by the request middleware and the WebSocket consumer.
 CONTEXT_FIELDS = ("request_id", "user_id", "conn_id", "topic")
@@ -40,7 +42,8 @@ def context() -> dict:
 def redact(text: str) -> str:
     text = SECRET_QUERY.sub(r"\1=***", text)
     text = BEARER.sub(r"\1***", text)
-    return INVITE_PATH.sub(r"\1***", text)
+    text = INVITE_PATH.sub(r"\1***", text)
+    return CALENDAR_PATH.sub(r"\1***\2", text)
 
 
 class AddContext(logging.Filter):

@@ -41,14 +41,14 @@ http_latency = Histogram(
 )
 rate_limited = Counter(
     "planpal_rate_limited_total",
-    "Requests refused with 429 (REST) or frames/connections refused (WebSocket), by limit.",
+    "Requests refused with 429 (REST) or frames/connections refused (WebSocket, SSE), by limit.",
     ["limit"],
 )
 
 # ---------------------------------------------------------------------------- WebSocket gateway
 ws_connections = Gauge(
     "planpal_ws_connections",
-    "Authenticated WebSocket connections open now.",
+    "Admitted live connections open now (WebSockets and SSE streams).",
     multiprocess_mode="livesum",
 )
 ws_subscriptions = Gauge(
@@ -59,7 +59,8 @@ ws_subscriptions = Gauge(
 ws_connects = Counter(
     "planpal_ws_connects_total",
     "WebSocket connection attempts, by result: accepted, unauthenticated, forbidden, "
-    "too_many_connections (per-user limit), shed (per-process connect rate).",
+    "too_many_connections (per-user limit), shed (per-process connect rate), address_throttled "
+    "(too many handshakes refused for their credential from the address).",
     ["result"],
 )
 ws_closes = Counter(

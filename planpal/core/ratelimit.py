@@ -4,6 +4,7 @@ process's memory in embedded mode; plus the DRF throttle that applies them to th
 Every API request counts against `user` (per authenticated user) and `ip` (per client address).
 Endpoints an attacker would hammer have stricter limits of their own (SCOPED, by URL name):
 credentials per IP and per account tried, registration per IP, WebSocket tickets per user,
+password changes per user, password-reset mails per IP and per address,
 invite acceptance per user and IP. Over a limit: 429 in the API's error shape with Retry-After.
 The admin's login form counts against the same credential limits (planpal.core.adminsite).
 
@@ -39,6 +40,10 @@ SCOPED: dict[str, tuple[str, ...]] = {
     "realtime-ticket": ("ticket_user",),
     "invite-accept": ("invite_accept_user", "invite_accept_ip"),
     "upload-create": ("upload_user",),
+    "places-search": ("places_user",),
+    "me-password": ("password_user",),
+    "auth-password-reset": ("password_reset_ip", "password_reset_email"),
+    "auth-password-reset-confirm": ("password_reset_ip",),
 }
 DEFAULT_LIMITS = ("user", "ip")
 REDIS_RETRY_AFTER_SECONDS = 5.0  # after a Redis failure, skip it (fail open) this long
@@ -173,6 +178,10 @@ def _identity(limit: str, request) -> str | None:
     if limit.endswith("user"):
         user = request.user
         return f"user:{user.pk}" if user is not None and user.is_authenticated else None
+    if limit.endswith("email"):
+        data = getattr(request, "data", request.POST)
+        email = data.get("email") if hasattr(data, "get") else None
+        return "email:" + email.strip().lower() if isinstance(email, str) else None
     if limit.endswith("username"):
         data = getattr(request, "data", request.POST)  # DRF's parsed body, or a form's
         username = data.get("username") if hasattr(data, "get") else None

@@ -4,7 +4,6 @@ primary up on each new connection, so after a failover the reconnects that the c
 do (the hub's transport loop, the publisher's sweeper, health checks) reach the promoted
 replica; a connection still open to a demoted primary fails instead of writing to a replica."""
 
-from typing import Any
 from urllib.parse import unquote, urlsplit
 
 import redis
@@ -15,10 +14,10 @@ from django.conf import settings
 SENTINEL_TIMEOUT_SECONDS = 0.5
 
 
-def _database_options() -> dict[str, Any]:
+def _database_options() -> dict:
     """REDIS_URL's database number and credentials (its host is the Sentinels' business)."""
     url = urlsplit(settings.REDIS_URL)
-    options: dict[str, Any] = {"db": int(url.path.strip("/") or 0)}
+    options = {"db": int(url.path.strip("/") or 0)}
     if url.password:
         options["password"] = unquote(url.password)
     if url.username:
@@ -26,8 +25,8 @@ def _database_options() -> dict[str, Any]:
     return options
 
 
-def _sentinel_kwargs() -> dict[str, Any]:
-    kwargs: dict[str, Any] = {
+def _sentinel_kwargs() -> dict:
+    kwargs = {
         "socket_timeout": SENTINEL_TIMEOUT_SECONDS,
         "socket_connect_timeout": SENTINEL_TIMEOUT_SECONDS,
     }

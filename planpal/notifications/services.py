@@ -156,11 +156,10 @@ def push_schedule(notification: Notification) -> None:
     PUSH_DELAY_SECONDS and checks again (still unread, still away, not quiet hours). A push already
     on its way carries the newest count; one sent less than PUSH_COLLAPSE_SECONDS ago is enough."""
     now = timezone.now()
-    due_at = notification.push_due_at
-    # A push on its way is enough, unless its task never ran (broker outage): a lost one must
-    # not block pushes for good.
-    lost_before = now - timedelta(seconds=PUSH_LOST_AFTER_SECONDS)
-    if due_at is not None and notification.pushed_at is None and due_at >= lost_before:
+    in_flight = notification.push_due_at is not None and notification.pushed_at is None
+    # A planned push whose task never ran (broker outage) must not block pushes for good.
+    lost = in_flight and notification.push_due_at < now - timedelta(seconds=PUSH_LOST_AFTER_SECONDS)
+    if in_flight and not lost:
         return
     recent = timedelta(seconds=settings.PUSH_COLLAPSE_SECONDS)
     if notification.pushed_at is not None and now - notification.pushed_at < recent:

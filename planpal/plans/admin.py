@@ -9,16 +9,8 @@ from planpal.plans.models import Activity, Plan
 
 class ActivityInline(admin.TabularInline):
     model = Activity
-    readonly_fields = (
-        "position",
-        "title",
-        "kind",
-        "starts_at",
-        "ends_at",
-        "completed_at",
-        "version",
-    )
-    fields = readonly_fields
+    fields = ["position", "title", "kind", "starts_at", "ends_at", "completed_at", "version"]
+    readonly_fields = fields
     extra = 0
     can_delete = False
     show_change_link = True

@@ -33,8 +33,8 @@ class TicketView(APIView):
         summary="A single-use ticket to open the WebSocket: connect to ws_url?ticket=<ticket>.",
     )
     def post(self, request):
-        by_session = isinstance(request.successful_authenticator, SessionAuthentication)
-        session = session_ref(request.session) if by_session else ""
+        cookie = isinstance(request.successful_authenticator, SessionAuthentication)
+        session = session_ref(request.session) if cookie else ""
         ticket = ticket_issue(user=request.user, session=session)
         body = {
             "ticket": ticket,

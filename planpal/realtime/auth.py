@@ -9,6 +9,7 @@ from django.db import InterfaceError, OperationalError
 
 from planpal.core.db import in_thread_pool, is_database_unavailable
 from planpal.realtime import users
+from planpal.realtime.admission import HandshakeRefused
 from planpal.realtime.credentials import Credential, session_ref
 from planpal.realtime.tickets import ticket_consume_async
 
@@ -31,13 +32,14 @@ def origin_allowed(origin: str | None, host: str | None) -> bool:
     return parts.scheme in ("http", "https") and bool(host) and parts.netloc == host
 
 
-class Refused(Exception):
+class Refused(HandshakeRefused):
     def __init__(self, code: int, reason: str):
         super().__init__(reason)
         self.code = code
         self.reason = reason
         # The metrics label of the refusal.
         self.reason_key = {4003: "forbidden", 1013: "unavailable"}.get(code, "unauthenticated")
+        self.charges_address = code != 1013  # the database being down is nobody's fault
 
 
 async def authenticate(scope) -> Credential:

@@ -23,6 +23,8 @@ from django.db import InterfaceError, OperationalError
 from planpal.core import metrics
 from planpal.core.db import is_database_unavailable
 from planpal.core.logging import bind
+from planpal.realtime import admission
+from planpal.realtime.admission import TokenBucket
 from planpal.realtime.auth import Refused, authenticate
 from planpal.realtime.authorisers import parse_topic
 from planpal.realtime.frames import (
@@ -34,7 +36,7 @@ from planpal.realtime.frames import (
     ws_text,
 )
 from planpal.realtime.hub import get_hub
-from planpal.realtime.subscriptions import TopicSubscriber
+from planpal.realtime.subscriptions import NotAdmitted, TopicSubscriber
 
 log = logging.getLogger(__name__)
 
@@ -49,34 +51,20 @@ CLOSE_IDLE = 1001
 CLOSE_TRY_LATER = 1013
 
 
-class TokenBucket:
-    def __init__(self, rate: float, burst: int) -> None:
-        self.rate, self.burst = rate, burst
-        self.tokens, self.stamp = float(burst), time.monotonic()
-
-    def take(self) -> bool:
-        now = time.monotonic()
-        self.tokens = min(self.burst, self.tokens + (now - self.stamp) * self.rate)
-        self.stamp = now
-        if self.tokens >= 1:
-            self.tokens -= 1
-            return True
-        return False
-
-
-_connect_bucket: TokenBucket | None = None
-
-
-def connect_bucket() -> TokenBucket | None:
-    """New connections this process accepts (settings REALTIME CONNECT_RATE / CONNECT_BURST;
-    a rate of 0 accepts without limit)."""
-    global _connect_bucket
-    if not settings.REALTIME["CONNECT_RATE"]:
-        return None
-    if _connect_bucket is None:
-        config = settings.REALTIME
-        _connect_bucket = TokenBucket(config["CONNECT_RATE"], config["CONNECT_BURST"])
-    return _connect_bucket
+# How a connection that was not admitted is closed: (metrics label, close code, reason).
+NOT_ADMITTED = {
+    admission.ADDRESS_THROTTLED: (
+        "address_throttled",
+        CLOSE_RATE_LIMITED,
+        "too many refused handshakes from your address: retry later",
+    ),
+    admission.BUSY: ("shed", CLOSE_TRY_LATER, "server busy: retry with backoff"),
+    admission.TOO_MANY_CONNECTIONS: (
+        "too_many_connections",
+        CLOSE_RATE_LIMITED,
+        "too many connections",
+    ),
+}
 
 
 class RealtimeConsumer(TopicSubscriber, AsyncWebsocketConsumer):
@@ -109,34 +97,21 @@ class RealtimeConsumer(TopicSubscriber, AsyncWebsocketConsumer):
         self.strikes = 0
         self.last_received = self.last_sent = time.monotonic()
         await self.accept()
-        bucket = connect_bucket()
-        if bucket is not None and not bucket.take():
-            # A reconnect storm (a restarted process's clients): spread it out.
-            metrics.ws_connects.labels("shed").inc()
-            await self.close(code=CLOSE_TRY_LATER, reason="server busy: retry with backoff")
-            return
+        self.hub = get_hub()
         try:
-            credential = await authenticate(self.scope)
+            await self.admit(lambda: authenticate(self.scope))
         except Refused as refused:
             metrics.ws_connects.labels(refused.reason_key).inc()
             await self.close(code=refused.code, reason=refused.reason)
             return
-        self.hub = get_hub()
-        user_id = credential.user_id
-        limit = self.config["MAX_CONNECTIONS_PER_USER"]
-        if await self.hub.presence.connection_count(user_id) >= limit:
-            metrics.ws_connects.labels("too_many_connections").inc()
-            metrics.rate_limited.labels("ws_connections_per_user").inc()
-            await self.close(code=CLOSE_RATE_LIMITED, reason="too many connections")
+        except NotAdmitted as refusal:
+            label, code, reason = NOT_ADMITTED[refusal.reason]
+            metrics.ws_connects.labels(label).inc()
+            await self.close(code=code, reason=reason)
             return
-        self.user_id, self.credential = user_id, credential
-        bind(conn_id=self.conn_id, user_id=user_id)
+        bind(conn_id=self.conn_id, user_id=self.user_id)
         metrics.ws_connects.labels("accepted").inc()
         self.socket = direct_socket(self.base_send)
-        self.last_active_wall = time.time()
-        self.presence_touched = time.monotonic()
-        self.register()
-        self.own_topic = f"user:{self.user_id}"
         try:
             await self.follow(self.own_topic, since=None, head_before=None)
         except (OperationalError, InterfaceError) as exc:
@@ -238,6 +213,9 @@ class RealtimeConsumer(TopicSubscriber, AsyncWebsocketConsumer):
     def deliver_frame(self, frame: str) -> None:
         self.queue(frame)
 
+    def on_credentials_revoked(self) -> None:
+        self.shut(CLOSE_UNAUTHENTICATED, "credentials revoked: sign in again")
+
     def accept_ephemeral(self, topic: str, frame: str) -> None:
         if topic in self.subs and len(self.backlog or ()) < self.config["SEND_BUFFER_FRAMES"]:
             self.queue(frame)
@@ -267,8 +245,7 @@ class RealtimeConsumer(TopicSubscriber, AsyncWebsocketConsumer):
         ref = message.get("ref")
         if not (ref is None or (isinstance(ref, str | int) and len(str(ref)) <= 64)):
             ref = None
-        op = message.get("op")
-        handler = self.OPS.get(op) if isinstance(op, str) else None
+        handler = self.OPS.get(message.get("op")) if isinstance(message.get("op"), str) else None
         if handler is None:
             self.queue(error_frame("unknown_op", "unknown or missing op", ref))
             return
@@ -295,7 +272,7 @@ class RealtimeConsumer(TopicSubscriber, AsyncWebsocketConsumer):
 
     async def op_subscribe(self, message: dict, ref) -> None:
         topic, since = message.get("topic"), message.get("since")
-        if not isinstance(topic, str) or parse_topic(topic) is None:
+        if parse_topic(topic) is None:
             self.queue(error_frame("bad_topic", "unknown or malformed topic", ref))
             return
         if since is not None and (type(since) is not int or since < 0):

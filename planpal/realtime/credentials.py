@@ -7,6 +7,8 @@ from dataclasses import dataclass
 
 from django.utils.crypto import salted_hmac
 
+from planpal.core.events import parse_connections_rule
+
 # Kept in a session's data once its key is about to change while it keeps its connections
 # (a password change cycles the key): the session is still the same one to its connections.
 SESSION_REF_KEY = "_planpal_session_ref"
@@ -36,3 +38,12 @@ def session_ref_pin(session) -> str:
     if ref:
         session[SESSION_REF_KEY] = ref
     return ref
+
+
+def ended_by(rule: str, credential: Credential) -> bool:
+    """Whether a `core.events.connections_rule` ends a connection admitted with `credential`."""
+    below_version, keep_session, session = parse_connections_rule(rule)
+    if session and credential.session == session:
+        return True
+    kept = bool(keep_session) and credential.session == keep_session
+    return credential.token_version < below_version and not kept

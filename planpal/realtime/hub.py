@@ -70,6 +70,7 @@ class Hub:
         tuning.use_worker_threads(self.loop)
         self.topics: dict[str, TopicState] = {}
         self.connections: set = set()  # every live connection of this process, for housekeeping
+        self.users: dict[int, set] = {}  # user id → their live connections in this process
         self._tasks: set[asyncio.Task] = set()
         self._opening: list[tuple[str, TopicState]] = []  # topics waiting for _open_topics
         self.presence: Presence
@@ -221,8 +222,7 @@ class Hub:
     async def _fill_gap(self, topic: str, state: TopicState) -> None:
         try:
             await asyncio.sleep(GAP_WAIT_SECONDS)
-            # last_seq is known: _drain spawns this only after the head was read.
-            if not state.pending or state.last_seq is None or self.topics.get(topic) is not state:
+            if not state.pending or self.topics.get(topic) is not state:
                 return
             rows = await in_thread_pool(store.bus_messages_after)(
                 topic, state.last_seq, min(state.pending)
@@ -255,10 +255,16 @@ class Hub:
     # ------------------------------------------------------------------ connections
     def connected(self, connection) -> None:
         self.connections.add(connection)
+        self.users.setdefault(connection.user_id, set()).add(connection)
         self.presence.connected(connection)
 
     def disconnected(self, connection) -> None:
         self.connections.discard(connection)
+        own = self.users.get(connection.user_id)
+        if own is not None:
+            own.discard(connection)
+            if not own:
+                del self.users[connection.user_id]
         self.presence.disconnected(connection)
 
     async def shutdown(self) -> None:

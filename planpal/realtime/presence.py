@@ -1,16 +1,17 @@
 """Who is here, behind one interface (`Presence`) with an embedded and a Redis implementation.
 
-Per topic: who follows it (`online`, the `presence` op) and how many connections a user holds
-(the per-user cap). Per user: online/offline changes, announced to the user's groups as
-ephemeral `presence.changed` frames, debounced — going offline is announced only if no
-connection came back within a few seconds, and a per-user "announced" flag keeps several
-processes from announcing the same change; and whether a client spoke recently (`user_is_active`,
-for push decisions).
+Per topic: who follows it (`online`, the `presence` op). Per user: how many connections they
+hold, WebSockets and SSE streams alike (the per-user cap, `take_slot`); online/offline changes,
+announced to the user's groups as ephemeral `presence.changed` frames, debounced — going
+offline is announced only if no connection came back within a few seconds, and a per-user
+"announced" flag keeps several processes from announcing the same change; and whether a client
+spoke recently (`user_is_active`, for push decisions).
 
 In Redis (shared by web processes and Celery workers) a sorted set per topic maps
-`<user_id>:<conn_id>` to an expiry that every process refreshes for its live connections, and a
-hash per user maps connection id → time of the last client frame; entries of a crashed process
-age out. In embedded mode the web process's own connections are the truth.
+`<user_id>:<conn_id>` to an expiry that every process refreshes for its live connections, a
+sorted set per user does the same for their connections' ids, and a hash per user maps
+connection id → time of the last client frame; entries of a crashed process age out. In
+embedded mode the web process's own connections are the truth.
 
 Nothing here raises into delivery: a failed Redis call is logged and presence degrades.
 """
@@ -19,7 +20,7 @@ import asyncio
 import logging
 import time
 from collections.abc import Callable
-from typing import Any, Protocol, cast
+from typing import Any, Protocol
 
 from django.conf import settings
 
@@ -55,6 +56,10 @@ def _user_key(user_id: int) -> str:
     return f"{bus.CHANNEL_PREFIX}online:{user_id}"
 
 
+def _slots_key(user_id: int) -> str:
+    return f"{bus.CHANNEL_PREFIX}slots:{user_id}"
+
+
 def _announced_key(user_id: int) -> str:
     return f"{bus.CHANNEL_PREFIX}announced:{user_id}"
 
@@ -66,8 +71,7 @@ def user_is_active(user_id: int) -> bool:
     """Does the user have a connection whose client spoke recently? (Sync: for push decisions.)"""
     cutoff = time.time() - settings.REALTIME["ACTIVE_SECONDS"]
     if settings.REDIS_URL:
-        # redis-py types one client for sync and async use; this one is sync.
-        stamps = cast(list[bytes], bus.redis_client().hvals(_user_key(user_id)))
+        stamps = bus.redis_client().hvals(_user_key(user_id))
         return any(float(stamp) > cutoff for stamp in stamps)
     return _embedded is not None and _embedded.spoke_since(user_id, cutoff)
 
@@ -77,6 +81,7 @@ class Local(Protocol):
 
     topics: dict[str, Any]
     connections: set
+    users: dict[int, set]
 
     def spawn(self, coro) -> None: ...
 
@@ -100,9 +105,14 @@ class Presence:
         """Users with a live connection following the topic, across all web processes."""
         raise NotImplementedError
 
-    async def connection_count(self, user_id: int) -> int:
-        """Live connections of the user across all web processes."""
-        raise NotImplementedError
+    async def take_slot(self, connection, limit: int) -> bool:
+        """May `connection` (not registered yet) be one of its user's `limit` live connections
+        across all web processes? The answer holds only if the connection is registered before
+        the caller awaits anything else."""
+        return len(self.hub.users.get(connection.user_id, ())) < limit
+
+    def give_back_slot(self, connection) -> None:
+        """A slot `take_slot` granted goes unused (the connection was refused after all)."""
 
     async def refresh(self) -> None:
         """Housekeeping, every REFRESH_SECONDS."""
@@ -169,10 +179,6 @@ class EmbeddedPresence(Presence):
         state = self.hub.topics.get(topic)
         return sorted({s.user_id for s in state.subscribers}) if state else []
 
-    async def connection_count(self, user_id: int) -> int:
-        state = self.hub.topics.get(f"user:{user_id}")
-        return len(state.subscribers) if state else 0
-
     async def is_online(self, user_id: int) -> bool:
         return any(c.user_id == user_id and not c.closing for c in self.hub.connections)
 
@@ -212,14 +218,32 @@ class RedisPresence(Presence):
         )
         return sorted({int(member.split(b":")[0]) for member in members or []})
 
-    async def connection_count(self, user_id: int) -> int:
-        """The members of the user's own topic (every connection follows it), or this
-        process's subscribers of it if Redis has fewer (not refreshed yet, or unreachable)."""
-        topic = f"user:{user_id}"
-        state = self.hub.topics.get(topic)
-        local = len(state.subscribers) if state else 0
-        count = await self._quietly(self.client.zcount(_topic_key(topic), time.time(), "+inf"))
-        return max(local, count or 0)
+    async def take_slot(self, connection, limit: int) -> bool:
+        """One transaction adds the connection to its user's slots and counts them, so two
+        processes admitting the user's last free slot at once do not both take it. This
+        process's own count decides too (Redis may not have heard of its connections yet, or
+        be unreachable)."""
+        if not await super().take_slot(connection, limit):
+            return False
+        key, now = _slots_key(connection.user_id), time.time()
+        pipe = self.client.pipeline(transaction=True)
+        pipe.zremrangebyscore(key, "-inf", now)
+        pipe.zadd(key, {connection.conn_id: now + TOPIC_TTL_SECONDS})
+        pipe.zcard(key)
+        pipe.expire(key, TOPIC_TTL_SECONDS * 2)
+        try:
+            replies = await self._quietly(pipe.execute())
+        except asyncio.CancelledError:  # the client went away meanwhile: free what was taken
+            self.hub.spawn(self.forget(connection.user_id, connection.conn_id))
+            raise
+        if replies is None or replies[2] <= limit:
+            return True
+        await self._quietly(self.client.zrem(key, connection.conn_id))
+        return False
+
+    def give_back_slot(self, connection) -> None:
+        key = _slots_key(connection.user_id)
+        self.hub.spawn(self._quietly(self.client.zrem(key, connection.conn_id)))
 
     async def refresh(self) -> None:
         """Re-add every local member, in pipelines of REFRESH_CHUNK topics: one pipeline for
@@ -234,6 +258,15 @@ class RedisPresence(Presence):
                 pipe.zremrangebyscore(key, "-inf", time.time())
                 pipe.expire(key, TOPIC_TTL_SECONDS * 2)
             await self._quietly(pipe.execute())
+        users = [(user, list(connections)) for user, connections in self.hub.users.items()]
+        for start in range(0, len(users), REFRESH_CHUNK):
+            pipe = self.client.pipeline(transaction=False)
+            for user_id, connections in users[start : start + REFRESH_CHUNK]:
+                key = _slots_key(user_id)
+                pipe.zadd(key, {c.conn_id: expiry for c in connections})
+                pipe.zremrangebyscore(key, "-inf", time.time())
+                pipe.expire(key, TOPIC_TTL_SECONDS * 2)
+            await self._quietly(pipe.execute())
 
     async def touch(self, user_id: int, conn_id: str) -> None:
         pipe = self.client.pipeline(transaction=False)
@@ -242,7 +275,10 @@ class RedisPresence(Presence):
         await self._quietly(pipe.execute())
 
     async def forget(self, user_id: int, conn_id: str) -> None:
-        await self._quietly(self.client.hdel(_user_key(user_id), conn_id))
+        pipe = self.client.pipeline(transaction=False)
+        pipe.hdel(_user_key(user_id), conn_id)
+        pipe.zrem(_slots_key(user_id), conn_id)
+        await self._quietly(pipe.execute())
 
     async def is_online(self, user_id: int) -> bool:
         """Errs on the side of "online" when Redis cannot say: no offline announcement."""

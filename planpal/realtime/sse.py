@@ -29,12 +29,14 @@ from django.conf import settings
 from django.db import InterfaceError, OperationalError
 
 from planpal.core.db import in_thread_pool, is_database_unavailable
+from planpal.realtime import admission
+from planpal.realtime.admission import HandshakeRefused
 from planpal.realtime.auth import Refused, origin_allowed, session_credential
 from planpal.realtime.authorisers import parse_topic
 from planpal.realtime.credentials import Credential
 from planpal.realtime.frames import dumps
 from planpal.realtime.hub import get_hub
-from planpal.realtime.subscriptions import TopicSubscriber
+from planpal.realtime.subscriptions import NotAdmitted, TopicSubscriber
 
 log = logging.getLogger(__name__)
 
@@ -49,11 +51,30 @@ db = in_thread_pool
 
 
 @dataclass
-class Refusal(Exception):
+class Refusal(HandshakeRefused):
     status: int
     code: str
     message: str
     fields: dict = field(default_factory=dict)
+    headers: list = field(default_factory=list)
+
+    @property
+    def charges_address(self) -> bool:  # type: ignore[override]
+        return self.status in (401, 403)
+
+
+def not_admitted(refusal: NotAdmitted) -> Refusal:
+    """The answer to a stream the admission refused (admission.py)."""
+    retry_after = [(b"retry-after", str(refusal.retry_after).encode())]
+    if refusal.reason == admission.TOO_MANY_CONNECTIONS:
+        limit = settings.REALTIME["MAX_CONNECTIONS_PER_USER"]
+        message = f"You hold {limit} live connections (WebSockets and streams): close one first."
+        return Refusal(429, "too_many_connections", message)
+    if refusal.reason == admission.BUSY:
+        message = "Server busy; retry with backoff."
+        return Refusal(503, "unavailable", message, headers=retry_after)
+    message = "Too many refused requests from your address; retry later."
+    return Refusal(429, "throttled", message, headers=retry_after)
 
 
 @dataclass(frozen=True)
@@ -176,6 +197,7 @@ class EventStreamConsumer(TopicSubscriber, AsyncHttpConsumer):
     and writing the response."""
 
     user_id: int | None = None
+    writer: asyncio.Task | None = None
 
     async def http_request(self, message) -> None:
         # Unlike AsyncHttpConsumer's, this does not end the consumer when handle() returns: the
@@ -197,13 +219,20 @@ class EventStreamConsumer(TopicSubscriber, AsyncHttpConsumer):
         if self.scope["method"] != "GET":
             await self._refuse(Refusal(405, "method_not_allowed", "Use GET."), [(b"allow", b"GET")])
             return
+        self.hub = get_hub()
         try:
-            self.credential = await authenticate(self.scope)
-            self.user_id = self.credential.user_id
+            await self.admit(lambda: authenticate(self.scope))
+        except NotAdmitted as refusal:
+            await self._refuse(not_admitted(refusal))
+            return
+        except Refusal as refusal:
+            await self._refuse(refusal)
+            return
+        try:
             request = parse_request(self.scope)
-            self.own_topic, self.hub = f"user:{self.user_id}", get_hub()
             heads = await self._check(request.topics)
         except Refusal as refusal:
+            self.release()  # admitted, but there is nothing to stream
             await self._refuse(refusal)
             return
         await self.send_headers(
@@ -217,6 +246,8 @@ class EventStreamConsumer(TopicSubscriber, AsyncHttpConsumer):
         _streams.add(self)
         self._queue(f"retry: {RETRY_MS}\n\n".encode())
         self.writer = asyncio.create_task(self._write_loop())
+        if self.own_topic not in request.topics:
+            await self.watch_own_topic()  # a revocation of the credentials ends the stream
         for topic in request.topics:
             if self.closing:
                 return
@@ -256,6 +287,10 @@ class EventStreamConsumer(TopicSubscriber, AsyncHttpConsumer):
         """The stream ends: the client reconnects without that topic."""
         self.end("revoked")
 
+    def on_credentials_revoked(self) -> None:
+        """The stream ends; its reconnect is refused (401) unless the session survived."""
+        self.end("credentials revoked: sign in again")
+
     def accept_ephemeral(self, topic: str, frame: str) -> None:
         if topic in self.subs and len(self.pending) < self.limit:
             self._queue(sse_data(frame))
@@ -271,14 +306,22 @@ class EventStreamConsumer(TopicSubscriber, AsyncHttpConsumer):
         self.wake.set()
 
     def end(self, reason: str) -> None:
-        """End the response after what is queued (revocation, too slow, server restart)."""
+        """End the response after what is queued (revocation, too slow, server restart); its
+        slot and subscriptions are given back now."""
         if self.closing:
             return
         self.closing = True
         self.pending.append(f": {reason}\n\n".encode())
-        self.unfollow_all()
+        self.release()
         self.ending = True
         self.wake.set()
+
+    def shut(self, code: int, reason: str = "") -> None:
+        """The hub ends every connection this way (a WebSocket close code means nothing here)."""
+        self.end(reason)
+
+    def tick(self, now: float) -> None:
+        """Housekeeping: nothing to do, the write loop sends the heartbeats."""
 
     async def _write_loop(self) -> None:
         heartbeat = settings.SSE_HEARTBEAT_SECONDS
@@ -304,17 +347,15 @@ class EventStreamConsumer(TopicSubscriber, AsyncHttpConsumer):
         body = {
             "error": {"code": refusal.code, "message": refusal.message, "fields": refusal.fields}
         }
-        headers = [(b"content-type", b"application/json"), *extra_headers]
+        headers = [(b"content-type", b"application/json"), *refusal.headers, *extra_headers]
         if refusal.status == 401:
             headers.append((b"www-authenticate", b'Bearer realm="api"'))
         await self.send_response(refusal.status, dumps(body).encode(), headers=headers)
 
     async def disconnect(self) -> None:
         _streams.discard(self)
-        if self.user_id is None:
-            return
         self.closing = True
-        self.unfollow_all()
+        self.release()
         if self.writer is not None and not self.writer.done():
             self.writer.cancel()
 

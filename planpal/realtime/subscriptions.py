@@ -20,14 +20,19 @@ A revocation that commits after the check has a seq above the head read before i
 applies; an older one (the user was removed and re-added before subscribing) does not.
 """
 
+import time
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.conf import settings
+
 from planpal.core import metrics
 from planpal.core.db import in_thread_pool
-from planpal.core.events import EVERYONE
-from planpal.realtime import store
+from planpal.core.events import CONNECTIONS, EVERYONE
+from planpal.realtime import admission, store
 from planpal.realtime.authorisers import authorised
+from planpal.realtime.credentials import Credential, ended_by
 from planpal.realtime.frames import dumps, unsubscribed_frame
 from planpal.realtime.selectors import stream_positions
 
@@ -52,18 +57,28 @@ def heads_then_authorise(
     return heads, authorised(user_id, topics)
 
 
+class NotAdmitted(Exception):
+    def __init__(self, reason: str, retry_after: int = 1) -> None:
+        super().__init__(reason)
+        self.reason = reason  # admission.ADDRESS_THROTTLED, BUSY or TOO_MANY_CONNECTIONS
+        self.retry_after = retry_after
+
+
 class TopicSubscriber:
     """What a connection (WebSocket or SSE stream) is to the hub. Mixed into both transports,
-    which set `hub`, `user_id`, `own_topic`, `subs = {}` and `closing`, then `register()` once
-    the connection is admitted, before subscribing."""
+    which set `hub`, `conn_id`, `subs = {}` and `closing`, then `admit()` the connection before
+    subscribing."""
 
     hub: Any
+    scope: dict
     conn_id: str
     user_id: int | None
+    credential: Credential
     own_topic: str
     subs: dict[str, Subscription]
     closing: bool
     registered = False
+    watching = False  # attached to own_topic without following it (watch_own_topic)
 
     # ------------------------------------------------------------------ the connection
     async def __call__(self, scope, receive, send) -> None:
@@ -75,9 +90,39 @@ class TopicSubscriber:
         finally:
             self.release()
 
+    async def admit(self, authenticate: Callable[[], Awaitable[Any]]) -> None:
+        """The steps of admission.py, the same for every transport: the address's budget, the
+        credential (`authenticate()`, whose `admission.HandshakeRefused` propagates after the
+        address was charged for it), the user's cap, the process's connect budget. Once it
+        returns the connection counts for its user; else NotAdmitted says why."""
+        retry_after = admission.address_retry_after(self.scope)
+        if retry_after is not None:
+            metrics.rate_limited.labels("refused_handshakes_per_address").inc()
+            raise NotAdmitted(admission.ADDRESS_THROTTLED, retry_after)
+        try:
+            credential = await authenticate()
+        except admission.HandshakeRefused as refused:
+            if refused.charges_address:
+                admission.charge_refusal(self.scope)
+            raise
+        self.user_id, self.credential = credential.user_id, credential
+        self.own_topic = f"user:{self.user_id}"
+        limit = settings.REALTIME["MAX_CONNECTIONS_PER_USER"]
+        if not await self.hub.presence.take_slot(self, limit):
+            metrics.rate_limited.labels("connections_per_user").inc()
+            raise NotAdmitted(admission.TOO_MANY_CONNECTIONS)
+        # After the cap: a connection it refuses costs little and spends no one's budget.
+        if not admission.take_connect_budget():
+            self.hub.presence.give_back_slot(self)
+            metrics.rate_limited.labels("connect_rate").inc()
+            raise NotAdmitted(admission.BUSY, admission.connect_retry_after())
+        self.register()  # at once: take_slot's answer holds until the connection is counted
+
     def register(self) -> None:
         """The connection is admitted: it counts for its user (cap, presence) from now on."""
         self.registered = True
+        self.last_active_wall = time.time()
+        self.presence_touched = time.monotonic()
         self.hub.connected(self)
 
     def release(self) -> None:
@@ -98,6 +143,10 @@ class TopicSubscriber:
 
     def on_revoked(self, topic: str) -> None:
         """After the revoking event and `unsubscribed {reason: "revoked"}` were delivered."""
+
+    def on_credentials_revoked(self) -> None:
+        """After the event that revoked this connection's credentials was delivered: end it."""
+        raise NotImplementedError
 
     # ------------------------------------------------------------------ subscribing
     async def check_topics(self, topics: list[str]) -> tuple[dict[str, int], list[str]]:
@@ -135,7 +184,7 @@ class TopicSubscriber:
         subscribed = {"type": "subscribed", "topic": topic, "seq": seq, "recovered": recovered}
         self.deliver_frame(dumps({**subscribed, "ref": ref}))
         held, sub.held = sub.held, None
-        for seq, revoked, frame in rows + (held or []):
+        for seq, revoked, frame in rows + held:
             if self.subs.get(topic) is not sub:
                 break
             self._take(topic, sub, seq, revoked, frame)
@@ -160,11 +209,26 @@ class TopicSubscriber:
         for topic in list(self.subs):
             self.hub.detach(topic, self)
         self.subs.clear()
+        if self.watching:
+            self.watching = False
+            self.hub.detach(self.own_topic, self)
+
+    async def watch_own_topic(self) -> None:
+        """A connection that does not follow its user's topic (an SSE stream of other topics)
+        still hears there that its credentials were revoked; nothing else of it is delivered."""
+        self.watching = True
+        await self.hub.attach(self.own_topic, self)
 
     # ------------------------------------------------------------------ frames from the hub
+    def _end_if_revoked(self, rule: str) -> None:
+        if not self.closing and ended_by(rule, self.credential):
+            self.on_credentials_revoked()
+
     def accept_event(self, topic: str, seq: int, revoked: str, frame: str) -> None:
         sub = self.subs.get(topic)
         if sub is None:
+            if self.watching and topic == self.own_topic and revoked.startswith(CONNECTIONS):
+                self._end_if_revoked(revoked)
             return
         if sub.held is not None:
             sub.held.append((seq, revoked, frame))
@@ -177,6 +241,10 @@ class TopicSubscriber:
         sub.last_seq = seq
         self.deliver_event(topic, seq, frame)
         if not revoked or seq <= sub.revocable_after:
+            return
+        if revoked.startswith(CONNECTIONS):  # credentials revoked: the connection itself ends
+            if topic == self.own_topic:
+                self._end_if_revoked(revoked)
             return
         # A user always keeps their own topic: it is where they hear that they lost the others.
         if (revoked == EVERYONE or revoked == str(self.user_id)) and topic != self.own_topic:

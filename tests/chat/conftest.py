@@ -6,6 +6,7 @@ import pytest
 from planpal.chat import services
 from planpal.chat.models import Conversation, Message
 from tests.factories import befriend, make_direct, make_group
+from tests.files.conftest import local_store, moto_s3, s3_store, store  # noqa: F401 - fixtures
 
 
 @pytest.fixture

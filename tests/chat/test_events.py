@@ -5,6 +5,8 @@ from planpal.core.events import EVENT_TYPES
 from planpal.notifications.models import Notification
 from planpal.realtime.models import Event
 from tests.chat.conftest import messages_url, read_url
+from tests.files import images
+from tests.files.conftest import upload_file
 
 
 def test_direct_message_is_announced_on_both_peoples_topics_only(
@@ -111,3 +113,57 @@ def test_read_events_alone_keep_unread_counts_right(alice, bob, group_chat, clie
     [conversation] = client.get("/api/v1/conversations").json()["results"]
 
     assert conversation["unread_count"] == 1
+
+
+def _quote_of(message: dict) -> dict:
+    """What a client quotes from a message event (docs/realtime.md, MessageData)."""
+    attachment = message["attachment"] or {}
+    preview = message["text"] or message["location_name"] or attachment.get("name", "")
+    return {
+        "id": message["id"],
+        "sender": message["sender"],
+        "kind": message["kind"],
+        "text": "" if message["deleted_at"] else preview[:140],
+        "deleted": message["deleted_at"] is not None,
+    }
+
+
+def test_events_alone_keep_attachments_places_and_quotes_in_sync(
+    alice, bob, carol, trip, group_chat, client_for, say, local_store
+):
+    photo = client_for(bob).post(
+        "/api/v1/uploads", {"file": upload_file(images.image_bytes())}, format="multipart"
+    )
+    asked = say(alice, group_chat, "Where?")
+    client = client_for(carol)
+    snapshot = client.get(messages_url(group_chat)).json()
+
+    shown, _ = services.message_send(
+        actor=bob, conversation=group_chat, kind="image", upload_id=photo.json()["id"]
+    )
+    place, _ = services.message_send(
+        actor=bob,
+        conversation=group_chat,
+        kind="location",
+        lat=38.7,
+        lng=-9.14,
+        location_name="Pier",
+        reply_to_id=asked.pk,
+    )
+    say(alice, group_chat, "that one?", reply_to_id=shown.pk)
+    services.message_edit(actor=alice, message_id=asked.pk, text="Where exactly?")
+    services.message_delete(actor=bob, message_id=shown.pk)
+
+    messages = {m["id"]: m for m in snapshot["results"]}
+    rows = Event.objects.filter(topic=f"group:{trip.pk}", seq__gt=snapshot["stream"]["seq"])
+    for row in rows.order_by("seq"):
+        messages[row.payload["id"]] = row.payload
+        if row.name in ("group.message_edited", "group.message_deleted"):
+            for reply in messages.values():
+                if reply["reply_to"] == row.payload["id"]:
+                    reply["reply_summary"] = _quote_of(row.payload)
+    fresh = client.get(messages_url(group_chat)).json()["results"]
+
+    assert sorted(messages.values(), key=lambda m: -m["id"]) == fresh
+    assert [m["reply_summary"]["deleted"] for m in fresh if m["reply_summary"]] == [True, False]
+    assert messages[place.pk]["reply_summary"]["text"] == "Where exactly?"

@@ -10,7 +10,7 @@ from planpal.chat.models import Conversation, Message, ReadState
 from planpal.core.exceptions import InvalidInput
 from planpal.realtime.models import Event
 from tests.chat.conftest import messages_url
-from tests.conftest import assert_error
+from tests.conftest import assert_error, public
 
 
 def test_member_sends_a_text_message(alice, group_chat, client_for, events):
@@ -72,6 +72,24 @@ def test_location_message_keeps_coordinates(bob, group_chat, client_for):
     assert float(message.lat) == 38.7223
 
 
+def test_a_location_may_name_its_place(bob, group_chat, client_for):
+    body = (
+        client_for(bob)
+        .post(
+            messages_url(group_chat),
+            {"kind": "location", "lat": 38.7, "lng": -9.1, "location_name": " Time  Out Market "},
+            format="json",
+        )
+        .json()
+    )
+
+    assert (body["location_name"], body["text"], body["attachment"]) == (
+        "Time Out Market",
+        "",
+        None,
+    )
+
+
 def test_location_coordinates_are_rounded_to_microdegrees(bob, group_chat, client_for):
     body = (
         client_for(bob)
@@ -97,6 +115,58 @@ def test_reply_to_a_message_of_the_same_conversation(alice, bob, group_chat, cli
 
     assert response.status_code == 201
     assert response.json()["reply_to"] == original.pk
+
+
+def test_a_reply_quotes_its_original(alice, bob, group_chat, client_for, say):
+    original = say(alice, group_chat, "Where do we eat? " + "x" * 200)
+
+    body = (
+        client_for(bob)
+        .post(messages_url(group_chat), {"text": "Here", "reply_to": original.pk}, format="json")
+        .json()
+    )
+
+    assert body["reply_summary"] == {
+        "id": original.pk,
+        "sender": public(alice),
+        "kind": "text",
+        "text": ("Where do we eat? " + "x" * 200)[:140],
+        "deleted": False,
+    }
+
+
+def test_a_reply_to_a_place_or_a_file_quotes_its_name(alice, bob, group_chat, client_for):
+    place, _ = services.message_send(
+        actor=alice, conversation=group_chat, kind="location", lat=1, lng=2, location_name="Pier"
+    )
+
+    body = (
+        client_for(bob)
+        .post(messages_url(group_chat), {"text": "ok", "reply_to": place.pk}, format="json")
+        .json()
+    )
+
+    assert (body["reply_summary"]["kind"], body["reply_summary"]["text"]) == ("location", "Pier")
+
+
+def test_a_deleted_original_is_quoted_as_deleted(alice, bob, group_chat, client_for, say):
+    original = say(alice, group_chat, "secret plan")
+    reply = say(bob, group_chat, "nice", reply_to_id=original.pk)
+    services.message_delete(actor=alice, message_id=original.pk)
+
+    [listed] = [
+        m
+        for m in client_for(bob).get(messages_url(group_chat)).json()["results"]
+        if m["id"] == reply.pk
+    ]
+    late = (
+        client_for(bob)
+        .post(messages_url(group_chat), {"text": "?", "reply_to": original.pk}, format="json")
+        .json()
+    )
+
+    for quoted in (listed["reply_summary"], late["reply_summary"]):
+        assert (quoted["id"], quoted["text"], quoted["deleted"]) == (original.pk, "", True)
 
 
 # ---------------------------------------------------------------- idempotency
@@ -210,6 +280,19 @@ BAD_BODIES = [
     pytest.param({"kind": "location", "lat": "nan", "lng": 1}, "lat", id="lat-nan"),
     pytest.param({"kind": "location", "lat": "1e999", "lng": 1}, "lat", id="lat-inf"),
     pytest.param({"text": "hi", "lat": 1, "lng": 2}, "lat", id="coords-on-text"),
+    pytest.param({"text": "hi", "location_name": "Pier"}, "location_name", id="place-on-text"),
+    pytest.param(
+        {"kind": "location", "lat": 1, "lng": 2, "location_name": "x" * 201},
+        "location_name",
+        id="place-name-too-long",
+    ),
+    pytest.param(
+        {"kind": "location", "lat": 1, "lng": 2, "location_name": 7},
+        "location_name",
+        id="place-name-number",
+    ),
+    pytest.param({"kind": "location", "lat": -90.000001, "lng": 0}, "lat", id="lat-below-range"),
+    pytest.param({"kind": "location", "lat": 0, "lng": 180.5}, "lng", id="lng-above-range"),
     pytest.param({"text": "hi", "client_id": "c" * 65}, "client_id", id="client-id-too-long"),
     pytest.param({"text": "hi", "client_id": 7}, "client_id", id="client-id-number"),
     pytest.param({"text": "hi", "reply_to": 999_999}, "reply_to", id="reply-to-unknown"),

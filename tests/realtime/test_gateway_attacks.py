@@ -6,20 +6,23 @@ import asyncio
 import json
 import socket
 from datetime import timedelta
+from types import SimpleNamespace
 
 import pytest
 import websockets
 from django.db import transaction
 from django.utils import timezone
 
+from planpal.realtime.admission import client_address
 from planpal.realtime.authorisers import authorise, parse_topic
 from planpal.realtime.models import Event
 from planpal.realtime.outbox import next_seq
+from planpal.realtime.presence import RedisPresence
 from planpal.realtime.subscriptions import heads_then_authorise
 from tests.conftest import assert_error, make_user
 from tests.factories import make_group, make_plan
 from tests.live import LiveServer
-from tests.realtime.conftest import token_for
+from tests.realtime.conftest import require_redis, token_for
 from tests.realtime.sse import SseStream
 from tests.realtime.test_security import frames_until, new_ticket
 
@@ -112,15 +115,7 @@ async def test_a_stream_names_at_most_sse_max_topics(gateway, trip):
     assert status == 200
 
 
-# ---------------------------------------------------------------------------- 8: bad JSON
-DEEP = "[" * 2000  # ~1 KB of "[" was enough; too deep for the JSON decoder's recursion limit
-
-
-def test_json_nested_too_deep_is_a_400_on_the_api(client_for, alice):
-    response = client_for(alice).post("/api/v1/groups", DEEP, content_type="application/json")
-    assert_error(response, 400, "parse_error")
-
-
+# ---------------------------------------------------------------------------- 3: SSE limits
 @pytest.fixture(scope="module")
 def capped(django_db_setup, django_db_blocker):
     live = LiveServer(WS_MAX_CONNECTIONS_PER_USER="1").start()
@@ -135,6 +130,160 @@ async def ending(ws) -> int | None:
             await asyncio.wait_for(ws.recv(), 15)
     except websockets.ConnectionClosed as closed:
         return closed.rcvd.code if closed.rcvd else None
+
+
+async def ws_outcome(server, ticket: str, address: str | None = None) -> str | int:
+    """ "subscribed" once the connection is admitted, else the server's close code. `address`:
+    the client address the server sees (X-Forwarded-For, trusted from loopback)."""
+    headers = {"X-Forwarded-For": address} if address else None
+    ws = await websockets.connect(f"{server.ws_url}?ticket={ticket}", additional_headers=headers)
+    try:
+        return (await frames_until(ws, "subscribed"))["type"]
+    except websockets.ConnectionClosed as closed:
+        return closed.rcvd.code if closed.rcvd else -1
+    finally:
+        await ws.close()
+
+
+async def test_sse_streams_and_websockets_share_the_per_user_cap(capped, trip):
+    """A stream used to count toward no cap: a user at the cap of WebSockets still opened
+    streams, and WebSockets did not count streams. Now one cap for both (here one)."""
+    ws = await open_ws(capped, trip.bob)
+    status, body = await stream_status(capped, trip.bob, topics=trip.plan_topic)
+    assert (status, body["error"]["code"]) == (429, "too_many_connections")
+    await ws.close()
+    await asyncio.sleep(0.5)  # the server has seen the close
+
+    headers = {"Authorization": f"Bearer {token_for(trip.bob)}"}
+    stream = await SseStream.open(capped.url, headers=headers, topics=trip.plan_topic)
+    assert stream.response.status_code == 200
+    await stream.frame("subscribed")
+    assert await ws_outcome(capped, await new_ticket(capped, trip.bob)) == 4008
+    assert await ws_outcome(capped, await new_ticket(capped, trip.alice)) == "subscribed"
+    await stream.close()
+    await asyncio.sleep(0.5)
+    assert await ws_outcome(capped, await new_ticket(capped, trip.bob)) == "subscribed"
+
+
+async def test_racing_admissions_take_at_most_the_free_slots(transactional_db):
+    """Two processes admitting the same user at once must not both take the last slot."""
+    require_redis()
+    from planpal.realtime.transport import command_client
+
+    hub = SimpleNamespace(users={}, spawn=asyncio.ensure_future)
+    presence = RedisPresence(hub, command_client())
+    user = SimpleNamespace(user_id=987_654_321)
+    racers = [SimpleNamespace(user_id=user.user_id, conn_id=f"racer{n}") for n in range(8)]
+    try:
+        taken = await asyncio.gather(*(presence.take_slot(racer, 3) for racer in racers))
+        assert sum(taken) == 3
+        await presence.forget(user.user_id, racers[taken.index(True)].conn_id)
+        assert await presence.take_slot(racers[0], 3)
+    finally:
+        for racer in racers:
+            await presence.forget(user.user_id, racer.conn_id)
+
+
+@pytest.fixture(scope="module")
+def connect_limited(django_db_setup, django_db_blocker):
+    """A process that admits 3 connections at once, then one every 20 seconds (a test has time)."""
+    live = LiveServer(WS_CONNECT_RATE="0.05", WS_CONNECT_BURST="3").start()
+    yield live
+    live.stop()
+
+
+async def test_sse_streams_go_through_the_connect_rate_limit(connect_limited, trip):
+    """Streams used to open without limit while WebSockets were shed with 1013; now both spend
+    the process's one connect budget."""
+    headers = {"Authorization": f"Bearer {token_for(trip.bob)}"}
+    streams = await asyncio.gather(
+        *(
+            SseStream.open(connect_limited.url, headers=headers, topics=trip.plan_topic)
+            for _ in range(6)
+        )
+    )
+    try:
+        statuses = sorted(stream.response.status_code for stream in streams)
+        assert statuses == [200] * 3 + [503] * 3
+        shed = next(s.response for s in streams if s.response.status_code == 503)
+        assert json.loads(await shed.aread())["error"]["code"] == "unavailable"
+        assert int(shed.headers["Retry-After"]) >= 1
+        ticket = await new_ticket(connect_limited, trip.alice)
+        assert await ws_outcome(connect_limited, ticket) == 1013
+    finally:
+        for stream in streams:
+            await stream.close()
+
+
+# ---------------------------------------------------------------------------- 5: bogus handshakes
+@pytest.fixture(scope="module")
+def flooded(django_db_setup, django_db_blocker):
+    """Budgets small enough to flood: the process admits 3 connections at once, then one every
+    20 s; an address may have 5 handshakes refused for their credential, then one every 20 s."""
+    live = LiveServer(
+        RATE_LIMITS="on",
+        WS_CONNECT_RATE="0.05",
+        WS_CONNECT_BURST="3",
+        WS_REFUSED_CONNECT_RATE="0.05",
+        WS_REFUSED_CONNECT_BURST="5",
+    ).start()
+    yield live
+    live.stop()
+
+
+async def test_a_flood_of_bogus_handshakes_does_not_shed_a_valid_user(flooded, trip):
+    """Bogus tickets used to spend the process's connect budget before being checked: after a
+    flood from one address, a valid user elsewhere was closed with 1013. Now the flooding
+    address pays for its refusals (4001, then 4008 before its tickets are even read)."""
+    attacker = "203.0.113.7"
+    outcomes = [await ws_outcome(flooded, "x" * 43, attacker) for _ in range(20)]
+    assert await ws_outcome(flooded, await new_ticket(flooded, trip.bob)) == "subscribed"
+    assert outcomes[:5] == [4001] * 5 and outcomes.count(4008) >= 14, outcomes
+    assert set(outcomes) == {4001, 4008}
+
+    # The flooding address is refused before its credential is read: its ticket is not used.
+    ticket = await new_ticket(flooded, trip.carol)
+    assert await ws_outcome(flooded, ticket, attacker) == 4008
+    assert await ws_outcome(flooded, ticket, "198.51.100.9") == "subscribed"
+
+
+@pytest.mark.parametrize(
+    ("client", "address"),
+    [
+        ("203.0.113.7", "203.0.113.7"),
+        ("::ffff:203.0.113.7", "203.0.113.7"),
+        ("2001:db8:1:2:aaaa::1", "2001:db8:1:2::/64"),  # a host holds a /64: one budget
+        ("2001:db8:1:2:ffff::9", "2001:db8:1:2::/64"),
+        ("not an address", "not an address"),
+    ],
+)
+def test_an_address_budget_is_per_ipv4_address_or_ipv6_64(client, address):
+    assert client_address({"client": (client, 1234)}) == address
+
+
+async def test_a_flood_of_bogus_stream_requests_is_refused_per_address(flooded, trip):
+    bogus = {"Authorization": "Bearer not-a-token", "X-Forwarded-For": "203.0.113.8"}
+    statuses = []
+    for _ in range(12):
+        stream = await SseStream.open(flooded.url, headers=bogus, topics=trip.plan_topic)
+        statuses.append(stream.response.status_code)
+        if stream.response.status_code == 429:
+            body = json.loads(await stream.response.aread())
+            assert body["error"]["code"] == "throttled"
+            assert int(stream.response.headers["Retry-After"]) >= 1
+        await stream.close()
+    assert statuses == [401] * 5 + [429] * 7
+    status, _ = await stream_status(flooded, trip.bob, topics=trip.plan_topic)
+    assert status == 200
+
+
+# ---------------------------------------------------------------------------- 8: bad JSON
+DEEP = "[" * 2000  # ~1 KB of "[" was enough; too deep for the JSON decoder's recursion limit
+
+
+def test_json_nested_too_deep_is_a_400_on_the_api(client_for, alice):
+    response = client_for(alice).post("/api/v1/groups", DEEP, content_type="application/json")
+    assert_error(response, 400, "parse_error")
 
 
 async def test_json_nested_too_deep_closes_1007_and_frees_the_slot_and_presence_at_once(

@@ -10,15 +10,20 @@ from planpal.realtime.subscriptions import Subscription
 class FakeHub:
     def __init__(self) -> None:
         self.detached: list[str] = []
+        self.left: list = []  # connections that gave back their slot
 
     def detach(self, topic, subscriber) -> None:
         self.detached.append(topic)
+
+    def disconnected(self, connection) -> None:
+        self.left.append(connection)
 
 
 def stream(buffer: int = 5) -> EventStreamConsumer:
     consumer = EventStreamConsumer()
     consumer.conn_id, consumer.user_id, consumer.own_topic = "c1", 7, "user:7"
     consumer.hub, consumer.limit = FakeHub(), buffer
+    consumer.registered = True  # admitted
     consumer.subs = {"plan:1": Subscription(revocable_after=3, last_seq=3, held=None)}
     consumer.subs["user:7"] = Subscription(revocable_after=0, held=None)
     consumer.pending, consumer.closing, consumer.ending = [], False, False
@@ -43,6 +48,7 @@ def test_a_stream_that_cannot_keep_up_is_ended_not_grown():
     assert text(consumer).count("id: plan:1:") == 5
     assert text(consumer).endswith(": too slow: reconnect with Last-Event-ID\n\n")
     assert consumer.hub.detached == ["plan:1", "user:7"]
+    assert consumer.hub.left == [consumer]  # its slot is free at once
 
 
 def test_events_carry_topic_seq_ids_and_duplicates_are_dropped():

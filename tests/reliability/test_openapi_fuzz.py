@@ -33,7 +33,9 @@ from planpal.notifications.services import device_register, notification_create
 from planpal.webhooks.models import WebhookDelivery, WebhookEndpoint
 from tests.conftest import make_user
 from tests.factories import make_trip_plan
+from tests.fakegeocoder.server import FakeGeocoder
 from tests.files.images import image_bytes
+from tests.live import LiveServer
 from tests.realtime.conftest import token_for
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -59,6 +61,16 @@ def schema_operations() -> list[tuple[str, str]]:
         for method in item
         if method in METHODS
     ]
+
+
+@pytest.fixture(scope="module")
+def server(django_db_setup, django_db_blocker):
+    """A server whose place search asks a fake geocoder (without one, every search is the
+    documented 503 geocoder_disabled, and no search would be fuzzed)."""
+    with FakeGeocoder() as geocoder:
+        live = LiveServer(GEOCODER_URL=geocoder.url, RATE_LIMIT_GEOCODER="1000/1").start()
+        yield live
+        live.stop()
 
 
 @pytest.fixture(scope="module")

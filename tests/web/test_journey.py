@@ -4,6 +4,7 @@ a reload; axe finds no serious or critical violation on any screen; the phone (3
 scrolls sideways and keeps the chat composer in view; part of it is done with the keyboard only."""
 
 import re
+from urllib.parse import urljoin
 
 from playwright.sync_api import expect
 
@@ -132,6 +133,14 @@ def plan_the_trip(ana, ben, cat):
     expect(ana.get_by_role("list", name="Plan activity")).to_contain_text("Ben Vu", timeout=LIVE)
     assert_accessible(ana, "plan page")
     assert_not_reloaded(cat)
+    add_to_calendar(ana)
+
+
+def add_to_calendar(ana):
+    link = ana.get_by_role("link", name="Add Lantern walk to calendar")
+    answer = ana.request.get(urljoin(ana.url, link.get_attribute("href")))
+    assert answer.ok and answer.headers["content-type"] == "text/calendar; charset=utf-8"
+    assert "SUMMARY:Lantern walk" in answer.text()
 
 
 def chat_in_the_group(ana, ben):
@@ -239,7 +248,20 @@ def profile_and_settings(ana):
     ana.get_by_label("Quiet until").fill("07:00")
     ana.get_by_role("button", name="Save notification settings").click()
     expect(ana.locator("#status")).to_have_text("Notification settings saved.")
+    calendar_feed(ana)
     assert_accessible(ana, "profile and settings")
+
+
+def calendar_feed(ana):
+    field = ana.get_by_label("Calendar feed URL")
+    expect(field).to_have_value(re.compile(r"/api/v1/calendar/[0-9a-f]{64}\.ics$"))
+    old = field.input_value()
+    assert "SUMMARY:Hoi An weekend" in ana.request.get(old).text()
+    ana.get_by_role("button", name="New URL").click()
+    dialog(ana).get_by_role("button", name="New URL").click()
+    expect(field).not_to_have_value(old)
+    assert ana.request.get(old).status == 404
+    assert ana.request.get(field.input_value()).ok
 
 
 def test_three_new_people_plan_a_trip_together_without_leaving_the_browser(browsing):

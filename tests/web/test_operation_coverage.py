@@ -1,11 +1,12 @@
 """Every user-facing operation of the API has a way in the web client (issue 20).
 
 The operations come from the OpenAPI schema at /api/schema/; the client's calls are read from its
-source (`api.get/post/put/patch/del("…")` and `allPages("…")` with literal paths, `${…}` for
-ids). An operation must be called by the client, or be listed below with the reason it is not:
-OPS_ONLY (for other clients or operators), SHOWN_THROUGH (the screen gets the same data from
-another operation) or NOT_YET (a known gap, listed so that it stays visible). A new operation in
-the API fails this test until a screen uses it or it is listed."""
+source (`api.get/post/put/patch/del("…")`, `api.href("…")` for links the browser opens itself,
+and `allPages("…")` with literal paths, `${…}` for ids). An operation must be called by the
+client, or be listed below with the reason it is not: OPS_ONLY (for other clients or operators),
+SHOWN_THROUGH (the screen gets the same data from another operation) or NOT_YET (a known gap,
+listed so that it stays visible). A new operation in the API fails this test until a screen uses
+it or it is listed."""
 
 import re
 from pathlib import Path
@@ -27,6 +28,7 @@ OPS_ONLY = {
     ("POST", "/devices"): "mobile push registrations",
     ("DELETE", "/devices"): "mobile push registrations",
     ("DELETE", "/devices/{device_id}"): "mobile push registrations",
+    ("GET", "/calendar/{token}.ics"): "polled by calendar apps with the URL the profile shows",
 }
 
 SHOWN_THROUGH = {
@@ -34,40 +36,23 @@ SHOWN_THROUGH = {
     ("GET", "/plans/{plan_id}/activities"): "plan detail carries its activities",
     ("PUT", "/notification-preferences"): "the settings screen saves with PATCH",
     ("GET", "/webhooks/{webhook_id}"): "the group's webhook list carries each endpoint",
+    ("GET", "/polls/{poll_id}/votes"): "a poll carries `ballots` (named) and `my_vote`",
+    ("GET", "/checklists/{checklist_id}"): "the plan's checklists carry each list and its items",
 }
 
 NOT_YET: set[tuple[str, str]] = {
+    # Issue 18: the place picker (search and map) comes with the web slice of places.
+    ("GET", "/places/search"),
     # Issue 18: the chat composer's attachments come with the web slice of that issue.
     ("POST", "/uploads"),
     ("GET", "/uploads/{upload_id}"),
     ("DELETE", "/uploads/{upload_id}"),
     ("GET", "/uploads/{upload_id}/content"),
-    # Issue 19: the poll cards come with the web slice of that issue.
-    ("GET", "/groups/{group_id}/polls"),
-    ("POST", "/groups/{group_id}/polls"),
-    ("GET", "/plans/{plan_id}/polls"),
-    ("POST", "/plans/{plan_id}/polls"),
-    ("GET", "/polls/{poll_id}"),
-    ("DELETE", "/polls/{poll_id}"),
-    ("GET", "/polls/{poll_id}/votes"),
-    ("PUT", "/polls/{poll_id}/votes"),
-    ("DELETE", "/polls/{poll_id}/votes"),
-    ("POST", "/polls/{poll_id}/close"),
-    ("POST", "/polls/{poll_id}/apply"),
-    ("GET", "/plans/{plan_id}/checklists"),
-    ("POST", "/plans/{plan_id}/checklists"),
-    ("GET", "/checklists/{checklist_id}"),
-    ("PATCH", "/checklists/{checklist_id}"),
-    ("DELETE", "/checklists/{checklist_id}"),
-    ("POST", "/checklists/{checklist_id}/items"),
-    ("POST", "/checklists/{checklist_id}/reorder"),
-    ("PATCH", "/checklist-items/{item_id}"),
-    ("DELETE", "/checklist-items/{item_id}"),
-    ("POST", "/checklist-items/{item_id}/tick"),
-    ("POST", "/checklist-items/{item_id}/untick"),
 }
 
-CALL = re.compile(r"""(?:api\.(get|post|put|patch|del)|(allPages))\(\s*([`"'])(.*?)\3""", re.S)
+CALL = re.compile(r"""(?:api\.(get|post|put|patch|del|href)|(allPages))\(\s*([`"'])(.*?)\3""", re.S)
+
+VERBS = {"del": "DELETE", "href": "GET"}
 
 
 def client_calls() -> set[tuple[str, str]]:
@@ -76,7 +61,7 @@ def client_calls() -> set[tuple[str, str]]:
         if "vendor" in source.parts:
             continue
         for method, pages, _, path in CALL.findall(source.read_text()):
-            method = "GET" if pages else {"del": "DELETE"}.get(method, method.upper())
+            method = "GET" if pages else VERBS.get(method, method.upper())
             path = re.sub(r"\$\{[^}]*\}", "{}", path.split("?")[0])
             calls.add((method, "/" + path.lstrip("/")))
     return calls

@@ -63,8 +63,11 @@ export async function request(method, path, body) {
 export const api = {
   get: (path) => request("GET", path),
   post: (path, body) => request("POST", path, body),
+  put: (path, body) => request("PUT", path, body),
   patch: (path, body) => request("PATCH", path, body),
   del: (path) => request("DELETE", path),
+  /** The URL of a GET the browser opens itself (a download link), e.g. an .ics file. */
+  href: (path) => BASE + path,
 };
 
 /** A random id for idempotent retries (crypto.randomUUID needs a secure context). */

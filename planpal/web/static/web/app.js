@@ -3,7 +3,12 @@
 
 import { api } from "./api.js";
 import { errorMessage, toast } from "./lib/toast.js";
-import { renderLogin, renderRegister } from "./screens/auth.js";
+import {
+  renderForgotPassword,
+  renderLogin,
+  renderRegister,
+  renderResetPassword,
+} from "./screens/auth.js";
 import { setupNotifications } from "./screens/bell.js";
 import { renderChat, renderConversation } from "./screens/chat/index.js";
 import { renderConversations } from "./screens/conversations.js";
@@ -70,9 +75,17 @@ function sessionEnded() {
 const PUBLIC = [
   [/^#\/login$/, () => renderLogin(main, session)],
   [/^#\/register$/, () => renderRegister(main, session)],
+  [/^#\/forgot-password$/, () => renderForgotPassword(main)],
 ];
 // Open to everyone, whether signed in or not.
-const OPEN = [[/^#\/invites\/([\w-]+)$/, (token) => renderInvite(main, token)]];
+const OPEN = [
+  [/^#\/invites\/([\w-]+)$/, (token) => renderInvite(main, token)],
+  // A reset mail's link: whoever is signed in here, the link's account gets the password.
+  [
+    /^#\/reset-password\/([\w-]+)\/([\w-]+)$/,
+    (uid, token) => renderResetPassword(main, uid, token),
+  ],
+];
 const PRIVATE = [
   [/^#\/plans\/(\d+)$/, (id) => renderPlan(main, Number(id))],
   [/^#\/groups\/(\d+)\/chat$/, (id) => renderChat(main, Number(id))],

@@ -1,4 +1,5 @@
-// Sign in and create an account. Both end in a started session (`startSession(me)`).
+// Sign in and create an account (both end in a started session: `session.start(me)`), and
+// the two pages of a forgotten password: ask for a reset link, and the page that link opens.
 
 import { api } from "../api.js";
 import { formError, formField, onFormSubmit } from "../lib/dialogs.js";
@@ -47,7 +48,12 @@ export function renderLogin(main, session) {
     "Sign in to PlanPal",
     "Plan trips with friends. Everyone sees every change the moment it happens.",
     form,
-    h("p", { class: "muted" }, "New here? ", h("a", { href: "#/register" }, "Create an account")),
+    h(
+      "div",
+      { class: "stack" },
+      h("p", { class: "muted" }, h("a", { href: "#/forgot-password" }, "Forgot your password?")),
+      h("p", { class: "muted" }, "New here? ", h("a", { href: "#/register" }, "Create an account")),
+    ),
   );
 }
 
@@ -72,5 +78,57 @@ export function renderRegister(main, session) {
     "Make a group, invite friends, and plan the trip together.",
     form,
     h("p", { class: "muted" }, "Already have an account? ", h("a", { href: "#/login" }, "Sign in")),
+  );
+}
+
+const backToSignIn = () =>
+  h("p", { class: "muted" }, h("a", { href: "#/login" }, "Back to sign in"));
+
+/** A form replaced by what happened once it succeeded. */
+function doneIn(form, text) {
+  form.replaceWith(h("p", { role: "status" }, text));
+}
+
+export function renderForgotPassword(main) {
+  const form = authForm("Reset your password", "Send me a link", [
+    formField("Email", { name: "email", type: "email", autocomplete: "email", required: true }),
+  ]);
+  onFormSubmit(form, async (data) => {
+    await api.post("auth/password-reset", data);
+    doneIn(
+      form,
+      "If an account has this address, a link to choose a new password is on its way. " +
+        "It works once, within an hour.",
+    );
+  });
+  authPage(
+    main,
+    "Forgot your password?",
+    "Enter the e-mail address of your account: we send it a link to choose a new password.",
+    form,
+    backToSignIn(),
+  );
+}
+
+/** The page a reset mail's link opens (`#/reset-password/<uid>/<token>`). */
+export function renderResetPassword(main, uid, token) {
+  const form = authForm("Choose a new password", "Set new password", [
+    formField("New password", {
+      name: "new_password",
+      type: "password",
+      autocomplete: "new-password",
+      required: true,
+    }),
+  ]);
+  onFormSubmit(form, async (data) => {
+    await api.post("auth/password-reset/confirm", { uid, token, ...data });
+    doneIn(form, "Your password is set, and every device was signed out. Sign in with it now.");
+  });
+  authPage(
+    main,
+    "Choose a new password",
+    "Setting it signs your account out everywhere.",
+    form,
+    backToSignIn(),
   );
 }

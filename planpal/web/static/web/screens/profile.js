@@ -1,11 +1,12 @@
-// Profile and settings: display name, e-mail, time zone, avatar; notification preferences
-// (kinds you do not want, quiet hours, muted groups and plans).
+// Profile and settings: display name, e-mail, time zone, avatar; the password; notification
+// preferences (kinds you do not want, quiet hours, muted groups and plans); the calendar feed URL.
 
 import { api } from "../api.js";
 import { formError, formField, onFormSubmit } from "../lib/dialogs.js";
 import { h } from "../lib/dom.js";
 import { toast } from "../lib/toast.js";
 import { store } from "../state/store.js";
+import { calendarFeedCard } from "./calendar-feed.js";
 
 const KINDS = [
   ["chat.message", "Chat messages"],
@@ -66,6 +67,33 @@ function profileForm() {
     Object.assign(store.me, me);
     document.getElementById("me-name").textContent = me.display_name || me.username;
     toast("Profile saved.");
+  });
+  return form;
+}
+
+function passwordForm() {
+  const form = h(
+    "form",
+    { class: "stack card", novalidate: true, "aria-labelledby": "password-title" },
+    h("h2", { id: "password-title" }, "Password"),
+    formError(),
+    formField("Current password", {
+      name: "old_password",
+      type: "password",
+      autocomplete: "current-password",
+      required: true,
+    }),
+    formField(
+      "New password",
+      { name: "new_password", type: "password", autocomplete: "new-password", required: true },
+      { hint: "Changing it signs you out on every other device and browser." },
+    ),
+    h("button", { type: "submit", class: "button button-primary" }, "Change password"),
+  );
+  onFormSubmit(form, async (data) => {
+    await api.post("me/password", data);
+    form.reset();
+    toast("Password changed. Your other devices are signed out.");
   });
   return form;
 }
@@ -147,7 +175,14 @@ export async function renderProfile(main) {
   const prefs = await api.get("notification-preferences");
   main.replaceChildren(
     h("h1", {}, "Profile and settings"),
-    h("div", { class: "settings" }, profileForm(), preferencesForm(prefs)),
+    h(
+      "div",
+      { class: "settings" },
+      profileForm(),
+      passwordForm(),
+      preferencesForm(prefs),
+      calendarFeedCard(),
+    ),
   );
   return null;
 }

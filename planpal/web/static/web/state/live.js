@@ -8,8 +8,10 @@ import { api } from "../api.js";
 import { RealtimeClient } from "../realtime.js";
 import * as accounts from "./accounts.js";
 import * as chat from "./chat.js";
+import * as checklists from "./checklists.js";
 import * as groups from "./groups.js";
 import * as plans from "./plans.js";
+import * as polls from "./polls.js";
 import { applyEvent, context, forgetTopic as forget } from "./reduce.js";
 import { announce, changed, conversationOfGroup, parseTopic, resetStore, store } from "./store.js";
 
@@ -36,6 +38,7 @@ function runEffect(effect) {
   else if (effect.type === "load-plan") quietly(loadPlanSummary(effect.id));
   else if (effect.type === "load-group") quietly(loadJoinedGroup(effect.id));
   else if (effect.type === "load-conversation") quietly(loadConversation(effect.id));
+  else if (effect.type === "load-poll") quietly(loadPoll(effect.id));
 }
 
 /** Follow a snapshot's topic from its seq, or catch it up if the topic is followed already. */
@@ -176,6 +179,30 @@ export async function loadNotifications() {
   changed("notifications");
 }
 
+/** The polls of a place: "group:3" or "plan:10". */
+export async function loadPolls(place) {
+  const [kind, id] = place.split(":");
+  const list =
+    kind === "group" ? await api.get(`groups/${id}/polls`) : await api.get(`plans/${id}/polls`);
+  polls.installPolls(store, list);
+  track(list.stream);
+  changed("polls", place);
+}
+
+async function loadPoll(pollId) {
+  const poll = polls.installPoll(store, await api.get(`polls/${pollId}`));
+  changed("polls", polls.placeOf(poll));
+}
+
+/** A plan's shared checklists (plan topic) and mine (my user topic). */
+export async function loadChecklists(planId) {
+  const list = await api.get(`plans/${planId}/checklists`);
+  checklists.installChecklists(store, list);
+  track(list.stream);
+  track(list.personal_stream);
+  changed("checklists", planId);
+}
+
 /** `recovered: false`: the server could not replay; take fresh snapshots of the topic. */
 async function reloadTopic(topic) {
   const { kind, id } = parseTopic(topic);
@@ -183,8 +210,11 @@ async function reloadTopic(topic) {
     if (kind === "plan" && store.plans.has(id)) {
       const record = store.plans.get(id);
       installPlan(await api.get(`plans/${id}`), { withActivities: record.activities !== null });
+      if (polls.pollsOf(store, topic).length) await loadPolls(topic);
+      if (checklists.checklistsOf(store, id).length) await loadChecklists(id);
     } else if (kind === "group") {
       await reloadGroup(id);
+      if (polls.pollsOf(store, topic).length) await loadPolls(topic);
     } else if (kind === "user") {
       await loadAll();
       if (store.friends) await loadFriends();

@@ -21,6 +21,9 @@ export function createStore() {
     typing: new Map(), // topic → Map(user id → timer)
     readers: new Map(), // conversation id → Map(user id → last read message id), from live receipts
     openConversation: null, // the conversation on screen (its messages count as read)
+    // polls and checklists
+    polls: new Map(), // poll id → the REST poll, kept to its highest version
+    checklists: new Map(), // checklist id → the REST list with its items
     // notifications
     notifications: { count: 0, seq: 0, items: null, next: null },
     openPlan: null, // the plan on screen

@@ -34,8 +34,11 @@ function replyBar(input) {
   };
 }
 
-/** `topic`: where typing is announced (null: not announced); `send(text, {replyTo})`. */
-export function composer(topic, send) {
+/**
+ * `topic`: where typing is announced (null: not announced); `send(text, {replyTo})`;
+ * `askPoll()`: opens the new-poll form (a group's chat; null: no "Poll" button).
+ */
+export function composer(topic, send, askPoll = null) {
   const input = h("textarea", {
     id: "composer-input",
     name: "text",
@@ -49,6 +52,9 @@ export function composer(topic, send) {
     { class: "composer", "aria-label": "Send a message" },
     h("label", { for: "composer-input", class: "visually-hidden" }, "Message"),
     input,
+    askPoll
+      ? h("button", { type: "button", class: "button button-secondary", onclick: askPoll }, "Poll")
+      : null,
     h("button", { type: "submit", class: "button button-primary" }, "Send"),
   );
   const reply = replyBar(input);

@@ -4,9 +4,11 @@
 
 import { h, crumbs, notice } from "../../lib/dom.js";
 import { displayName } from "../../lib/format.js";
-import { errorMessage, toast } from "../../lib/toast.js";
-import { loadConversation, loadMembers, loadMessages } from "../../state/live.js";
+import { attempt, errorMessage, toast } from "../../lib/toast.js";
+import { loadConversation, loadMembers, loadMessages, loadPolls } from "../../state/live.js";
+import { pollsOf } from "../../state/polls.js";
 import { groupTopic, onChange, store } from "../../state/store.js";
+import { newPollDialog } from "../polls/dialog.js";
 import { composer } from "./composer.js";
 import { messageLog } from "./messages.js";
 import { peoplePanel } from "./people.js";
@@ -66,10 +68,11 @@ async function openChat(main, conversationId, groupId, titleOf) {
   const log = messageLog({
     conversationId,
     getRecord: () => record,
+    getPolls: () => (topic ? pollsOf(store, topic) : []),
     nameOf: nameOf(groupId, conversation),
     onReply: (message) => compose.startReply(message),
   });
-  compose = composer(topic, log.send);
+  compose = composer(topic, log.send, topic ? () => newPollDialog(topic) : null);
   const back = groupId
     ? crumbs(`#/groups/${groupId}`, "← Group")
     : crumbs("#/conversations", "← Chats");
@@ -77,13 +80,15 @@ async function openChat(main, conversationId, groupId, titleOf) {
   log.render();
   people?.render();
   people?.renderTyping();
+  if (topic) attempt(() => loadPolls(topic)); // the group's polls, shown among the messages
   const onVisible = () => log.markRead();
   document.addEventListener("visibilitychange", onVisible);
   const stop = onChange(({ kind: what, id }) => {
     if ((what === "messages" || what === "readers") && id === conversationId) {
       record = store.messages.get(conversationId) || record;
       log.render();
-    } else if (people && what === "members" && id === groupId) people.render();
+    } else if (what === "polls" && id === topic) log.render();
+    else if (people && what === "members" && id === groupId) people.render();
     else if (people && what === "typing" && id === topic) people.renderTyping();
     else if (what === "group-removed" && id === groupId) window.location.hash = "#/";
     else if (what === "group" && id === groupId) title.textContent = titleOf();

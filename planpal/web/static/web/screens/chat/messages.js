@@ -8,7 +8,9 @@ import { confirmDialog, formDialog, formField } from "../../lib/dialogs.js";
 import { attempt, errorMessage, toast } from "../../lib/toast.js";
 import { loadEarlierMessages } from "../../state/live.js";
 import { store } from "../../state/store.js";
+import { pollCard } from "../polls/card.js";
 import { messageNode } from "./message.js";
+import { timeline } from "./timeline.js";
 
 /** Names of the others who have read up to `messageId` (live read receipts). */
 function seenBy(conversationId, messageId, nameOf) {
@@ -17,14 +19,42 @@ function seenBy(conversationId, messageId, nameOf) {
   return [...readers].filter(([, upTo]) => upTo >= messageId).map(([id]) => nameOf(id));
 }
 
+function messageEntry(message, options, actions) {
+  const { text, edited_at, deleted_at } = message;
+  const quoted = options.original ? [options.original.text, options.original.deleted_at] : null;
+  const signature = JSON.stringify([
+    text,
+    edited_at,
+    deleted_at,
+    quoted,
+    options.showSender,
+    options.seenBy,
+  ]);
+  return [`m${message.id}`, signature, () => messageNode(message, options, actions)];
+}
+
+/** A poll's card in the stream, rebuilt when anything of the poll changed (a new version). */
+const pollEntry = (poll) => [
+  `p${poll.id}`,
+  JSON.stringify(poll),
+  () => h("li", { class: "chat-poll", dataset: { pollId: poll.id } }, pollCard(poll)),
+];
+
 /** What the log should show, in order: [key, signature, build]. */
-function wantedNodes(conversationId, record, actions, nameOf) {
+function wantedNodes(conversationId, record, polls, actions, nameOf) {
   const wanted = [];
   let previousSender = null;
-  const sorted = [...record.items.values()].sort((a, b) => a.id - b.id);
-  const mine = sorted.filter((m) => m.sender && store.me && m.sender.id === store.me.id);
-  const lastMine = mine.length ? mine.at(-1).id : null;
-  for (const message of sorted) {
+  const entries = timeline(record.items.values(), polls, { complete: !record.next });
+  const mine = entries.filter(
+    ({ kind, item }) => kind === "message" && item.sender && item.sender.id === store.me?.id,
+  );
+  const lastMine = mine.length ? mine.at(-1).item.id : null;
+  for (const { kind, item: message } of entries) {
+    if (kind === "poll") {
+      wanted.push(pollEntry(message));
+      previousSender = null; // the message after a card names its sender again
+      continue;
+    }
     const senderId = message.sender ? message.sender.id : null;
     const options = {
       showSender: senderId !== previousSender,
@@ -32,17 +62,7 @@ function wantedNodes(conversationId, record, actions, nameOf) {
       seenBy: message.id === lastMine ? seenBy(conversationId, message.id, nameOf) : [],
     };
     previousSender = senderId;
-    const { text, edited_at, deleted_at } = message;
-    const quoted = options.original ? [options.original.text, options.original.deleted_at] : null;
-    const signature = JSON.stringify([
-      text,
-      edited_at,
-      deleted_at,
-      quoted,
-      options.showSender,
-      options.seenBy,
-    ]);
-    wanted.push([`m${message.id}`, signature, () => messageNode(message, options, actions)]);
+    wanted.push(messageEntry(message, options, actions));
   }
   for (const pending of record.pending.values()) {
     const build = () => messageNode(pending, { pending, showSender: false }, actions);
@@ -138,8 +158,11 @@ function messageActions(conversationId, send, onReply) {
   };
 }
 
-/** The log of `conversationId`; `nameOf(userId)` names readers, `onReply(message)` starts a reply. */
-export function messageLog({ conversationId, getRecord, nameOf, onReply }) {
+/**
+ * The log of `conversationId`; `getPolls()` the polls shown among its messages (a group's),
+ * `nameOf(userId)` names readers, `onReply(message)` starts a reply.
+ */
+export function messageLog({ conversationId, getRecord, getPolls, nameOf, onReply }) {
   const log = h("ol", { class: "messages" });
   const scroller = h(
     "div",
@@ -163,7 +186,7 @@ export function messageLog({ conversationId, getRecord, nameOf, onReply }) {
   function render() {
     const record = getRecord();
     const nearBottom = scroller.scrollHeight - scroller.scrollTop - scroller.clientHeight < 80;
-    reconcile(log, nodes, wantedNodes(conversationId, record, actions, nameOf));
+    reconcile(log, nodes, wantedNodes(conversationId, record, getPolls(), actions, nameOf));
     earlier.hidden = !record.next;
     if (nearBottom || !scrolled) {
       scroller.scrollTop = scroller.scrollHeight;

@@ -7,6 +7,7 @@ import { feedList } from "../../lib/feed.js";
 import { errorMessage } from "../../lib/toast.js";
 import { loadGroup, loadMembers } from "../../state/live.js";
 import { onChange, store } from "../../state/store.js";
+import { pollsSection } from "../polls/index.js";
 import { groupHeader, isManager } from "./header.js";
 import { inviteLinks } from "./invites.js";
 import { memberList } from "./members.js";
@@ -45,7 +46,8 @@ export async function renderGroup(main, groupId) {
   const members = memberList(groupId);
   const managing = isManager(record.data) ? [inviteLinks(groupId), webhookList(groupId)] : [];
   const feed = activity(groupId);
-  const parts = [head, members, ...managing, feed];
+  const polls = pollsSection(`group:${groupId}`);
+  const parts = [head, members, polls, ...managing, feed];
   // Desktop: people and links beside the activity feed; a phone stacks them.
   main.replaceChildren(
     crumbs(),
@@ -60,6 +62,7 @@ export async function renderGroup(main, groupId) {
           "div",
           {},
           members.node,
+          polls.node,
           managing.map((part) => part.node),
         ),
         feed.node,
@@ -67,7 +70,7 @@ export async function renderGroup(main, groupId) {
     ),
   );
   parts.forEach((part) => part.render());
-  return onChange(({ kind, id }) => {
+  const stop = onChange(({ kind, id }) => {
     if (id !== groupId) return;
     if (kind === "group") head.render();
     else if (kind === "members") {
@@ -77,4 +80,8 @@ export async function renderGroup(main, groupId) {
       notice(main, "You are no longer in this group", "It was deleted, or you were removed.");
     }
   });
+  return () => {
+    stop();
+    polls.stop();
+  };
 }

@@ -1,6 +1,7 @@
 // One activity of the itinerary: its time, title, kind, place, cost, notes and who did it, and
 // the buttons that act on it (mark done / reopen, edit, delete, move in the custom order).
 
+import { api } from "../../api.js";
 import { h } from "../../lib/dom.js";
 import { displayName, formatDay, formatDuration, formatTime, isClosed } from "../../lib/format.js";
 
@@ -66,6 +67,16 @@ function actionButtons(plan, activity, ordering, actions) {
       disabled: closed,
       name: `Delete ${title}`,
     }),
+    h(
+      "a",
+      {
+        class: "button button-quiet",
+        href: api.href(`activities/${id}/calendar.ics`),
+        download: "",
+        dataset: { key: `ics-${id}` },
+      },
+      ["Add", hidden(` ${title}`), " to calendar"],
+    ),
   ];
 }
 

@@ -7,6 +7,8 @@ import { feedList } from "../../lib/feed.js";
 import { errorMessage } from "../../lib/toast.js";
 import { loadPlan } from "../../state/live.js";
 import { onChange, store } from "../../state/store.js";
+import { pollsSection } from "../polls/index.js";
+import { planChecklists } from "./checklists.js";
 import { planHeader } from "./header.js";
 import { itinerary } from "./itinerary.js";
 import { planPeople } from "./people.js";
@@ -70,14 +72,15 @@ export async function renderPlan(main, planId) {
   const list = itinerary(view);
   const people = planPeople(view);
   const feed = planFeed(planId);
+  const polls = pollsSection(`plan:${planId}`);
+  const checklists = planChecklists(view);
   const side = h("div", { class: "plan-side" }, people.node, feed.node);
-  main.replaceChildren(
-    crumbs(),
-    ...head.nodes,
-    h("div", { class: "plan-layout" }, list.node, side),
-  );
+  const body = h("div", { class: "plan-main" }, list.node, polls.node, checklists.node);
+  main.replaceChildren(crumbs(), ...head.nodes, h("div", { class: "plan-layout" }, body, side));
   head.render();
   list.render();
+  polls.render();
+  checklists.render();
   people.render();
   feed.render();
   store.openPlan = planId;
@@ -96,6 +99,8 @@ export async function renderPlan(main, planId) {
   });
   return () => {
     stop();
+    polls.stop();
+    checklists.stop();
     if (store.openPlan === planId) store.openPlan = null;
   };
 }

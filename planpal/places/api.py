@@ -1,0 +1,27 @@
+"""GET /api/v1/places/search: a thin view over the geocoder proxy."""
+
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from planpal.places import geocoder
+from planpal.places.serializers import PlaceSearchInputSerializer, PlaceSearchOutputSerializer
+
+
+class PlaceSearchApi(APIView):
+    @extend_schema(
+        tags=["places"],
+        summary="Find places by name or address (for an activity's place)",
+        parameters=[PlaceSearchInputSerializer],
+        responses={
+            200: PlaceSearchOutputSerializer,
+            502: OpenApiResponse(description="geocoder_unavailable: it failed or timed out."),
+            503: OpenApiResponse(description="geocoder_disabled: GEOCODER_URL is not set."),
+        },
+    )
+    def get(self, request):
+        payload = PlaceSearchInputSerializer(data=request.query_params)
+        payload.is_valid(raise_exception=True)
+        data = payload.validated_data
+        answer = geocoder.search(query=data["q"], near=data.get("near"), limit=data["limit"])
+        return Response(PlaceSearchOutputSerializer(answer).data)

@@ -1,0 +1,43 @@
+"""Place search input and output."""
+
+from rest_framework import serializers
+
+from planpal.core.serializers import StrictCharField
+from planpal.places.geocoder import Near
+
+
+class NearField(serializers.CharField):
+    """`lat,lng` in degrees, e.g. `38.7223,-9.1393`."""
+
+    def to_internal_value(self, data) -> Near:
+        text = super().to_internal_value(data)
+        parts = text.split(",")
+        if len(text) > 60 or len(parts) != 2:
+            raise serializers.ValidationError("Use lat,lng (for example 38.7223,-9.1393).")
+        lat = serializers.DecimalField(
+            max_digits=12, decimal_places=8, min_value=-90, max_value=90
+        ).run_validation(parts[0].strip())
+        lng = serializers.DecimalField(
+            max_digits=12, decimal_places=8, min_value=-180, max_value=180
+        ).run_validation(parts[1].strip())
+        return Near(lat=lat, lng=lng)
+
+
+class PlaceSearchInputSerializer(serializers.Serializer):
+    q = StrictCharField(min_length=2, max_length=200, help_text="What to look for.")
+    near = NearField(required=False, help_text="lat,lng: favour places around this point.")
+    limit = serializers.IntegerField(min_value=1, max_value=10, default=5)
+
+
+class PlaceSerializer(serializers.Serializer):
+    location_name = serializers.CharField()
+    location_address = serializers.CharField()
+    lat = serializers.CharField(help_text="Degrees, 6 decimals, as activities store them.")
+    lng = serializers.CharField()
+    category = serializers.CharField()
+    type = serializers.CharField()
+
+
+class PlaceSearchOutputSerializer(serializers.Serializer):
+    results = PlaceSerializer(many=True)
+    attribution = serializers.CharField(help_text="The data's licence: show it with the results.")

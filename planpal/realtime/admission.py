@@ -1,0 +1,146 @@
+"""Who may open a live connection, and when: one path for the WebSocket and the SSE stream.
+
+1. The address. A handshake refused for its credential (no ticket or session, a bad, expired or
+   used ticket, a bad token) is charged to its client address's budget; an address that has
+   used it up is refused before its credential is even read. Bogus handshakes cost little and
+   spend nobody else's budget.
+2. The credential (the transport's part: a ticket or the session cookie, a bearer token).
+3. The user's cap: live connections of one user across all processes, WebSockets and SSE
+   streams together (`Presence.take_slot`).
+4. The process's connect budget, spent only by connections that pass 1-3: it spreads out a
+   reconnect storm, and an anonymous flood cannot use it up so that real users are shed.
+
+Budgets 1 and 4 are this process's memory, like the connections they protect. Budget 1 is a
+rate limit per client address, like the API's: RATE_LIMITS=off turns it off with them.
+"""
+
+import ipaddress
+import math
+import time
+from collections import OrderedDict
+
+from django.conf import settings
+
+# Why a connection was not admitted (the transports map them to a close code or HTTP status).
+ADDRESS_THROTTLED = "address_throttled"
+BUSY = "busy"
+TOO_MANY_CONNECTIONS = "too_many_connections"
+
+MAX_ADDRESSES = 10_000  # addresses whose refusals are remembered (least recently refused go)
+
+
+class HandshakeRefused(Exception):
+    """Base of the transports' refusals of a handshake. `charges_address`: refused for its
+    credential (not, say, because the database is down), so its address pays for it."""
+
+    charges_address = True
+
+
+class TokenBucket:
+    def __init__(self, rate: float, burst: int) -> None:
+        self.rate, self.burst = rate, burst
+        self.tokens, self.stamp = float(burst), time.monotonic()
+
+    def _refill(self) -> None:
+        now = time.monotonic()
+        self.tokens = min(self.burst, self.tokens + (now - self.stamp) * self.rate)
+        self.stamp = now
+
+    def take(self) -> bool:
+        self._refill()
+        if self.tokens >= 1:
+            self.tokens -= 1
+            return True
+        return False
+
+    def has(self) -> bool:
+        self._refill()
+        return self.tokens >= 1
+
+    def wait_seconds(self) -> int:
+        """Whole seconds until there is a token again (for Retry-After)."""
+        self._refill()
+        return max(1, math.ceil((1 - self.tokens) / self.rate)) if self.rate else 60
+
+
+_connect_bucket: TokenBucket | None = None
+
+
+def connect_bucket() -> TokenBucket | None:
+    """New connections this process accepts (REALTIME CONNECT_RATE / CONNECT_BURST; a rate of 0
+    accepts without limit)."""
+    global _connect_bucket
+    if not settings.REALTIME["CONNECT_RATE"]:
+        return None
+    if _connect_bucket is None:
+        config = settings.REALTIME
+        _connect_bucket = TokenBucket(config["CONNECT_RATE"], config["CONNECT_BURST"])
+    return _connect_bucket
+
+
+def take_connect_budget() -> bool:
+    bucket = connect_bucket()
+    return bucket is None or bucket.take()
+
+
+def connect_retry_after() -> int:
+    bucket = connect_bucket()
+    return 1 if bucket is None else bucket.wait_seconds()
+
+
+# ---------------------------------------------------------------------------- per address
+_refusals: OrderedDict[str, TokenBucket] = OrderedDict()
+
+
+def client_address(scope) -> str:
+    """The peer (uvicorn has applied X-Forwarded-For from trusted proxies, FORWARDED_ALLOW_IPS).
+    An IPv6 client is its /64: one host holds a whole /64 and could rotate through it."""
+    host = (scope.get("client") or ("unknown", 0))[0]
+    try:
+        address = ipaddress.ip_address(host)
+    except ValueError:
+        return host
+    if isinstance(address, ipaddress.IPv6Address):
+        if address.ipv4_mapped is not None:
+            return str(address.ipv4_mapped)
+        return str(ipaddress.ip_network(f"{address}/64", strict=False))
+    return str(address)
+
+
+def _bucket(address: str, create: bool) -> TokenBucket | None:
+    bucket = _refusals.get(address)
+    if bucket is None and create:
+        config = settings.REALTIME
+        bucket = _refusals[address] = TokenBucket(
+            config["REFUSED_CONNECT_RATE"], config["REFUSED_CONNECT_BURST"]
+        )
+        if len(_refusals) > MAX_ADDRESSES:
+            _refusals.popitem(last=False)
+    if bucket is not None:
+        _refusals.move_to_end(address)
+    return bucket
+
+
+def _address_limited() -> bool:
+    return settings.RATE_LIMITS_ENABLED and bool(settings.REALTIME["REFUSED_CONNECT_RATE"])
+
+
+def address_retry_after(scope) -> int | None:
+    """None if the address may try a credential; else the seconds until it may again."""
+    if not _address_limited():
+        return None
+    bucket = _bucket(client_address(scope), create=False)
+    return None if bucket is None or bucket.has() else bucket.wait_seconds()
+
+
+def charge_refusal(scope) -> None:
+    """The handshake was refused for its credential: the address pays for it."""
+    if _address_limited():
+        _bucket(client_address(scope), create=True).take()
+
+
+def reset() -> None:
+    """Forget every budget (tests; settings changed)."""
+    global _connect_bucket
+    _connect_bucket = None
+    _refusals.clear()

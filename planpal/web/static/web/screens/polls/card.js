@@ -1,0 +1,130 @@
+// One poll as a card: live bars per option (or a calendar of days with the best ranges), your
+// vote, who voted (named polls), and closing, applying and deleting for whoever may.
+
+import { api } from "../../api.js";
+import { confirmDialog, formDialog, formField } from "../../lib/dialogs.js";
+import { h } from "../../lib/dom.js";
+import { displayName, fromLocalInput } from "../../lib/format.js";
+import { attempt, toast } from "../../lib/toast.js";
+import { installPoll, placeOf } from "../../state/polls.js";
+import { changed, store } from "../../state/store.js";
+import { dateCalendar } from "./dates.js";
+import { send } from "./send.js";
+
+function choose(poll, optionId) {
+  const mine = new Set(poll.my_vote.options);
+  if (!poll.multiple) return send(() => api.put(`polls/${poll.id}/votes`, { options: [optionId] }));
+  if (mine.has(optionId)) mine.delete(optionId);
+  else mine.add(optionId);
+  if (!mine.size) return send(() => api.del(`polls/${poll.id}/votes`));
+  return send(() => api.put(`polls/${poll.id}/votes`, { options: [...mine] }));
+}
+
+const optionLabel = (option) => option.label || `${option.first_day} – ${option.last_day}`;
+
+function voters(poll, optionId) {
+  const names = poll.ballots
+    .filter((ballot) => ballot.options.includes(optionId))
+    .map((ballot) => displayName(ballot.user));
+  return names.length ? h("span", { class: "muted poll-voters" }, names.join(", ")) : null;
+}
+
+function optionRow(poll, option, total) {
+  const count = poll.results.options.find((row) => row.id === option.id)?.votes ?? 0;
+  const mine = poll.my_vote.options.includes(option.id);
+  return h(
+    "li",
+    { class: "poll-option", dataset: { option: option.id } },
+    h(
+      "button",
+      {
+        type: "button",
+        class: mine ? "button button-secondary" : "button button-quiet",
+        "aria-pressed": String(mine),
+        disabled: poll.closed,
+        dataset: { key: `poll-${poll.id}-option-${option.id}` },
+        onclick: () => choose(poll, option.id),
+      },
+      optionLabel(option),
+    ),
+    h("progress", { max: Math.max(total, 1), value: count, "aria-label": `${count} votes` }),
+    h("span", { class: "poll-count", dataset: { count } }, String(count)),
+    poll.anonymous ? null : voters(poll, option.id),
+  );
+}
+
+function useForActivity(poll) {
+  formDialog({
+    title: "Add the winner as an activity",
+    submitLabel: "Add",
+    fields: [
+      formField("Starts", { name: "starts_at", type: "datetime-local", required: true }),
+      formField("Ends", { name: "ends_at", type: "datetime-local", required: true }),
+    ],
+    onSubmit: async (data) => {
+      const zone = store.plans.get(poll.plan)?.data.timezone || "UTC";
+      const body = {
+        to: "activity",
+        starts_at: fromLocalInput(data.starts_at, zone),
+        ends_at: fromLocalInput(data.ends_at, zone),
+      };
+      installPoll(store, await api.post(`polls/${poll.id}/apply`, body));
+      changed("polls", placeOf(poll));
+    },
+  });
+}
+
+async function remove(poll) {
+  if (!(await confirmDialog("Delete this poll?", poll.question, "Delete"))) return;
+  if ((await attempt(() => api.del(`polls/${poll.id}`))) === undefined) return;
+  store.polls.delete(poll.id);
+  changed("polls", placeOf(poll));
+}
+
+function actions(poll) {
+  const buttons = [];
+  const button = (label, onclick) =>
+    h("button", { type: "button", class: "button button-quiet", onclick }, label);
+  const voted = poll.my_vote.options.length || Object.keys(poll.my_vote.days).length;
+  if (voted && !poll.closed)
+    buttons.push(button("Withdraw my vote", () => send(() => api.del(`polls/${poll.id}/votes`))));
+  if (poll.can_close && !poll.closed)
+    buttons.push(button("Close poll", () => send(() => api.post(`polls/${poll.id}/close`))));
+  const dates = poll.kind === "dates" || poll.options.some((o) => o.kind === "dates");
+  if (poll.can_close && poll.plan && dates) {
+    const apply = () => api.post(`polls/${poll.id}/apply`, { to: "plan_dates" });
+    buttons.push(
+      button("Use as the plan's dates", async () => {
+        if (await send(apply)) toast("The plan's dates are the winner's now.");
+      }),
+    );
+  }
+  if (poll.can_close && poll.plan && poll.kind === "choice" && !dates)
+    buttons.push(button("Add winner as activity", () => useForActivity(poll)));
+  if (poll.can_close) buttons.push(button("Delete", () => remove(poll)));
+  return buttons.length ? h("div", { class: "poll-actions" }, buttons) : null;
+}
+
+export function pollCard(poll) {
+  const total = poll.results.voter_count;
+  const tags = [poll.anonymous ? "anonymous" : null, poll.closed ? "closed" : null];
+  return h(
+    "article",
+    { class: "poll card", dataset: { poll: poll.id }, "aria-label": poll.question },
+    h("h3", {}, poll.question),
+    h(
+      "p",
+      { class: "muted" },
+      `Asked by ${displayName(poll.creator)} · ${total} voted`,
+      tags.filter(Boolean).map((tag) => h("span", { class: "badge" }, tag)),
+    ),
+    poll.kind === "dates"
+      ? dateCalendar(poll)
+      : h(
+          "ul",
+          { class: "poll-options" },
+          poll.options.map((o) => optionRow(poll, o, total)),
+        ),
+    actions(poll),
+  );
+}
