@@ -1,6 +1,6 @@
 """ASGI entry point: HTTP to Django (except the SSE stream, served by the realtime gateway like
-/ws/), lifespan starts the process's background work (the hub and its outbox sweeper; the
-embedded scheduler)."""
+/ws/), lifespan starts the process's background work (the hub and its outbox sweeper, the
+fan-out thread that runs after commits; the embedded scheduler)."""
 
 import os
 
@@ -19,6 +19,7 @@ from django.urls import path, re_path  # noqa: E402
 
 from planpal.core.bodylimit import BodySizeLimit  # noqa: E402
 from planpal.core.metrics import process_exited  # noqa: E402
+from planpal.realtime import fanout  # noqa: E402
 from planpal.realtime.hub import get_hub, local_hub  # noqa: E402
 from planpal.realtime.routing import websocket_application  # noqa: E402
 from planpal.realtime.sse import EventStreamConsumer, end_streams_on_exit_signal  # noqa: E402
@@ -29,6 +30,7 @@ async def lifespan(scope, receive, send) -> None:
         message = await receive()
         if message["type"] == "lifespan.startup":
             get_hub()
+            fanout.start_background()
             end_streams_on_exit_signal()
             if settings.EMBEDDED:
                 from config.celery_app import periodic_schedule

@@ -5,5 +5,6 @@ nothing depends on the order in which receivers were connected."""
 
 from django.dispatch import Signal
 
-# kwargs: event (DomainEvent), topic (str), actor_id (int | None), client_id (str | None)
+# kwargs: events (list of (DomainEvent, topic) pairs, in order), actor_id (int | None),
+# client_id (str | None)
 domain_event = Signal()

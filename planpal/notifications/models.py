@@ -20,8 +20,16 @@ class Notification(models.Model):
     count = models.PositiveIntegerField(default=1)
     push_due_at = models.DateTimeField(null=True, blank=True)
     pushed_at = models.DateTimeField(null=True, blank=True)
+    # The event (realtime Event id) whose notice created this notification or last folded into
+    # it; none for clock-driven notices. An event applied twice must not notify anyone twice.
+    source_event = models.UUIDField(null=True, blank=True)
 
     class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["source_event", "user"], name="notification_once_per_event"
+            )
+        ]
         indexes = [
             models.Index(fields=["user", "read_at"]),
             models.Index(fields=["user", "collapse_key", "read_at"]),

@@ -3,14 +3,16 @@
 import contextlib
 from datetime import time, timedelta
 from typing import Any
+from uuid import UUID
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
+from django.db.models import F
 from django.utils import timezone
 
 from planpal.accounts.models import User
 from planpal.core.background import enqueue
-from planpal.core.events import emit, topic_for
+from planpal.core.events import emit, emit_many, topic_for
 from planpal.core.exceptions import InvalidInput, NotFound
 from planpal.core.notices import Notice, ReadUpTo, Requote, Upkeep
 from planpal.groups.models import Membership
@@ -21,10 +23,10 @@ from planpal.notifications.events import (
     NotificationUpdated,
 )
 from planpal.notifications.models import Device, Notification, NotificationPreference
-from planpal.notifications.selectors import notification_wanted
-from planpal.notifications.tasks import push_notification
+from planpal.notifications.selectors import preferences_allow, preferences_of
+from planpal.notifications.tasks import push_notifications
 from planpal.plans.selectors import plans_for_user
-from planpal.realtime.presence import user_is_active
+from planpal.realtime.presence import active_users
 
 # The documented notification kinds: what `kind` a Notification may have, and what a user may
 # switch off in `disabled_kinds`. The notification planner creates only these.
@@ -60,13 +62,16 @@ def _user_topic(user_id: int) -> str:
 
 
 # ---------------------------------------------------------------------------- notices
-def notices_apply(items: list[Upkeep], actor_id: int | None = None) -> int:
-    """Apply what the apps' notice planners (planpal.core.notices) asked for. Returns how many
-    people were notified."""
+def notices_apply(
+    items: list[Upkeep], actor_id: int | None = None, *, source_event: UUID | None = None
+) -> int:
+    """Apply what the apps' notice planners (planpal.core.notices) asked for: for the event row
+    `source_event` (the after-commit fan-out), or for a clock-driven sender. Returns how many
+    people were notified. The number of statements does not grow with the number of people."""
     notified = 0
     for item in items:
         if isinstance(item, Notice):
-            notified += _notify(item, actor_id=actor_id)
+            notified += _notify(item, actor_id=actor_id, source_event=source_event)
         elif isinstance(item, ReadUpTo):
             notifications_read_collapsed(
                 user_id=item.user_id,
@@ -80,7 +85,25 @@ def notices_apply(items: list[Upkeep], actor_id: int | None = None) -> int:
     return notified
 
 
-def _notify(notice: Notice, *, actor_id: int | None) -> int:
+def _notify(notice: Notice, *, actor_id: int | None, source_event: UUID | None) -> int:
+    user_ids = _recipients(notice, actor_id=actor_id, source_event=source_event)
+    if user_ids:
+        notifications_create_many(
+            user_ids=user_ids,
+            kind=notice.kind,
+            title=notice.title,
+            body=notice.body,
+            data=notice.data,
+            collapse_key=notice.collapse_key,
+            source_event=source_event,
+        )
+    return len(user_ids)
+
+
+def _recipients(notice: Notice, *, actor_id: int | None, source_event: UUID | None) -> list[int]:
+    """Who is told, in two queries: active users other than the actor, not told already by this
+    event (applied twice) nor recently by this key (`not_again_within`), as their preferences
+    allow."""
     users = User.objects.filter(pk__in=set(notice.recipients) - {actor_id}, is_active=True)
     if notice.not_again_within is not None and notice.collapse_key:
         recently = Notification.objects.filter(
@@ -88,21 +111,16 @@ def _notify(notice: Notice, *, actor_id: int | None) -> int:
             created_at__gte=timezone.now() - notice.not_again_within,
         )
         users = users.exclude(pk__in=recently.values("user_id"))
-    notified = 0
-    for user in users.order_by("pk"):
-        if notification_wanted(
-            user=user, kind=notice.kind, group_id=notice.group_id, plan_id=notice.plan_id
-        ):
-            notified += 1
-            notification_create(
-                user=user,
-                kind=notice.kind,
-                title=notice.title,
-                body=notice.body,
-                data=notice.data,
-                collapse_key=notice.collapse_key,
-            )
-    return notified
+    if source_event is not None:
+        told = Notification.objects.filter(source_event=source_event)
+        users = users.exclude(pk__in=told.values("user_id"))
+    user_ids = list(users.order_by("pk").values_list("pk", flat=True))
+    preferences = preferences_of(user_ids)
+    return [
+        pk
+        for pk in user_ids
+        if preferences_allow(preferences.get(pk), notice.kind, notice.group_id, notice.plan_id)
+    ]
 
 
 # ---------------------------------------------------------------------------- notifications
@@ -115,65 +133,137 @@ def notification_create(
     data: dict | None = None,
     collapse_key: str = "",
 ) -> Notification:
-    """Write an in-app notification, announce it on the user's topic, and plan a push if the
-    user is away. With a collapse key, an unread notification with the same key is folded into:
-    its count grows and it carries the latest title/body/data (`notification.updated`)."""
+    """Write one user's in-app notification (see `notifications_create_many`)."""
+    (notification,) = notifications_create_many(
+        user_ids=[user.pk],
+        kind=kind,
+        title=title,
+        body=body,
+        data=data,
+        collapse_key=collapse_key,
+    )
+    return notification
+
+
+def notifications_create_many(
+    *,
+    user_ids: list[int],
+    kind: str,
+    title: str,
+    body: str = "",
+    data: dict | None = None,
+    collapse_key: str = "",
+    source_event: UUID | None = None,
+) -> list[Notification]:
+    """Write an in-app notification for each user, announce it on their topic, and plan a push
+    for those who are away. With a collapse key, a user's unread notification with that key is
+    folded into: its count grows and it carries the latest title/body/data
+    (`notification.updated`). A fixed number of statements for any number of users."""
     if kind not in NOTIFICATION_KINDS:
         raise InvalidInput(f"Unknown notification kind {kind!r}.", fields={"kind": ["Unknown."]})
+    content = {"title": _fit(title, MAX_TITLE), "body": _fit(body, MAX_BODY), "data": data or {}}
     with transaction.atomic():
-        notification = None
-        if collapse_key:
-            notification = (
-                Notification.objects.select_for_update()
-                .filter(user=user, collapse_key=collapse_key, read_at__isnull=True)
-                .order_by("-id")
-                .first()
-            )
-        if notification is None:
-            notification = Notification.objects.create(
-                user=user,
-                kind=kind,
-                title=_fit(title, MAX_TITLE),
-                body=_fit(body, MAX_BODY),
-                data=data or {},
-                collapse_key=collapse_key,
-            )
-            event = NotificationCreated.from_notification(notification)
-        else:
-            notification.count += 1
-            notification.title = _fit(title, MAX_TITLE)
-            notification.body = _fit(body, MAX_BODY)
-            notification.data = data or {}
-            notification.save(update_fields=["count", "title", "body", "data"])
-            event = NotificationUpdated.from_notification(notification)
-        emit(event, topic=_user_topic(notification.user_id))
-        push_schedule(notification)
-        return notification
+        folded = _fold(user_ids, collapse_key, content, source_event) if collapse_key else []
+        done = {notification.user_id for notification in folded}
+        created = _create(
+            [
+                Notification(
+                    user_id=pk,
+                    kind=kind,
+                    collapse_key=collapse_key,
+                    source_event=source_event,
+                    **content,
+                )
+                for pk in user_ids
+                if pk not in done
+            ]
+        )
+        emit_many(
+            [(NotificationCreated.from_notification(n), _user_topic(n.user_id)) for n in created]
+            + [(NotificationUpdated.from_notification(n), _user_topic(n.user_id)) for n in folded]
+        )
+        notifications = sorted(created + folded, key=lambda notification: notification.user_id)
+        push_schedule(notifications)
+        return notifications
 
 
-def push_schedule(notification: Notification) -> None:
-    """Plan a push for a notification if its user is away (DESIGN §8). The push itself waits
-    PUSH_DELAY_SECONDS and checks again (still unread, still away, not quiet hours). A push already
-    on its way carries the newest count; one sent less than PUSH_COLLAPSE_SECONDS ago is enough."""
+def _fold(
+    user_ids: list[int], collapse_key: str, content: dict, source_event: UUID | None
+) -> list[Notification]:
+    """Each user's newest unread notification with the key, counted up and rewritten."""
+    unread = (
+        Notification.objects.select_for_update()
+        .filter(user_id__in=user_ids, collapse_key=collapse_key, read_at__isnull=True)
+        .order_by("-id")
+    )
+    newest: dict[int, Notification] = {}
+    for notification in unread:
+        newest.setdefault(notification.user_id, notification)
+    if newest:
+        Notification.objects.filter(pk__in=[n.pk for n in newest.values()]).update(
+            count=F("count") + 1, source_event=source_event, **content
+        )
+    for notification in newest.values():
+        notification.count += 1
+        notification.source_event = source_event
+        for name, value in content.items():
+            setattr(notification, name, value)
+    return list(newest.values())
+
+
+def _create(notifications: list[Notification]) -> list[Notification]:
+    """One INSERT where the database returns the new ids (MariaDB, PostgreSQL, SQLite), else
+    one per row (MySQL)."""
+    if connection.features.can_return_rows_from_bulk_insert:
+        return Notification.objects.bulk_create(notifications)
+    for notification in notifications:
+        notification.save(force_insert=True)
+    return notifications
+
+
+def push_schedule(notifications: list[Notification]) -> None:
+    """Plan a push for each notification whose user is away (DESIGN §8). The push itself waits
+    PUSH_DELAY_SECONDS and checks again (still unread, still away, not quiet hours). A push
+    already on its way carries the newest count; one sent less than PUSH_COLLAPSE_SECONDS ago is
+    enough. One query for devices, one Redis round trip for presence, one UPDATE, one task."""
     now = timezone.now()
+    candidates = [n for n in notifications if _push_may_be_planned(n, now)]
+    if not candidates:
+        return
+    with_devices = set(
+        Device.objects.filter(user_id__in={n.user_id for n in candidates}, active=True)
+        .values_list("user_id", flat=True)
+        .distinct()
+    )
+    candidates = [n for n in candidates if n.user_id in with_devices]
+    if not candidates:
+        return
+    here = active_users({n.user_id for n in candidates})  # the WebSocket already showed it
+    due = [n for n in candidates if n.user_id not in here]
+    if not due:
+        return
+    due_at = now + timedelta(seconds=settings.PUSH_DELAY_SECONDS)
+    Notification.objects.filter(pk__in=[n.pk for n in due]).update(
+        push_due_at=due_at, pushed_at=None
+    )
+    for notification in due:
+        notification.push_due_at, notification.pushed_at = due_at, None
+    enqueue(
+        push_notifications,
+        countdown=settings.PUSH_DELAY_SECONDS,
+        notification_ids=[n.pk for n in due],
+    )
+
+
+def _push_may_be_planned(notification: Notification, now) -> bool:
     in_flight = notification.push_due_at is not None and notification.pushed_at is None
     # A planned push whose task never ran (broker outage) must not block pushes for good.
-    lost = in_flight and notification.push_due_at < now - timedelta(seconds=PUSH_LOST_AFTER_SECONDS)
+    stale = now - timedelta(seconds=PUSH_LOST_AFTER_SECONDS)
+    lost = in_flight and notification.push_due_at < stale
     if in_flight and not lost:
-        return
+        return False
     recent = timedelta(seconds=settings.PUSH_COLLAPSE_SECONDS)
-    if notification.pushed_at is not None and now - notification.pushed_at < recent:
-        return
-    if not Device.objects.filter(user_id=notification.user_id, active=True).exists():
-        return
-    if user_is_active(notification.user_id):
-        return  # the WebSocket already showed it
-    notification.push_due_at = now + timedelta(seconds=settings.PUSH_DELAY_SECONDS)
-    notification.pushed_at = None
-    notification.save(update_fields=["push_due_at", "pushed_at"])
-    enqueue(
-        push_notification, countdown=settings.PUSH_DELAY_SECONDS, notification_id=notification.pk
-    )
+    return notification.pushed_at is None or now - notification.pushed_at >= recent
 
 
 def notifications_read_collapsed(*, user_id: int, collapse_key: str, up_to_message_id: int) -> None:
@@ -236,14 +326,16 @@ def notifications_revise_message(*, collapse_key: str, message_id: int, body: st
         unread = Notification.objects.select_for_update().filter(
             collapse_key=collapse_key, read_at__isnull=True
         )
-        for notification in unread:
-            if notification.data.get("message_id") == message_id:
-                notification.body = _fit(body, MAX_BODY)
-                notification.save(update_fields=["body"])
-                emit(
-                    NotificationUpdated.from_notification(notification),
-                    topic=_user_topic(notification.user_id),
-                )
+        quoting = [n for n in unread if n.data.get("message_id") == message_id]
+        if not quoting:
+            return
+        body = _fit(body, MAX_BODY)
+        Notification.objects.filter(pk__in=[n.pk for n in quoting]).update(body=body)
+        for notification in quoting:
+            notification.body = body
+        emit_many(
+            (NotificationUpdated.from_notification(n), _user_topic(n.user_id)) for n in quoting
+        )
 
 
 # ---------------------------------------------------------------------------- devices

@@ -17,6 +17,12 @@ def push_notification(notification_id: int) -> int:
 
 
 @shared_task
+def push_notifications(notification_ids: list[int]) -> int:
+    """The pushes planned by one notice (one task, however many people it told)."""
+    return sum(push_notification(notification_id) for notification_id in notification_ids)
+
+
+@shared_task
 def deliver_push(notification_id: int, device_id: int, attempt: int = 1) -> str:
     outcome = push_deliver(notification_id=notification_id, device_id=device_id, attempt=attempt)
     if outcome is None:

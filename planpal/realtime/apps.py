@@ -7,6 +7,6 @@ class RealtimeConfig(AppConfig):
 
     def ready(self) -> None:
         from planpal.core.signals import domain_event
-        from planpal.realtime.outbox import write_event
+        from planpal.realtime.outbox import write_events
 
-        domain_event.connect(write_event, dispatch_uid="planpal.realtime.outbox")
+        domain_event.connect(write_events, dispatch_uid="planpal.realtime.outbox")

@@ -1,6 +1,7 @@
 """The gateway's housekeeping, every second in each web process: connection heartbeats and idle
 timeouts, connection metrics, the outbox sweeper (one process per interval with Redis, by a
-lock) and the presence refresh."""
+lock: events never published, and events whose after-commit fan-out never ran) and the presence
+refresh."""
 
 import asyncio
 import logging
@@ -11,7 +12,7 @@ from django.conf import settings
 
 from planpal.core import metrics
 from planpal.core.db import in_thread_pool
-from planpal.realtime import bus
+from planpal.realtime import bus, fanout
 from planpal.realtime.presence import REFRESH_SECONDS, Presence
 from planpal.realtime.publisher import republish_unpublished
 
@@ -40,6 +41,14 @@ async def claim_sweep(client, seconds: int) -> bool:
         return False
 
 
+async def sweep() -> None:
+    for job in (republish_unpublished, fanout.sweep_pending):
+        try:
+            await in_thread_pool(job)()
+        except Exception as exc:  # noqa: BLE001 - retried next round
+            log.warning("outbox sweep (%s) failed: %s", job.__name__, exc)
+
+
 async def run(hub: Kept) -> None:
     sweep_every = settings.REALTIME["SWEEP_SECONDS"]
     last_sweep = last_presence = time.monotonic()
@@ -53,10 +62,7 @@ async def run(hub: Kept) -> None:
         if now - last_sweep >= sweep_every:
             last_sweep = now
             if await claim_sweep(hub.redis, sweep_every):
-                try:
-                    await in_thread_pool(republish_unpublished)()
-                except Exception as exc:  # noqa: BLE001 - retried next round
-                    log.warning("outbox sweep failed: %s", exc)
+                await sweep()
         if now - last_presence >= REFRESH_SECONDS:
             last_presence = now
             await hub.presence.refresh()

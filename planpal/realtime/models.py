@@ -26,9 +26,17 @@ class Event(models.Model):
     payload = models.JSONField(default=dict)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     published_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    # Listeners that run after commit (`realtime.fanout`, e.g. the notifications of the people
+    # told about it) still owe this row their work. Set in the writing transaction, cleared in
+    # the one that does the work: a crash in between leaves it set for the sweep.
+    fanout_pending = models.BooleanField(default=False)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["topic", "seq"], name="event_topic_seq")]
+        # The claim reads pending rows by (topic, seq) straight from this index.
+        indexes = [
+            models.Index(fields=["fanout_pending", "topic", "seq"], name="event_fanout_pending")
+        ]
 
     def __str__(self) -> str:
         return f"{self.topic}#{self.seq} {self.name}"

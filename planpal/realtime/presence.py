@@ -19,7 +19,7 @@ Nothing here raises into delivery: a failed Redis call is logged and presence de
 import asyncio
 import logging
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any, Protocol
 
 from django.conf import settings
@@ -69,11 +69,24 @@ _embedded: "EmbeddedPresence | None" = None  # this process's, in embedded mode
 
 def user_is_active(user_id: int) -> bool:
     """Does the user have a connection whose client spoke recently? (Sync: for push decisions.)"""
+    return user_id in active_users([user_id])
+
+
+def active_users(user_ids: Iterable[int]) -> set[int]:
+    """Those of `user_ids` who have a connection whose client spoke recently, in one Redis round
+    trip however many they are (the push planning of a notice to a whole group)."""
+    ids = list(user_ids)
     cutoff = time.time() - settings.REALTIME["ACTIVE_SECONDS"]
     if settings.REDIS_URL:
-        stamps = bus.redis_client().hvals(_user_key(user_id))
-        return any(float(stamp) > cutoff for stamp in stamps)
-    return _embedded is not None and _embedded.spoke_since(user_id, cutoff)
+        pipe = bus.redis_client().pipeline(transaction=False)
+        for user_id in ids:
+            pipe.hvals(_user_key(user_id))
+        stamps = pipe.execute()
+        recent = [any(float(stamp) > cutoff for stamp in values) for values in stamps]
+        return {pk for pk, spoke in zip(ids, recent, strict=True) if spoke}
+    if _embedded is None:
+        return set()
+    return _embedded.spoke_since(set(ids), cutoff)
 
 
 class Local(Protocol):
@@ -187,9 +200,11 @@ class EmbeddedPresence(Presence):
         self.announced[user_id] = online
         return previous != online
 
-    def spoke_since(self, user_id: int, cutoff: float) -> bool:
+    def spoke_since(self, user_ids: set[int], cutoff: float) -> set[int]:
         connections = list(self.hub.connections)
-        return any(c.user_id == user_id and c.last_active_wall > cutoff for c in connections)
+        return {
+            c.user_id for c in connections if c.user_id in user_ids and c.last_active_wall > cutoff
+        }
 
 
 class RedisPresence(Presence):

@@ -43,8 +43,8 @@ def publish_events(rows: list[Event], *, path: str = "commit") -> bool:
     return True
 
 
-def publish_on_commit(row: Event) -> None:
-    transaction.on_commit(lambda: publish_events([row]), robust=True)
+def publish_on_commit(rows: list[Event]) -> None:
+    transaction.on_commit(lambda: publish_events(rows), robust=True)
 
 
 def republish_unpublished(*, older_than: timedelta = timedelta(seconds=5), limit: int = 500) -> int:

@@ -10,7 +10,8 @@ from planpal.realtime.models import Event
 from tests.conftest import assert_error, public
 from tests.factories import befriend_through_services
 
-pytestmark = pytest.mark.django_db
+# Each write commits: the notifications it causes are written after commit (realtime.fanout).
+pytestmark = pytest.mark.django_db(transaction=True)
 
 FRIENDS = "/api/v1/friends"
 

@@ -11,6 +11,8 @@ from tests.factories import befriend, make_direct, make_group
 URL = "/api/v1/conversations"
 
 
+# Real commits: the notifications come after each, from the fan-out (realtime.fanout).
+@pytest.mark.django_db(transaction=True)
 def test_list_has_my_group_and_direct_conversations_latest_first(
     alice, bob, trip, group_chat, direct, client_for, say, events
 ):

@@ -1,5 +1,7 @@
 """Chat events: names, topics and payloads; and that the events alone keep a client in sync."""
 
+import pytest
+
 from planpal.chat import services
 from planpal.core.events import EVENT_TYPES
 from planpal.notifications.models import Notification
@@ -9,6 +11,8 @@ from tests.files import images
 from tests.files.conftest import upload_file
 
 
+# Real commits: the notifications come after each, from the fan-out (realtime.fanout).
+@pytest.mark.django_db(transaction=True)
 def test_direct_message_is_announced_on_both_peoples_topics_only(
     alice, bob, carol, direct, client_for, events
 ):
@@ -53,6 +57,8 @@ def test_direct_edit_and_delete_reach_both_people(alice, bob, direct, client_for
         ]
 
 
+# Real commits: the notifications come after each, from the fan-out (realtime.fanout).
+@pytest.mark.django_db(transaction=True)
 def test_every_chat_event_matches_its_declared_schema(alice, bob, group_chat, direct, say):
     for conversation in (group_chat, direct):
         message = say(alice, conversation, "hi")

@@ -1,5 +1,7 @@
 """GET conversations/{id}/messages: newest first, cursor pages stable while messages arrive."""
 
+import pytest
+
 from tests.chat.conftest import messages_url
 from tests.conftest import assert_error
 
@@ -38,6 +40,8 @@ def test_pages_neither_repeat_nor_skip_when_new_messages_arrive(
     assert third["next"] is None
 
 
+# Real commits: the notifications come after each, from the fan-out (realtime.fanout).
+@pytest.mark.django_db(transaction=True)
 def test_direct_conversation_stream_is_my_user_topic(alice, bob, direct, client_for, say, events):
     say(bob, direct, "hi")
 

@@ -123,6 +123,8 @@ def test_bad_read_request_is_rejected(alice, bob, group_chat, client_for, say, b
     assert not ReadState.objects.filter(user=alice).exists()
 
 
+# Real commits: the notifications come after each, from the fan-out (realtime.fanout).
+@pytest.mark.django_db(transaction=True)
 def test_direct_read_receipts_go_to_both_people(alice, bob, direct, client_for, say, events):
     message = say(bob, direct, "hi")
 

@@ -42,6 +42,8 @@ def test_non_members_cannot_list_members(client_for, anon, trip, dave):
 # ---------------------------------------------------------------------------- add
 
 
+# Real commits: the notifications come after each, from the fan-out (realtime.fanout).
+@pytest.mark.django_db(transaction=True)
 def test_the_owner_adds_a_friend_and_everyone_is_told(client_for, since, trip, alice, dave):
     on_group, on_dave = since(f"group:{trip.pk}"), since(f"user:{dave.pk}")
     response = client_for(alice).post(members_url(trip), {"user": dave.pk}, format="json")

@@ -15,7 +15,8 @@ from planpal.plans import services as plans
 from planpal.realtime.models import Event
 from tests.plans.factories import make_activity, make_plan
 
-pytestmark = pytest.mark.django_db
+# Each write commits: the notifications it causes are written after commit (realtime.fanout).
+pytestmark = pytest.mark.django_db(transaction=True)
 
 
 class NoticeProbe(DomainEvent):
