@@ -214,6 +214,8 @@ def test_orphan_collection_keeps_attached_files_and_takes_deleted_groups(
     assert local_store.keys() == []
 
 
+# Real commits: the notifications come after each, from the fan-out (realtime.fanout).
+@pytest.mark.django_db(transaction=True)
 def test_notifications_say_what_was_shared(alice, bob, direct, client_for, local_store):
     pdf = upload(client_for(alice), images.PDF, "Tickets.pdf", "application/pdf")
     photo = upload(client_for(alice))

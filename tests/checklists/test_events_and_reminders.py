@@ -101,6 +101,8 @@ def test_an_unassigned_shared_item_reminds_every_member(trip_plan, bob, alice, c
     ) == {alice.pk, bob.pk, carol.pk}
 
 
+# Real commits: the notifications come after each, from the fan-out (realtime.fanout).
+@pytest.mark.django_db(transaction=True)
 def test_a_new_assignee_is_told_but_not_when_they_take_it_themselves(trip_plan, bob, carol):
     checklist = new_list(bob, trip_plan)
     new_item(bob, checklist, "Tent", assignee_id=carol.pk)

@@ -33,6 +33,8 @@ def test_the_creator_or_an_admin_closes_but_not_another_member(as_, trip, bob, a
     assert_error(as_("bob").post(poll_url(poll, "/close")), 409, "poll_closed")
 
 
+# Real commits: the notifications come after each, from the fan-out (realtime.fanout).
+@pytest.mark.django_db(transaction=True)
 def test_members_are_told_when_a_poll_opens_and_closes(trip, alice, bob, carol):
     poll = ask(bob, group=trip, question="Porto or Sintra?")
     services.poll_vote(actor=alice, poll_id=poll.pk, options=option_ids(poll)[1:2])
