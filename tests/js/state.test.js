@@ -3,7 +3,11 @@
 
 import assert from "node:assert/strict";
 import { beforeEach, describe, it } from "node:test";
-import { installConversation, installMessages } from "../../planpal/web/static/web/state/chat.js";
+import {
+  installConversation,
+  installMessages,
+  quoteOf,
+} from "../../planpal/web/static/web/state/chat.js";
 import { installGroup, installMembers } from "../../planpal/web/static/web/state/groups.js";
 import { installPlan } from "../../planpal/web/static/web/state/plans.js";
 import { applyEvent, forgetTopic } from "../../planpal/web/static/web/state/reduce.js";
@@ -228,6 +232,41 @@ describe("chat", () => {
     applyEvent(store, frame("group:3", 4, "group.message_edited", edited));
     assert.equal(store.messages.get(5).items.get(20).text, "fixed");
     assert.equal(store.conversations.get(5).data.last_message.text, "fixed");
+  });
+
+  const photo = { id: 7, kind: "image", content_type: "image/png", name: "beach.png", size: 90 };
+  const place = { kind: "location", lat: 38.7, lng: -9.14, location_name: "Pier", text: "" };
+
+  it("quotes a photo by its name and a place by its name, like the server", () => {
+    const bob = user(2, "Bob");
+    assert.equal(quoteOf(message(20, bob, { text: "", attachment: photo })).text, "beach.png");
+    assert.equal(quoteOf(message(21, bob, place)).text, "Pier");
+    assert.equal(quoteOf(message(22, bob, { text: "x".repeat(200) })).text.length, 140);
+  });
+
+  it("updates the quotes of replies when their original is edited or deleted", () => {
+    withConversation({ open: true });
+    const bob = user(2, "Bob");
+    const original = message(20, bob, { text: "Where?" });
+    const reply = message(21, user(ME, "Alice"), {
+      reply_to: 20,
+      reply_summary: quoteOf(original),
+    });
+    applyEvent(store, frame("group:3", 3, "group.message_sent", original));
+    applyEvent(store, frame("group:3", 4, "group.message_sent", reply));
+    const edited = { ...original, text: "Where exactly?", edited_at: "2026-12-01T08:01Z" };
+    applyEvent(store, frame("group:3", 5, "group.message_edited", edited));
+    assert.equal(store.messages.get(5).items.get(21).reply_summary.text, "Where exactly?");
+    const deleted = { ...edited, text: "", deleted_at: "2026-12-01T08:02Z" };
+    const result = applyEvent(store, frame("group:3", 6, "group.message_deleted", deleted));
+    assert.deepEqual(store.messages.get(5).items.get(21).reply_summary, {
+      id: 20,
+      sender: bob,
+      kind: "text",
+      text: "",
+      deleted: true,
+    });
+    assert.ok(result.changes.some((change) => change.kind === "messages"));
   });
 });
 

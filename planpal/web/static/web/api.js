@@ -32,9 +32,11 @@ export function csrfToken() {
   return match ? decodeURIComponent(match[1]) : "";
 }
 
+/** `body`: JSON-able, or FormData (a multipart upload: the browser sets its Content-Type). */
 export async function request(method, path, body) {
   const headers = { Accept: "application/json" };
-  if (body !== undefined) headers["Content-Type"] = "application/json";
+  const multipart = body instanceof FormData;
+  if (body !== undefined && !multipart) headers["Content-Type"] = "application/json";
   if (!["GET", "HEAD", "OPTIONS"].includes(method)) headers["X-CSRFToken"] = csrfToken();
   let response;
   try {
@@ -42,7 +44,7 @@ export async function request(method, path, body) {
       method,
       headers,
       credentials: "same-origin",
-      body: body === undefined ? undefined : JSON.stringify(body),
+      body: body === undefined || multipart ? body : JSON.stringify(body),
     });
   } catch {
     throw new ApiError(0, { error: { message: "Network error: check your connection." } });

@@ -136,3 +136,16 @@ export const STATUS_LABELS = {
 export function isClosed(plan) {
   return plan.status === "completed" || plan.status === "cancelled";
 }
+
+/** "820 B", "14 KB", "2.4 MB": a file's size for people (1 KB = 1024 bytes). */
+export function formatBytes(size) {
+  if (size < 1024) return `${size} B`;
+  const units = ["KB", "MB", "GB"];
+  let value = size / 1024;
+  let unit = 0;
+  while (value >= 1024 && unit < units.length - 1) {
+    value /= 1024;
+    unit += 1;
+  }
+  return `${value < 10 ? value.toFixed(1) : Math.round(value)} ${units[unit]}`;
+}

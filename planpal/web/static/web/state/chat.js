@@ -41,6 +41,25 @@ function settlePending(record, message) {
   if (message.client_id) record.pending.delete(message.client_id);
 }
 
+/** What a reply quotes of `message`: the server's rule for `reply_summary` (realtime.md,
+ *  MessageData), so a quote follows the original's edits and deletion without a refetch. */
+export function quoteOf(message) {
+  const deleted = Boolean(message.deleted_at);
+  const name = message.attachment ? message.attachment.name : "";
+  const text = message.text || message.location_name || name || "";
+  const { id, sender, kind } = message;
+  return { id, sender, kind, text: deleted ? "" : text.slice(0, 140), deleted };
+}
+
+/** An edited or deleted message: the replies that quote it show the new quote. */
+function requote(record, original) {
+  for (const [id, message] of record.items) {
+    if (message.reply_to === original.id) {
+      record.items.set(id, { ...message, reply_summary: quoteOf(original) });
+    }
+  }
+}
+
 function updateSummary(ctx, info, frame) {
   const { event, data } = frame;
   if (event.endsWith(".message_sent")) {
@@ -79,7 +98,7 @@ function applyChat(ctx, frame) {
     settlePending(messages, frame.data);
     if (frame.event.endsWith(".message_sent")) {
       stopTyping(ctx, frame.topic, frame.data.sender && frame.data.sender.id);
-    }
+    } else requote(messages, frame.data);
     ctx.changed("messages", conversationId);
   }
 }

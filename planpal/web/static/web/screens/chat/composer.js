@@ -5,6 +5,8 @@
 import { h, replaceChildren } from "../../lib/dom.js";
 import { displayName } from "../../lib/format.js";
 import { rt } from "../../state/live.js";
+import { attachButtons } from "./attach.js";
+import { describe } from "./message.js";
 
 const TYPING_EVERY_MS = 1500;
 
@@ -23,7 +25,7 @@ function replyBar(input) {
     },
     start(message) {
       replyTo = message.id;
-      const text = `Replying to ${displayName(message.sender)}: ${message.text.slice(0, 80)}`;
+      const text = `Replying to ${displayName(message.sender)}: ${describe(message).slice(0, 80)}`;
       const button = h("button", { type: "button", class: "link-button" }, "Cancel reply");
       button.addEventListener("click", cancel);
       replaceChildren(node, h("span", {}, text), button);
@@ -35,8 +37,9 @@ function replyBar(input) {
 }
 
 /**
- * `topic`: where typing is announced (null: not announced); `send(text, {replyTo})`;
- * `askPoll()`: opens the new-poll form (a group's chat; null: no "Poll" button).
+ * `topic`: where typing is announced (null: not announced); `send(content, {replyTo})`
+ * (content: the text, or a photo, file or place: sending.js); `askPoll()`: opens the new-poll
+ * form (a group's chat; null: no "Poll" button).
  */
 export function composer(topic, send, askPoll = null) {
   const input = h("textarea", {
@@ -47,9 +50,14 @@ export function composer(topic, send, askPoll = null) {
     placeholder: "Write a message…",
     autocomplete: "off",
   });
+  const reply = replyBar(input);
   const form = h(
     "form",
     { class: "composer", "aria-label": "Send a message" },
+    attachButtons((content) => {
+      send(content, { replyTo: reply.id });
+      reply.cancel();
+    }),
     h("label", { for: "composer-input", class: "visually-hidden" }, "Message"),
     input,
     askPoll
@@ -57,7 +65,6 @@ export function composer(topic, send, askPoll = null) {
       : null,
     h("button", { type: "submit", class: "button button-primary" }, "Send"),
   );
-  const reply = replyBar(input);
   let lastTyping = 0;
   let typingTimer = null;
   const announceTyping = () => {

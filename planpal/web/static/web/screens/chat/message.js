@@ -1,34 +1,102 @@
-// One chat message: sender, the message it answers, its text (or "Message deleted"), time,
-// "edited", "Seen by …", and the actions on it (reply; edit and delete for its sender).
+// One chat message: sender, the message it answers, its content by kind (text; a photo that
+// opens the viewer; a file chip with its size; a place card with a map link; "Message
+// deleted"), time, "edited", "Seen by …", and its actions (reply; edit, delete for its sender).
 
 import { h } from "../../lib/dom.js";
-import { displayName, formatShort } from "../../lib/format.js";
+import { displayName, formatBytes, formatShort } from "../../lib/format.js";
 import { store } from "../../state/store.js";
+import { openViewer, uploadHref } from "./viewer.js";
+
+const KIND_LABELS = { image: "Photo", file: "File", location: "Location" };
+
+/** A few words that name the message (screen reader labels, the reply bar). */
+export function describe(message) {
+  const name = message.attachment ? message.attachment.name : message.file_name;
+  return message.text || message.location_name || name || KIND_LABELS[message.kind] || "";
+}
+
+const caption = (message) =>
+  message.text ? h("p", { class: "message-text message-caption" }, message.text) : null;
+
+function imageBody(message) {
+  const { attachment } = message;
+  const alt = message.text || attachment.name;
+  const thumbnail = h("img", {
+    class: "message-image",
+    src: uploadHref(attachment, { thumbnail: true }),
+    alt,
+    width: attachment.width || null,
+    height: attachment.height || null,
+    loading: "lazy",
+  });
+  const open = () => openViewer(attachment, alt);
+  return [
+    h("button", { type: "button", class: "image-button", onclick: open }, thumbnail),
+    caption(message),
+  ];
+}
+
+function fileBody(message) {
+  const { attachment } = message;
+  return [
+    h(
+      "a",
+      { class: "file-chip", href: uploadHref(attachment), download: attachment.name },
+      h("span", { class: "file-name" }, `📎 ${attachment.name}`),
+      h("span", { class: "file-size" }, formatBytes(attachment.size)),
+    ),
+    caption(message),
+  ];
+}
+
+/** The OpenStreetMap page with a marker on the place. */
+export function mapLink(lat, lng) {
+  return `https://www.openstreetmap.org/?mlat=${lat}&mlon=${lng}#map=16/${lat}/${lng}`;
+}
+
+function locationBody(message) {
+  const { lat, lng } = message;
+  return h(
+    "div",
+    { class: "location-card" },
+    h("p", { class: "location-name" }, `📍 ${message.location_name || "Shared location"}`),
+    h("p", { class: "location-coords" }, `${lat.toFixed(5)}, ${lng.toFixed(5)}`),
+    h(
+      "a",
+      { href: mapLink(lat, lng), target: "_blank", rel: "noopener noreferrer" },
+      "Open in OpenStreetMap",
+    ),
+    caption(message),
+  );
+}
 
 function body(message) {
   if (message.deleted_at) return h("p", { class: "message-text deleted" }, "Message deleted");
-  if (message.kind === "location") {
-    return h(
-      "p",
-      { class: "message-text" },
-      `📍 Shared a location (${message.lat}, ${message.lng})`,
-    );
+  if (message.kind === "location") return locationBody(message);
+  if (message.kind === "image" || message.kind === "file") {
+    // Still uploading (an unsent message has no attachment yet): name the file.
+    if (!message.attachment) return h("p", { class: "message-text" }, describe(message));
+    return message.kind === "image" ? imageBody(message) : fileBody(message);
   }
   return h("p", { class: "message-text" }, message.text);
 }
 
-function quote(original) {
-  if (!original) return h("p", { class: "message-quote" }, "Reply to an earlier message");
-  const text = original.deleted_at ? "Message deleted" : original.text;
-  return h("p", { class: "message-quote" }, `${displayName(original.sender)}: ${text}`);
+/** `quoted`: the reply's original, {sender, kind, text, deleted} (state/chat.js quoteOf). */
+function quote(quoted) {
+  if (!quoted) return h("p", { class: "message-quote" }, "Reply to an earlier message");
+  const text = quoted.deleted ? "Message deleted" : quoted.text || KIND_LABELS[quoted.kind] || "";
+  return h("p", { class: "message-quote" }, `${displayName(quoted.sender)}: ${text}`);
 }
 
 function meta(message, pending, actions) {
   if (pending && pending.status === "failed") {
     const retry = () => actions.retry(message);
+    const discard = () => actions.discard(message);
     return [
       "Not sent. ",
       h("button", { type: "button", class: "link-button", onclick: retry }, "Retry"),
+      " · ",
+      h("button", { type: "button", class: "link-button", onclick: discard }, "Discard"),
     ];
   }
   if (pending) return "Sending…";
@@ -46,7 +114,7 @@ function tools(message, mine, actions) {
       {
         type: "button",
         class: "link-button",
-        "aria-label": `${label} message: ${message.text.slice(0, 40)}`,
+        "aria-label": `${label} message: ${describe(message).slice(0, 40)}`,
         onclick: () => action(message),
       },
       label,
@@ -55,14 +123,14 @@ function tools(message, mine, actions) {
     "p",
     { class: "message-tools" },
     button("Reply", actions.reply),
-    mine && message.kind === "text" ? button("Edit", actions.edit) : null,
+    mine ? button(message.kind === "text" ? "Edit" : "Edit caption", actions.edit) : null,
     mine ? button("Delete", actions.remove) : null,
   );
 }
 
-/** options: {pending, showSender, original (the message it replies to), seenBy: [names]} */
+/** options: {pending, showSender, quoted (what it replies to: quoteOf), seenBy: [names]} */
 export function messageNode(message, options, actions) {
-  const { pending = null, showSender = true, original = null, seenBy = [] } = options;
+  const { pending = null, showSender = true, quoted = null, seenBy = [] } = options;
   const mine = message.sender && store.me && message.sender.id === store.me.id;
   const classes = ["message", mine ? "mine" : "theirs", message.kind === "system" ? "system" : ""];
   if (pending) classes.push(`pending ${pending.status}`);
@@ -73,7 +141,7 @@ export function messageNode(message, options, actions) {
     showSender && !mine && message.kind !== "system"
       ? h("p", { class: "message-sender" }, displayName(message.sender))
       : null,
-    message.reply_to ? quote(original) : null,
+    message.reply_to ? quote(quoted) : null,
     body(message),
     h("p", { class: "message-meta" }, meta(message, pending, actions)),
     seenBy.length ? h("p", { class: "message-seen" }, `Seen by ${seenBy.join(", ")}`) : null,

@@ -2,14 +2,16 @@
 // messages reconciled by client_id, "Load earlier messages", marking what is seen as read, and
 // who has seen the last message you sent.
 
-import { api, newClientId } from "../../api.js";
+import { api } from "../../api.js";
 import { h } from "../../lib/dom.js";
 import { confirmDialog, formDialog, formField } from "../../lib/dialogs.js";
-import { attempt, errorMessage, toast } from "../../lib/toast.js";
+import { attempt } from "../../lib/toast.js";
+import { quoteOf } from "../../state/chat.js";
 import { loadEarlierMessages } from "../../state/live.js";
 import { store } from "../../state/store.js";
 import { pollCard } from "../polls/card.js";
 import { messageNode } from "./message.js";
+import { messageSender } from "./sending.js";
 import { timeline } from "./timeline.js";
 
 /** Names of the others who have read up to `messageId` (live read receipts). */
@@ -21,12 +23,11 @@ function seenBy(conversationId, messageId, nameOf) {
 
 function messageEntry(message, options, actions) {
   const { text, edited_at, deleted_at } = message;
-  const quoted = options.original ? [options.original.text, options.original.deleted_at] : null;
   const signature = JSON.stringify([
     text,
     edited_at,
     deleted_at,
-    quoted,
+    options.quoted,
     options.showSender,
     options.seenBy,
   ]);
@@ -56,16 +57,20 @@ function wantedNodes(conversationId, record, polls, actions, nameOf) {
       continue;
     }
     const senderId = message.sender ? message.sender.id : null;
+    // The original as loaded, else the server's summary (it may be on an earlier page).
+    const original = message.reply_to ? record.items.get(message.reply_to) : null;
     const options = {
       showSender: senderId !== previousSender,
-      original: message.reply_to ? record.items.get(message.reply_to) : null,
+      quoted: original ? quoteOf(original) : message.reply_summary || null,
       seenBy: message.id === lastMine ? seenBy(conversationId, message.id, nameOf) : [],
     };
     previousSender = senderId;
     wanted.push(messageEntry(message, options, actions));
   }
   for (const pending of record.pending.values()) {
-    const build = () => messageNode(pending, { pending, showSender: false }, actions);
+    const original = pending.reply_to ? record.items.get(pending.reply_to) : null;
+    const quoted = original ? quoteOf(original) : null;
+    const build = () => messageNode(pending, { pending, quoted, showSender: false }, actions);
     wanted.push([`c${pending.client_id}`, pending.status, build]);
   }
   return wanted;
@@ -127,19 +132,26 @@ function readMarker(conversationId) {
   };
 }
 
-function messageActions(conversationId, send, onReply) {
+function messageActions(sender, onReply) {
+  const text = (message) => message.kind === "text";
   return {
-    retry: (message) =>
-      send(message.text, { clientId: message.client_id, replyTo: message.reply_to }),
+    retry: sender.retry,
+    discard: sender.discard,
     reply: (message) => onReply(message),
     edit: (message) =>
       formDialog({
-        title: "Edit message",
+        title: text(message) ? "Edit message" : "Edit caption",
         submitLabel: "Save",
         fields: [
           formField(
-            "Message",
-            { name: "text", rows: "3", maxlength: "4000", required: true, value: message.text },
+            text(message) ? "Message" : "Caption",
+            {
+              name: "text",
+              rows: "3",
+              maxlength: "4000",
+              required: text(message),
+              value: message.text,
+            },
             { control: "textarea" },
           ),
         ],
@@ -180,47 +192,26 @@ export function messageLog({ conversationId, getRecord, getPolls, nameOf, onRepl
   );
   const nodes = new Map(); // key → {node, signature}
   const reader = readMarker(conversationId);
-  const actions = messageActions(conversationId, (...args) => send(...args), onReply);
   let scrolled = false;
 
-  function render() {
+  function render({ scroll = false } = {}) {
     const record = getRecord();
     const nearBottom = scroller.scrollHeight - scroller.scrollTop - scroller.clientHeight < 80;
     reconcile(log, nodes, wantedNodes(conversationId, record, getPolls(), actions, nameOf));
     earlier.hidden = !record.next;
-    if (nearBottom || !scrolled) {
+    if (scroll || nearBottom || !scrolled) {
       scroller.scrollTop = scroller.scrollHeight;
       scrolled = true;
     }
     reader.mark(record);
   }
-
-  async function send(text, { clientId = newClientId(), replyTo = null } = {}) {
-    const record = getRecord();
-    const { id, username, display_name } = store.me;
-    const sender = { id, username, display_name };
-    const created_at = new Date().toISOString();
-    const fields = { client_id: clientId, text, kind: "text", reply_to: replyTo };
-    record.pending.set(clientId, { ...fields, sender, created_at, status: "sending" });
-    render();
-    scroller.scrollTop = scroller.scrollHeight;
-    try {
-      const message = await api.post(`conversations/${conversationId}/messages`, fields);
-      // Usually the message_sent event (same client_id) has replaced it already.
-      if (!record.items.has(message.id)) record.items.set(message.id, message);
-      record.pending.delete(clientId);
-    } catch (error) {
-      const failed = record.pending.get(clientId);
-      if (failed) failed.status = "failed";
-      toast(errorMessage(error), { error: true });
-    }
-    render();
-  }
+  const sender = messageSender(conversationId, getRecord, render);
+  const actions = messageActions(sender, onReply);
 
   return {
     nodes: [earlier, scroller],
     render,
-    send,
+    send: sender.send,
     markRead: () => reader.mark(getRecord()),
     stop: reader.stop,
   };
