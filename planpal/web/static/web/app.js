@@ -61,6 +61,9 @@ function restoreSession() {
 }
 
 async function signOut() {
+  // Signing out closes this session's connections (4001) on the server: stop ours first, or
+  // its close would look like a revoked session and ask the API, which logs a 401.
+  rt.stop();
   await api.post("auth/logout").catch(() => {}); // the session is dropped locally either way
   session.end();
 }
