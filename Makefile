@@ -11,7 +11,7 @@ EXTRAS := $(if $(findstring mysql,$(DATABASE_URL)),--extra mysql,)
 # nothing of it is needed to run PlanPal.
 NODE_MODULES := node_modules/.package-lock.json
 
-.PHONY: install run test test-js soak lint lint-js
+.PHONY: install run test test-js soak lint lint-js vendor-js
 
 $(UV):
 	python3 -m venv .tools
@@ -53,3 +53,11 @@ lint: install lint-js
 lint-js: $(NODE_MODULES)
 	node_modules/.bin/eslint .
 	node_modules/.bin/prettier --check --log-level warn .
+
+# Leaflet (pinned in package.json) is served from this origin: copy it into the client after an
+# upgrade and commit the result (the app needs no node_modules at run time).
+LEAFLET_VENDOR := planpal/web/static/web/vendor/leaflet
+vendor-js: $(NODE_MODULES)
+	mkdir -p $(LEAFLET_VENDOR)/images
+	cp node_modules/leaflet/dist/leaflet-src.esm.js node_modules/leaflet/dist/leaflet.css node_modules/leaflet/LICENSE $(LEAFLET_VENDOR)/
+	cp node_modules/leaflet/dist/images/*.png $(LEAFLET_VENDOR)/images/

@@ -373,6 +373,16 @@ CONTENT_SECURITY_POLICY["DIRECTIVES"]["img-src"] += csp_origins(_UPLOAD_STORAGE)
 # Unset: place search is off (503 geocoder_disabled). Its answers are cached this long.
 GEOCODER_URL = env_str("GEOCODER_URL", "").rstrip("/")
 GEOCODER_TIMEOUT_SECONDS = float(env_str("GEOCODER_TIMEOUT_SECONDS", "5"))
+# The plan page's map tiles ({z}/{x}/{y} template) and the credit their provider asks for; the
+# tile host joins img-src so the browser may load them under the CSP.
+MAP_TILE_URL = env_str("MAP_TILE_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png")
+MAP_TILE_ATTRIBUTION = env_str(
+    "MAP_TILE_ATTRIBUTION",
+    '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> contributors',
+)
+CONTENT_SECURITY_POLICY["DIRECTIVES"]["img-src"] += [
+    "{0.scheme}://{0.netloc}".format(urlsplit(MAP_TILE_URL.replace("{s}", "*")))
+]
 GEOCODER_CACHE_SECONDS = env_int("GEOCODER_CACHE_SECONDS", 7 * 24 * 3600)
 # Nominatim's usage policy asks for a User-Agent that names the application and a contact.
 GEOCODER_USER_AGENT = env_str("GEOCODER_USER_AGENT", "PlanPal place search")

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote
 
+from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.http import (
     Http404,
@@ -37,13 +38,17 @@ CONTENT_TYPES = {
 }
 
 
+def _map_config() -> dict[str, str]:
+    return {"tiles": settings.MAP_TILE_URL, "attribution": settings.MAP_TILE_ATTRIBUTION}
+
+
 @require_safe
 @ensure_csrf_cookie
 def index(request: HttpRequest) -> HttpResponse:
     """The single-page app; it signs in through the API and routes with the URL fragment. The
     signed-in user is embedded, so a signed-out visitor's first request is not a 401."""
     me = MeSerializer(request.user).data if request.user.is_authenticated else None
-    response = render(request, "web/index.html", {"boot": {"me": me}})
+    response = render(request, "web/index.html", {"boot": {"me": me, "map": _map_config()}})
     response["Cache-Control"] = "no-cache"
     return response
 

@@ -4,6 +4,7 @@ import json
 import re
 
 import pytest
+from django.conf import settings
 
 from tests.conftest import PASSWORD
 
@@ -14,7 +15,17 @@ def test_the_shell_sets_the_csrf_cookie_and_embeds_no_user_when_signed_out(clien
     assert response.status_code == 200
     assert "csrftoken" in response.cookies
     boot = re.search(r'<script id="boot" type="application/json">(.*?)</script>', response.text)
-    assert json.loads(boot.group(1)) == {"me": None}
+    assert json.loads(boot.group(1))["me"] is None
+
+
+@pytest.mark.django_db
+def test_the_shell_hands_the_map_tiles_to_the_client_and_allows_their_host_in_the_csp(client):
+    response = client.get("/")
+    boot = re.search(r'<script id="boot" type="application/json">(.*?)</script>', response.text)
+    tiles = json.loads(boot.group(1))["map"]["tiles"]
+    assert tiles == settings.MAP_TILE_URL == "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
+    img_src = re.search(r"img-src ([^;]*)", response["Content-Security-Policy"]).group(1)
+    assert "https://tile.openstreetmap.org" in img_src.split()
 
 
 def test_the_shell_embeds_the_signed_in_user(client, alice):

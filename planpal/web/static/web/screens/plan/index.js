@@ -11,6 +11,7 @@ import { pollsSection } from "../polls/index.js";
 import { planChecklists } from "./checklists.js";
 import { planHeader } from "./header.js";
 import { itinerary } from "./itinerary.js";
+import { planMap } from "./map.js";
 import { planPeople } from "./people.js";
 
 function planFeed(planId) {
@@ -55,10 +56,12 @@ export async function renderPlan(main, planId) {
       if (!held || activity.version > held.version) record.activities.set(activity.id, activity);
       list.render();
       head.render();
+      map.render();
     },
     rerender: () => {
       list.render();
       head.render();
+      map.render();
     },
     /** A plan from a REST answer (its version decides whether it is newer than what we hold). */
     mergePlan(plan) {
@@ -70,15 +73,17 @@ export async function renderPlan(main, planId) {
   };
   const head = planHeader(view);
   const list = itinerary(view);
+  const map = planMap(view);
   const people = planPeople(view);
   const feed = planFeed(planId);
   const polls = pollsSection(`plan:${planId}`);
   const checklists = planChecklists(view);
   const side = h("div", { class: "plan-side" }, people.node, feed.node);
-  const body = h("div", { class: "plan-main" }, list.node, polls.node, checklists.node);
+  const body = h("div", { class: "plan-main" }, map.node, list.node, polls.node, checklists.node);
   main.replaceChildren(crumbs(), ...head.nodes, h("div", { class: "plan-layout" }, body, side));
   head.render();
   list.render();
+  map.render();
   polls.render();
   checklists.render();
   people.render();
@@ -91,7 +96,10 @@ export async function renderPlan(main, planId) {
       head.render();
       people.render();
       feed.render();
-      if (record.activities) list.render();
+      if (record.activities) {
+        list.render();
+        map.render();
+      }
     } else if (kind === "plan-deleted") {
       notice(main, "This plan is gone", "It was deleted, or you no longer have access to it.");
       main.querySelector("h1").focus();
