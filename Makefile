@@ -44,11 +44,12 @@ soak: export REDIS_KEY_PREFIX ?= pp-soak-$(shell date +%s%N):
 soak: install
 	.venv/bin/pytest -m soak -s tests/reliability
 
-# lint-imports: the layer contract in pyproject.toml ([tool.importlinter]).
+# lint-imports: the layer contract in pyproject.toml ([tool.importlinter]); mypy: [tool.mypy].
 lint: install lint-js
 	.venv/bin/ruff check .
 	.venv/bin/ruff format --check .
 	.venv/bin/lint-imports
+	.venv/bin/mypy
 
 lint-js: $(NODE_MODULES)
 	node_modules/.bin/eslint .

@@ -55,9 +55,10 @@ application = ProtocolTypeRouter(
         "http": URLRouter(
             [
                 path("api/v1/stream", SessionMiddlewareStack(EventStreamConsumer.as_asgi())),
+                # Channels routes ASGI apps with Django's path(); the stubs expect a view.
                 re_path(
                     r"",
-                    BodySizeLimit(
+                    BodySizeLimit(  # type: ignore[arg-type]
                         django_asgi_app,
                         default=settings.MAX_REQUEST_BYTES,
                         by_path=settings.REQUEST_BYTES_BY_PATH,

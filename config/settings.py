@@ -3,42 +3,20 @@
 import os
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
 
 import dj_database_url
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
+from config.env import env_bool, env_int, env_list, env_str
+from config.limits import *  # noqa: F403 - the gateway's and operations' settings, typed
 from planpal.core.deployment import DEMO_SECRET_KEY, is_embedded_default, secret_key_problem
 from planpal.core.logging import formatter_config
 from planpal.files.config import csp_origins, storage_config
 
 BASE_DIR = Path(__file__).resolve().parent.parent
-
-
-def env_str(name: str, default: str = "") -> str:
-    return os.environ.get(name, default)
-
-
-def env_bool(name: str, default: bool = False) -> bool:
-    value = os.environ.get(name)
-    if value is None:
-        return default
-    return value.strip().lower() in {"1", "true", "yes", "on"}
-
-
-def env_int(name: str, default: int) -> int:
-    value = os.environ.get(name)
-    return int(value) if value not in (None, "") else default
-
-
-def env_float(name: str, default: float) -> float:
-    value = os.environ.get(name)
-    return float(value) if value not in (None, "") else default
-
-
-def env_list(name: str, default: str = "") -> list[str]:
-    return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
 
 
 # ---------------------------------------------------------------------------- core
@@ -181,7 +159,7 @@ REDIS_KEY_PREFIX = env_str("REDIS_KEY_PREFIX", "pp:")
 EMBEDDED = not REDIS_URL
 if REDIS_URL:
     _redis_url = urlsplit(REDIS_URL)
-    CACHES = {
+    CACHES: dict[str, dict[str, Any]] = {
         "default": {
             "BACKEND": "django_redis.cache.RedisCache",
             "LOCATION": REDIS_URL,
@@ -284,7 +262,7 @@ EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10)
 DEFAULT_FROM_EMAIL = env_str("EMAIL_FROM", "PlanPal <noreply@localhost>")
 
 # ---------------------------------------------------------------------------- REST API
-REST_FRAMEWORK = {
+REST_FRAMEWORK: dict[str, Any] = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "planpal.core.authentication.JWTAuthentication",
         "planpal.core.authentication.SessionAuthentication",
@@ -423,44 +401,6 @@ LOGGING = {
     "loggers": {"django.db.backends": {"level": "WARNING"}, "httpx": {"level": "WARNING"}},
 }
 
-# ---------------------------------------------------------------------------- realtime
-REALTIME = {
-    "TICKET_TTL_SECONDS": env_int("WS_TICKET_TTL_SECONDS", 30),
-    "MAX_REPLAY": env_int("WS_MAX_REPLAY", 1000),
-    # Frames queued for one connection before it is closed with 4009 (too slow).
-    # Must exceed MAX_REPLAY: a full replay plus the live frames that arrive meanwhile fit.
-    "SEND_BUFFER_FRAMES": env_int("WS_SEND_BUFFER_FRAMES", 2500),
-    "MAX_FRAME_BYTES": env_int("WS_MAX_FRAME_BYTES", 64 * 1024),
-    "MAX_SUBSCRIPTIONS": env_int("WS_MAX_SUBSCRIPTIONS", 500),
-    "HEARTBEAT_SECONDS": env_int("WS_HEARTBEAT_SECONDS", 25),
-    "IDLE_TIMEOUT_SECONDS": env_int("WS_IDLE_TIMEOUT_SECONDS", 60),
-    # Token bucket on client ops: sustained rate per second and burst.
-    "OPS_PER_SECOND": env_int("WS_OPS_PER_SECOND", 20),
-    "OPS_BURST": env_int("WS_OPS_BURST", 60),
-    "TYPING_INTERVAL_SECONDS": 1.0,
-    # A user whose client sent a frame this recently is "looking at the app": no push.
-    "ACTIVE_SECONDS": env_int("WS_ACTIVE_SECONDS", 60),
-    # Origins allowed for cookie-authenticated browser connections (besides ALLOWED_HOSTS).
-    "ALLOWED_ORIGINS": env_list("WS_ALLOWED_ORIGINS", ""),
-    "SWEEP_SECONDS": env_int("OUTBOX_SWEEP_SECONDS", 5),
-    # Live connections one user may hold across all processes (phones, tablets, browser tabs).
-    "MAX_CONNECTIONS_PER_USER": env_int("WS_MAX_CONNECTIONS_PER_USER", 50),
-    # New connections one process accepts per second (sustained, burst; rate 0 = no limit);
-    # more are closed with 1013 so a reconnect storm spreads out instead of piling up. Set it
-    # near what one process can really accept (measure: bench/).
-    "CONNECT_RATE": env_float("WS_CONNECT_RATE", 500),
-    "CONNECT_BURST": env_int("WS_CONNECT_BURST", 1000),
-    # Handshakes (WebSocket or SSE) one client address may have refused for their credential
-    # (per second, burst; rate 0 = no limit). More, and the address is refused before its
-    # credential is read (4008 / 429); such handshakes never spend the CONNECT budget above.
-    "REFUSED_CONNECT_RATE": env_float("WS_REFUSED_CONNECT_RATE", 2),
-    "REFUSED_CONNECT_BURST": env_int("WS_REFUSED_CONNECT_BURST", 30),
-}
-if REALTIME["SEND_BUFFER_FRAMES"] <= REALTIME["MAX_REPLAY"] + 100:
-    raise RuntimeError("WS_SEND_BUFFER_FRAMES must exceed WS_MAX_REPLAY by at least 100")
-EVENT_RETENTION_DAYS = env_int("EVENT_RETENTION_DAYS", 7)
-EVENT_RETENTION_MIN_PER_TOPIC = env_int("EVENT_RETENTION_MIN_PER_TOPIC", 1000)
-
 # ---------------------------------------------------------------------------- background work
 LIFECYCLE_SWEEP_SECONDS = env_int("LIFECYCLE_SWEEP_SECONDS", 5)
 REMINDER_SWEEP_SECONDS = env_int("REMINDER_SWEEP_SECONDS", 30)
@@ -487,7 +427,7 @@ CELERY_TASK_IGNORE_RESULT = True
 # countdown/ETA we use (the longest is a push retry, PUSH_MAX_RETRY_DELAY_SECONDS), or a delayed
 # task would be handed out twice.
 CELERY_VISIBILITY_TIMEOUT = env_int("CELERY_VISIBILITY_TIMEOUT", 3600)
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": CELERY_VISIBILITY_TIMEOUT}
+CELERY_BROKER_TRANSPORT_OPTIONS: dict[str, Any] = {"visibility_timeout": CELERY_VISIBILITY_TIMEOUT}
 CELERY_TASK_DEFAULT_QUEUE = "default"
 CELERY_TASK_ROUTES = {
     "planpal.plans.tasks.*": {"queue": "lifecycle"},
@@ -542,41 +482,6 @@ PUSH_DELAY_SECONDS = float(env_str("PUSH_DELAY_SECONDS", "10"))
 PUSH_COLLAPSE_SECONDS = env_int("PUSH_COLLAPSE_SECONDS", 60)
 if PUSH_MAX_RETRY_DELAY_SECONDS >= CELERY_VISIBILITY_TIMEOUT:
     raise RuntimeError("PUSH_MAX_RETRY_DELAY_SECONDS must stay below CELERY_VISIBILITY_TIMEOUT")
-
-# ---------------------------------------------------------------------------- operations
-# Readiness (GET /api/v1/health/ready). OPTIONAL checks are reported but never make it 503.
-HEALTH = {
-    "WORKER_MAX_AGE_SECONDS": env_int("HEALTH_WORKER_MAX_AGE_SECONDS", 60),
-    "OUTBOX_MAX_BACKLOG": env_int("HEALTH_OUTBOX_MAX_BACKLOG", 1000),
-    "OUTBOX_MAX_AGE_SECONDS": env_int("HEALTH_OUTBOX_MAX_AGE_SECONDS", 60),
-    "OPTIONAL_CHECKS": set(env_list("HEALTH_OPTIONAL_CHECKS", "")),
-}
-# GET /metrics requires "Authorization: Bearer <METRICS_TOKEN>" when set.
-METRICS_TOKEN = env_str("METRICS_TOKEN", "")
-
-# Rate limits: "<count>/<seconds>" per key; planpal.core.ratelimit counts in Redis (atomic),
-# or in this process's memory in embedded mode. RATE_LIMITS=off disables them all.
-RATE_LIMITS_ENABLED = env_str("RATE_LIMITS", "on").lower() not in {"off", "0", "false", "no"}
-RATE_LIMITS = {
-    # Every API request: per authenticated user, and per client IP (anonymous or not).
-    "user": env_str("RATE_LIMIT_USER", "600/60"),
-    "ip": env_str("RATE_LIMIT_IP", "1200/60"),
-    # Credentials: per IP, and per username tried (so many IPs cannot brute-force one account).
-    "login_ip": env_str("RATE_LIMIT_LOGIN_IP", "20/300"),
-    "login_username": env_str("RATE_LIMIT_LOGIN_USERNAME", "10/900"),
-    "register_ip": env_str("RATE_LIMIT_REGISTER_IP", "10/3600"),
-    "ticket_user": env_str("RATE_LIMIT_TICKET_USER", "60/60"),
-    "invite_accept_user": env_str("RATE_LIMIT_INVITE_ACCEPT_USER", "20/3600"),
-    "invite_accept_ip": env_str("RATE_LIMIT_INVITE_ACCEPT_IP", "60/3600"),
-    "upload_user": env_str("RATE_LIMIT_UPLOAD_USER", "120/3600"),
-    # Place searches per user, and requests to the geocoder from the whole deployment (cache
-    # misses only): the public Nominatim allows one per second.
-    "places_user": env_str("RATE_LIMIT_PLACES_USER", "30/60"),
-    "geocoder": env_str("RATE_LIMIT_GEOCODER", "1/1"),
-    "password_user": env_str("RATE_LIMIT_PASSWORD_USER", "10/900"),
-    "password_reset_ip": env_str("RATE_LIMIT_PASSWORD_RESET_IP", "10/3600"),
-    "password_reset_email": env_str("RATE_LIMIT_PASSWORD_RESET_EMAIL", "3/3600"),
-}
 
 # ---------------------------------------------------------------------------- SSE and webhooks
 # GET /api/v1/stream (planpal/realtime/sse.py): a comment line after this much silence, so

@@ -1,13 +1,13 @@
 """URL map: the REST API under /api/v1/, its schema and docs, the admin."""
 
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import URLPattern, URLResolver, include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from planpal.files.urls import public_urlpatterns as file_urlpatterns
 from planpal.ops.health import LiveView, ReadyView, metrics_view
 
-api_v1 = [
+api_v1: list[URLPattern | URLResolver] = [
     path("health/live", LiveView.as_view(), name="health-live"),
     path("health/ready", ReadyView.as_view(), name="health-ready"),
     path("", include("planpal.accounts.urls")),

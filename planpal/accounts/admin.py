@@ -12,7 +12,7 @@ from planpal.core.admin import ReadOnlyAdmin
 @admin.register(User)
 class UserAdmin(DjangoUserAdmin):
     fieldsets = (
-        *DjangoUserAdmin.fieldsets,
+        *(DjangoUserAdmin.fieldsets or ()),
         ("Profile", {"fields": ("display_name", "avatar_url", "timezone")}),
     )
     list_display = ("username", "display_name", "email", "is_active", "is_staff", "date_joined")

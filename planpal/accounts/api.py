@@ -12,6 +12,7 @@ from rest_framework_simplejwt import views as jwt_views
 from rest_framework_simplejwt.exceptions import InvalidToken, TokenError
 
 from planpal.accounts import hooks, selectors, services
+from planpal.accounts.requests import AuthenticatedRequest
 from planpal.accounts.serializers import (
     FriendListSerializer,
     FriendRequestInputSerializer,
@@ -133,8 +134,9 @@ class LogoutView(APIView):
             hooks.run_logged_out(user=request.user, device_token=token)
         if "refresh" in data.validated_data:
             services.refresh_token_revoke(refresh=data.validated_data["refresh"])
-        if by_session(request):  # the session's WebSockets and SSE streams close too
-            services.user_session_end(actor=request.user, session=session_ref(request.session))
+        user = request.user
+        if by_session(request) and user.is_authenticated:  # its WebSockets and SSE streams close
+            services.user_session_end(actor=user, session=session_ref(request.session))
         logout(request._request)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
@@ -192,7 +194,7 @@ class MeView(APIView):
         return Response(MeSerializer(request.user).data)
 
     @extend_schema(tags=["me"], request=MeUpdateInputSerializer, responses={200: MeSerializer})
-    def patch(self, request: Request) -> Response:
+    def patch(self, request: AuthenticatedRequest) -> Response:
         data = MeUpdateInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         user = services.user_update(actor=request.user, **data.validated_data)
@@ -214,7 +216,7 @@ class MePasswordView(APIView):
             "token client gets a new token pair."
         ),
     )
-    def post(self, request: Request) -> Response:
+    def post(self, request: AuthenticatedRequest) -> Response:
         data = PasswordChangeInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         session = by_session(request)
@@ -235,7 +237,7 @@ class UserSearchView(APIView):
         parameters=[OpenApiParameter("search", str, required=True, description="≥ 2 characters")],
         responses={200: UserSearchResultSerializer},
     )
-    def get(self, request: Request) -> Response:
+    def get(self, request: AuthenticatedRequest) -> Response:
         data = UserSearchInputSerializer(data=request.query_params)
         data.is_valid(raise_exception=True)
         users = selectors.user_search(actor=request.user, query=data.validated_data["search"])
@@ -247,7 +249,7 @@ class UserSearchView(APIView):
 
 class FriendListView(APIView):
     @extend_schema(tags=["friends"], responses={200: FriendListSerializer})
-    def get(self, request: Request) -> Response:
+    def get(self, request: AuthenticatedRequest) -> Response:
         stream = stream_position(topic_for("user", request.user.pk))
         entries = selectors.friends_list(user=request.user)
         return Response(FriendListSerializer({"stream": stream, "results": entries}).data)
@@ -258,7 +260,7 @@ class FriendListView(APIView):
         responses={201: FriendSerializer, 200: FriendSerializer, 404: NO_SUCH_USER},
         description="Send a request (accepts theirs if they asked first); 200 if nothing changed.",
     )
-    def post(self, request: Request) -> Response:
+    def post(self, request: AuthenticatedRequest) -> Response:
         data = FriendRequestInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         entry, changed = services.friend_request(
@@ -270,21 +272,21 @@ class FriendListView(APIView):
 
 class FriendAcceptView(APIView):
     @extend_schema(tags=["friends"], request=None, responses={200: FriendSerializer})
-    def post(self, request: Request, user_id: int) -> Response:
+    def post(self, request: AuthenticatedRequest, user_id: int) -> Response:
         entry = services.friend_accept(actor=request.user, user_id=user_id)
         return Response(FriendSerializer(entry).data)
 
 
 class FriendDeclineView(APIView):
     @extend_schema(tags=["friends"], request=None, responses={204: NO_CONTENT})
-    def post(self, request: Request, user_id: int) -> Response:
+    def post(self, request: AuthenticatedRequest, user_id: int) -> Response:
         services.friend_decline(actor=request.user, user_id=user_id)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
 class FriendBlockView(APIView):
     @extend_schema(tags=["friends"], request=None, responses={200: FriendSerializer})
-    def post(self, request: Request, user_id: int) -> Response:
+    def post(self, request: AuthenticatedRequest, user_id: int) -> Response:
         entry = services.friend_block(actor=request.user, user_id=user_id)
         return Response(FriendSerializer(entry).data)
 
@@ -295,6 +297,6 @@ class FriendDetailView(APIView):
         responses={204: NO_CONTENT},
         description="Unfriend, withdraw or refuse a request, or lift your own block.",
     )
-    def delete(self, request: Request, user_id: int) -> Response:
+    def delete(self, request: AuthenticatedRequest, user_id: int) -> Response:
         services.friend_remove(actor=request.user, user_id=user_id)
         return Response(status=status.HTTP_204_NO_CONTENT)

@@ -1,6 +1,7 @@
 """Users and friendships."""
 
 import unicodedata
+from typing import ClassVar
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser, UserManager
@@ -32,7 +33,7 @@ class User(AbstractUser):
     # raising it revokes them all at once (password changed or reset).
     token_version = models.PositiveIntegerField(default=0, editable=False)
 
-    objects = PlanPalUserManager()
+    objects: ClassVar[PlanPalUserManager] = PlanPalUserManager()
 
     @classmethod
     def normalize_username(cls, username):

@@ -34,5 +34,9 @@ class PresentedRefreshToken(RefreshToken):
     construction; whether it was used before is for the rotation to decide
     (`services.refresh_token_rotate`), which must tell a second use from any other bad token."""
 
+    def __init__(self, encoded: str) -> None:
+        # simplejwt annotates the encoded token it decodes as a `Token`; it is the text.
+        super().__init__(encoded)  # type: ignore[arg-type]
+
     def check_blacklist(self) -> None:
         return None

@@ -38,4 +38,4 @@ def feed_plans(feed: CalendarFeed) -> list[Plan]:
         return list(_with_activities(plans_for_user(user=feed.user)))
     if not is_plan_member(user=feed.user, plan=feed.plan):
         return []
-    return list(_with_activities(Plan.objects.filter(pk=feed.plan_id)))
+    return list(_with_activities(Plan.objects.filter(pk=feed.plan.pk)))

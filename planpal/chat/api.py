@@ -49,11 +49,13 @@ class ConversationListCreateApi(GenericAPIView):
     )
     def get(self, request):
         streams = selectors.conversation_streams_for_user(user=request.user)
-        page = self.paginate_queryset(selectors.conversations_for_user(user=request.user))
+        paginator = ConversationPagination()
+        conversations = selectors.conversations_for_user(user=request.user)
+        page = paginator.paginate_queryset(conversations, request, view=self)
         last_messages = selectors.messages_by_id(c.last_message_id for c in page)
         context = {"request": request, "streams": streams, "last_messages": last_messages}
         data = ConversationOutputSerializer(page, many=True, context=context).data
-        return self.get_paginated_response(data)
+        return paginator.get_paginated_response(data)
 
     @extend_schema(
         summary="Open the direct conversation with a friend",
@@ -90,13 +92,13 @@ class MessageListCreateApi(GenericAPIView):
     )
     def get(self, request, conversation_id: int):
         conversation = _conversation(request, conversation_id)
-        self.paginator.stream = stream_position(
+        paginator = MessagePagination()
+        paginator.stream = stream_position(
             selectors.conversation_topic(conversation, viewer_id=request.user.pk)
         )
-        page = self.paginate_queryset(
-            selectors.messages_for_conversation(conversation=conversation)
-        )
-        return self.get_paginated_response(MessageOutputSerializer(page, many=True).data)
+        messages = selectors.messages_for_conversation(conversation=conversation)
+        page = paginator.paginate_queryset(messages, request, view=self)
+        return paginator.get_paginated_response(MessageOutputSerializer(page, many=True).data)
 
     @extend_schema(
         summary="Send a text, location, image or file message (idempotent by client_id)",

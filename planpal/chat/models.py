@@ -39,6 +39,20 @@ class Conversation(models.Model):
     def __str__(self) -> str:
         return f"{self.kind} conversation {self.pk}"
 
+    @property
+    def group_pk(self) -> int:
+        """A group conversation's group (conversation_kind_shape: never NULL for that kind)."""
+        if self.group_id is None:
+            raise ValueError(f"{self} belongs to no group")
+        return self.group_id
+
+    @property
+    def direct_pair(self) -> tuple[int, int]:
+        """A direct conversation's two users, lower id first (conversation_kind_shape)."""
+        if self.user_low_id is None or self.user_high_id is None:
+            raise ValueError(f"{self} is not between two users")
+        return self.user_low_id, self.user_high_id
+
 
 class Message(models.Model):
     class Kind(models.TextChoices):
@@ -96,7 +110,7 @@ class Message(models.Model):
         if self.deleted_at is not None:
             return ""
         text = self.text or self.location_name
-        if not text and self.attachment_id is not None:
+        if not text and self.attachment is not None:
             text = self.attachment.name
         return text[: self.PREVIEW_CHARS]
 

@@ -16,8 +16,8 @@ from planpal.chat.events import (
     GroupMessageSent,
     GroupMessagesRead,
 )
-from planpal.chat.models import Conversation
 from planpal.core.notices import Notice, ReadUpTo, Requote, Upkeep, register
+from planpal.groups.models import Group
 from planpal.groups.selectors import member_ids
 
 
@@ -54,11 +54,10 @@ def _sender_has_read(event, actor_id: int | None) -> list[Upkeep]:
 
 def group_message_sent(event: GroupMessageSent, topic: str, actor_id: int | None) -> list[Upkeep]:
     group_id = int(topic.partition(":")[2])
-    conversation = Conversation.objects.select_related("group").get(pk=event.conversation_id)
     notice = Notice(
         kind="chat.message",
         recipients=member_ids(group_id=group_id),
-        title=conversation.group.name,
+        title=Group.objects.values_list("name", flat=True).get(pk=group_id),
         body=_quote(event),
         data={
             "conversation_id": event.conversation_id,
@@ -110,9 +109,8 @@ def messages_read(event, topic: str, actor_id: int | None) -> list[Upkeep]:
 def register_all() -> None:
     register(GroupMessageSent, group_message_sent)
     register(DirectMessageSent, direct_message_sent)
-    for revised in (GroupMessageEdited, GroupMessageDeleted):
-        register(revised, message_revised)
-    for revised in (DirectMessageEdited, DirectMessageDeleted):
+    revisions = (GroupMessageEdited, GroupMessageDeleted, DirectMessageEdited, DirectMessageDeleted)
+    for revised in revisions:
         register(revised, message_revised)
     register(GroupMessagesRead, messages_read)
     register(DirectMessagesRead, messages_read)

@@ -1,5 +1,7 @@
 """Reads of conversations and messages that carry permission logic, plus unread counts."""
 
+from typing import TYPE_CHECKING, TypedDict
+
 from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 
@@ -12,6 +14,19 @@ from planpal.realtime.selectors import stream_positions
 
 # What serialising a message reads besides its row (MessageOutputSerializer, the chat events).
 MESSAGE_RELATED = ("sender", "attachment", "reply_to__sender", "reply_to__attachment")
+
+
+class ListedAnnotations(TypedDict):
+    my_last_read_message_id: int
+    unread_count: int
+    last_message_id: int | None
+
+
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
+
+    # A conversation as the lists read it (conversations_for_user, conversation_for_user).
+    ListedConversation = WithAnnotations[Conversation, ListedAnnotations]
 
 
 def _visible_to(user) -> Q:
@@ -75,13 +90,13 @@ def is_participant(*, user, conversation: Conversation) -> bool:
     if not getattr(user, "is_authenticated", False):
         return False
     if conversation.kind == Conversation.Kind.GROUP:
-        return get_membership(user=user, group_id=conversation.group_id) is not None
-    return user.pk in (conversation.user_low_id, conversation.user_high_id)
+        return get_membership(user=user, group_id=conversation.group_pk) is not None
+    return user.pk in conversation.direct_pair
 
 
 def participant_ids(conversation: Conversation) -> list[int]:
     """The two people of a direct conversation."""
-    return [conversation.user_low_id, conversation.user_high_id]
+    return list(conversation.direct_pair)
 
 
 def unread_count(*, user, conversation: Conversation) -> int:
@@ -140,7 +155,7 @@ def messages_by_id(ids) -> dict[int, Message]:
 def conversation_topic(conversation: Conversation, *, viewer_id: int) -> str:
     """The topic a client follows for this conversation: the group's, or their own user topic."""
     if conversation.kind == Conversation.Kind.GROUP:
-        return topic_for("group", conversation.group_id)
+        return topic_for("group", conversation.group_pk)
     return topic_for("user", viewer_id)
 
 
@@ -166,8 +181,8 @@ def attachment_visible_to(user_id: int, upload_id: int) -> bool:
         return False
     conversation = message.conversation
     if conversation.kind == Conversation.Kind.GROUP:
-        return Membership.objects.filter(user_id=user_id, group_id=conversation.group_id).exists()
-    return user_id in (conversation.user_low_id, conversation.user_high_id)
+        return Membership.objects.filter(user_id=user_id, group_id=conversation.group_pk).exists()
+    return user_id in conversation.direct_pair
 
 
 def attachments_in_use(upload_ids) -> set[int]:

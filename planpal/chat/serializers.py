@@ -1,5 +1,7 @@
 """Chat input serializers (shape and types only; rules live in the services) and output ones."""
 
+from typing import TYPE_CHECKING
+
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -7,6 +9,9 @@ from planpal.accounts.serializers import PublicUserSerializer
 from planpal.chat.models import Conversation, Message
 from planpal.chat.selectors import conversation_topic, messages_by_id
 from planpal.chat.services import MAX_PLACE_NAME, MAX_TEXT
+
+if TYPE_CHECKING:
+    from planpal.chat.selectors import ListedConversation
 from planpal.core.serializers import (
     StreamSerializer,
     StrictCharField,
@@ -101,8 +106,9 @@ class ConversationOutputSerializer(serializers.Serializer):
         return conversation.user_low
 
     def get_title(self, conversation: Conversation) -> str:
-        if conversation.kind == Conversation.Kind.GROUP:
-            return conversation.group.name
+        group = conversation.group
+        if group is not None:  # conversation_kind_shape: exactly the group conversations
+            return group.name
         return self._other(conversation).public_name
 
     @extend_schema_field(PublicUserSerializer(allow_null=True))
@@ -111,7 +117,7 @@ class ConversationOutputSerializer(serializers.Serializer):
         return None if other is None else PublicUserSerializer(other).data
 
     @extend_schema_field(MessageOutputSerializer(allow_null=True))
-    def get_last_message(self, conversation: Conversation):
+    def get_last_message(self, conversation: "ListedConversation"):
         if conversation.last_message_id is None:
             return None
         message = self.context.get("last_messages", {}).get(conversation.last_message_id)

@@ -22,7 +22,7 @@ MAX_TEXT = 4000
 MAX_PLACE_NAME = 200
 _MICRODEGREE = Decimal("0.000001")
 # What a client may send with each kind besides text (system messages come from the server).
-_KIND_FIELDS = {
+_KIND_FIELDS: dict[str, tuple[str, ...]] = {
     Message.Kind.TEXT: (),
     Message.Kind.LOCATION: ("lat", "lng", "location_name"),
     Message.Kind.IMAGE: ("upload",),
@@ -50,7 +50,7 @@ def conversation_delete_for_group(*, group_id: int, **_: Any) -> None:
 # ---------------------------------------------------------------------------- helpers
 def _topics(conversation: Conversation) -> list[str]:
     if conversation.kind == Conversation.Kind.GROUP:
-        return [topic_for("group", conversation.group_id)]
+        return [topic_for("group", conversation.group_pk)]
     return [topic_for("user", uid) for uid in selectors.participant_ids(conversation)]
 
 
@@ -332,7 +332,7 @@ def _clean_content(kind: str, text, lat, lng, location_name, upload_id) -> dict:
                 f"{field} does not belong to a {kind} message.",
                 fields={field: [f"Not allowed when kind is '{kind}'."]},
             )
-    content = {"text": _clean_text(text, required=kind == Message.Kind.TEXT)}
+    content: dict[str, Any] = {"text": _clean_text(text, required=kind == Message.Kind.TEXT)}
     if kind == Message.Kind.LOCATION:
         content["lat"] = _coordinate(lat, name="lat", limit=90)
         content["lng"] = _coordinate(lng, name="lng", limit=180)
@@ -391,11 +391,11 @@ def _record_activity(message: Message) -> None:
 def _direct_and_not_friends(conversation: Conversation) -> bool:
     if conversation.kind != Conversation.Kind.DIRECT:
         return False
-    return not are_friends(conversation.user_low_id, conversation.user_high_id)
+    return not are_friends(*conversation.direct_pair)
 
 
 def _manages_group(actor, conversation: Conversation) -> bool:
     if conversation.kind != Conversation.Kind.GROUP:
         return False
-    membership = get_membership(user=actor, group_id=conversation.group_id)
+    membership = get_membership(user=actor, group_id=conversation.group_pk)
     return membership is not None and membership.is_manager

@@ -7,6 +7,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from planpal.accounts.requests import AuthenticatedRequest
 from planpal.checklists import selectors, services
 from planpal.checklists.events import ItemData
 from planpal.checklists.serializers import (
@@ -80,7 +81,7 @@ class PlanChecklistsApi(APIView):
         request=ChecklistCreateInputSerializer,
         responses={201: ChecklistOutputSerializer, 200: ChecklistOutputSerializer},
     )
-    def post(self, request: Request, plan_id: int) -> Response:
+    def post(self, request: AuthenticatedRequest, plan_id: int) -> Response:
         data = _valid(ChecklistCreateInputSerializer, request.data)
         data["client_id"] = data.get("client_id") or request.headers.get("Idempotency-Key")
         checklist, created = services.checklist_create(actor=request.user, plan_id=plan_id, **data)
@@ -100,7 +101,7 @@ class ChecklistDetailApi(APIView):
         request=ChecklistRenameInputSerializer,
         responses=ChecklistOutputSerializer,
     )
-    def patch(self, request: Request, checklist_id: int) -> Response:
+    def patch(self, request: AuthenticatedRequest, checklist_id: int) -> Response:
         data = _valid(ChecklistRenameInputSerializer, request.data)
         services.checklist_rename(
             actor=request.user, checklist_id=checklist_id, title=data["title"]
@@ -108,7 +109,7 @@ class ChecklistDetailApi(APIView):
         return _checklist(request, checklist_id)
 
     @extend_schema(tags=TAGS, summary="Delete the list", responses=NO_CONTENT)
-    def delete(self, request: Request, checklist_id: int) -> Response:
+    def delete(self, request: AuthenticatedRequest, checklist_id: int) -> Response:
         services.checklist_delete(actor=request.user, checklist_id=checklist_id)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
@@ -121,7 +122,7 @@ class ChecklistItemsApi(APIView):
         request=ItemCreateInputSerializer,
         responses={201: ItemOutputSerializer, 200: ItemOutputSerializer},
     )
-    def post(self, request: Request, checklist_id: int) -> Response:
+    def post(self, request: AuthenticatedRequest, checklist_id: int) -> Response:
         data = _valid(ItemCreateInputSerializer, request.data)
         item, created = services.item_add(
             actor=request.user,
@@ -143,7 +144,7 @@ class ChecklistReorderApi(APIView):
         request=ReorderInputSerializer,
         responses=ChecklistOutputSerializer,
     )
-    def post(self, request: Request, checklist_id: int) -> Response:
+    def post(self, request: AuthenticatedRequest, checklist_id: int) -> Response:
         data = _valid(ReorderInputSerializer, request.data)
         services.items_reorder(actor=request.user, checklist_id=checklist_id, order=data["order"])
         return _checklist(request, checklist_id)
@@ -156,7 +157,7 @@ class ChecklistItemApi(APIView):
         request=ItemUpdateInputSerializer,
         responses=ItemOutputSerializer,
     )
-    def patch(self, request: Request, item_id: int) -> Response:
+    def patch(self, request: AuthenticatedRequest, item_id: int) -> Response:
         data = _valid(ItemUpdateInputSerializer, request.data)
         changes = {k: v for k, v in data.items() if k in ("text", "due_at")}
         if "assignee" in data:
@@ -168,7 +169,7 @@ class ChecklistItemApi(APIView):
         return _item(item, item.checklist)
 
     @extend_schema(tags=TAGS, summary="Delete an item", responses=NO_CONTENT)
-    def delete(self, request: Request, item_id: int) -> Response:
+    def delete(self, request: AuthenticatedRequest, item_id: int) -> Response:
         services.item_delete(actor=request.user, item_id=item_id)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
@@ -177,7 +178,7 @@ class ItemTickApi(APIView):
     @extend_schema(
         tags=TAGS, summary="Tick (idempotent)", request=None, responses=ItemOutputSerializer
     )
-    def post(self, request: Request, item_id: int) -> Response:
+    def post(self, request: AuthenticatedRequest, item_id: int) -> Response:
         item = services.item_tick(actor=request.user, item_id=item_id)
         return _item(item, item.checklist)
 
@@ -186,6 +187,6 @@ class ItemUntickApi(APIView):
     @extend_schema(
         tags=TAGS, summary="Untick (idempotent)", request=None, responses=ItemOutputSerializer
     )
-    def post(self, request: Request, item_id: int) -> Response:
+    def post(self, request: AuthenticatedRequest, item_id: int) -> Response:
         item = services.item_untick(actor=request.user, item_id=item_id)
         return _item(item, item.checklist)

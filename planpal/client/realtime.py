@@ -11,6 +11,7 @@ from typing import Any
 
 import httpx
 import websockets
+from websockets.asyncio.client import ClientConnection
 
 log = logging.getLogger(__name__)
 
@@ -52,7 +53,7 @@ class RealtimeClient:
         self.connected = asyncio.Event()
         self.user_id: int | None = None
         self._frames: asyncio.Queue[dict[str, Any]] = asyncio.Queue()
-        self._ws = None
+        self._ws: ClientConnection | None = None
         self._runner: asyncio.Task | None = None
         self._refs = 0
         self._resyncing: set[str] = set()  # topics with a replay request in flight
@@ -92,6 +93,8 @@ class RealtimeClient:
         if "ref" not in frame:
             self._refs += 1
             frame = {**frame, "ref": f"r{self._refs}"}
+        if self._ws is None:
+            raise ConnectionError("not connected: start() first")
         await self._ws.send(json.dumps(frame))
 
     async def frames(self):
@@ -178,7 +181,7 @@ class RealtimeClient:
 
     async def _handle(self, frame: dict[str, Any]) -> None:
         kind = frame.get("type")
-        topic = frame.get("topic")
+        topic = frame.get("topic", "")  # every frame this handles names one
         if kind == "event":
             await self._handle_event(topic, frame)
         elif kind == "subscribed":

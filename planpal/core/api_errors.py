@@ -51,7 +51,8 @@ def _from_drf(exc: drf.APIException) -> tuple[str, str, dict]:
         return "invalid", message, fields
     detail, codes = exc.detail, exc.get_codes()
     if isinstance(detail, dict):  # e.g. simplejwt: {"detail": ..., "code": ..., "messages": [...]}
-        code = detail.get("code") or codes.get("detail") or exc.default_code
+        detail_code = codes.get("detail") if isinstance(codes, dict) else None
+        code = detail.get("code") or detail_code or exc.default_code
         return str(code), str(detail.get("detail", exc.default_detail)), {}
     code = codes if isinstance(codes, str) else exc.default_code
     return str(code), str(detail), {}

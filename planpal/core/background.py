@@ -5,6 +5,7 @@ functional — plans still start and complete on time)."""
 import asyncio
 import logging
 import time
+from collections.abc import Mapping
 from typing import Any
 
 from asgiref.sync import sync_to_async
@@ -20,7 +21,7 @@ _scheduler: "EmbeddedScheduler | None" = None
 
 
 class EmbeddedScheduler:
-    def __init__(self, schedule: dict[str, tuple[str, float]]) -> None:
+    def __init__(self, schedule: Mapping[str, tuple[str, float]]) -> None:
         self.schedule = schedule
         self.loop = asyncio.get_running_loop()
         self.running: set[str] = set()
@@ -91,7 +92,7 @@ def scheduler_tick_age() -> float | None:
     return time.monotonic() - _scheduler.last_tick
 
 
-def start_embedded_scheduler(schedule: dict[str, tuple[str, float]]) -> None:
+def start_embedded_scheduler(schedule: Mapping[str, tuple[str, float]]) -> None:
     """`schedule`: name → (task's dotted path, period in seconds), Celery beat's schedule."""
     global _scheduler
     if _scheduler is None:

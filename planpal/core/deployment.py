@@ -6,7 +6,9 @@ Redis, listening on a loopback address). Every other combination needs a key of 
 """
 
 import ipaddress
+from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
 DEMO_SECRET_KEY = "planpal-embedded-development-key-not-for-production"
 MIN_SECRET_KEY_BYTES = 32
@@ -21,7 +23,9 @@ def is_loopback(host: str) -> bool:
         return False
 
 
-def is_embedded_default(*, database: dict, redis_url: str, host: str, data_dir: Path) -> bool:
+def is_embedded_default(
+    *, database: Mapping[str, Any], redis_url: str, host: str, data_dir: Path
+) -> bool:
     """SQLite file under the data directory, no Redis, bound to loopback."""
     if not database["ENGINE"].endswith("sqlite3") or redis_url or not is_loopback(host):
         return False

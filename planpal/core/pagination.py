@@ -60,6 +60,10 @@ class DefaultPagination(LimitOffsetPagination):
             maximum=self.max_limit,
         )
 
+    def paginate_queryset(self, queryset, request, view=None) -> list:
+        # DRF answers None only without a limit; get_limit always gives one.
+        return super().paginate_queryset(queryset, request, view) or []
+
     def get_offset(self, request) -> int:
         return query_int(request, self.offset_query_param, default=0, minimum=0, maximum=None)
 
@@ -108,7 +112,8 @@ class NewestFirstCursorPagination(CursorPagination):
             raise invalid_cursor()
         if position is not None and not _DIGITS.fullmatch(position):
             raise invalid_cursor()
-        return Cursor(min(int(offset), self.offset_cutoff), reverse == "1", position)
+        row = int(position) if position is not None else None
+        return Cursor(min(int(offset), self.offset_cutoff), reverse == "1", row)
 
     def get_schema_operation_parameters(self, view) -> list[dict]:
         parameters = super().get_schema_operation_parameters(view)
@@ -120,6 +125,10 @@ class StreamCursorPagination(NewestFirstCursorPagination):
     read before the page), so a client can follow live from where the page ends."""
 
     stream: dict | None = None
+
+    def paginate_queryset(self, queryset, request, view=None) -> list:
+        # DRF answers None only without a page size; get_page_size always gives one.
+        return super().paginate_queryset(queryset, request, view) or []
 
     def get_paginated_response(self, data):
         response = super().get_paginated_response(data)
@@ -181,14 +190,18 @@ class KeysetPagination(BasePagination):
         page = rows[:limit]
         if backwards:
             page.reverse()
-        first = self._key(page[0]) if page else None
-        last = self._key(page[-1]) if page else None
+        self.next_link: str | None = None
+        self.previous_link: str | None = None
+        if not page:  # nothing beyond the cursor; going back, the list starts over
+            self.next_link = self._first_page() if backwards else None
+            return page
+        first, last = self._key(page[0]), self._key(page[-1])
         if backwards:
-            self.next_link = self._link(last, False) if page else self._first_page()
+            self.next_link = self._link(last, False)
             self.previous_link = self._link(first, True) if more else None
         else:
             self.next_link = self._link(last, False) if more else None
-            self.previous_link = self._link(first, True) if cursor is not None and page else None
+            self.previous_link = self._link(first, True) if cursor is not None else None
         return page
 
     def get_paginated_response(self, data) -> Response:

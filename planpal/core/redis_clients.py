@@ -4,6 +4,7 @@ primary up on each new connection, so after a failover the reconnects that the c
 do (the hub's transport loop, the publisher's sweeper, health checks) reach the promoted
 replica; a connection still open to a demoted primary fails instead of writing to a replica."""
 
+from typing import Any
 from urllib.parse import unquote, urlsplit
 
 import redis
@@ -14,10 +15,10 @@ from django.conf import settings
 SENTINEL_TIMEOUT_SECONDS = 0.5
 
 
-def _database_options() -> dict:
+def _database_options() -> dict[str, Any]:
     """REDIS_URL's database number and credentials (its host is the Sentinels' business)."""
     url = urlsplit(settings.REDIS_URL)
-    options = {"db": int(url.path.strip("/") or 0)}
+    options: dict[str, Any] = {"db": int(url.path.strip("/") or 0)}
     if url.password:
         options["password"] = unquote(url.password)
     if url.username:
@@ -25,8 +26,8 @@ def _database_options() -> dict:
     return options
 
 
-def _sentinel_kwargs() -> dict:
-    kwargs = {
+def _sentinel_kwargs() -> dict[str, Any]:
+    kwargs: dict[str, Any] = {
         "socket_timeout": SENTINEL_TIMEOUT_SECONDS,
         "socket_connect_timeout": SENTINEL_TIMEOUT_SECONDS,
     }

@@ -44,6 +44,8 @@ class RequestThreads:
     def release(self, executor: ThreadPoolExecutor) -> None:
         # Its thread may still be finishing a cancelled request's sync code; the next request's
         # calls queue behind it on the same thread, so they never overlap.
+        if self._idle is None:
+            raise RuntimeError("released a thread that was never acquired")
         self._idle.put_nowait(executor)
 
     def close(self, *, wait: bool = True) -> None:

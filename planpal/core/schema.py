@@ -23,7 +23,9 @@ class CookieScheme(SessionScheme):
 class ErrorDetailSerializer(serializers.Serializer):
     code = serializers.CharField(help_text="Stable machine name: invalid, not_found, ...")
     message = serializers.CharField()
-    fields = serializers.DictField(
+    # The JSON key is "fields"; DRF's metaclass moves declared fields out of the class, so the
+    # field does not hide Serializer.fields, but the stubs cannot know.
+    fields = serializers.DictField(  # type: ignore[assignment]
         child=serializers.ListField(child=serializers.CharField()),
         help_text="Messages per invalid input field (dotted paths for nested ones).",
     )

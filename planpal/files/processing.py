@@ -9,7 +9,7 @@ they are and only ever served as downloads."""
 import io
 import re
 from dataclasses import dataclass
-from xml.etree.ElementTree import ParseError, XMLPullParser
+from xml.etree.ElementTree import Element, ParseError, XMLPullParser
 
 import pillow_heif
 import puremagic
@@ -110,11 +110,12 @@ def _is_gpx(head: bytes) -> bool:
     with a DTD are refused: GPX needs none, and entities are a way to attack parsers."""
     if re.search(rb"<!(DOCTYPE|ENTITY)", head, re.IGNORECASE):
         return False
-    parser = XMLPullParser(events=("start",))
+    parser: XMLPullParser[Element] = XMLPullParser(events=("start",))
     try:
         parser.feed(head)
-        for _event, element in parser.read_events():
-            return element.tag.rsplit("}", 1)[-1] == "gpx"
+        for event in parser.read_events():  # ("start", element): the only events asked for
+            element = event[-1]
+            return isinstance(element, Element) and element.tag.rsplit("}", 1)[-1] == "gpx"
     except ParseError:
         return False
     return False

@@ -1,6 +1,8 @@
 """Upload input (one multipart file) and outputs: the upload with fresh signed URLs, and the
 URL-free attachment that other resources embed."""
 
+from typing import Literal, overload
+
 from django.conf import settings
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -35,6 +37,10 @@ def _absolute(request, url: str) -> str:
     return url if "://" in url else public_base(request) + url
 
 
+@overload
+def upload_url(request, upload: Upload, *, thumbnail: Literal[False] = False) -> str: ...
+@overload
+def upload_url(request, upload: Upload, *, thumbnail: bool) -> str | None: ...
 def upload_url(request, upload: Upload, *, thumbnail: bool = False) -> str | None:
     """A signed URL of the upload (or its thumbnail) for this request's user, who must already
     have been found allowed to see it."""

@@ -68,10 +68,16 @@ def _keys(extension: str) -> tuple[str, str]:
     return f"{folder}/original.{extension}", f"{folder}/thumbnail.webp"
 
 
+class _TypedContent(ContentFile):
+    """django-storages sends a file's `content_type` as the stored object's type."""
+
+    def __init__(self, data: bytes, content_type: str) -> None:
+        super().__init__(data)
+        self.content_type = content_type
+
+
 def _store(key: str, data: bytes, content_type: str) -> str:
-    content = ContentFile(data)
-    content.content_type = content_type  # django-storages sends it as the object's type
-    return uploads_storage().save(key, content)
+    return uploads_storage().save(key, _TypedContent(data, content_type))
 
 
 def remove_objects(*keys: str) -> None:

@@ -46,7 +46,7 @@ def signed_url(key: str, *, content_type: str, ttl: int, download_name: str | No
         )
         return reverse("file-content", kwargs={"token": token})
     parameters = {"ResponseContentType": content_type, "ResponseCacheControl": "private"}
-    if download_name:
+    if download_name and disposition:  # always one for a download name
         parameters["ResponseContentDisposition"] = disposition
     return storage.url(key, parameters=parameters, expire=ttl)
 

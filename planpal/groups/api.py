@@ -6,6 +6,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from planpal.accounts.requests import AuthenticatedRequest
 from planpal.core import apicache
 from planpal.core.events import topic_for
 from planpal.core.links import public_base
@@ -60,7 +61,7 @@ class GroupListView(APIView):
     @extend_schema(
         tags=["groups"], request=GroupCreateInputSerializer, responses={201: GroupSerializer}
     )
-    def post(self, request: Request) -> Response:
+    def post(self, request: AuthenticatedRequest) -> Response:
         data = GroupCreateInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         group = services.group_create(actor=request.user, **data.validated_data)
@@ -75,14 +76,14 @@ class GroupDetailView(APIView):
     @extend_schema(
         tags=["groups"], request=GroupUpdateInputSerializer, responses={200: GroupSerializer}
     )
-    def patch(self, request: Request, group_id: int) -> Response:
+    def patch(self, request: AuthenticatedRequest, group_id: int) -> Response:
         data = GroupUpdateInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         services.group_update(actor=request.user, group_id=group_id, **data.validated_data)
         return _group_response(request, group_id)
 
     @extend_schema(tags=["groups"], responses={204: NO_CONTENT})
-    def delete(self, request: Request, group_id: int) -> Response:
+    def delete(self, request: AuthenticatedRequest, group_id: int) -> Response:
         services.group_delete(actor=request.user, group_id=group_id)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
@@ -101,7 +102,7 @@ class MemberListView(APIView):
         responses={201: MemberSerializer, 409: CONFLICT},
         description="Owners and admins add one of their friends.",
     )
-    def post(self, request: Request, group_id: int) -> Response:
+    def post(self, request: AuthenticatedRequest, group_id: int) -> Response:
         data = MemberAddInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         membership = services.member_add(
@@ -116,7 +117,7 @@ class MemberDetailView(APIView):
         request=MemberRoleInputSerializer,
         responses={200: MemberSerializer, 409: CONFLICT},
     )
-    def patch(self, request: Request, group_id: int, user_id: int) -> Response:
+    def patch(self, request: AuthenticatedRequest, group_id: int, user_id: int) -> Response:
         data = MemberRoleInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         membership = services.member_set_role(
@@ -129,7 +130,7 @@ class MemberDetailView(APIView):
         responses={204: NO_CONTENT, 409: CONFLICT},
         description="Remove a member, or leave the group (your own id).",
     )
-    def delete(self, request: Request, group_id: int, user_id: int) -> Response:
+    def delete(self, request: AuthenticatedRequest, group_id: int, user_id: int) -> Response:
         services.member_remove(actor=request.user, group_id=group_id, user_id=user_id)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
@@ -153,7 +154,7 @@ class InviteListView(APIView):
         request=InviteCreateInputSerializer,
         responses={201: InviteCreatedSerializer},
     )
-    def post(self, request: Request, group_id: int) -> Response:
+    def post(self, request: AuthenticatedRequest, group_id: int) -> Response:
         data = InviteCreateInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         invite, token = services.invite_create(
@@ -170,7 +171,7 @@ class InviteDetailView(APIView):
         responses={204: NO_CONTENT},
         description="Revoke an invite link, named by its token or by its id.",
     )
-    def delete(self, request: Request, group_id: int, key: str) -> Response:
+    def delete(self, request: AuthenticatedRequest, group_id: int, key: str) -> Response:
         services.invite_revoke(actor=request.user, group_id=group_id, key=key)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
@@ -183,7 +184,7 @@ class InviteAcceptView(APIView):
         description="Join the group (201); 200 if you already are a member; 410 if the link "
         "expired, was revoked or is used up.",
     )
-    def post(self, request: Request, token: str) -> Response:
+    def post(self, request: AuthenticatedRequest, token: str) -> Response:
         group, joined = services.invite_accept(actor=request.user, token=token)
         code = status.HTTP_201_CREATED if joined else status.HTTP_200_OK
         return _group_response(request, group.pk, code)
@@ -193,8 +194,5 @@ class GroupEventsView(TopicFeedApi):
     @extend_schema(tags=["groups"], summary="The group's activity feed (its event log)")
     @FEED_SCHEMA
     def get(self, request: Request, group_id: int) -> Response:
-        return super().get(request, group_id=group_id)
-
-    def feed_topic(self, request: Request, group_id: int) -> str:
         selectors.require_membership(user=request.user, group_id=group_id)
-        return topic_for("group", group_id)
+        return self.feed_response(request, topic_for("group", group_id))

@@ -7,13 +7,13 @@ with the change. `groups` imports none of the apps that listen."""
 from collections.abc import Callable
 from typing import Any
 
-GroupCreated = Callable[..., None]  # (*, group: Group, actor) -> None
-MemberAdded = Callable[..., None]  # (*, group_id: int, user: User, actor) -> None
-MemberRemoved = Callable[..., None]  # (*, group_id: int, user_id: int, actor) -> None
-GroupDeleted = Callable[..., None]  # (*, group_id: int, actor) -> None
-RoleChanged = Callable[..., None]  # (*, group_id: int, user_id: int, role: str, actor) -> None
+GroupCreated = Callable[..., object]  # (*, group: Group, actor) -> None
+MemberAdded = Callable[..., object]  # (*, group_id: int, user: User, actor) -> None
+MemberRemoved = Callable[..., object]  # (*, group_id: int, user_id: int, actor) -> None
+GroupDeleted = Callable[..., object]  # (*, group_id: int, actor) -> None
+RoleChanged = Callable[..., object]  # (*, group_id: int, user_id: int, role: str, actor) -> None
 
-_hooks: dict[str, list[Callable[..., None]]] = {
+_hooks: dict[str, list[Callable[..., object]]] = {
     "group_created": [],
     "member_added": [],
     "member_removed": [],
@@ -49,6 +49,6 @@ def run(what: str, **kwargs: Any) -> None:
         hook(**kwargs)
 
 
-def _add(what: str, hook: Callable[..., None]) -> None:
+def _add(what: str, hook: Callable[..., object]) -> None:
     if hook not in _hooks[what]:
         _hooks[what].append(hook)

@@ -1,5 +1,7 @@
 """Groups of friends, their memberships and invite links."""
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
@@ -11,6 +13,9 @@ class Group(models.Model):
     owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+    # Not a column: the group topic's {topic, seq}, set by selectors.groups_snapshot.
+    stream: dict[str, Any]
 
     def __str__(self) -> str:
         return self.name
@@ -58,6 +63,11 @@ class Invite(models.Model):
     max_uses = models.PositiveIntegerField(null=True, blank=True)
     uses = models.PositiveIntegerField(default=0)
     revoked_at = models.DateTimeField(null=True, blank=True)
+
+    # Not columns: only the answer to the invite's creation shows the token (stored hashed)
+    # and its link.
+    token: str
+    url: str
 
     def __str__(self) -> str:
         return f"invite {self.token_prefix}… to {self.group_id}"

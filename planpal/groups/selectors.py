@@ -14,7 +14,7 @@ from planpal.realtime.selectors import stream_positions
 
 Role = Membership.Role
 MANAGERS = (Role.OWNER, Role.ADMIN)
-_ROLE_ORDER = {Role.OWNER: 0, Role.ADMIN: 1, Role.MEMBER: 2}
+_ROLE_ORDER: dict[str, int] = {Role.OWNER: 0, Role.ADMIN: 1, Role.MEMBER: 2}
 
 
 def get_membership(*, user, group_id: int) -> Membership | None:

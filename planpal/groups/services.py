@@ -97,6 +97,8 @@ def _hand_over_ownership(group: Group, *, from_user_id: int, actor) -> None:
         .order_by("joined_at", "id")
         .first()
     )
+    if successor is None:  # callers check _other_owner_remains first
+        raise LastOwner()
     group.owner = successor.user
     group.save(update_fields=["owner", "updated_at"])
     _emit_group_updated(group, actor=actor)
@@ -213,9 +215,10 @@ def member_remove(*, actor: User, group_id: int, user_id: int) -> None:
             selectors.require_role(
                 user=actor, group_id=group_id, roles=MANAGERS, action="remove members"
             )
-            target = Membership.objects.filter(group=group, user_id=user_id).first()
-            if target is None:
+            found = Membership.objects.filter(group=group, user_id=user_id).first()
+            if found is None:
                 raise NotFound("Member not found.")
+            target = found
             if mine.role == Role.ADMIN and target.role in MANAGERS:
                 raise Forbidden("Admins can remove members, not owners or admins.")
             reason = "removed"

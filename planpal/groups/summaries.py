@@ -23,7 +23,8 @@ def _member_removed(payload: Payload, actor: int | None, names: Names) -> str:
 
 
 def _role_changed(payload: Payload, actor: int | None, names: Names) -> str:
-    role = ROLE_WORDS.get(payload.get("role"), payload.get("role"))
+    role = payload.get("role", "")
+    role = ROLE_WORDS.get(role, role)
     return f"{names.of(actor)} made {names.of(payload.get('user_id'))} {role}"
 
 

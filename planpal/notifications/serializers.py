@@ -15,7 +15,9 @@ class NotificationOutputSerializer(serializers.Serializer):
     kind = serializers.CharField(read_only=True)
     title = serializers.CharField(read_only=True)
     body = serializers.CharField(read_only=True)
-    data = serializers.JSONField(read_only=True)
+    # The JSON key is "data"; DRF's metaclass moves declared fields out of the class, so the field
+    # does not hide Serializer.data, but the stubs cannot know.
+    data = serializers.JSONField(read_only=True)  # type: ignore[assignment]
     count = serializers.IntegerField(read_only=True)
     created_at = serializers.DateTimeField(read_only=True)
     read_at = serializers.DateTimeField(read_only=True, allow_null=True)

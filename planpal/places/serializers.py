@@ -9,7 +9,8 @@ from planpal.places.geocoder import Near
 class NearField(serializers.CharField):
     """`lat,lng` in degrees, e.g. `38.7223,-9.1393`."""
 
-    def to_internal_value(self, data) -> Near:
+    # A CharField for its string checks, whose value is then parsed: not a `str` any more.
+    def to_internal_value(self, data) -> Near:  # type: ignore[override]
         text = super().to_internal_value(data)
         parts = text.split(",")
         if len(text) > 60 or len(parts) != 2:

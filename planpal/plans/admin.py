@@ -9,8 +9,16 @@ from planpal.plans.models import Activity, Plan
 
 class ActivityInline(admin.TabularInline):
     model = Activity
-    fields = ["position", "title", "kind", "starts_at", "ends_at", "completed_at", "version"]
-    readonly_fields = fields
+    readonly_fields = (
+        "position",
+        "title",
+        "kind",
+        "starts_at",
+        "ends_at",
+        "completed_at",
+        "version",
+    )
+    fields = readonly_fields
     extra = 0
     can_delete = False
     show_change_link = True

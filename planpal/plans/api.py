@@ -7,6 +7,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from planpal.accounts.requests import AuthenticatedRequest
 from planpal.core import apicache
 from planpal.core.api import VERSION_PARAMETERS, conflicts_show, expected_version
 from planpal.core.events import topic_for
@@ -110,7 +111,7 @@ class PlanListCreateApi(APIView):
     @extend_schema(
         tags=TAGS, request=PlanCreateInputSerializer, responses={201: PlanDetailOutputSerializer}
     )
-    def post(self, request: Request) -> Response:
+    def post(self, request: AuthenticatedRequest) -> Response:
         data = _valid(PlanCreateInputSerializer, request.data)
         plan = services.plan_create(
             actor=request.user,
@@ -137,7 +138,7 @@ class PlanDetailApi(APIView):
             409: OpenApiResponse(description="Stale version"),
         },
     )
-    def patch(self, request: Request, plan_id: int) -> Response:
+    def patch(self, request: AuthenticatedRequest, plan_id: int) -> Response:
         data = dict(_valid(PlanUpdateInputSerializer, request.data))
         with conflicts_show(PlanDetailOutputSerializer, context={"request": request}):
             services.plan_update(actor=request.user, plan_id=plan_id, **data)
@@ -148,7 +149,7 @@ class PlanDetailApi(APIView):
         parameters=VERSION_PARAMETERS,
         responses={**NO_CONTENT, 409: OpenApiResponse(description="Stale version")},
     )
-    def delete(self, request: Request, plan_id: int) -> Response:
+    def delete(self, request: AuthenticatedRequest, plan_id: int) -> Response:
         version = expected_version(request)
         with conflicts_show(PlanDetailOutputSerializer, context={"request": request}):
             services.plan_delete(actor=request.user, plan_id=plan_id, version=version)
@@ -163,7 +164,7 @@ class PlanTransitionApi(APIView):
     @extend_schema(
         tags=TAGS, request=None, responses={200: PlanDetailOutputSerializer, 409: CONFLICT}
     )
-    def post(self, request: Request, plan_id: int) -> Response:
+    def post(self, request: AuthenticatedRequest, plan_id: int) -> Response:
         self.transition(actor=request.user, plan_id=plan_id)
         return Response(_plan_detail(request, plan_id))
 
@@ -186,7 +187,7 @@ class PlanParticipantsApi(APIView):
         request=ParticipantInputSerializer,
         responses={201: PlanDetailOutputSerializer, 409: CONFLICT},
     )
-    def post(self, request: Request, plan_id: int) -> Response:
+    def post(self, request: AuthenticatedRequest, plan_id: int) -> Response:
         data = _valid(ParticipantInputSerializer, request.data)
         services.plan_participant_add(actor=request.user, plan_id=plan_id, user_id=data["user"])
         return Response(_plan_detail(request, plan_id), status=status.HTTP_201_CREATED)
@@ -194,7 +195,7 @@ class PlanParticipantsApi(APIView):
 
 class PlanParticipantApi(APIView):
     @extend_schema(tags=TAGS, responses=NO_CONTENT)
-    def delete(self, request: Request, plan_id: int, user_id: int) -> Response:
+    def delete(self, request: AuthenticatedRequest, plan_id: int, user_id: int) -> Response:
         services.plan_participant_remove(actor=request.user, plan_id=plan_id, user_id=user_id)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
@@ -214,7 +215,7 @@ class PlanActivitiesApi(APIView):
         request=ActivityCreateInputSerializer,
         responses={201: ActivityOutputSerializer, 200: ActivityOutputSerializer, 409: CONFLICT},
     )
-    def post(self, request: Request, plan_id: int) -> Response:
+    def post(self, request: AuthenticatedRequest, plan_id: int) -> Response:
         data = dict(_valid(ActivityCreateInputSerializer, request.data))
         data["client_id"] = data.get("client_id") or request.headers.get("Idempotency-Key")
         activity, created = services.activity_create(actor=request.user, plan_id=plan_id, **data)
@@ -227,7 +228,7 @@ class ActivityReorderApi(APIView):
         request=ReorderInputSerializer,
         responses={200: ActivityListOutputSerializer, 409: CONFLICT},
     )
-    def post(self, request: Request, plan_id: int) -> Response:
+    def post(self, request: AuthenticatedRequest, plan_id: int) -> Response:
         data = _valid(ReorderInputSerializer, request.data)
         services.activities_reorder(actor=request.user, plan_id=plan_id, order=data["order"])
         return Response(_activity_list(request, plan_id))
@@ -247,7 +248,7 @@ class ActivityDetailApi(APIView):
             409: OpenApiResponse(description="Stale version"),
         },
     )
-    def patch(self, request: Request, activity_id: int) -> Response:
+    def patch(self, request: AuthenticatedRequest, activity_id: int) -> Response:
         data = dict(_valid(ActivityUpdateInputSerializer, request.data))
         with conflicts_show(ActivityOutputSerializer):
             activity = services.activity_update(actor=request.user, activity_id=activity_id, **data)
@@ -256,7 +257,7 @@ class ActivityDetailApi(APIView):
     @extend_schema(
         tags=TAGS, parameters=VERSION_PARAMETERS, responses={**NO_CONTENT, 409: CONFLICT}
     )
-    def delete(self, request: Request, activity_id: int) -> Response:
+    def delete(self, request: AuthenticatedRequest, activity_id: int) -> Response:
         version = expected_version(request)
         with conflicts_show(ActivityOutputSerializer):
             services.activity_delete(actor=request.user, activity_id=activity_id, version=version)
@@ -267,7 +268,7 @@ class ActivityCompleteApi(APIView):
     @extend_schema(
         tags=TAGS, request=None, responses={200: ActivityOutputSerializer, 409: CONFLICT}
     )
-    def post(self, request: Request, activity_id: int) -> Response:
+    def post(self, request: AuthenticatedRequest, activity_id: int) -> Response:
         activity = services.activity_complete(actor=request.user, activity_id=activity_id)
         return Response(ActivityOutputSerializer(activity).data)
 
@@ -276,7 +277,7 @@ class ActivityReopenApi(APIView):
     @extend_schema(
         tags=TAGS, request=None, responses={200: ActivityOutputSerializer, 409: CONFLICT}
     )
-    def post(self, request: Request, activity_id: int) -> Response:
+    def post(self, request: AuthenticatedRequest, activity_id: int) -> Response:
         activity = services.activity_reopen(actor=request.user, activity_id=activity_id)
         return Response(ActivityOutputSerializer(activity).data)
 
@@ -288,8 +289,5 @@ class PlanEventsApi(TopicFeedApi):
     @extend_schema(tags=TAGS, summary="The plan's activity feed (its event log with summaries)")
     @FEED_SCHEMA
     def get(self, request: Request, plan_id: int) -> Response:
-        return super().get(request, plan_id=plan_id)
-
-    def feed_topic(self, request: Request, plan_id: int) -> str:
         selectors.plan_for_member(user=request.user, plan_id=plan_id)
-        return topic_for("plan", plan_id)
+        return self.feed_response(request, topic_for("plan", plan_id))

@@ -188,6 +188,10 @@ class ActivityReopened(ActivityData, DomainEvent):
     name: ClassVar[str] = "plan.activity_reopened"
 
 
+# The events whose payload is the whole activity.
+ActivityEvent = ActivityCreated | ActivityUpdated | ActivityCompleted | ActivityReopened
+
+
 class ActivityDeleted(DomainEvent):
     name: ClassVar[str] = "plan.activity_deleted"
     plan_id: int

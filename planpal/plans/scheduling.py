@@ -9,6 +9,7 @@ shown in the reminders' texts (`core.localtime`).
 
 import logging
 from datetime import timedelta
+from functools import partial
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -146,10 +147,9 @@ def _send_reminders(*, offsets, due, key, notify) -> int:
     for index, minutes in enumerate(offsets):
         # A fixed order makes concurrent runs claim in the same order: they queue, not deadlock.
         for obj in due(now, timedelta(minutes=minutes)).order_by("pk"):
+            longer = offsets[index + 1 :]
             sent += retry_transaction(
-                lambda obj=obj, minutes=minutes, index=index: _remind_once(
-                    obj, minutes, offsets[index + 1 :], key=key, notify=notify
-                )
+                partial(_remind_once, obj, minutes, longer, key=key, notify=notify)
             )
     return sent
 

@@ -43,6 +43,8 @@ class CoordinateField(serializers.DecimalField):
     """GPS fixes often carry more decimals than the six stored (~0.1 m): round, don't refuse."""
 
     def validate_precision(self, value: Decimal) -> Decimal:
+        if self.max_digits is None or self.decimal_places is None:
+            return super().validate_precision(value)
         whole_digits = self.max_digits - self.decimal_places
         if value and value.adjusted() >= whole_digits:
             self.fail("max_whole_digits", max_whole_digits=whole_digits)
@@ -202,7 +204,7 @@ class PlanSerializer(serializers.ModelSerializer):
         if plan.group_id is not None:
             return []
         users = sorted(plan.participants.all(), key=lambda user: user.pk)
-        return PublicUserSerializer(users, many=True).data
+        return list(PublicUserSerializer(users, many=True).data)
 
 
 class PlanOutputSerializer(PlanSerializer):
@@ -244,4 +246,4 @@ class PlanDetailOutputSerializer(PlanOutputSerializer):
 
     @extend_schema_field(ActivityOutputSerializer(many=True))
     def get_activities(self, plan: Plan) -> list[dict]:
-        return ActivityOutputSerializer(activities_of(plan=plan), many=True).data
+        return list(ActivityOutputSerializer(activities_of(plan=plan), many=True).data)

@@ -506,7 +506,7 @@ def _normalise_activity_values(values: dict[str, Any]) -> dict[str, Any]:
 
 
 def _emit_activity(
-    event_class: type[events.ActivityData], activity: Activity, *, actor, client_id=None
+    event_class: type[events.ActivityEvent], activity: Activity, *, actor, client_id=None
 ) -> None:
     _emit(event_class.of(activity), _plan_topic(activity.plan_id), actor=actor, client_id=client_id)
 

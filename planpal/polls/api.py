@@ -7,6 +7,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from planpal.accounts.requests import AuthenticatedRequest
 from planpal.core.events import topic_for
 from planpal.core.logging import unattributed
 from planpal.core.schema import IDEMPOTENCY_KEY
@@ -45,7 +46,7 @@ def _list_response(request: Request, topic: str, load) -> Response:
     return Response({"stream": stream, "results": serializer.data})
 
 
-def _create(request: Request, **place) -> Response:
+def _create(request: AuthenticatedRequest, **place) -> Response:
     data = _valid(PollCreateInputSerializer, request.data)
     data["client_id"] = data.get("client_id") or request.headers.get("Idempotency-Key")
     poll, created = services.poll_create(actor=request.user, **place, **data)
@@ -102,7 +103,7 @@ class PollDetailApi(APIView):
         summary="Delete the poll (its creator, or the group's owners and admins)",
         responses={204: OpenApiResponse(description="Deleted.")},
     )
-    def delete(self, request: Request, poll_id: int) -> Response:
+    def delete(self, request: AuthenticatedRequest, poll_id: int) -> Response:
         services.poll_delete(actor=request.user, poll_id=poll_id)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
@@ -132,7 +133,7 @@ class PollVotesApi(APIView):
         request=VoteInputSerializer,
         responses=PollOutputSerializer,
     )
-    def put(self, request: Request, poll_id: int) -> Response:
+    def put(self, request: AuthenticatedRequest, poll_id: int) -> Response:
         data = _valid(VoteInputSerializer, request.data)
         services.poll_vote(
             actor=request.user, poll_id=poll_id, options=data.get("options"), days=data.get("days")
@@ -140,7 +141,7 @@ class PollVotesApi(APIView):
         return _poll_response(request, poll_id)
 
     @extend_schema(tags=TAGS, summary="Withdraw your vote", responses=PollOutputSerializer)
-    def delete(self, request: Request, poll_id: int) -> Response:
+    def delete(self, request: AuthenticatedRequest, poll_id: int) -> Response:
         services.poll_vote_withdraw(actor=request.user, poll_id=poll_id)
         return _poll_response(request, poll_id)
 
@@ -152,7 +153,7 @@ class PollCloseApi(APIView):
         request=None,
         responses=PollOutputSerializer,
     )
-    def post(self, request: Request, poll_id: int) -> Response:
+    def post(self, request: AuthenticatedRequest, poll_id: int) -> Response:
         services.poll_close(actor=request.user, poll_id=poll_id)
         return _poll_response(request, poll_id)
 
@@ -164,7 +165,7 @@ class PollApplyApi(APIView):
         request=ApplyInputSerializer,
         responses=PollOutputSerializer,
     )
-    def post(self, request: Request, poll_id: int) -> Response:
+    def post(self, request: AuthenticatedRequest, poll_id: int) -> Response:
         data = _valid(ApplyInputSerializer, request.data)
         services.poll_apply(
             actor=request.user,

@@ -107,17 +107,23 @@ def client_address(scope) -> str:
     return str(address)
 
 
-def _bucket(address: str, create: bool) -> TokenBucket | None:
+def _bucket(address: str) -> TokenBucket | None:
+    """The address's bucket, if it was refused lately."""
     bucket = _refusals.get(address)
-    if bucket is None and create:
+    if bucket is not None:
+        _refusals.move_to_end(address)
+    return bucket
+
+
+def _bucket_made(address: str) -> TokenBucket:
+    bucket = _bucket(address)
+    if bucket is None:
         config = settings.REALTIME
         bucket = _refusals[address] = TokenBucket(
             config["REFUSED_CONNECT_RATE"], config["REFUSED_CONNECT_BURST"]
         )
         if len(_refusals) > MAX_ADDRESSES:
             _refusals.popitem(last=False)
-    if bucket is not None:
-        _refusals.move_to_end(address)
     return bucket
 
 
@@ -129,14 +135,14 @@ def address_retry_after(scope) -> int | None:
     """None if the address may try a credential; else the seconds until it may again."""
     if not _address_limited():
         return None
-    bucket = _bucket(client_address(scope), create=False)
+    bucket = _bucket(client_address(scope))
     return None if bucket is None or bucket.has() else bucket.wait_seconds()
 
 
 def charge_refusal(scope) -> None:
     """The handshake was refused for its credential: the address pays for it."""
     if _address_limited():
-        _bucket(client_address(scope), create=True).take()
+        _bucket_made(client_address(scope)).take()
 
 
 def reset() -> None:

@@ -245,7 +245,8 @@ class RealtimeConsumer(TopicSubscriber, AsyncWebsocketConsumer):
         ref = message.get("ref")
         if not (ref is None or (isinstance(ref, str | int) and len(str(ref)) <= 64)):
             ref = None
-        handler = self.OPS.get(message.get("op")) if isinstance(message.get("op"), str) else None
+        op = message.get("op")
+        handler = self.OPS.get(op) if isinstance(op, str) else None
         if handler is None:
             self.queue(error_frame("unknown_op", "unknown or missing op", ref))
             return
@@ -272,7 +273,7 @@ class RealtimeConsumer(TopicSubscriber, AsyncWebsocketConsumer):
 
     async def op_subscribe(self, message: dict, ref) -> None:
         topic, since = message.get("topic"), message.get("since")
-        if parse_topic(topic) is None:
+        if not isinstance(topic, str) or parse_topic(topic) is None:
             self.queue(error_frame("bad_topic", "unknown or malformed topic", ref))
             return
         if since is not None and (type(since) is not int or since < 0):

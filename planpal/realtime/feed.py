@@ -38,7 +38,9 @@ class FeedItemSerializer(serializers.Serializer):
     ts = serializers.CharField(read_only=True)
     actor = serializers.DictField(allow_null=True, read_only=True)  # replaced in get_fields
     summary = serializers.CharField(read_only=True)
-    data = serializers.JSONField(read_only=True)
+    # The JSON key is "data"; DRF's metaclass moves declared fields out of the class, so the field
+    # does not hide Serializer.data, but the stubs cannot know.
+    data = serializers.JSONField(read_only=True)  # type: ignore[assignment]
 
     def get_fields(self):
         """`actor` is the accounts app's public user: its serializer is registered with
@@ -64,7 +66,7 @@ def feed_items(rows: list[Event]) -> list[dict]:
             "seq": row.seq,
             "event": row.name,
             "ts": iso_ms(row.created_at),
-            "actor": people.get(row.actor_id),
+            "actor": None if row.actor_id is None else people.get(row.actor_id),
             "summary": summarise(row.name, row.payload, row.actor_id, names),
             "data": row.payload,
         }
@@ -96,14 +98,15 @@ class TopicFeedApi(GenericAPIView):
     serializer_class = FeedItemSerializer
     pagination_class = FeedPagination
 
-    def feed_topic(self, request: Request, **kwargs) -> str:
-        """The topic this request reads; raise NotFound if the user may not read it."""
-        raise NotImplementedError
-
-    def get(self, request: Request, **kwargs) -> Response:
-        topic = self.feed_topic(request, **kwargs)
+    def feed_response(self, request: Request, topic: str) -> Response:
+        """A page of `topic`'s feed: the subclass's `get` authorises the reader (NotFound if the
+        user may not read it) and names the topic."""
         query = FeedQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
-        self.paginator.stream = stream_position(topic)
-        page = self.paginate_queryset(feed_events(topic, since=query.validated_data.get("since")))
-        return self.get_paginated_response(FeedItemSerializer(feed_items(page), many=True).data)
+        paginator = FeedPagination()
+        paginator.stream = stream_position(topic)
+        events = feed_events(topic, since=query.validated_data.get("since"))
+        page = paginator.paginate_queryset(events, request, view=self)
+        return paginator.get_paginated_response(
+            FeedItemSerializer(feed_items(page), many=True).data
+        )

@@ -222,7 +222,8 @@ class Hub:
     async def _fill_gap(self, topic: str, state: TopicState) -> None:
         try:
             await asyncio.sleep(GAP_WAIT_SECONDS)
-            if not state.pending or self.topics.get(topic) is not state:
+            # last_seq is known: _drain spawns this only after the head was read.
+            if not state.pending or state.last_seq is None or self.topics.get(topic) is not state:
                 return
             rows = await in_thread_pool(store.bus_messages_after)(
                 topic, state.last_seq, min(state.pending)

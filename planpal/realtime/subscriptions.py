@@ -184,7 +184,7 @@ class TopicSubscriber:
         subscribed = {"type": "subscribed", "topic": topic, "seq": seq, "recovered": recovered}
         self.deliver_frame(dumps({**subscribed, "ref": ref}))
         held, sub.held = sub.held, None
-        for seq, revoked, frame in rows + held:
+        for seq, revoked, frame in rows + (held or []):
             if self.subs.get(topic) is not sub:
                 break
             self._take(topic, sub, seq, revoked, frame)

@@ -7,6 +7,8 @@ import logging
 import secrets
 from typing import Protocol
 
+from redis.asyncio.client import PubSub
+
 from planpal.core import redis_clients
 from planpal.realtime import bus
 
@@ -43,7 +45,7 @@ class RedisTransport:
         # The subscription connection waits for messages as long as it takes: a client of its
         # own, without a read timeout.
         self.subscriber = redis_clients.async_client(socket_connect_timeout=2)
-        self.pubsub = None
+        self.pubsub: PubSub | None = None
         self.connected = False
         self.confirmations: dict[str, list[asyncio.Future]] = {}
         self.pings: dict[str, asyncio.Future] = {}
@@ -51,7 +53,7 @@ class RedisTransport:
     async def subscribe(self, *topics: str) -> None:
         """Returns once Redis confirmed the subscriptions: every publish after this reaches us.
         While disconnected it returns at once; the reconnect resubscribes and catches up."""
-        if not self.connected or not topics:
+        if not self.connected or self.pubsub is None or not topics:
             return
         waiting = []
         for topic in topics:
@@ -65,7 +67,7 @@ class RedisTransport:
             log.warning("subscribe of %d topic(s) not confirmed: %s", len(topics), exc)
 
     async def unsubscribe(self, topic: str) -> None:
-        if self.connected and topic not in self.receiver.topics:
+        if self.connected and self.pubsub is not None and topic not in self.receiver.topics:
             try:
                 await self.pubsub.unsubscribe(bus.channel_for(topic))
             except Exception as exc:  # noqa: BLE001

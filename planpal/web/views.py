@@ -112,6 +112,7 @@ def static_file(request: HttpRequest, path: str) -> HttpResponse:
     found = _load(normalized)
     if found is None:
         raise Http404("Not found.")
+    response: HttpResponse
     if request.headers.get("If-None-Match") == found.etag:
         response = HttpResponseNotModified()
     else:

@@ -40,10 +40,10 @@ def push_deliver(*, notification_id: int, device_id: int, attempt: int) -> PushO
     task never pushes twice) or it was read meanwhile: a retry after an FCM outage must not
     buzz a phone about something its user has already seen on another device."""
     notification = Notification.objects.filter(pk=notification_id).first()
-    device = Device.objects.filter(
-        pk=device_id, user_id=getattr(notification, "user_id", None)
-    ).first()
-    if notification is None or device is None or notification.read_at is not None:
+    if notification is None or notification.read_at is not None:
+        return None
+    device = Device.objects.filter(pk=device_id, user_id=notification.user_id).first()
+    if device is None:
         return None
     already = PushAttempt.objects.filter(
         notification=notification, device=device, outcome=PushAttempt.Outcome.SENT

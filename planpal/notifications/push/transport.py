@@ -210,7 +210,7 @@ def fcm_request_body(message: PushMessage) -> dict:
 def fcm_error(status: int, body: dict, headers: httpx.Headers | dict) -> PushError:
     """Classify an FCM v1 error response. Only errors that name the token deactivate a device:
     an INVALID_ARGUMENT about the payload would otherwise switch off every device we send it to."""
-    error = body.get("error") if isinstance(body.get("error"), dict) else {}
+    error = body["error"] if isinstance(body.get("error"), dict) else {}
     details = [d for d in error.get("details") or [] if isinstance(d, dict)]
     fcm_codes = [d.get("errorCode") for d in details if d.get("@type") == FCM_ERROR_TYPE]
     code = (fcm_codes and fcm_codes[0]) or error.get("status") or f"HTTP_{status}"
