@@ -2,6 +2,7 @@
 Playwright in Debian's Chromium. Skipped, with the reason printed, only when Chromium is missing
 on a machine where PLANPAL_REQUIRE_SERVICES is unset; CI sets it, so there they must run."""
 
+import base64
 import os
 import re
 from datetime import timedelta
@@ -88,6 +89,11 @@ def api_as(server, user) -> httpx.Client:
     )
 
 
+BLANK_TILE = base64.b64decode(
+    "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg=="
+)
+
+
 class Browsing:
     """Browser contexts (one per person) that collect console errors and uncaught exceptions."""
 
@@ -105,6 +111,12 @@ class Browsing:
     def person(self, user=None, *, viewport=(1200, 800)):
         context = self.browser.new_context(viewport={"width": viewport[0], "height": viewport[1]})
         context.set_default_timeout(10_000)
+        # No internet here: the map's tile host (MAP_TILE_URL's default) gets a blank tile, so
+        # pages with a map load tiles under the CSP as they would live, without console errors.
+        context.route(
+            re.compile(r"^https://tile\.openstreetmap\.org/"),
+            lambda route: route.fulfill(status=200, content_type="image/png", body=BLANK_TILE),
+        )
         self.contexts.append(context)
         if user is not None:
             answer = context.request.post(

@@ -42,10 +42,7 @@ SHOWN_THROUGH = {
     "to a fresh signed URL), so it never holds a URL that expires",
 }
 
-NOT_YET: set[tuple[str, str]] = {
-    # Issue 18: the place picker (search and map) comes with the web slice of places.
-    ("GET", "/places/search"),
-}
+NOT_YET: set[tuple[str, str]] = set()
 
 CALL = re.compile(r"""(?:api\.(get|post|put|patch|del|href)|(allPages))\(\s*([`"'])(.*?)\3""", re.S)
 

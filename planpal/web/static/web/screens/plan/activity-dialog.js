@@ -7,6 +7,7 @@ import { h } from "../../lib/dom.js";
 import { formatDay, formatTime, fromLocalInput, safeZone, toLocalInput } from "../../lib/format.js";
 import { toast } from "../../lib/toast.js";
 import { KINDS } from "./activity.js";
+import { placePicker } from "./place-picker.js";
 
 const MINUTE = 60000;
 
@@ -29,7 +30,7 @@ export function defaultsFor(plan, activities) {
   };
 }
 
-function fields(base, zone, conflict) {
+function fields(base, zone, conflict, picker) {
   const time = (label, name) =>
     formField(label, {
       name,
@@ -48,6 +49,7 @@ function fields(base, zone, conflict) {
       maxlength: "200",
       value: base.location_name || "",
     }),
+    ...picker.nodes,
     h(
       "div",
       { class: "field-row" },
@@ -78,6 +80,10 @@ function values(data, zone) {
     starts_at: data.starts_at ? fromLocalInput(data.starts_at, zone) : null,
     ends_at: data.ends_at ? fromLocalInput(data.ends_at, zone) : null,
     location_name: data.location_name,
+    location_address: data.location_address,
+    // Blank coordinates clear the place's position (the API wants both or neither).
+    lat: data.lat.trim() || null,
+    lng: data.lng.trim() || null,
     estimated_cost: data.estimated_cost.trim() || null,
     currency: data.currency.trim(),
     notes: data.notes,
@@ -87,7 +93,8 @@ function values(data, zone) {
 function fill(form, activity, zone) {
   form.dataset.version = activity.version;
   const set = (name, value) => (form.elements[name].value = value || "");
-  for (const name of ["title", "kind", "location_name", "estimated_cost", "currency", "notes"]) {
+  const names = ["title", "kind", "location_name", "location_address", "lat", "lng"];
+  for (const name of [...names, "estimated_cost", "currency", "notes"]) {
     set(name, activity[name]);
   }
   set("starts_at", toLocalInput(activity.starts_at, zone));
@@ -142,10 +149,11 @@ export function activityDialog(view, activityId = null) {
     ? record.activities.get(activityId)
     : defaultsFor(record.data, record.activities);
   const conflict = h("p", { class: "conflict", role: "alert", hidden: true, tabindex: "-1" });
+  const picker = placePicker(base);
   const { form } = formDialog({
     title: editing ? `Edit “${base.title}”` : "Add activity",
     submitLabel: editing ? "Save changes" : "Add activity",
-    fields: fields(base, zone, conflict),
+    fields: fields(base, zone, conflict, picker),
     onSubmit: async (data, form) => {
       const body = values(data, zone);
       try {
@@ -159,4 +167,5 @@ export function activityDialog(view, activityId = null) {
     },
   });
   form.dataset.version = editing ? base.version : "";
+  picker.start(form);
 }

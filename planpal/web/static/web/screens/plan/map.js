@@ -13,7 +13,8 @@ function mapConfig() {
   return boot.map;
 }
 
-async function createMap(box) {
+/** A Leaflet map in `box` with the configured tiles: `{ L, map, layer }`. */
+export async function createMap(box) {
   const L = await import(LEAFLET);
   L.Icon.Default.imagePath = new URL("../../vendor/leaflet/images/", import.meta.url).href;
   const config = mapConfig();

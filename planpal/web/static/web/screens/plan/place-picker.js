@@ -1,0 +1,117 @@
+// The activity form's place: search the geocoder (GET places/search) or click the map; either
+// fills the place name, address and coordinates, which the user can still edit by hand.
+
+import { api } from "../../api.js";
+import { formField } from "../../lib/dialogs.js";
+import { h } from "../../lib/dom.js";
+import { createMap } from "./map.js";
+
+const DEFAULT_VIEW = [[20, 0], 2];
+
+function searchMessage(error) {
+  if (error.code === "geocoder_disabled") {
+    return "Place search is not set up on this server. Type the place yourself, or click the map.";
+  }
+  if (error.status === 429) return "Too many searches. Wait a moment and try again.";
+  if (error.code === "geocoder_unavailable")
+    return "Place search is not answering. Try again later.";
+  return error.message || "Place search failed.";
+}
+
+function coordinateFields(base) {
+  const field = (label, name) =>
+    formField(label, { name, inputmode: "decimal", value: base[name] ?? "" });
+  return h("div", { class: "field-row" }, field("Latitude", "lat"), field("Longitude", "lng"));
+}
+
+/** Fills the form's place fields from a search result or a clicked point. */
+function fillPlace(form, place) {
+  for (const name of ["location_name", "location_address", "lat", "lng"]) {
+    if (place[name] !== undefined) form.elements[name].value = place[name];
+  }
+}
+
+function searchBox(getForm, onPick) {
+  const input = h("input", { type: "search", id: "place-search", "aria-label": "Search a place" });
+  const button = h("button", { type: "button", class: "button button-quiet" }, "Search");
+  const status = h("p", { class: "field-hint", role: "status" });
+  const results = h("ul", { class: "place-results", "aria-label": "Places found" });
+  async function search() {
+    const q = input.value.trim();
+    results.replaceChildren();
+    if (q.length < 2) return (status.textContent = "Type at least 2 characters.");
+    status.textContent = "Searching…";
+    try {
+      const answer = await api.get(`places/search?q=${encodeURIComponent(q)}`);
+      status.textContent = answer.results.length ? answer.attribution || "" : "No place found.";
+      results.replaceChildren(...answer.results.map((place) => resultItem(place)));
+    } catch (error) {
+      status.textContent = searchMessage(error);
+    }
+  }
+  function resultItem(place) {
+    const pick = () => {
+      fillPlace(getForm(), place);
+      onPick(place);
+    };
+    const label = place.location_address || place.location_name;
+    return h("li", {}, h("button", { type: "button", class: "link-button", onclick: pick }, label));
+  }
+  button.addEventListener("click", search);
+  input.addEventListener("keydown", (event) => {
+    if (event.key !== "Enter") return;
+    event.preventDefault(); // Enter searches; it must not submit the activity form
+    search();
+  });
+  return h(
+    "div",
+    { class: "place-search" },
+    h("div", { class: "field-row" }, input, button),
+    status,
+    results,
+  );
+}
+
+/** The place part of the activity form: `{ nodes, start(form) }`; start() draws the map once the
+ *  dialog is open (Leaflet needs a box with a size). */
+export function placePicker(base) {
+  const box = h("div", { class: "picker-map", id: "picker-map" });
+  let picked = null;
+  let form = null;
+  let leaflet = null;
+  const show = (lat, lng) => {
+    if (!leaflet) return;
+    if (picked) picked.setLatLng([lat, lng]);
+    else picked = leaflet.L.marker([lat, lng], { title: "Picked place" }).addTo(leaflet.layer);
+  };
+  const onPick = (place) => {
+    show(Number(place.lat), Number(place.lng));
+    leaflet?.map.setView([Number(place.lat), Number(place.lng)], 15);
+  };
+  const nodes = [
+    searchBox(() => form, onPick),
+    formField("Address", {
+      name: "location_address",
+      maxlength: "500",
+      value: base.location_address || "",
+    }),
+    coordinateFields(base),
+    h("p", { class: "field-hint" }, "Or click the map to set the coordinates."),
+    box,
+  ];
+  async function start(theForm) {
+    form = theForm;
+    leaflet = await createMap(box);
+    const has = base.lat != null && base.lat !== "";
+    if (has) leaflet.map.setView([Number(base.lat), Number(base.lng)], 14);
+    else leaflet.map.setView(...DEFAULT_VIEW);
+    if (has) show(Number(base.lat), Number(base.lng));
+    leaflet.map.on("click", ({ latlng }) => {
+      const lat = latlng.lat.toFixed(6);
+      const lng = latlng.wrap().lng.toFixed(6);
+      fillPlace(form, { lat, lng });
+      show(Number(lat), Number(lng));
+    });
+  }
+  return { nodes, start };
+}
