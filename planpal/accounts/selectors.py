@@ -60,11 +60,6 @@ def account_may_connect(*, user_id: int, token_version: int) -> bool:
     return User.objects.filter(pk=user_id, is_active=True, token_version=token_version).exists()
 
 
-def friendship_between(user_a_id: int, user_b_id: int) -> Friendship | None:
-    low, high = canonical_pair(user_a_id, user_b_id)
-    return Friendship.objects.filter(user_low_id=low, user_high_id=high).first()
-
-
 def _blocked_user_ids(*, user: User) -> set[int]:
     """Everyone in a block with `user`, whichever side blocked."""
     rows = Friendship.objects.filter(

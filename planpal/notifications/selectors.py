@@ -48,11 +48,6 @@ def devices_for_user(*, user) -> QuerySet[Device]:
     return Device.objects.filter(user=user).order_by("-last_seen_at", "-id")
 
 
-def active_devices_for_user(*, user) -> QuerySet[Device]:
-    """Where a push for this user goes."""
-    return devices_for_user(user=user).filter(active=True)
-
-
 def preferences_get(*, user) -> NotificationPreference:
     """The user's preferences; defaults (not saved) when they never changed any."""
     preferences = NotificationPreference.objects.filter(user=user).first()

@@ -25,12 +25,6 @@ def is_plan_member(*, user, plan: Plan) -> bool:
     return plan.creator_id == user.pk or plan.participants.filter(pk=user.pk).exists()
 
 
-def can_follow_plan(*, user, plan_id: int) -> bool:
-    """Topic authoriser for `plan:<id>`: may this user receive the plan's events?"""
-    plan = Plan.objects.filter(pk=plan_id).first()
-    return plan is not None and is_plan_member(user=user, plan=plan)
-
-
 def can_manage_plan(user, plan: Plan) -> bool:
     """Edit, delete, start/complete/cancel, manage participants: the creator (while still a
     member) or an owner/admin of the plan's group."""

@@ -14,10 +14,8 @@ idempotency id: delivery is at-least-once, receivers dedupe by `Idempotency-Key`
 """
 
 import logging
-import random
 import secrets
 import time
-from collections.abc import Callable
 from datetime import timedelta
 
 from django.conf import settings
@@ -25,6 +23,7 @@ from django.db import transaction
 from django.db.models import Min, Q
 from django.utils import timezone
 
+from planpal.core.backoff import retry_delay
 from planpal.realtime.frames import event_frame
 from planpal.realtime.models import Event
 from planpal.webhooks import transport
@@ -39,16 +38,6 @@ LEASE_MARGIN_SECONDS = 30
 RUN_MAX_DELIVERIES = 200
 RUN_MAX_SECONDS = 30.0
 Pending = WebhookDelivery.Status.PENDING
-
-
-def retry_delay(
-    failures: int, *, base: float, cap: float, rand: Callable[[], float] = random.random
-) -> float:
-    """Seconds before the next try after `failures` consecutive failures (from 1): exponential
-    (base·2^(failures-1)) with equal jitter (half fixed, half random), never above `cap` — a
-    countdown beyond the broker's visibility timeout would run twice."""
-    window = min(cap, base * 2 ** min(failures - 1, 32))
-    return min(cap, window / 2 + rand() * window / 2)
 
 
 def deliveries_run(*, endpoint_id: int) -> float | None:
@@ -218,10 +207,11 @@ def _record(delivery: WebhookDelivery, response: transport.Response, token: str)
             current.save()
             return True
         current.first_failed_at = current.first_failed_at or now
-        retry = retry_delay(
+        retry = retry_delay(  # equal jitter: a failing receiver gets at least half the window
             current.attempts,
             base=settings.WEBHOOK_RETRY_BASE_SECONDS,
             cap=settings.WEBHOOK_MAX_RETRY_DELAY_SECONDS,
+            floor=0.5,
         )
         give_up_at = current.first_failed_at + timedelta(
             seconds=settings.WEBHOOK_RETRY_WINDOW_SECONDS

@@ -4,22 +4,14 @@ after every event is cheap and never reorders anything."""
 
 from celery import shared_task
 from django.conf import settings
-from django.db import DatabaseError
 
 from planpal.core import background
 from planpal.core.background import enqueue
+from planpal.core.backoff import DATABASE_ERROR_RETRY
 from planpal.webhooks.delivery import deliveries_run, endpoints_due
 
-RETRY = {
-    "autoretry_for": (DatabaseError,),
-    "retry_backoff": True,
-    "retry_backoff_max": 60,
-    "retry_jitter": True,
-    "max_retries": 5,
-}
 
-
-@shared_task(**RETRY)
+@shared_task(**DATABASE_ERROR_RETRY)
 def deliver_webhooks(endpoint_id: int) -> float | None:
     countdown = deliveries_run(endpoint_id=endpoint_id)
     if countdown is not None and (countdown == 0 or _can_wait()):
@@ -27,7 +19,7 @@ def deliver_webhooks(endpoint_id: int) -> float | None:
     return countdown
 
 
-@shared_task(**RETRY)
+@shared_task(**DATABASE_ERROR_RETRY)
 def sweep_webhooks() -> int:
     """Restart endpoints whose task was lost (crash, restart of an embedded server)."""
     due = endpoints_due()

@@ -8,9 +8,10 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from django.db import connection
 
+from planpal.core.backoff import retry_delay
 from planpal.notifications.models import Device, PushAttempt
 from planpal.notifications.push.delivery import push_deliver
-from planpal.notifications.push.services import SKIPPED, push_send, retry_delay
+from planpal.notifications.push.services import RETRY_BASE_SECONDS, SKIPPED, push_send
 from planpal.notifications.push.transport import PushMessage, parse_retry_after
 from planpal.notifications.services import notification_mark_read
 from tests.fakefcm.server import fcm_error
@@ -317,21 +318,23 @@ def test_fcm_reserved_data_keys_are_refused_before_sending():
 
 # ---------------------------------------------------------------------------- delays
 def test_the_backoff_window_doubles_with_each_attempt():
-    windows = [retry_delay(n, cap=600, rand=lambda: 1.0) for n in range(1, 7)]
+    windows = [
+        retry_delay(n, base=RETRY_BASE_SECONDS, cap=600, rand=lambda: 1.0) for n in range(1, 7)
+    ]
 
     assert windows == [2, 4, 8, 16, 32, 64]
-    assert retry_delay(20, cap=600, rand=lambda: 1.0) == 600
+    assert retry_delay(20, base=RETRY_BASE_SECONDS, cap=600, rand=lambda: 1.0) == 600
 
 
 def test_the_backoff_is_fully_jittered():
-    assert retry_delay(5, cap=600, rand=lambda: 0.0) == 0
-    assert retry_delay(5, cap=600, rand=lambda: 0.25) == 8
+    assert retry_delay(5, base=RETRY_BASE_SECONDS, cap=600, rand=lambda: 0.0) == 0
+    assert retry_delay(5, base=RETRY_BASE_SECONDS, cap=600, rand=lambda: 0.25) == 8
 
 
 def test_retry_after_is_a_floor_and_the_cap_a_ceiling():
-    assert retry_delay(1, retry_after=30, cap=600, rand=lambda: 0.5) == 30
-    assert retry_delay(8, retry_after=30, cap=600, rand=lambda: 1.0) == 256
-    assert retry_delay(1, retry_after=3600, cap=600) == 600
+    assert retry_delay(1, base=RETRY_BASE_SECONDS, retry_after=30, cap=600, rand=lambda: 0.5) == 30
+    assert retry_delay(8, base=RETRY_BASE_SECONDS, retry_after=30, cap=600, rand=lambda: 1.0) == 256
+    assert retry_delay(1, base=RETRY_BASE_SECONDS, retry_after=3600, cap=600) == 600
 
 
 def test_retry_after_is_read_as_seconds_or_an_http_date():

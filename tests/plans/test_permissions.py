@@ -5,6 +5,7 @@ import pytest
 from django.contrib.auth.models import AnonymousUser
 
 from planpal.plans import selectors
+from planpal.plans.apps import plans_followed
 from planpal.plans.models import Plan
 from tests.conftest import assert_error
 from tests.plans.factories import (
@@ -121,11 +122,10 @@ def test_plan_member_ids_of_a_group_plan_follow_the_group(trip, trip_plan, alice
     assert sorted(selectors.plan_member_ids(plan=trip_plan)) == sorted([alice.pk, bob.pk, carol.pk])
 
 
-def test_can_follow_plan_is_the_topic_authoriser(trip_plan, personal_plan, bob, dave):
-    assert selectors.can_follow_plan(user=bob, plan_id=trip_plan.pk)
-    assert selectors.can_follow_plan(user=bob, plan_id=personal_plan.pk)
-    assert not selectors.can_follow_plan(user=dave, plan_id=trip_plan.pk)
-    assert not selectors.can_follow_plan(user=bob, plan_id=123456)
+def test_the_plan_topic_follows_plan_membership(trip_plan, personal_plan, bob, dave):
+    plans = [trip_plan.pk, personal_plan.pk, 123456]
+    assert set(plans_followed(bob.pk, plans)) == {trip_plan.pk, personal_plan.pk}
+    assert plans_followed(dave.pk, plans) == []
 
 
 def test_admin_shows_plans_read_only(client, trip_plan, bob, django_user_model):

@@ -10,11 +10,12 @@ from django.db import transaction
 from django.utils import timezone
 from rest_framework.test import APIClient
 
+from planpal.core.backoff import retry_delay
 from planpal.groups import services as groups
 from planpal.notifications.models import Notification
 from planpal.ops.housekeeping import housekeep
 from planpal.plans import services as plans
-from planpal.webhooks.delivery import deliveries_run, endpoints_due, retry_delay
+from planpal.webhooks.delivery import deliveries_run, endpoints_due
 from planpal.webhooks.models import WebhookDelivery
 from planpal.webhooks.tasks import sweep_webhooks
 from tests.webhooks.conftest import make_endpoint
@@ -145,11 +146,11 @@ def test_failures_back_off_then_disable_the_endpoint_and_tell_its_owners(
 
 
 def test_retry_delays_grow_and_stay_below_the_cap():
-    low = [retry_delay(n, base=10, cap=1800, rand=lambda: 0.0) for n in range(1, 12)]
-    high = [retry_delay(n, base=10, cap=1800, rand=lambda: 1.0) for n in range(1, 12)]
+    low = [retry_delay(n, base=10, cap=1800, floor=0.5, rand=lambda: 0.0) for n in range(1, 12)]
+    high = [retry_delay(n, base=10, cap=1800, floor=0.5, rand=lambda: 1.0) for n in range(1, 12)]
     assert low[:4] == [5, 10, 20, 40] and high[:4] == [10, 20, 40, 80]
     assert max(high) == 1800 and high == sorted(high)
-    assert retry_delay(10_000, base=10, cap=1800) <= 1800
+    assert retry_delay(10_000, base=10, cap=1800, floor=0.5) <= 1800
 
 
 def test_a_lost_task_is_restarted_by_the_sweep(trip, receiver, settings):

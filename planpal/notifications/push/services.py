@@ -10,10 +10,8 @@ A Celery task is the intended caller:
 
 import logging
 import os
-import random
 import threading
 import time
-from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -22,6 +20,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.db import transaction
 
 from planpal.core import metrics
+from planpal.core.backoff import retry_delay
 from planpal.notifications.models import Device, Notification, PushAttempt
 from planpal.notifications.push.transport import (
     FcmTransport,
@@ -91,21 +90,6 @@ def push_send(
         message_id=message_id,
     )
     return PushOutcome(status=PushAttempt.Outcome.SENT, message_id=message_id)
-
-
-def retry_delay(
-    attempt: int,
-    *,
-    retry_after: float | None = None,
-    cap: float,
-    base: float = RETRY_BASE_SECONDS,
-    rand: Callable[[], float] = random.random,
-) -> float:
-    """Seconds to wait after failed attempt number `attempt` (from 1): exponential backoff with
-    full jitter (uniform in [0, base·2^(attempt-1)]), at least the server's Retry-After, and never
-    more than `cap` — a countdown beyond the broker's visibility timeout would run twice."""
-    window = min(cap, base * 2 ** min(attempt - 1, 32))
-    return min(cap, max(retry_after or 0.0, rand() * window))
 
 
 _transport_lock = threading.Lock()
@@ -179,7 +163,10 @@ def _failed(
     retry_in = None
     if error.retryable and attempt < settings.PUSH_MAX_ATTEMPTS:
         retry_in = retry_delay(
-            attempt, retry_after=error.retry_after, cap=settings.PUSH_MAX_RETRY_DELAY_SECONDS
+            attempt,
+            base=RETRY_BASE_SECONDS,
+            cap=settings.PUSH_MAX_RETRY_DELAY_SECONDS,
+            retry_after=error.retry_after,
         )
     log.warning(
         "push to device %s failed (attempt %s): %s%s",
