@@ -17,16 +17,19 @@ from planpal.checklists.serializers import (
     ChecklistRenameInputSerializer,
     ItemCreateInputSerializer,
     ItemOutputSerializer,
+    ItemReorderInputSerializer,
     ItemUpdateInputSerializer,
-    ReorderInputSerializer,
 )
 from planpal.core.api import conflicts_show
 from planpal.core.events import topic_for
-from planpal.core.schema import IDEMPOTENCY_KEY
+from planpal.core.schema import CONFLICT, IDEMPOTENCY_KEY
 from planpal.realtime.selectors import stream_position
 
 TAGS = ["checklists"]
 NO_CONTENT = {204: OpenApiResponse(description="Done.")}
+# Every write locks the list's plan, and a cancelled or completed plan's lists are read-only
+# (409 plan_closed); an item edit with a stale version is a 409 with `current`.
+CLOSED = {409: CONFLICT}
 
 
 def _valid(serializer_class, data) -> dict:
@@ -79,7 +82,7 @@ class PlanChecklistsApi(APIView):
         summary="Start a shared list, or your personal one (optionally from a template)",
         parameters=[IDEMPOTENCY_KEY],
         request=ChecklistCreateInputSerializer,
-        responses={201: ChecklistOutputSerializer, 200: ChecklistOutputSerializer},
+        responses={201: ChecklistOutputSerializer, 200: ChecklistOutputSerializer, **CLOSED},
     )
     def post(self, request: AuthenticatedRequest, plan_id: int) -> Response:
         data = _valid(ChecklistCreateInputSerializer, request.data)
@@ -99,7 +102,7 @@ class ChecklistDetailApi(APIView):
         tags=TAGS,
         summary="Rename the list",
         request=ChecklistRenameInputSerializer,
-        responses=ChecklistOutputSerializer,
+        responses={200: ChecklistOutputSerializer, **CLOSED},
     )
     def patch(self, request: AuthenticatedRequest, checklist_id: int) -> Response:
         data = _valid(ChecklistRenameInputSerializer, request.data)
@@ -108,7 +111,7 @@ class ChecklistDetailApi(APIView):
         )
         return _checklist(request, checklist_id)
 
-    @extend_schema(tags=TAGS, summary="Delete the list", responses=NO_CONTENT)
+    @extend_schema(tags=TAGS, summary="Delete the list", responses={**NO_CONTENT, **CLOSED})
     def delete(self, request: AuthenticatedRequest, checklist_id: int) -> Response:
         services.checklist_delete(actor=request.user, checklist_id=checklist_id)
         return Response(status=status.HTTP_204_NO_CONTENT)
@@ -120,7 +123,7 @@ class ChecklistItemsApi(APIView):
         summary="Add an item at the end (idempotent by client_id)",
         parameters=[IDEMPOTENCY_KEY],
         request=ItemCreateInputSerializer,
-        responses={201: ItemOutputSerializer, 200: ItemOutputSerializer},
+        responses={201: ItemOutputSerializer, 200: ItemOutputSerializer, **CLOSED},
     )
     def post(self, request: AuthenticatedRequest, checklist_id: int) -> Response:
         data = _valid(ItemCreateInputSerializer, request.data)
@@ -141,11 +144,11 @@ class ChecklistReorderApi(APIView):
     @extend_schema(
         tags=TAGS,
         summary="Set the items' order (every item once)",
-        request=ReorderInputSerializer,
-        responses=ChecklistOutputSerializer,
+        request=ItemReorderInputSerializer,
+        responses={200: ChecklistOutputSerializer, **CLOSED},
     )
     def post(self, request: AuthenticatedRequest, checklist_id: int) -> Response:
-        data = _valid(ReorderInputSerializer, request.data)
+        data = _valid(ItemReorderInputSerializer, request.data)
         services.items_reorder(actor=request.user, checklist_id=checklist_id, order=data["order"])
         return _checklist(request, checklist_id)
 
@@ -155,7 +158,7 @@ class ChecklistItemApi(APIView):
         tags=TAGS,
         summary="Change an item's text, assignee or due time (409 with `current` if stale)",
         request=ItemUpdateInputSerializer,
-        responses=ItemOutputSerializer,
+        responses={200: ItemOutputSerializer, **CLOSED},
     )
     def patch(self, request: AuthenticatedRequest, item_id: int) -> Response:
         data = _valid(ItemUpdateInputSerializer, request.data)
@@ -168,7 +171,7 @@ class ChecklistItemApi(APIView):
             )
         return _item(item, item.checklist)
 
-    @extend_schema(tags=TAGS, summary="Delete an item", responses=NO_CONTENT)
+    @extend_schema(tags=TAGS, summary="Delete an item", responses={**NO_CONTENT, **CLOSED})
     def delete(self, request: AuthenticatedRequest, item_id: int) -> Response:
         services.item_delete(actor=request.user, item_id=item_id)
         return Response(status=status.HTTP_204_NO_CONTENT)
@@ -176,7 +179,10 @@ class ChecklistItemApi(APIView):
 
 class ItemTickApi(APIView):
     @extend_schema(
-        tags=TAGS, summary="Tick (idempotent)", request=None, responses=ItemOutputSerializer
+        tags=TAGS,
+        summary="Tick (idempotent)",
+        request=None,
+        responses={200: ItemOutputSerializer, **CLOSED},
     )
     def post(self, request: AuthenticatedRequest, item_id: int) -> Response:
         item = services.item_tick(actor=request.user, item_id=item_id)
@@ -185,7 +191,10 @@ class ItemTickApi(APIView):
 
 class ItemUntickApi(APIView):
     @extend_schema(
-        tags=TAGS, summary="Untick (idempotent)", request=None, responses=ItemOutputSerializer
+        tags=TAGS,
+        summary="Untick (idempotent)",
+        request=None,
+        responses={200: ItemOutputSerializer, **CLOSED},
     )
     def post(self, request: AuthenticatedRequest, item_id: int) -> Response:
         item = services.item_untick(actor=request.user, item_id=item_id)

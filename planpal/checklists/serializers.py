@@ -41,7 +41,8 @@ class ItemUpdateInputSerializer(StrictInputSerializer):
     version = version_field(required=False)
 
 
-class ReorderInputSerializer(StrictInputSerializer):
+class ItemReorderInputSerializer(StrictInputSerializer):
+    # Not ReorderInputSerializer: the plans app has one, and the schema names components by class.
     order = serializers.ListField(
         child=serializers.IntegerField(min_value=1, max_value=MAX_ID), max_length=300
     )

@@ -10,7 +10,7 @@ from rest_framework.views import APIView
 from planpal.accounts.requests import AuthenticatedRequest
 from planpal.core.events import topic_for
 from planpal.core.logging import unattributed
-from planpal.core.schema import IDEMPOTENCY_KEY
+from planpal.core.schema import CONFLICT, IDEMPOTENCY_KEY
 from planpal.polls import selectors, services
 from planpal.polls.serializers import (
     ApplyInputSerializer,
@@ -23,6 +23,9 @@ from planpal.polls.serializers import (
 from planpal.realtime.selectors import stream_position
 
 TAGS = ["polls"]
+# A closed poll takes no votes and no second close, a cancelled or completed plan's polls are
+# read-only, and apply may find no single winner or a plan changed meanwhile: 409s.
+CHANGED = {200: PollOutputSerializer, 409: CONFLICT}
 
 
 def _valid(serializer_class, data) -> dict:
@@ -57,7 +60,7 @@ CREATE_SCHEMA = {
     "tags": TAGS,
     "parameters": [IDEMPOTENCY_KEY],
     "request": PollCreateInputSerializer,
-    "responses": {201: PollOutputSerializer, 200: PollOutputSerializer},
+    "responses": {201: PollOutputSerializer, 200: PollOutputSerializer, 409: CONFLICT},
 }
 
 
@@ -131,7 +134,7 @@ class PollVotesApi(APIView):
         tags=TAGS,
         summary="Set your vote (idempotent: the same vote again changes nothing)",
         request=VoteInputSerializer,
-        responses=PollOutputSerializer,
+        responses=CHANGED,
     )
     def put(self, request: AuthenticatedRequest, poll_id: int) -> Response:
         data = _valid(VoteInputSerializer, request.data)
@@ -140,7 +143,7 @@ class PollVotesApi(APIView):
         )
         return _poll_response(request, poll_id)
 
-    @extend_schema(tags=TAGS, summary="Withdraw your vote", responses=PollOutputSerializer)
+    @extend_schema(tags=TAGS, summary="Withdraw your vote", responses=CHANGED)
     def delete(self, request: AuthenticatedRequest, poll_id: int) -> Response:
         services.poll_vote_withdraw(actor=request.user, poll_id=poll_id)
         return _poll_response(request, poll_id)
@@ -151,7 +154,7 @@ class PollCloseApi(APIView):
         tags=TAGS,
         summary="Close the poll early (its creator, or the group's owners and admins)",
         request=None,
-        responses=PollOutputSerializer,
+        responses=CHANGED,
     )
     def post(self, request: AuthenticatedRequest, poll_id: int) -> Response:
         services.poll_close(actor=request.user, poll_id=poll_id)
@@ -163,7 +166,7 @@ class PollApplyApi(APIView):
         tags=TAGS,
         summary="Turn the winner into the plan's dates or a new activity (closes the poll)",
         request=ApplyInputSerializer,
-        responses=PollOutputSerializer,
+        responses=CHANGED,
     )
     def post(self, request: AuthenticatedRequest, poll_id: int) -> Response:
         data = _valid(ApplyInputSerializer, request.data)

@@ -26,16 +26,20 @@ from schemathesis.specs.openapi.checks import (
 )
 
 from planpal.accounts.services import friend_accept, friend_request
+from planpal.calendars.services import calendar_feed_get
 from planpal.chat.services import message_send
+from planpal.checklists.services import checklist_create, item_add
 from planpal.files.services import upload_create
 from planpal.groups.services import group_create, invite_create, member_add
 from planpal.notifications.services import device_register, notification_create
+from planpal.polls.services import poll_vote
 from planpal.webhooks.models import WebhookDelivery, WebhookEndpoint
 from tests.conftest import make_user
 from tests.factories import make_trip_plan
 from tests.fakegeocoder.server import FakeGeocoder
 from tests.files.images import image_bytes
 from tests.live import LiveServer
+from tests.polls.factories import ask, ask_dates
 from tests.realtime.conftest import token_for
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -81,9 +85,12 @@ def api_schema(server):
 @pytest.fixture
 def world(transactional_db):
     """alice owns a group (bob a member, carol not) with a conversation and messages, an upcoming
-    plan with activities, an invite link, a webhook with a delivery; alice has a device, a
-    notification, bob as a friend and a pending request from dave; carol owns a group whose
-    invite link alice may accept. Returns {path parameter name: [real values]}."""
+    plan with activities, checklists (shared and personal) with items, polls (a group choice
+    poll bob voted in, a plan date poll), an invite link, a webhook with a delivery; alice has a
+    device, a notification, a calendar feed, bob as a friend and a pending request from dave;
+    carol owns a group whose invite link alice may accept and a poll alice cannot see.
+    Returns {path parameter name: [real values]}, and per path the values of a name that
+    several paths use for different things."""
     alice, bob, carol, dave = (make_user(name) for name in ("alice", "bob", "carol", "dave"))
     friend_request(actor=alice, user_id=bob.pk)
     friend_accept(actor=bob, user_id=alice.pk)
@@ -113,27 +120,41 @@ def world(transactional_db):
     )
     photo = SimpleUploadedFile("photo.png", image_bytes("PNG"), content_type="image/png")
     upload = upload_create(actor=alice, file=photo, name=photo.name)
+    shared, _ = checklist_create(actor=alice, plan_id=plan.pk, template="packing")
+    personal, _ = checklist_create(actor=alice, plan_id=plan.pk, title="Mine", personal=True)
+    bobs, _ = checklist_create(actor=bob, plan_id=plan.pk, title="Bob's", personal=True)
+    assigned, _ = item_add(actor=alice, checklist_id=shared.pk, text="Tent", assignee_id=bob.pk)
+    group_poll = ask(alice, group=group)
+    poll_vote(actor=bob, poll_id=group_poll.pk, options=[group_poll.options.first().pk])
+    date_poll = ask_dates(bob, plan)
+    hidden_poll = ask(carol, group=other_group)
+    _, feed_token = calendar_feed_get(actor=alice)
     return {
         "token": token_for(alice),
         "ids": {
             "activity_id": [activity.pk for activity in activities],
+            "checklist_id": [shared.pk, personal.pk, bobs.pk],
             "conversation_id": [conversation.pk],
             "delivery_id": [delivery.pk],
             "device_id": [device.pk],
             "group_id": [group.pk, other_group.pk],
+            "item_id": [assigned.pk, *shared.items.values_list("pk", flat=True)[:2]],
             "key": [own_invite],
             "message_id": [mine.pk, theirs.pk],
             "notification_id": [notification.pk],
             "plan_id": [plan.pk],
+            "poll_id": [group_poll.pk, date_poll.pk, hidden_poll.pk],
             "upload_id": [upload.pk],
             "token": [their_invite, own_invite],
             "user_id": [bob.pk, carol.pk, dave.pk],
             "webhook_id": [webhook.pk],
         },
+        "ids_by_path": {"/api/v1/calendar/{token}.ics": {"token": [feed_token]}},
     }
 
 
-def real_path_parameters(operation, ids: dict[str, list]) -> st.SearchStrategy[dict]:
+def real_path_parameters(operation, world: dict) -> st.SearchStrategy[dict]:
+    ids = {**world["ids"], **world["ids_by_path"].get(operation.path, {})}
     names = [p.name for p in operation.path_parameters]
     return st.fixed_dictionaries({name: st.sampled_from(ids[name]) for name in names})
 
@@ -148,7 +169,7 @@ def test_operation_answers_as_documented(server, api_schema, world, method, path
     ]
     if operation.path_parameters:
         cases.append(
-            real_path_parameters(operation, world["ids"]).flatmap(
+            real_path_parameters(operation, world).flatmap(
                 lambda real: operation.as_strategy(GenerationMode.POSITIVE, path_parameters=real)
             )
         )
