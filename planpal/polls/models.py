@@ -5,6 +5,20 @@ from django.db import models
 from django.db.models import Q
 
 
+def cascade_at_once(collector, field, sub_objs, using) -> None:
+    """CASCADE without its first step on backends that cannot defer constraint checks (MySQL,
+    MariaDB): there Django sets a nullable key to NULL before deleting the row, and the
+    poll_in_group_or_plan check refuses a poll in neither. Collected as not nullable instead,
+    the polls are deleted before their group or plan."""
+    collector.collect(
+        sub_objs,
+        source=field.remote_field.model,
+        source_attr=field.name,
+        nullable=False,
+        fail_on_restricted=False,
+    )
+
+
 class Poll(models.Model):
     class Kind(models.TextChoices):
         CHOICE = "choice"  # pick among options (text, a date range, a place)
@@ -12,10 +26,10 @@ class Poll(models.Model):
 
     # Exactly one of the two: where the poll lives decides its topic and who may vote.
     group = models.ForeignKey(
-        "groups.Group", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+        "groups.Group", on_delete=cascade_at_once, null=True, blank=True, related_name="+"
     )
     plan = models.ForeignKey(
-        "plans.Plan", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+        "plans.Plan", on_delete=cascade_at_once, null=True, blank=True, related_name="+"
     )
     creator = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
