@@ -1,10 +1,11 @@
-"""Settings of the realtime gateway and of operations (readiness, metrics, rate limits), part of
-config.settings (which imports every name here). Typed: the code that reads them is checked
+"""Settings of PlanPal's own features, part of config.settings (which imports every name here):
+the realtime gateway, operations (readiness, metrics, rate limits), background work, push, SSE
+and webhooks. Typed: the code that reads them is checked
 against these shapes (mypy with django-stubs reads settings' types from the module)."""
 
 from typing import TypedDict
 
-from config.env import env_float, env_int, env_list, env_str
+from config.env import env_bool, env_float, env_int, env_list, env_str
 
 
 class RealtimeSettings(TypedDict):
@@ -107,3 +108,72 @@ RATE_LIMITS = {
     "password_reset_ip": env_str("RATE_LIMIT_PASSWORD_RESET_IP", "10/3600"),
     "password_reset_email": env_str("RATE_LIMIT_PASSWORD_RESET_EMAIL", "3/3600"),
 }
+
+# ---------------------------------------------------------------------------- background work
+LIFECYCLE_SWEEP_SECONDS = env_int("LIFECYCLE_SWEEP_SECONDS", 5)
+REMINDER_SWEEP_SECONDS = env_int("REMINDER_SWEEP_SECONDS", 30)
+PLAN_REMINDER_OFFSETS_MINUTES = [
+    int(m) for m in env_list("PLAN_REMINDER_OFFSETS_MINUTES", "1440,60")
+]
+ACTIVITY_REMINDER_OFFSETS_MINUTES = [
+    int(m) for m in env_list("ACTIVITY_REMINDER_OFFSETS_MINUTES", "15")
+]
+DEVICE_STALE_DAYS = env_int("DEVICE_STALE_DAYS", 270)
+
+# Redis redelivers an unacknowledged task after the visibility timeout; it must exceed every
+# countdown/ETA we use (the longest is a push retry, PUSH_MAX_RETRY_DELAY_SECONDS), or a delayed
+# task would be handed out twice.
+CELERY_VISIBILITY_TIMEOUT = env_int("CELERY_VISIBILITY_TIMEOUT", 3600)
+
+# ---------------------------------------------------------------------------- push (FCM)
+# A Firebase service-account JSON file; without it pushes are only written to the log.
+FCM_CREDENTIALS_FILE = env_str("FCM_CREDENTIALS_FILE", "")
+FCM_PROJECT_ID = env_str("FCM_PROJECT_ID", "")  # default: the service account's project_id
+FCM_ENDPOINT = env_str("FCM_ENDPOINT", "https://fcm.googleapis.com").rstrip("/")
+FCM_TOKEN_URI = env_str("FCM_TOKEN_URI", "")  # default: the service account's token_uri
+PUSH_TRANSPORT = env_str("PUSH_TRANSPORT", "fcm" if FCM_CREDENTIALS_FILE else "log")
+if PUSH_TRANSPORT not in {"log", "fcm"}:
+    raise RuntimeError("PUSH_TRANSPORT must be 'log' or 'fcm'")
+if PUSH_TRANSPORT == "fcm" and not FCM_CREDENTIALS_FILE:
+    raise RuntimeError("PUSH_TRANSPORT=fcm needs FCM_CREDENTIALS_FILE")
+PUSH_TIMEOUT_SECONDS = float(env_str("PUSH_TIMEOUT_SECONDS", "10"))
+# Tries per push (the first included); transient failures are retried after a delay of
+# exponential backoff with full jitter, at least the service's Retry-After, at most the cap.
+PUSH_MAX_ATTEMPTS = env_int("PUSH_MAX_ATTEMPTS", 5)
+PUSH_MAX_RETRY_DELAY_SECONDS = env_int("PUSH_MAX_RETRY_DELAY_SECONDS", 600)
+# A push waits this long, then checks again that the notification is unread and the user away.
+PUSH_DELAY_SECONDS = float(env_str("PUSH_DELAY_SECONDS", "10"))
+# After a push for a collapse key (a conversation), further messages wait this long for the next.
+PUSH_COLLAPSE_SECONDS = env_int("PUSH_COLLAPSE_SECONDS", 60)
+if PUSH_MAX_RETRY_DELAY_SECONDS >= CELERY_VISIBILITY_TIMEOUT:
+    raise RuntimeError("PUSH_MAX_RETRY_DELAY_SECONDS must stay below CELERY_VISIBILITY_TIMEOUT")
+
+# ---------------------------------------------------------------------------- SSE and webhooks
+# GET /api/v1/stream (planpal/realtime/sse.py): a comment line after this much silence, so
+# proxies keep the response open and clients notice a dead link.
+SSE_HEARTBEAT_SECONDS = env_int("SSE_HEARTBEAT_SECONDS", 15)
+# Topics one stream may name (more: 400). Each is authorised, attached and replayed when the
+# stream opens; a client that follows more opens several streams or uses the WebSocket.
+SSE_MAX_TOPICS = env_int("SSE_MAX_TOPICS", 50)
+# Outbound webhooks (planpal/webhooks). Targets must be https:// on public addresses; this lifts
+# both rules (loopback receivers, plain http) and is meant for tests and local development only.
+WEBHOOKS_ALLOW_PRIVATE = env_bool("WEBHOOKS_ALLOW_PRIVATE", False)
+WEBHOOK_TIMEOUT_SECONDS = float(env_str("WEBHOOK_TIMEOUT_SECONDS", "10"))
+# A failing delivery is retried after base·2^(n-1) seconds (half of it jittered), at most the cap,
+# until it has failed for the window; then the endpoint is disabled and its owners notified.
+WEBHOOK_RETRY_BASE_SECONDS = float(env_str("WEBHOOK_RETRY_BASE_SECONDS", "10"))
+WEBHOOK_MAX_RETRY_DELAY_SECONDS = env_int(
+    "WEBHOOK_MAX_RETRY_DELAY_SECONDS", min(1800, CELERY_VISIBILITY_TIMEOUT // 2)
+)
+WEBHOOK_RETRY_WINDOW_SECONDS = env_int("WEBHOOK_RETRY_WINDOW_SECONDS", 24 * 3600)
+WEBHOOK_SWEEP_SECONDS = env_int("WEBHOOK_SWEEP_SECONDS", 30)
+# Delivered and failed deliveries (with their attempts) stay in the delivery log this long.
+WEBHOOK_LOG_RETENTION_DAYS = env_int("WEBHOOK_LOG_RETENTION_DAYS", 30)
+# Celery queue of webhook deliveries; a dedicated one (and worker) keeps slow receivers away from
+# other background work: WEBHOOK_QUEUE=webhooks, `planpal worker --queues webhooks`.
+WEBHOOK_QUEUE = env_str("WEBHOOK_QUEUE", "default")
+if WEBHOOK_MAX_RETRY_DELAY_SECONDS >= CELERY_VISIBILITY_TIMEOUT:
+    raise RuntimeError("WEBHOOK_MAX_RETRY_DELAY_SECONDS must stay below CELERY_VISIBILITY_TIMEOUT")
+
+# ---------------------------------------------------------------------------- domain
+INVITE_DEFAULT_TTL_HOURS = env_int("INVITE_DEFAULT_TTL_HOURS", 72)

@@ -1,4 +1,6 @@
-"""PlanPal settings: every value that differs between machines is read from the environment here."""
+"""PlanPal settings: every value that differs between machines is read from the environment here
+or, for PlanPal's own features, in config/limits.py (imported below, with config/framework.py:
+the apps, middleware and templates)."""
 
 import os
 from datetime import timedelta
@@ -11,7 +13,9 @@ from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
 from config.env import env_bool, env_int, env_list, env_str
-from config.limits import *  # noqa: F403 - the gateway's and operations' settings, typed
+from config.framework import *  # noqa: F403 - apps, middleware, templates: the same everywhere
+from config.limits import *  # noqa: F403 - the settings of PlanPal's own features, typed
+from config.limits import CELERY_VISIBILITY_TIMEOUT, WEBHOOK_QUEUE
 from planpal.core.deployment import DEMO_SECRET_KEY, is_embedded_default, secret_key_problem
 from planpal.core.logging import formatter_config
 from planpal.files.config import csp_origins, storage_config
@@ -32,69 +36,6 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", "")
 # Base of links PlanPal hands out (invites). Unset: the scheme and host of the request that asks
 # for the link (its Host is checked against ALLOWED_HOSTS), so they open on whatever port runs.
 PUBLIC_URL = env_str("PUBLIC_URL", "").rstrip("/")
-
-INSTALLED_APPS = [
-    "planpal.core.adminsite.PlanPalAdminConfig",  # django.contrib.admin, login rate-limited
-    "django.contrib.auth",
-    "django.contrib.contenttypes",
-    "django.contrib.sessions",
-    "django.contrib.messages",
-    "django.contrib.staticfiles",
-    "rest_framework",
-    "rest_framework_simplejwt",
-    "rest_framework_simplejwt.token_blacklist",  # refresh tokens are revocable (issue 13 #6)
-    "drf_spectacular",
-    "drf_spectacular_sidecar",  # Swagger UI's files, served by us (no CDN, CSP 'self')
-    "csp",
-    "channels",
-    "planpal.core",
-    "planpal.realtime",
-    "planpal.accounts",
-    "planpal.groups",
-    "planpal.plans",
-    "planpal.chat",
-    "planpal.notifications",
-    "planpal.webhooks",
-    "planpal.files",
-    "planpal.polls",
-    "planpal.checklists",
-    "planpal.ops",
-    "planpal.calendars",
-    "planpal.places",
-    "planpal.web",
-]
-
-MIDDLEWARE = [
-    "planpal.core.middleware.ObservabilityMiddleware",
-    "planpal.core.middleware.DatabaseUnavailableMiddleware",
-    "django.middleware.security.SecurityMiddleware",
-    "csp.middleware.CSPMiddleware",
-    "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.common.CommonMiddleware",
-    "django.middleware.csrf.CsrfViewMiddleware",
-    "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "django.contrib.messages.middleware.MessageMiddleware",
-    "django.middleware.clickjacking.XFrameOptionsMiddleware",
-]
-
-ROOT_URLCONF = "config.urls"
-ASGI_APPLICATION = "config.asgi.application"
-AUTH_USER_MODEL = "accounts.User"
-
-TEMPLATES = [
-    {
-        "BACKEND": "django.template.backends.django.DjangoTemplates",
-        "DIRS": [BASE_DIR / "planpal" / "templates"],
-        "APP_DIRS": True,
-        "OPTIONS": {
-            "context_processors": [
-                "django.template.context_processors.request",
-                "django.contrib.auth.context_processors.auth",
-                "django.contrib.messages.context_processors.messages",
-            ],
-        },
-    },
-]
 
 # ---------------------------------------------------------------------------- database
 # Which kind of process this is (`planpal web|worker|beat` set it).
@@ -365,15 +306,7 @@ GEOCODER_CACHE_SECONDS = env_int("GEOCODER_CACHE_SECONDS", 7 * 24 * 3600)
 # Nominatim's usage policy asks for a User-Agent that names the application and a contact.
 GEOCODER_USER_AGENT = env_str("GEOCODER_USER_AGENT", "PlanPal place search")
 
-# ---------------------------------------------------------------------------- domain
-INVITE_DEFAULT_TTL_HOURS = env_int("INVITE_DEFAULT_TTL_HOURS", 72)
-
-# ---------------------------------------------------------------------------- i18n / static
-LANGUAGE_CODE = "en-us"
-TIME_ZONE = "UTC"
-USE_I18N = True
-USE_TZ = True
-STATIC_URL = "static/"
+# ---------------------------------------------------------------------------- static
 STATIC_ROOT = DATA_DIR / "static"
 
 # ---------------------------------------------------------------------------- logging
@@ -402,16 +335,6 @@ LOGGING = {
 }
 
 # ---------------------------------------------------------------------------- background work
-LIFECYCLE_SWEEP_SECONDS = env_int("LIFECYCLE_SWEEP_SECONDS", 5)
-REMINDER_SWEEP_SECONDS = env_int("REMINDER_SWEEP_SECONDS", 30)
-PLAN_REMINDER_OFFSETS_MINUTES = [
-    int(m) for m in env_list("PLAN_REMINDER_OFFSETS_MINUTES", "1440,60")
-]
-ACTIVITY_REMINDER_OFFSETS_MINUTES = [
-    int(m) for m in env_list("ACTIVITY_REMINDER_OFFSETS_MINUTES", "15")
-]
-DEVICE_STALE_DAYS = env_int("DEVICE_STALE_DAYS", 270)
-
 CELERY_BROKER_URL = REDIS_URL or "memory://"
 if REDIS_SENTINELS:  # kombu's Sentinel transport: one sentinel:// URL per Sentinel
     _broker_auth = f":{_redis_url.password}@" if _redis_url.password else ""
@@ -423,16 +346,13 @@ CELERY_TASK_ACKS_LATE = True  # a task is acknowledged after it ran, so a crash 
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_IGNORE_RESULT = True
-# Redis redelivers an unacknowledged task after the visibility timeout; it must exceed every
-# countdown/ETA we use (the longest is a push retry, PUSH_MAX_RETRY_DELAY_SECONDS), or a delayed
-# task would be handed out twice.
-CELERY_VISIBILITY_TIMEOUT = env_int("CELERY_VISIBILITY_TIMEOUT", 3600)
 CELERY_BROKER_TRANSPORT_OPTIONS: dict[str, Any] = {"visibility_timeout": CELERY_VISIBILITY_TIMEOUT}
 CELERY_TASK_DEFAULT_QUEUE = "default"
-CELERY_TASK_ROUTES = {
+CELERY_TASK_ROUTES: dict[str, dict[str, str]] = {
     "planpal.plans.tasks.*": {"queue": "lifecycle"},
     "planpal.notifications.tasks.*": {"queue": "push"},
 }
+CELERY_TASK_ROUTES["planpal.webhooks.tasks.*"] = {"queue": WEBHOOK_QUEUE}
 CELERY_WORKER_SOFT_SHUTDOWN_TIMEOUT = env_int("CELERY_SOFT_SHUTDOWN_SECONDS", 10)
 CELERY_WORKER_ENABLE_SOFT_SHUTDOWN_ON_IDLE = True
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
@@ -459,54 +379,3 @@ CELERY_BROKER_TRANSPORT_OPTIONS["socket_timeout"] = 5
 CELERY_BROKER_TRANSPORT_OPTIONS["global_keyprefix"] = REDIS_KEY_PREFIX
 CELERY_REDIS_SOCKET_CONNECT_TIMEOUT = 2
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
-
-# ---------------------------------------------------------------------------- push (FCM)
-# A Firebase service-account JSON file; without it pushes are only written to the log.
-FCM_CREDENTIALS_FILE = env_str("FCM_CREDENTIALS_FILE", "")
-FCM_PROJECT_ID = env_str("FCM_PROJECT_ID", "")  # default: the service account's project_id
-FCM_ENDPOINT = env_str("FCM_ENDPOINT", "https://fcm.googleapis.com").rstrip("/")
-FCM_TOKEN_URI = env_str("FCM_TOKEN_URI", "")  # default: the service account's token_uri
-PUSH_TRANSPORT = env_str("PUSH_TRANSPORT", "fcm" if FCM_CREDENTIALS_FILE else "log")
-if PUSH_TRANSPORT not in {"log", "fcm"}:
-    raise RuntimeError("PUSH_TRANSPORT must be 'log' or 'fcm'")
-if PUSH_TRANSPORT == "fcm" and not FCM_CREDENTIALS_FILE:
-    raise RuntimeError("PUSH_TRANSPORT=fcm needs FCM_CREDENTIALS_FILE")
-PUSH_TIMEOUT_SECONDS = float(env_str("PUSH_TIMEOUT_SECONDS", "10"))
-# Tries per push (the first included); transient failures are retried after a delay of
-# exponential backoff with full jitter, at least the service's Retry-After, at most the cap.
-PUSH_MAX_ATTEMPTS = env_int("PUSH_MAX_ATTEMPTS", 5)
-PUSH_MAX_RETRY_DELAY_SECONDS = env_int("PUSH_MAX_RETRY_DELAY_SECONDS", 600)
-# A push waits this long, then checks again that the notification is unread and the user away.
-PUSH_DELAY_SECONDS = float(env_str("PUSH_DELAY_SECONDS", "10"))
-# After a push for a collapse key (a conversation), further messages wait this long for the next.
-PUSH_COLLAPSE_SECONDS = env_int("PUSH_COLLAPSE_SECONDS", 60)
-if PUSH_MAX_RETRY_DELAY_SECONDS >= CELERY_VISIBILITY_TIMEOUT:
-    raise RuntimeError("PUSH_MAX_RETRY_DELAY_SECONDS must stay below CELERY_VISIBILITY_TIMEOUT")
-
-# ---------------------------------------------------------------------------- SSE and webhooks
-# GET /api/v1/stream (planpal/realtime/sse.py): a comment line after this much silence, so
-# proxies keep the response open and clients notice a dead link.
-SSE_HEARTBEAT_SECONDS = env_int("SSE_HEARTBEAT_SECONDS", 15)
-# Topics one stream may name (more: 400). Each is authorised, attached and replayed when the
-# stream opens; a client that follows more opens several streams or uses the WebSocket.
-SSE_MAX_TOPICS = env_int("SSE_MAX_TOPICS", 50)
-# Outbound webhooks (planpal/webhooks). Targets must be https:// on public addresses; this lifts
-# both rules (loopback receivers, plain http) and is meant for tests and local development only.
-WEBHOOKS_ALLOW_PRIVATE = env_bool("WEBHOOKS_ALLOW_PRIVATE", False)
-WEBHOOK_TIMEOUT_SECONDS = float(env_str("WEBHOOK_TIMEOUT_SECONDS", "10"))
-# A failing delivery is retried after base·2^(n-1) seconds (half of it jittered), at most the cap,
-# until it has failed for the window; then the endpoint is disabled and its owners notified.
-WEBHOOK_RETRY_BASE_SECONDS = float(env_str("WEBHOOK_RETRY_BASE_SECONDS", "10"))
-WEBHOOK_MAX_RETRY_DELAY_SECONDS = env_int(
-    "WEBHOOK_MAX_RETRY_DELAY_SECONDS", min(1800, CELERY_VISIBILITY_TIMEOUT // 2)
-)
-WEBHOOK_RETRY_WINDOW_SECONDS = env_int("WEBHOOK_RETRY_WINDOW_SECONDS", 24 * 3600)
-WEBHOOK_SWEEP_SECONDS = env_int("WEBHOOK_SWEEP_SECONDS", 30)
-# Delivered and failed deliveries (with their attempts) stay in the delivery log this long.
-WEBHOOK_LOG_RETENTION_DAYS = env_int("WEBHOOK_LOG_RETENTION_DAYS", 30)
-# Celery queue of webhook deliveries; a dedicated one (and worker) keeps slow receivers away from
-# other background work: WEBHOOK_QUEUE=webhooks, `planpal worker --queues webhooks`.
-WEBHOOK_QUEUE = env_str("WEBHOOK_QUEUE", "default")
-CELERY_TASK_ROUTES["planpal.webhooks.tasks.*"] = {"queue": WEBHOOK_QUEUE}
-if WEBHOOK_MAX_RETRY_DELAY_SECONDS >= CELERY_VISIBILITY_TIMEOUT:
-    raise RuntimeError("WEBHOOK_MAX_RETRY_DELAY_SECONDS must stay below CELERY_VISIBILITY_TIMEOUT")
