@@ -10,6 +10,7 @@ from django.db import connection
 from planpal.core.exceptions import Conflict, InvalidInput
 from planpal.plans import services
 from planpal.plans.models import Activity, Plan
+from planpal.plans.services import activities
 from planpal.realtime.models import Event
 from tests.factories import make_group
 from tests.plans.factories import at, make_plan, plan_topic
@@ -18,19 +19,20 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def run_together(*calls, rendezvous_in=None, monkeypatch=None):
-    """Run each call in its own thread (own DB connection). If `rendezvous_in` names a services
-    function, each call waits there (up to 1 s) for the others: without the plan lock they would
-    all meet inside it at once; with the lock the later ones are still queued on the plan row."""
+    """Run each call in its own thread (own DB connection). If `rendezvous_in` names a function
+    of the activity services, each call waits there (up to 1 s) for the others: without the plan
+    lock they would all meet inside it at once; with the lock the later ones are still queued on
+    the plan row."""
     if rendezvous_in:
         barrier = threading.Barrier(len(calls))
-        original = getattr(services, rendezvous_in)
+        original = getattr(activities, rendezvous_in)
 
         def meet(*args, **kwargs):
             with contextlib.suppress(threading.BrokenBarrierError):
                 barrier.wait(timeout=1)
             return original(*args, **kwargs)
 
-        monkeypatch.setattr(services, rendezvous_in, meet)
+        monkeypatch.setattr(activities, rendezvous_in, meet)
 
     outcomes: list = [None] * len(calls)
 
