@@ -52,7 +52,7 @@ class ItemOutputSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     checklist = serializers.IntegerField()
     plan = serializers.IntegerField()
-    text = serializers.CharField()
+    text = serializers.CharField(read_only=True)
     position = serializers.IntegerField()
     assignee = PublicUserSerializer(allow_null=True)
     due_at = serializers.DateTimeField(allow_null=True)
@@ -65,7 +65,7 @@ class ItemOutputSerializer(serializers.Serializer):
 class ChecklistOutputSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     plan = serializers.IntegerField()
-    title = serializers.CharField()
+    title = serializers.CharField(read_only=True)
     personal = serializers.BooleanField()
     owner = serializers.IntegerField(allow_null=True)
     created_by = PublicUserSerializer(allow_null=True)

@@ -31,14 +31,18 @@ class PlaceSearchInputSerializer(serializers.Serializer):
 
 
 class PlaceSerializer(serializers.Serializer):
-    location_name = serializers.CharField()
-    location_address = serializers.CharField()
-    lat = serializers.CharField(help_text="Degrees, 6 decimals, as activities store them.")
-    lng = serializers.CharField()
-    category = serializers.CharField()
-    type = serializers.CharField()
+    location_name = serializers.CharField(read_only=True)
+    location_address = serializers.CharField(read_only=True)
+    lat = serializers.CharField(
+        read_only=True, help_text="Degrees, 6 decimals, as activities store them."
+    )
+    lng = serializers.CharField(read_only=True)
+    category = serializers.CharField(read_only=True)
+    type = serializers.CharField(read_only=True)
 
 
 class PlaceSearchOutputSerializer(serializers.Serializer):
     results = PlaceSerializer(many=True)
-    attribution = serializers.CharField(help_text="The data's licence: show it with the results.")
+    attribution = serializers.CharField(
+        read_only=True, help_text="The data's licence: show it with the results."
+    )
