@@ -317,7 +317,12 @@ async def test_any_frame_that_is_not_a_json_object_closes_1007(gateway, trip, fr
 # ---------------------------------------------------------------------------- 16: stalled clients
 @pytest.fixture(scope="module")
 def small_buffers(django_db_setup, django_db_blocker):
-    live = LiveServer(WS_MAX_REPLAY="20", WS_SEND_BUFFER_FRAMES="200").start()
+    # A stalled client sends nothing: on a loaded machine the flood can take long enough that
+    # the idle close (1001 after WS_IDLE_TIMEOUT_SECONDS) came first. These tests are about the
+    # slow-consumer close, so the idle timeout is out of their way.
+    live = LiveServer(
+        WS_MAX_REPLAY="20", WS_SEND_BUFFER_FRAMES="200", WS_IDLE_TIMEOUT_SECONDS="600"
+    ).start()
     yield live
     live.stop()
 
