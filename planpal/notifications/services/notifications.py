@@ -1,64 +1,36 @@
-"""Every write to notifications, push devices and notification preferences."""
+"""Writes to in-app notifications: the planners' notices applied, notifications created or folded,
+their pushes planned, and read marks."""
 
-import contextlib
-from datetime import time, timedelta
-from typing import Any
+from datetime import timedelta
 from uuid import UUID
 
 from django.conf import settings
-from django.db import IntegrityError, connection, transaction
+from django.db import connection, transaction
 from django.db.models import F
 from django.utils import timezone
 
 from planpal.accounts.models import User
 from planpal.core.background import enqueue
-from planpal.core.events import emit, emit_many, topic_for
+from planpal.core.events import emit, emit_many
 from planpal.core.exceptions import InvalidInput, NotFound
 from planpal.core.notices import Notice, ReadUpTo, Requote, Upkeep
-from planpal.groups.models import Membership
 from planpal.notifications.events import (
     NotificationCreated,
-    NotificationPreferencesUpdated,
     NotificationRead,
     NotificationUpdated,
 )
-from planpal.notifications.models import Device, Notification, NotificationPreference
+from planpal.notifications.models import Device, Notification
 from planpal.notifications.selectors import preferences_allow, preferences_of
+from planpal.notifications.services.common import (
+    MAX_BODY,
+    MAX_TITLE,
+    NOTIFICATION_KINDS,
+    PUSH_LOST_AFTER_SECONDS,
+    _fit,
+    _user_topic,
+)
 from planpal.notifications.tasks import push_notifications
-from planpal.plans.selectors import plans_for_user
 from planpal.realtime.presence import active_users
-
-# The documented notification kinds: what `kind` a Notification may have, and what a user may
-# switch off in `disabled_kinds`. The notification planner creates only these.
-NOTIFICATION_KINDS: dict[str, str] = {
-    "friend.requested": "Someone asked to be your friend.",
-    "friend.accepted": "Someone accepted your friend request.",
-    "group.member_added": "You were added to a group.",
-    "plan.created": "A plan was created in one of your groups.",
-    "plan.updated": "A plan you take part in changed (title, dates, ...).",
-    "plan.reminder": "A plan you take part in starts soon.",
-    "plan.activity_reminder": "An activity of one of your plans starts soon.",
-    "plan.status_changed": "A plan you take part in started, completed, was cancelled or was "
-    "postponed.",
-    "plan.activity_completed": "An activity of one of your plans was completed.",
-    "poll.created": "A poll was opened in one of your groups or plans.",
-    "poll.closed": "A poll of one of your groups or plans closed (its outcome).",
-    "plan.checklist_item_assigned": "Someone gave you an item of a plan's checklist.",
-    "plan.checklist_item_due": "A checklist item for you is due soon.",
-    "chat.message": "A new message in a group or direct conversation.",
-    "webhook.disabled": "A webhook of a group you manage was turned off (it kept failing, or "
-    "its creator can no longer manage the group).",
-}
-MAX_TITLE = 200
-PUSH_LOST_AFTER_SECONDS = 300
-MAX_BODY = 2000
-MAX_TOKEN = 512
-MAX_MUTES = 500
-UNSET: Any = object()  # "leave this preference as it is"
-
-
-def _user_topic(user_id: int) -> str:
-    return topic_for("user", user_id)
 
 
 # ---------------------------------------------------------------------------- notices
@@ -336,164 +308,3 @@ def notifications_revise_message(*, collapse_key: str, message_id: int, body: st
         emit_many(
             (NotificationUpdated.from_notification(n), _user_topic(n.user_id)) for n in quoting
         )
-
-
-# ---------------------------------------------------------------------------- devices
-def device_register(*, actor, platform: str, token: str) -> tuple[Device, bool]:
-    """Register the push token of one of the actor's devices. A token is one app install: when
-    another account signs in on it, the device moves to that account. Returns (device, created)."""
-    if platform not in Device.Platform.values:
-        raise InvalidInput(
-            "Unknown platform.",
-            fields={"platform": [f"One of {', '.join(Device.Platform.values)}."]},
-        )
-    token = (token or "").strip()
-    if not token or len(token) > MAX_TOKEN:
-        raise InvalidInput(
-            "Invalid push token.", fields={"token": [f"1 to {MAX_TOKEN} characters."]}
-        )
-    with transaction.atomic():
-        device = Device.objects.select_for_update().filter(token=token).first()
-        if device is None:
-            try:
-                with transaction.atomic():
-                    return Device.objects.create(user=actor, platform=platform, token=token), True
-            except IntegrityError:
-                # The same token registered concurrently (two requests from one phone).
-                device = Device.objects.select_for_update().get(token=token)
-        device.user = actor
-        device.platform = platform
-        device.active = True
-        device.last_seen_at = timezone.now()
-        device.save(update_fields=["user", "platform", "active", "last_seen_at"])
-        return device, False
-
-
-def device_unregister(*, actor, token: str | None = None, device_id: int | None = None) -> None:
-    """Forget one of the actor's devices, named by its token or id. Others' devices: NotFound."""
-    with transaction.atomic():
-        devices = Device.objects.filter(user=actor)
-        if device_id is not None:
-            devices = devices.filter(pk=device_id)
-        elif token:
-            devices = devices.filter(token=token.strip())
-        else:
-            raise InvalidInput("Name the device by token.", fields={"token": ["Required."]})
-        deleted, _ = devices.delete()
-        if not deleted:
-            raise NotFound("Device not found.")
-
-
-def device_logged_out(*, user, device_token: str) -> None:
-    """An accounts hook: a logged-out phone must not keep receiving the user's pushes. Logging
-    out twice, or with a token already gone, is still a logout."""
-    with contextlib.suppress(NotFound):
-        device_unregister(actor=user, token=device_token)
-
-
-# ---------------------------------------------------------------------------- preferences
-def preferences_update(
-    *,
-    actor,
-    muted_group_ids: list[int] = UNSET,
-    muted_plan_ids: list[int] = UNSET,
-    disabled_kinds: list[str] = UNSET,
-    quiet_hours_start: time | None = UNSET,
-    quiet_hours_end: time | None = UNSET,
-) -> NotificationPreference:
-    """Replace the given preferences (omitted ones stay). Mutes must name groups the actor is in
-    and plans they can see; kinds must be NOTIFICATION_KINDS; quiet hours come as a pair."""
-    errors: dict[str, list[str]] = {}
-    with transaction.atomic():
-        preferences, created = _preferences_for_update(actor)
-        before = _preference_values(preferences)
-        if muted_group_ids is not UNSET:
-            preferences.muted_group_ids = _checked_ids(
-                muted_group_ids, _my_group_ids(actor), "muted_group_ids", "group", errors
-            )
-        if muted_plan_ids is not UNSET:
-            preferences.muted_plan_ids = _checked_ids(
-                muted_plan_ids,
-                _my_plan_ids(actor, muted_plan_ids),
-                "muted_plan_ids",
-                "plan",
-                errors,
-            )
-        if disabled_kinds is not UNSET:
-            unknown = sorted(set(disabled_kinds) - set(NOTIFICATION_KINDS))
-            if unknown:
-                errors["disabled_kinds"] = [f"Unknown kind(s): {', '.join(unknown)}."]
-            preferences.disabled_kinds = sorted(set(disabled_kinds))
-        if quiet_hours_start is not UNSET:
-            preferences.quiet_hours_start = quiet_hours_start
-        if quiet_hours_end is not UNSET:
-            preferences.quiet_hours_end = quiet_hours_end
-        start, end = preferences.quiet_hours_start, preferences.quiet_hours_end
-        if (start is None) != (end is None):
-            errors["quiet_hours_end" if end is None else "quiet_hours_start"] = [
-                "Set both quiet_hours_start and quiet_hours_end, or neither."
-            ]
-        elif start is not None and start == end:
-            errors["quiet_hours_end"] = ["Quiet hours must not start and end at the same time."]
-        if errors:
-            raise InvalidInput("Some preferences are invalid.", fields=errors)
-        if not created and _preference_values(preferences) == before:
-            return preferences
-        preferences.save()
-        emit(
-            NotificationPreferencesUpdated.from_preferences(preferences),
-            topic=_user_topic(actor.pk),
-            actor=actor,
-        )
-        return preferences
-
-
-# ---------------------------------------------------------------------------- private
-def _fit(text: str | None, limit: int) -> str:
-    text = (text or "").strip()
-    return text if len(text) <= limit else text[: limit - 1] + "…"
-
-
-def _preferences_for_update(actor) -> tuple[NotificationPreference, bool]:
-    preferences = NotificationPreference.objects.select_for_update().filter(user=actor).first()
-    if preferences is not None:
-        return preferences, False
-    try:
-        with transaction.atomic():
-            return NotificationPreference.objects.create(user=actor), True
-    except IntegrityError:
-        return NotificationPreference.objects.select_for_update().get(user=actor), False
-
-
-def _preference_values(preferences: NotificationPreference) -> tuple:
-    return (
-        list(preferences.muted_group_ids),
-        list(preferences.muted_plan_ids),
-        list(preferences.disabled_kinds),
-        preferences.quiet_hours_start,
-        preferences.quiet_hours_end,
-    )
-
-
-def _my_group_ids(actor) -> set[int]:
-    return set(Membership.objects.filter(user=actor).values_list("group_id", flat=True))
-
-
-def _my_plan_ids(actor, wanted: list[int]) -> set[int]:
-    if not wanted:
-        return set()
-    visible = plans_for_user(user=actor).filter(pk__in=set(wanted)).order_by()
-    return set(visible.values_list("pk", flat=True))
-
-
-def _checked_ids(
-    ids: list[int], allowed: set[int], field: str, noun: str, errors: dict[str, list[str]]
-) -> list[int]:
-    unique = sorted(set(ids))
-    if len(unique) > MAX_MUTES:
-        errors[field] = [f"At most {MAX_MUTES} {noun}s."]
-        return unique
-    unknown = [pk for pk in unique if pk not in allowed]
-    if unknown:
-        errors[field] = [f"Unknown {noun} id(s): {', '.join(map(str, unknown))}."]
-    return unique
