@@ -2,6 +2,7 @@
 
 from django.contrib.auth import authenticate, login, logout, update_session_auth_hash
 from django.middleware.csrf import get_token
+from django.utils import translation
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import serializers, status
 from rest_framework.permissions import AllowAny
@@ -52,7 +53,9 @@ class RegisterView(APIView):
     def post(self, request: Request) -> Response:
         data = RegisterInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        user = services.user_register(**data.validated_data)
+        # Unless the client names one, the language the sign-up was answered in is the user's.
+        fields = {"language": translation.get_language(), **data.validated_data}
+        user = services.user_register(**fields)
         return Response(MeSerializer(user).data, status=status.HTTP_201_CREATED)
 
 

@@ -29,6 +29,10 @@ class User(AbstractUser):
     display_name = models.CharField(max_length=80, blank=True)
     avatar_url = models.URLField(max_length=500, blank=True)
     timezone = models.CharField(max_length=64, default="UTC")
+    # "en" or "vi" (settings.LANGUAGES): the API answers in it and notifications, pushes and
+    # mails to this user are written in it. "" = not chosen: requests follow Accept-Language,
+    # texts for this user are in English (docs/i18n.md).
+    language = models.CharField(max_length=8, blank=True, default="")
     # Carried in access and refresh tokens and in WebSocket tickets, and compared on every use:
     # raising it revokes them all at once (password changed or reset).
     token_version = models.PositiveIntegerField(default=0, editable=False)

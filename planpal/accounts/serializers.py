@@ -24,6 +24,11 @@ class AvatarUrlField(serializers.URLField):
         super().__init__(max_length=500, allow_blank=True, **kwargs)
 
 
+LANGUAGE_HELP = (
+    '"en" or "vi": the language of the API\'s answers and of notifications, pushes and mails '
+    "to this user (docs/i18n.md)."
+)
+
 # ---------------------------------------------------------------------------- output
 
 
@@ -50,6 +55,7 @@ class MeSerializer(serializers.ModelSerializer):
             "display_name",
             "avatar_url",
             "timezone",
+            "language",
             "date_joined",
         ]
         read_only_fields = fields
@@ -88,6 +94,7 @@ class RegisterInputSerializer(serializers.Serializer):
     email = serializers.EmailField(max_length=254)
     password = StrictCharField(max_length=256, write_only=True, trim_whitespace=False)
     display_name = StrictCharField(max_length=80, required=False, allow_blank=True)
+    language = StrictCharField(max_length=8, required=False, help_text=LANGUAGE_HELP)
 
 
 class LoginInputSerializer(serializers.Serializer):
@@ -104,6 +111,7 @@ class MeUpdateInputSerializer(serializers.Serializer):
     avatar_url = AvatarUrlField(required=False)
     email = serializers.EmailField(max_length=254, required=False)
     timezone = StrictCharField(max_length=64, required=False)
+    language = StrictCharField(max_length=8, required=False, help_text=LANGUAGE_HELP)
 
 
 class PasswordChangeInputSerializer(serializers.Serializer):

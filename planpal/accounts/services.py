@@ -37,6 +37,7 @@ from planpal.core import background
 from planpal.core.authentication import is_current
 from planpal.core.events import DomainEvent, emit, topic_for
 from planpal.core.exceptions import Forbidden, InvalidInput, NotFound
+from planpal.core.i18n import language_codes, supported
 from planpal.core.validation import validate_timezone
 
 Status = Friendship.Status
@@ -51,6 +52,14 @@ def _check_email_free(email: str, *, exclude_pk: int | None = None) -> None:
         raise InvalidInput(fields={"email": ["An account with this email already exists."]})
 
 
+def _check_language(language: str) -> str:
+    if not supported(language):
+        raise InvalidInput(
+            fields={"language": [_("Choose one of: %s.") % ", ".join(language_codes())]}
+        )
+    return language
+
+
 def _username_taken(normalized: str) -> bool:
     """Whether an account has this name under the normalisation rule (NFKC + casefold), or under
     the database's own comparison (MariaDB's collation also ignores accents: one account there)."""
@@ -60,9 +69,12 @@ def _username_taken(normalized: str) -> bool:
     return any(User.normalize_username(name) == normalized for name in similar)
 
 
-def user_register(*, username: str, email: str, password: str, display_name: str = "") -> User:
+def user_register(
+    *, username: str, email: str, password: str, display_name: str = "", language: str = ""
+) -> User:
     """Names are stored normalised (NFKC + casefold, models.normalize_username), so "Alice" and
-    a fullwidth "alice" are both the existing "alice" and refused."""
+    a fullwidth "alice" are both the existing "alice" and refused. `language` ("" = not chosen)
+    is the one the API found for the sign-up request unless the client names one."""
     username = User.normalize_username(username)
     email = User.objects.normalize_email(email)
     try:
@@ -79,7 +91,11 @@ def user_register(*, username: str, email: str, password: str, display_name: str
         try:
             with transaction.atomic():
                 return User.objects.create_user(
-                    username=username, email=email, password=password, display_name=display_name
+                    username=username,
+                    email=email,
+                    password=password,
+                    display_name=display_name,
+                    language=_check_language(language) if language else "",
                 )
         except IntegrityError as exc:  # a concurrent registration took the name first
             raise InvalidInput(fields={"username": ["This username is taken."]}) from exc
@@ -92,9 +108,12 @@ def user_update(
     avatar_url: str | None = None,
     email: str | None = None,
     timezone: str | None = None,
+    language: str | None = None,
 ) -> User:
     """Change the actor's own profile; None leaves a field as it is."""
     changes: dict[str, str] = {}
+    if language is not None:
+        changes["language"] = _check_language(language)
     if display_name is not None:
         changes["display_name"] = display_name
     if avatar_url is not None:
