@@ -2,14 +2,16 @@
 // csrftoken cookie (the page view sets it). Errors become ApiError with the API's one error
 // shape: {error: {code, message, fields, current?}}.
 
+import { currentLanguage, t } from "./lib/i18n.js";
+
 const BASE = "/api/v1/";
 
 /** "Try again in 9 minutes." from a Retry-After of seconds. */
 export function retryText(seconds) {
-  if (!seconds || seconds <= 60) return "Try again in a minute.";
+  if (!seconds || seconds <= 60) return t("api.try_again_in_a_minute");
   const minutes = Math.ceil(seconds / 60);
-  if (minutes < 90) return `Try again in ${minutes} minutes.`;
-  return `Try again in ${Math.round(minutes / 60)} hours.`;
+  if (minutes < 90) return t("api.try_again_in_minutes_minutes", { minutes });
+  return t("api.try_again_in_value_hours", { value: Math.round(minutes / 60) });
 }
 
 export class ApiError extends Error {
@@ -17,8 +19,8 @@ export class ApiError extends Error {
     const error = (body && body.error) || {};
     super(
       status === 429
-        ? `Too many attempts. ${retryText(retryAfter)}`
-        : error.message || `Request failed (${status})`,
+        ? t("api.too_many_attempts_retryafter", { retryAfter: retryText(retryAfter) })
+        : error.message || t("api.request_failed_status", { status }),
     );
     this.status = status;
     this.code = error.code || (status === 0 ? "network" : "error");
@@ -34,7 +36,8 @@ export function csrfToken() {
 
 /** `body`: JSON-able, or FormData (a multipart upload: the browser sets its Content-Type). */
 export async function request(method, path, body) {
-  const headers = { Accept: "application/json" };
+  // The chosen language, so the API's error messages are in it too.
+  const headers = { Accept: "application/json", "Accept-Language": currentLanguage() };
   const multipart = body instanceof FormData;
   if (body !== undefined && !multipart) headers["Content-Type"] = "application/json";
   if (!["GET", "HEAD", "OPTIONS"].includes(method)) headers["X-CSRFToken"] = csrfToken();
@@ -47,7 +50,7 @@ export async function request(method, path, body) {
       body: body === undefined || multipart ? body : JSON.stringify(body),
     });
   } catch {
-    throw new ApiError(0, { error: { message: "Network error: check your connection." } });
+    throw new ApiError(0, { error: { message: t("api.network_error_check_your_connection") } });
   }
   if (response.status === 204) return null;
   const data = await response.json().catch(() => null);

@@ -2,6 +2,7 @@
 // notifications, sign out). Screens live in screens/, the store in state/, helpers in lib/.
 
 import { api } from "./api.js";
+import { setupLanguageSwitch, translateShell } from "./lib/language.js";
 import { errorMessage, toast } from "./lib/toast.js";
 import {
   renderForgotPassword,
@@ -20,6 +21,7 @@ import { afterSignIn, renderInvite } from "./screens/invite.js";
 import { renderPlan } from "./screens/plan/index.js";
 import { endSession, loadAll, rt } from "./state/live.js";
 import { store } from "./state/store.js";
+import { t } from "./lib/i18n.js";
 
 const main = document.getElementById("main");
 const boot = JSON.parse(document.getElementById("boot").textContent);
@@ -71,7 +73,7 @@ async function signOut() {
 function sessionEnded() {
   if (!store.me) return;
   session.end();
-  toast("Your session has ended. Please sign in again.", { error: true });
+  toast(t("app.your_session_has_ended_please"), { error: true });
 }
 
 // ---------------------------------------------------------------------------- routing
@@ -162,10 +164,10 @@ function focusHeading() {
 
 // ---------------------------------------------------------------------------- connection
 const CONNECTION_TEXT = {
-  connecting: "Connecting…",
-  connected: "Live",
-  reconnecting: "Reconnecting…",
-  offline: "Offline",
+  connecting: t("app.connecting"),
+  connected: t("app.live"),
+  reconnecting: t("app.reconnecting"),
+  offline: t("app.offline"),
 };
 
 function showConnection(state) {
@@ -174,16 +176,18 @@ function showConnection(state) {
   indicator.querySelector(".connection-text").textContent = CONNECTION_TEXT[state] || state;
   indicator.title =
     state === "connected"
-      ? "Connected: changes appear as they happen"
-      : "Not connected: changes will appear when the connection is back";
+      ? t("app.connected_changes_appear_as_they")
+      : t("app.not_connected_changes_will_appear");
 }
 
 // ---------------------------------------------------------------------------- boot
+translateShell();
+setupLanguageSwitch(document.getElementById("language"), () => Boolean(store.me));
 rt.addEventListener("state", (event) => showConnection(event.detail.state));
 // A 4001 close: ask the API whether the session is gone (a 401 there signs out).
 rt.addEventListener("unauthenticated", () => api.get("me").catch(() => {}));
 rt.addEventListener("fatal", () => {
-  toast("Live updates are not allowed from this address.", { error: true });
+  toast(t("app.live_updates_are_not_allowed"), { error: true });
 });
 window.addEventListener("planpal:unauthenticated", sessionEnded);
 document.getElementById("logout").addEventListener("click", signOut);

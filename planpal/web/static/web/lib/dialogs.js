@@ -2,6 +2,7 @@
 // <dialog>, and "are you sure?".
 
 import { h } from "./dom.js";
+import { t } from "./i18n.js";
 
 let fieldIds = 0;
 
@@ -105,7 +106,11 @@ export function formError() {
 export function formDialog({ title, intro = null, fields, submitLabel, onSubmit, danger = false }) {
   fieldIds += 1;
   const titleId = `dialog-title-${fieldIds}`;
-  const cancel = h("button", { type: "button", class: "button button-quiet" }, "Cancel");
+  const cancel = h(
+    "button",
+    { type: "button", class: "button button-quiet" },
+    t("lib.dialogs.cancel"),
+  );
   const submitClass = danger ? "button button-danger" : "button button-primary";
   const form = h(
     "form",

@@ -1,3 +1,4 @@
+import { t } from "./i18n.js";
 // Building DOM without a framework: h() makes elements, replaceChildren() re-renders a container
 // without throwing the keyboard focus away.
 
@@ -44,7 +45,7 @@ export function replaceChildren(container, ...children) {
 }
 
 /** A screen's "back to" link line. */
-export function crumbs(href = "#/", text = "← All trips") {
+export function crumbs(href = "#/", text = t("lib.dom.all_trips")) {
   return h("p", { class: "crumbs" }, h("a", { href }, text));
 }
 

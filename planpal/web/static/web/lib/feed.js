@@ -4,6 +4,7 @@
 import { h, replaceChildren } from "./dom.js";
 import { displayName, formatShort } from "./format.js";
 import { attempt } from "./toast.js";
+import { t } from "./i18n.js";
 
 function feedItem(item) {
   return h(
@@ -25,7 +26,7 @@ export function feedList(label, load) {
   const more = h(
     "button",
     { type: "button", class: "button button-quiet", hidden: true },
-    "Show older",
+    t("lib.feed.show_older"),
   );
   const items = [];
   let next = null;
@@ -37,7 +38,9 @@ export function feedList(label, load) {
     next = answer.next ? answer.next.replace(/^https?:\/\/[^/]+/, "") : null;
     replaceChildren(
       list,
-      items.length ? items.map(feedItem) : h("li", { class: "empty" }, "Nothing has happened yet."),
+      items.length
+        ? items.map(feedItem)
+        : h("li", { class: "empty" }, t("lib.feed.nothing_has_happened_yet")),
     );
     more.hidden = !next;
   }

@@ -1,18 +1,57 @@
-// Formatting of times, names and statuses. No DOM here: Node's unit tests import it.
+// Formatting of times, numbers, money, names and statuses in the viewer's locale (lib/i18n.js).
+// No DOM here: Node's unit tests import it.
+
+import { locale, t } from "./i18n.js";
 
 const formatters = new Map();
 
 function formatter(timeZone, options) {
-  const key = JSON.stringify([timeZone, options]);
+  const key = JSON.stringify([locale(), timeZone, options]);
   if (!formatters.has(key)) {
-    formatters.set(key, new Intl.DateTimeFormat(undefined, { timeZone, ...options }));
+    formatters.set(key, new Intl.DateTimeFormat(locale(), { timeZone, ...options }));
   }
   return formatters.get(key);
 }
 
+/** The zone the viewer's device is in. */
+export function viewerZone() {
+  return safeZone(Intl.DateTimeFormat().resolvedOptions().timeZone);
+}
+
+/** The time of an instant in the viewer's zone, or null when it reads the same as in the plan's
+ *  zone (same offset at that instant): shown beside a plan's times for a viewer elsewhere. */
+export function viewerTime(iso, planZone, ownZone = viewerZone()) {
+  const there = formatShort(iso, planZone);
+  const here = formatShort(iso, ownZone);
+  return there === here
+    ? null
+    : t("time.viewer", { time: formatTime(iso, ownZone), zone: ownZone });
+}
+
+/** A number in the viewer's locale ("1,250.5" / "1.250,5"). */
+export function formatNumber(value, options = {}) {
+  return new Intl.NumberFormat(locale(), options).format(value);
+}
+
+/** An amount in its currency by the viewer's locale: VND has no decimals ("1.250.000 ₫" in
+ *  Vietnamese, "₫1,250,000" in English), USD two. A code Intl does not know is written after
+ *  the number; no code, just the number. */
+export function formatMoney(amount, currency = "") {
+  const value = Number(amount);
+  const code = String(currency || "")
+    .trim()
+    .toUpperCase();
+  if (!code) return formatNumber(value, { maximumFractionDigits: 2 });
+  try {
+    return new Intl.NumberFormat(locale(), { style: "currency", currency: code }).format(value);
+  } catch {
+    return `${formatNumber(value, { maximumFractionDigits: 2 })} ${code}`;
+  }
+}
+
 export function safeZone(timeZone) {
   try {
-    new Intl.DateTimeFormat(undefined, { timeZone });
+    new Intl.DateTimeFormat("en", { timeZone });
     return timeZone;
   } catch {
     return "UTC";
@@ -106,10 +145,10 @@ export function formatDuration(startIso, endIso) {
   const hours = Math.floor((minutes % 1440) / 60);
   const rest = minutes % 60;
   const parts = [];
-  if (days) parts.push(`${days} ${days === 1 ? "day" : "days"}`);
-  if (hours) parts.push(`${hours} h`);
-  if (rest && !days) parts.push(`${rest} min`);
-  return parts.join(" ") || "0 min";
+  if (days) parts.push(t("duration.days", { count: days }));
+  if (hours) parts.push(t("duration.hours", { count: hours }));
+  if (rest && !days) parts.push(t("duration.minutes", { count: rest }));
+  return parts.join(" ") || t("duration.minutes", { count: 0 });
 }
 
 export function initials(user) {
@@ -123,14 +162,21 @@ export function initials(user) {
 }
 
 export function displayName(user) {
-  return (user && (user.display_name || user.username)) || "Someone";
+  return (user && (user.display_name || user.username)) || t("people.someone");
 }
 
 export const STATUS_LABELS = {
-  upcoming: "Upcoming",
-  ongoing: "Ongoing",
-  completed: "Completed",
-  cancelled: "Cancelled",
+  upcoming: t("status.upcoming"),
+  ongoing: t("status.ongoing"),
+  completed: t("status.completed"),
+  cancelled: t("status.cancelled"),
+};
+
+/** A member's role as a word inside a sentence ("you are admin"). */
+export const ROLE_LABELS = {
+  owner: t("role.owner"),
+  admin: t("role.admin"),
+  member: t("role.member"),
 };
 
 export function isClosed(plan) {
@@ -139,7 +185,7 @@ export function isClosed(plan) {
 
 /** "820 B", "14 KB", "2.4 MB": a file's size for people (1 KB = 1024 bytes). */
 export function formatBytes(size) {
-  if (size < 1024) return `${size} B`;
+  if (size < 1024) return `${formatNumber(size)} B`;
   const units = ["KB", "MB", "GB"];
   let value = size / 1024;
   let unit = 0;
@@ -147,5 +193,10 @@ export function formatBytes(size) {
     value /= 1024;
     unit += 1;
   }
-  return `${value < 10 ? value.toFixed(1) : Math.round(value)} ${units[unit]}`;
+  const digits = value < 10 ? 1 : 0;
+  const shown = formatNumber(value, {
+    minimumFractionDigits: digits,
+    maximumFractionDigits: digits,
+  });
+  return `${shown} ${units[unit]}`;
 }

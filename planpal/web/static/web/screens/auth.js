@@ -4,6 +4,7 @@
 import { api } from "../api.js";
 import { formError, formField, onFormSubmit } from "../lib/dialogs.js";
 import { h } from "../lib/dom.js";
+import { t } from "../lib/i18n.js";
 
 function authPage(main, title, intro, form, footer) {
   main.replaceChildren(
@@ -27,10 +28,15 @@ function authForm(label, submitLabel, fields) {
 }
 
 const usernameField = () =>
-  formField("Username", { name: "username", autocomplete: "username", required: true });
+  formField(t("auth.username"), { name: "username", autocomplete: "username", required: true });
 
 const passwordField = (autocomplete) =>
-  formField("Password", { name: "password", type: "password", autocomplete, required: true });
+  formField(t("auth.password"), {
+    name: "password",
+    type: "password",
+    autocomplete,
+    required: true,
+  });
 
 /** Sign-in and registration share one submit flow: `signIn(data)` resolves to the user. */
 function onAuthSubmit(form, signIn, session) {
@@ -41,27 +47,44 @@ function onAuthSubmit(form, signIn, session) {
 }
 
 export function renderLogin(main, session) {
-  const form = authForm("Sign in", "Sign in", [usernameField(), passwordField("current-password")]);
+  const form = authForm(t("auth.sign_in"), t("auth.sign_in"), [
+    usernameField(),
+    passwordField("current-password"),
+  ]);
   onAuthSubmit(form, (data) => api.post("auth/login", data), session);
   authPage(
     main,
-    "Sign in to PlanPal",
-    "Plan trips with friends. Everyone sees every change the moment it happens.",
+    t("auth.sign_in_to_planpal"),
+    t("auth.plan_trips_with_friends_everyone"),
     form,
     h(
       "div",
       { class: "stack" },
-      h("p", { class: "muted" }, h("a", { href: "#/forgot-password" }, "Forgot your password?")),
-      h("p", { class: "muted" }, "New here? ", h("a", { href: "#/register" }, "Create an account")),
+      h(
+        "p",
+        { class: "muted" },
+        h("a", { href: "#/forgot-password" }, t("auth.forgot_your_password")),
+      ),
+      h(
+        "p",
+        { class: "muted" },
+        t("auth.new_here"),
+        h("a", { href: "#/register" }, t("auth.create_an_account")),
+      ),
     ),
   );
 }
 
 export function renderRegister(main, session) {
-  const form = authForm("Create an account", "Create account", [
+  const form = authForm(t("auth.create_an_account"), t("auth.create_account"), [
     usernameField(),
-    formField("Display name", { name: "display_name", autocomplete: "name" }),
-    formField("Email", { name: "email", type: "email", autocomplete: "email", required: true }),
+    formField(t("auth.display_name"), { name: "display_name", autocomplete: "name" }),
+    formField(t("auth.email"), {
+      name: "email",
+      type: "email",
+      autocomplete: "email",
+      required: true,
+    }),
     passwordField("new-password"),
   ]);
   onAuthSubmit(
@@ -74,15 +97,20 @@ export function renderRegister(main, session) {
   );
   authPage(
     main,
-    "Create your account",
-    "Make a group, invite friends, and plan the trip together.",
+    t("auth.create_your_account"),
+    t("auth.make_a_group_invite_friends"),
     form,
-    h("p", { class: "muted" }, "Already have an account? ", h("a", { href: "#/login" }, "Sign in")),
+    h(
+      "p",
+      { class: "muted" },
+      t("auth.already_have_an_account"),
+      h("a", { href: "#/login" }, t("auth.sign_in")),
+    ),
   );
 }
 
 const backToSignIn = () =>
-  h("p", { class: "muted" }, h("a", { href: "#/login" }, "Back to sign in"));
+  h("p", { class: "muted" }, h("a", { href: "#/login" }, t("auth.back_to_sign_in")));
 
 /** A form replaced by what happened once it succeeded. */
 function doneIn(form, text) {
@@ -90,21 +118,22 @@ function doneIn(form, text) {
 }
 
 export function renderForgotPassword(main) {
-  const form = authForm("Reset your password", "Send me a link", [
-    formField("Email", { name: "email", type: "email", autocomplete: "email", required: true }),
+  const form = authForm(t("auth.reset_your_password"), t("auth.send_me_a_link"), [
+    formField(t("auth.email"), {
+      name: "email",
+      type: "email",
+      autocomplete: "email",
+      required: true,
+    }),
   ]);
   onFormSubmit(form, async (data) => {
     await api.post("auth/password-reset", data);
-    doneIn(
-      form,
-      "If an account has this address, a link to choose a new password is on its way. " +
-        "It works once, within an hour.",
-    );
+    doneIn(form, t("auth.if_an_account_has_this"));
   });
   authPage(
     main,
-    "Forgot your password?",
-    "Enter the e-mail address of your account: we send it a link to choose a new password.",
+    t("auth.forgot_your_password"),
+    t("auth.enter_the_e_mail_address"),
     form,
     backToSignIn(),
   );
@@ -112,8 +141,8 @@ export function renderForgotPassword(main) {
 
 /** The page a reset mail's link opens (`#/reset-password/<uid>/<token>`). */
 export function renderResetPassword(main, uid, token) {
-  const form = authForm("Choose a new password", "Set new password", [
-    formField("New password", {
+  const form = authForm(t("auth.choose_a_new_password"), t("auth.set_new_password"), [
+    formField(t("auth.new_password"), {
       name: "new_password",
       type: "password",
       autocomplete: "new-password",
@@ -122,12 +151,12 @@ export function renderResetPassword(main, uid, token) {
   ]);
   onFormSubmit(form, async (data) => {
     await api.post("auth/password-reset/confirm", { uid, token, ...data });
-    doneIn(form, "Your password is set, and every device was signed out. Sign in with it now.");
+    doneIn(form, t("auth.your_password_is_set_and"));
   });
   authPage(
     main,
-    "Choose a new password",
-    "Setting it signs your account out everywhere.",
+    t("auth.choose_a_new_password"),
+    t("auth.setting_it_signs_your_account"),
     form,
     backToSignIn(),
   );

@@ -4,10 +4,17 @@
 import { api } from "../api.js";
 import { formDialog, formField } from "../lib/dialogs.js";
 import { h, replaceChildren } from "../lib/dom.js";
-import { formatDateRange, fromLocalInput, safeZone, toLocalInput } from "../lib/format.js";
+import {
+  formatDateRange,
+  fromLocalInput,
+  ROLE_LABELS,
+  safeZone,
+  toLocalInput,
+} from "../lib/format.js";
 import { statusBadge } from "../lib/widgets.js";
 import { loadAll, loadGroup } from "../state/live.js";
 import { conversationOfGroup, onChange, store } from "../state/store.js";
+import { t } from "../lib/i18n.js";
 
 const STATUS_ORDER = { ongoing: 0, upcoming: 1, completed: 2, cancelled: 3 };
 
@@ -44,13 +51,9 @@ function planCard(plan) {
       { class: "muted" },
       formatDateRange(plan.start_at, plan.end_at, zone),
       " · ",
-      group ? group.data.name : "Personal plan",
+      group ? group.data.name : t("home.personal_plan"),
     ),
-    h(
-      "p",
-      { class: "plan-card-meta" },
-      `${plan.activity_count} ${plan.activity_count === 1 ? "activity" : "activities"}`,
-    ),
+    h("p", { class: "plan-card-meta" }, t("home.activity_count", { count: plan.activity_count })),
   );
 }
 
@@ -65,8 +68,10 @@ function groupCard(group) {
     h(
       "p",
       { class: "muted" },
-      `${group.member_count} ${group.member_count === 1 ? "member" : "members"}`,
-      group.my_role !== "member" ? ` · you are ${group.my_role}` : "",
+      t("common.member_count", { count: group.member_count }),
+      group.my_role !== "member"
+        ? t("home.you_are_role", { role: ROLE_LABELS[group.my_role] || group.my_role })
+        : "",
     ),
     last
       ? h(
@@ -74,7 +79,7 @@ function groupCard(group) {
           { class: "last-message" },
           h("strong", {}, last.sender ? last.sender.display_name || last.sender.username : ""),
           last.sender ? ": " : "",
-          last.deleted_at ? "Message deleted" : last.text,
+          last.deleted_at ? t("common.message_deleted") : last.text,
         )
       : null,
     h(
@@ -84,12 +89,14 @@ function groupCard(group) {
         href: `#/groups/${group.id}/chat`,
         dataset: { key: `g${group.id}` },
       },
-      "Chat",
+      t("home.chat"),
       // One hidden phrase (the button's parts are flex items, each read as its own word).
       h(
         "span",
         { class: "visually-hidden" },
-        ` with ${group.name}${unread ? `, ${unread} unread` : ""}`,
+        unread
+          ? t("home.chat_with_unread", { name: group.name, count: unread })
+          : t("home.chat_with", { name: group.name }),
       ),
       unread ? h("span", { class: "count", "aria-hidden": "true" }, String(unread)) : null,
     ),
@@ -98,8 +105,8 @@ function groupCard(group) {
 
 export async function renderHome(main) {
   if (!store.loaded) await loadAll();
-  const plansList = h("ul", { class: "plan-grid", "aria-label": "Plans" });
-  const groupsList = h("ul", { class: "group-grid", "aria-label": "Groups" });
+  const plansList = h("ul", { class: "plan-grid", "aria-label": t("home.plans") });
+  const groupsList = h("ul", { class: "group-grid", "aria-label": t("home.groups") });
 
   function render() {
     const plans = sortedPlans();
@@ -107,7 +114,7 @@ export async function renderHome(main) {
       plansList,
       plans.length
         ? plans.map(planCard)
-        : h("li", { class: "empty card" }, "No plans yet. Start one for your next trip."),
+        : h("li", { class: "empty card" }, t("home.no_plans_yet_start_one")),
     );
     const groups = [...store.groups.values()]
       .map((record) => record.data)
@@ -116,7 +123,7 @@ export async function renderHome(main) {
       groupsList,
       groups.length
         ? groups.map(groupCard)
-        : h("li", { class: "empty card" }, "No groups yet. Create one and add your friends."),
+        : h("li", { class: "empty card" }, t("home.no_groups_yet_create_one")),
     );
   }
 
@@ -124,32 +131,32 @@ export async function renderHome(main) {
     h(
       "div",
       { class: "page-head" },
-      h("h1", {}, "Your trips"),
+      h("h1", {}, t("home.your_trips")),
       h(
         "div",
         { class: "actions" },
         h(
           "button",
           { type: "button", class: "button button-primary", onclick: newPlan },
-          "New plan",
+          t("home.new_plan"),
         ),
         h(
           "button",
           { type: "button", class: "button button-secondary", onclick: newGroup },
-          "New group",
+          t("home.new_group"),
         ),
       ),
     ),
     h(
       "section",
       { "aria-labelledby": "plans-title" },
-      h("h2", { id: "plans-title" }, "Plans"),
+      h("h2", { id: "plans-title" }, t("home.plans")),
       plansList,
     ),
     h(
       "section",
       { "aria-labelledby": "groups-title" },
-      h("h2", { id: "groups-title" }, "Groups"),
+      h("h2", { id: "groups-title" }, t("home.groups")),
       groupsList,
     ),
   );
@@ -168,33 +175,37 @@ function newPlan() {
   const end = new Date(start.getTime() + 2 * 86400000);
   const groups = [...store.groups.values()].map((record) => [record.data.id, record.data.name]);
   formDialog({
-    title: "New plan",
-    submitLabel: "Create plan",
+    title: t("home.new_plan"),
+    submitLabel: t("home.create_plan"),
     fields: [
-      formField("Title", { name: "title", required: true, maxlength: "200" }),
+      formField(t("common.title"), { name: "title", required: true, maxlength: "200" }),
       formField(
-        "Group",
+        t("home.group"),
         { name: "group", value: groups.length ? groups[0][0] : "" },
-        { control: "select", options: [...groups, ["", "Personal plan (no group)"]] },
+        { control: "select", options: [...groups, ["", t("home.personal_plan_no_group")]] },
       ),
       h(
         "div",
         { class: "field-row" },
-        formField("Starts", {
+        formField(t("common.starts"), {
           name: "start_at",
           type: "datetime-local",
           required: true,
           value: toLocalInput(start.toISOString(), zone),
         }),
-        formField("Ends", {
+        formField(t("common.ends"), {
           name: "end_at",
           type: "datetime-local",
           required: true,
           value: toLocalInput(end.toISOString(), zone),
         }),
       ),
-      h("p", { class: "field-hint" }, `Times in ${zone}.`),
-      formField("Description", { name: "description", rows: "3" }, { control: "textarea" }),
+      h("p", { class: "field-hint" }, t("home.times_in_zone", { zone })),
+      formField(
+        t("common.description"),
+        { name: "description", rows: "3" },
+        { control: "textarea" },
+      ),
     ],
     onSubmit: async (data) => {
       const plan = await api.post("plans", {
@@ -212,11 +223,15 @@ function newPlan() {
 
 function newGroup() {
   formDialog({
-    title: "New group",
-    submitLabel: "Create group",
+    title: t("home.new_group"),
+    submitLabel: t("home.create_group"),
     fields: [
-      formField("Name", { name: "name", required: true, maxlength: "100" }),
-      formField("Description", { name: "description", rows: "3" }, { control: "textarea" }),
+      formField(t("home.name"), { name: "name", required: true, maxlength: "100" }),
+      formField(
+        t("common.description"),
+        { name: "description", rows: "3" },
+        { control: "textarea" },
+      ),
     ],
     onSubmit: async (data) => {
       const group = await api.post("groups", data);

@@ -7,6 +7,7 @@ import { h, replaceChildren } from "../../lib/dom.js";
 import { attempt, toast } from "../../lib/toast.js";
 import { forgetTopic } from "../../state/live.js";
 import { groupTopic, store } from "../../state/store.js";
+import { t } from "../../lib/i18n.js";
 
 export const isManager = (group) => group.my_role === "owner" || group.my_role === "admin";
 
@@ -61,7 +62,7 @@ export function groupHeader(groupId) {
     const record = store.groups.get(groupId);
     if (!record) return;
     const group = record.data;
-    const members = `${group.member_count} ${group.member_count === 1 ? "member" : "members"}`;
+    const members = t("common.member_count", { count: group.member_count });
     const button = (label, onclick, style = "button button-quiet") =>
       h("button", { type: "button", class: style, onclick: () => onclick(group) }, label);
     replaceChildren(
