@@ -24,11 +24,11 @@ from django.http import (
 )
 from django.shortcuts import render
 from django.utils import translation
-from django.utils.cache import patch_vary_headers
 from django.views.decorators.csrf import ensure_csrf_cookie
 from django.views.decorators.http import require_safe
 
 from planpal.accounts.serializers import MeSerializer
+from planpal.core.i18n import supported
 
 # The client is ES modules: browsers refuse them with the wrong type whatever the OS's mime table.
 CONTENT_TYPES = {
@@ -44,32 +44,17 @@ def _map_config() -> dict[str, str]:
     return {"tiles": settings.MAP_TILE_URL, "attribution": settings.MAP_TILE_ATTRIBUTION}
 
 
-# The client's catalogues (static/web/locale/); any other language reads English.
-CLIENT_LANGUAGES = ("en", "vi")
-
-
-def page_language(request: HttpRequest) -> str:
-    """The language of the page: the signed-in user's profile, else Django's choice from the
-    language cookie (the switch sets it) and Accept-Language, reduced to one the client has."""
-    profile = getattr(request.user, "language", "") if request.user.is_authenticated else ""
-    for tag in (profile, translation.get_language_from_request(request)):
-        primary = (tag or "").lower().split("-")[0]
-        if primary in CLIENT_LANGUAGES:
-            return primary
-    return "en"
-
-
 @require_safe
 @ensure_csrf_cookie
 def index(request: HttpRequest) -> HttpResponse:
     """The single-page app; it signs in through the API and routes with the URL fragment. The
     signed-in user is embedded, so a signed-out visitor's first request is not a 401."""
     me = MeSerializer(request.user).data if request.user.is_authenticated else None
-    language = page_language(request)
+    # The request's language (planpal.core.i18n: the profile, else the switch's cookie or
+    # Accept-Language), so the first paint and `<html lang>` are right before any script runs.
+    language = supported(translation.get_language()) or settings.LANGUAGE_CODE
     boot = {"me": me, "map": _map_config(), "language": language}
     response = render(request, "web/index.html", {"boot": boot, "language": language})
-    response["Content-Language"] = language
-    patch_vary_headers(response, ["Accept-Language", "Cookie"])
     response["Cache-Control"] = "no-cache"
     return response
 

@@ -1,11 +1,13 @@
 """The shell's language (docs/i18n.md, "Web client"): `<html lang>` and the boot JSON's
-`language` are right at the first paint, from the language cookie the switch sets or
-Accept-Language (a profile's language comes first once accounts have one)."""
+`language` are right at the first paint: the profile's language, else the language cookie the
+switch sets, else Accept-Language."""
 
 import json
 import re
 
 import pytest
+
+from tests.conftest import PASSWORD
 
 
 def _boot(response):
@@ -34,6 +36,15 @@ def test_the_switchs_cookie_wins_over_accept_language(client):
     client.cookies["django_language"] = "vi"
     response = client.get("/", headers={"Accept-Language": "en-US"})
     assert '<html lang="vi">' in response.text
+
+
+def test_the_profiles_language_wins_over_the_browsers(client, alice):
+    alice.language = "vi"
+    alice.save(update_fields=["language"])
+    client.login(username="alice", password=PASSWORD)
+    response = client.get("/", headers={"Accept-Language": "en-US"})
+    assert '<html lang="vi">' in response.text
+    assert _boot(response)["me"]["language"] == "vi"
 
 
 @pytest.mark.django_db
