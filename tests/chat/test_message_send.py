@@ -7,6 +7,7 @@ import pytest
 
 from planpal.chat import services
 from planpal.chat.models import Conversation, Message, ReadState
+from planpal.chat.services import messages as message_services
 from planpal.core.exceptions import InvalidInput
 from planpal.realtime.models import Event
 from tests.chat.conftest import messages_url
@@ -236,7 +237,7 @@ def test_concurrent_retry_losing_the_insert_race_returns_the_winner(
     )
     # Simulate the race: the pre-check misses the row the other request is inserting, so our
     # INSERT hits the unique constraint; the service must answer with the winner's message.
-    with mock.patch.object(services, "_existing_send", side_effect=[None, winner]):
+    with mock.patch.object(message_services, "_existing_send", side_effect=[None, winner]):
         message, created = services.message_send(
             actor=alice, conversation=group_chat, text="Hi", client_id="race"
         )

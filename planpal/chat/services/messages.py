@@ -1,5 +1,4 @@
-"""Every write to conversations and messages: direct conversations, send / edit / delete, read
-markers. Each emits its chat event (see planpal.chat.events for topics and payloads)."""
+"""Writes to messages: sent (text, location, image, file, or a system line), edited, deleted."""
 
 from decimal import ROUND_HALF_EVEN, Decimal
 from typing import Any
@@ -7,18 +6,21 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from planpal.accounts.models import User
-from planpal.accounts.selectors import are_friends, canonical_pair
+from planpal.accounts.selectors import are_friends
 from planpal.chat import selectors
-from planpal.chat.events import MESSAGE_EVENTS, READ_EVENTS
-from planpal.chat.models import Conversation, Message, ReadState
-from planpal.core.events import emit, topic_for
-from planpal.core.exceptions import Conflict, Forbidden, InvalidInput, NotFound, VersionConflict
+from planpal.chat.models import Conversation, Message
+from planpal.chat.services.common import (
+    _advance_read_state,
+    _clean_text,
+    _emit_message,
+    _lock,
+    _require_participant,
+)
+from planpal.core.exceptions import Conflict, Forbidden, InvalidInput, VersionConflict
 from planpal.core.validation import clean_client_id
 from planpal.files.services import upload_attach, upload_delete
 from planpal.groups.selectors import get_membership
 
-MAX_TEXT = 4000
 MAX_PLACE_NAME = 200
 _MICRODEGREE = Decimal("0.000001")
 # What a client may send with each kind besides text (system messages come from the server).
@@ -32,60 +34,6 @@ _KIND_FIELDS: dict[str, tuple[str, ...]] = {
 _CONTENT_FIELDS = ["text", "lat", "lng", "location_name", "attachment"]
 # How uploads shown in messages are marked (planpal.files.attachments; registered in apps.py).
 ATTACHMENT_KIND = "chat.message"
-
-
-def conversation_create_for_group(*, group, **_: Any) -> Conversation:
-    """The group's conversation is created with the group, in the same transaction (a groups
-    hook)."""
-    return Conversation.objects.create(kind=Conversation.Kind.GROUP, group=group)
-
-
-def conversation_delete_for_group(*, group_id: int, **_: Any) -> None:
-    """A groups hook, run before the group row goes: on MySQL/MariaDB Django's cascade would set
-    the conversation's nullable group_id to NULL before deleting it, which its kind/shape CHECK
-    constraint refuses."""
-    Conversation.objects.filter(group_id=group_id).delete()
-
-
-# ---------------------------------------------------------------------------- helpers
-def _topics(conversation: Conversation) -> list[str]:
-    if conversation.kind == Conversation.Kind.GROUP:
-        return [topic_for("group", conversation.group_pk)]
-    return [topic_for("user", uid) for uid in selectors.participant_ids(conversation)]
-
-
-def _emit_message(message: Message, what: str, *, actor, client_id: str | None = None) -> None:
-    conversation = message.conversation
-    event = MESSAGE_EVENTS[(conversation.kind, what)].from_message(message)
-    for topic in _topics(conversation):
-        emit(event, topic=topic, actor=actor, client_id=client_id)
-
-
-def _require_participant(actor, conversation: Conversation) -> None:
-    if not selectors.is_participant(user=actor, conversation=conversation):
-        raise NotFound("Conversation not found.")
-
-
-def _lock(conversation: Conversation) -> None:
-    """Take the conversation's row lock first. Writes that insert messages or read markers and
-    then touch the conversation and its topic would otherwise deadlock on MySQL/MariaDB (each
-    insert holds a shared lock on the parent row that the other's UPDATE waits for). Lock order
-    everywhere: conversation row, read state / message rows, then the topic's sequence."""
-    list(Conversation.objects.select_for_update().filter(pk=conversation.pk).values_list("pk"))
-
-
-def _clean_text(text: str | None, *, required: bool) -> str:
-    text = (text or "").strip()
-    if required and not text:
-        raise InvalidInput(
-            "A text message needs text.", fields={"text": ["This field is required."]}
-        )
-    if len(text) > MAX_TEXT:
-        raise InvalidInput(
-            "The text is too long.",
-            fields={"text": [f"Ensure this field has no more than {MAX_TEXT} characters."]},
-        )
-    return text
 
 
 def _coordinate(value, *, name: str, limit: int) -> Decimal:
@@ -102,58 +50,6 @@ def _coordinate(value, *, name: str, limit: int) -> Decimal:
             f"{name} is out of range.", fields={name: [f"Must be between -{limit} and {limit}."]}
         )
     return number.quantize(_MICRODEGREE, rounding=ROUND_HALF_EVEN)
-
-
-def _advance_read_state(*, conversation: Conversation, user, message_id: int) -> bool:
-    """Move the user's read marker forward to message_id; never backwards. True if it moved."""
-    now = timezone.now()
-    moved = ReadState.objects.filter(
-        conversation=conversation, user=user, last_read_message_id__lt=message_id
-    ).update(last_read_message_id=message_id, updated_at=now)
-    if moved:
-        return True
-    if ReadState.objects.filter(conversation=conversation, user=user).exists():
-        return False
-    try:
-        with transaction.atomic():
-            ReadState.objects.create(
-                conversation=conversation, user=user, last_read_message_id=message_id
-            )
-        return True
-    except IntegrityError:
-        # Another device of the same user created it first; move it forward if still behind.
-        return bool(
-            ReadState.objects.filter(
-                conversation=conversation, user=user, last_read_message_id__lt=message_id
-            ).update(last_read_message_id=message_id, updated_at=now)
-        )
-
-
-# ---------------------------------------------------------------------------- conversations
-def direct_conversation_get_or_create(*, actor, other_user_id: int) -> tuple[Conversation, bool]:
-    """The direct conversation between the actor and a friend; created on first use."""
-    if other_user_id == actor.pk:
-        raise InvalidInput(
-            "You cannot start a conversation with yourself.",
-            fields={"user": ["Choose someone other than yourself."]},
-        )
-    if not User.objects.filter(pk=other_user_id, is_active=True).exists():
-        raise InvalidInput("No user with this id.", fields={"user": ["No user with this id."]})
-    if not are_friends(actor.pk, other_user_id):
-        raise Forbidden("You can only message friends.", code="not_friends")
-    low, high = canonical_pair(actor.pk, other_user_id)
-    existing = Conversation.objects.filter(user_low_id=low, user_high_id=high).first()
-    if existing is not None:
-        return existing, False
-    try:
-        with transaction.atomic():
-            conversation = Conversation.objects.create(
-                kind=Conversation.Kind.DIRECT, user_low_id=low, user_high_id=high
-            )
-        return conversation, True
-    except IntegrityError:
-        # Both friends opened the conversation at the same moment: use the one that won.
-        return Conversation.objects.get(user_low_id=low, user_high_id=high), False
 
 
 # ---------------------------------------------------------------------------- messages
@@ -277,37 +173,6 @@ def message_delete(*, actor, message_id: int, version: int | None = None) -> Mes
             upload_delete(upload=attachment)
         _emit_message(message, "deleted", actor=actor)
         return message
-
-
-def conversation_mark_read(
-    *, actor, conversation: Conversation, message_id: int | None = None
-) -> int:
-    """Move the actor's read marker to message_id (default: the latest message). It never moves
-    backwards; returns the marker's position afterwards."""
-    with transaction.atomic():
-        _require_participant(actor, conversation)
-        _lock(conversation)
-        if message_id is None:
-            message_id = (
-                Message.objects.filter(conversation=conversation)
-                .order_by("-id")
-                .values_list("id", flat=True)
-                .first()
-            )
-            if message_id is None:
-                return selectors.last_read_message_id(user=actor, conversation=conversation)
-        elif not Message.objects.filter(pk=message_id, conversation=conversation).exists():
-            raise InvalidInput(
-                "That message is not in this conversation.",
-                fields={"message_id": ["No such message in this conversation."]},
-            )
-        if _advance_read_state(conversation=conversation, user=actor, message_id=message_id):
-            event = READ_EVENTS[conversation.kind](
-                conversation_id=conversation.pk, user_id=actor.pk, last_read_message_id=message_id
-            )
-            for topic in _topics(conversation):
-                emit(event, topic=topic, actor=actor)
-        return selectors.last_read_message_id(user=actor, conversation=conversation)
 
 
 # ---------------------------------------------------------------------------- private
