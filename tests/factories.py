@@ -48,7 +48,7 @@ def make_direct(a, b) -> Conversation:
     )
 
 
-def make_plan(
+def insert_plan(
     title: str = "Trip", *, creator, group=None, participants=(), status=Plan.Status.UPCOMING
 ) -> Plan:
     """A two-day plan a week from now, written without the plans services (no events)."""

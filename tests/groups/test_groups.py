@@ -7,7 +7,7 @@ from planpal.groups.models import Group, Membership
 from planpal.plans.models import Plan
 from planpal.realtime.models import Event
 from tests.conftest import assert_error, public
-from tests.factories import befriend_through_services, make_plan
+from tests.factories import befriend_through_services, insert_plan
 
 pytestmark = pytest.mark.django_db
 
@@ -197,7 +197,7 @@ def test_deleting_a_group_deletes_its_plans_and_tells_their_followers(
     client_for, events, trip, alice
 ):
     pytest.importorskip("planpal.plans.events").PlanDeleted  # noqa: B018
-    plan = make_plan(creator=alice, group=trip)
+    plan = insert_plan(creator=alice, group=trip)
     assert client_for(alice).delete(url(trip)).status_code == 204
     assert not Plan.objects.exists()
     assert events(f"plan:{plan.pk}")[-1][1:] == ("plan.deleted", {"plan_id": plan.pk})

@@ -7,7 +7,7 @@ import pytest
 from planpal.groups import services
 from planpal.plans.models import Plan
 from tests.conftest import public
-from tests.factories import make_plan
+from tests.factories import insert_plan
 
 pytestmark = pytest.mark.django_db
 
@@ -21,7 +21,7 @@ if not hasattr(plan_events, "PlanMemberJoined") or not hasattr(plan_events, "Pla
 @pytest.fixture
 def plans(trip, alice):
     return {
-        status: make_plan(f"{status} trip", creator=alice, group=trip, status=status)
+        status: insert_plan(f"{status} trip", creator=alice, group=trip, status=status)
         for status in Plan.Status.values
     }
 

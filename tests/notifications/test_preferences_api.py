@@ -4,7 +4,7 @@ import pytest
 
 from planpal.notifications.models import NotificationPreference
 from tests.conftest import assert_error
-from tests.factories import make_group, make_plan
+from tests.factories import insert_plan, make_group
 
 URL = "/api/v1/notification-preferences"
 DEFAULTS = {
@@ -27,9 +27,9 @@ def test_defaults_without_writing_anything(alice, client_for):
 
 
 def test_update_everything(alice, bob, trip, client_for, events):
-    group_plan = make_plan("Lisbon", creator=bob, group=trip)
-    personal = make_plan("Dentist", creator=alice)
-    shared = make_plan("Hike", creator=bob, participants=[alice])
+    group_plan = insert_plan("Lisbon", creator=bob, group=trip)
+    personal = insert_plan("Dentist", creator=alice)
+    shared = insert_plan("Hike", creator=bob, participants=[alice])
     body = {
         "muted_group_ids": [trip.pk, trip.pk],
         "muted_plan_ids": [shared.pk, group_plan.pk, personal.pk],
@@ -89,7 +89,7 @@ def test_groups_i_am_not_in_cannot_be_muted(dave, trip, client_for):
 
 
 def test_plans_i_cannot_see_cannot_be_muted(alice, dave, bob, client_for):
-    bobs_plan = make_plan("Bob alone", creator=bob)
+    bobs_plan = insert_plan("Bob alone", creator=bob)
 
     response = client_for(dave).put(URL, {"muted_plan_ids": [bobs_plan.pk]}, format="json")
 

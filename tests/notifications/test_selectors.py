@@ -4,7 +4,7 @@ from datetime import UTC, datetime, time
 
 from planpal.notifications.selectors import in_quiet_hours, notification_wanted
 from planpal.notifications.services import preferences_update
-from tests.factories import make_group, make_plan
+from tests.factories import insert_plan, make_group
 
 
 def test_everything_is_wanted_by_default(alice):
@@ -14,7 +14,7 @@ def test_everything_is_wanted_by_default(alice):
 
 def test_muted_group_plan_and_disabled_kind_are_not_wanted(alice):
     group = make_group("Trip", owner=alice)
-    plan = make_plan("Lisbon", creator=alice, group=group)
+    plan = insert_plan("Lisbon", creator=alice, group=group)
     preferences_update(
         actor=alice,
         muted_group_ids=[group.pk],

@@ -14,7 +14,7 @@ from planpal.realtime.authorisers import authorise, parse_topic
 from planpal.realtime.presence import RedisPresence
 from planpal.realtime.subscriptions import heads_then_authorise
 from tests.conftest import assert_error, make_user
-from tests.factories import make_group, make_plan
+from tests.factories import insert_plan, make_group
 from tests.live import LiveServer
 from tests.realtime.conftest import require_redis, token_for
 from tests.realtime.sse import SseStream
@@ -80,7 +80,7 @@ def many_topics(trip, count: int) -> tuple[list[str], set[str]]:
     for index in range(count):
         mine = index % 2 == 0
         group = make_group(f"g{index}", owner=trip.bob if mine else dave)
-        plan = make_plan(creator=dave, participants=[trip.bob] if mine else [])
+        plan = insert_plan(creator=dave, participants=[trip.bob] if mine else [])
         topics += [f"group:{group.pk}", f"plan:{plan.pk}"]
         allowed |= {f"group:{group.pk}", f"plan:{plan.pk}"} if mine else set()
     return topics, allowed

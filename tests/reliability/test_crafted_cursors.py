@@ -8,7 +8,7 @@ import pytest
 
 from planpal.webhooks.models import WebhookEndpoint
 from tests.conftest import assert_error
-from tests.factories import make_group, make_plan
+from tests.factories import insert_plan, make_group
 
 
 def b64(text: str) -> str:
@@ -36,7 +36,7 @@ CRAFTED = [
 @pytest.fixture
 def lists(alice):
     group = make_group("Trip", owner=alice)
-    plan = make_plan(creator=alice, group=group)
+    plan = insert_plan(creator=alice, group=group)
     webhook = WebhookEndpoint.objects.create(group=group, created_by=alice, url="https://x.test")
     return [
         f"/api/v1/conversations/{group.conversation.pk}/messages",
@@ -61,7 +61,7 @@ def test_the_cursors_the_server_hands_out_still_work(client_for, alice, lists):
     client = client_for(alice)
     for index in range(3):
         make_group(f"more {index}", owner=alice)
-        make_plan(f"more {index}", creator=alice)
+        insert_plan(f"more {index}", creator=alice)
     for url in ("/api/v1/plans", "/api/v1/conversations"):
         first = client.get(url, {"limit": 1}).json()
         second = client.get(first["next"])
