@@ -6,8 +6,10 @@
 //  - a child of h(tag, attrs, ...children) (also inside ?:, ||, && and + of children), or
 //  - the value of a text attribute in h()'s attrs (aria-label, title, placeholder, alt, label), or
 //  - assigned to .textContent, .innerText, .title, .placeholder, .ariaLabel, .alt, or
+//  - the message of toast(…), or
 //  - anywhere at all, when it reads like words for people: a capitalised word ("Save", "New
-//    plan") — except technical names listed in TECHNICAL, and lines marked `// i18n-ignore`.
+//    plan") or a sentence (words and a final . ? ! or …: "${name} was deleted.") — except
+//    technical names listed in TECHNICAL, and lines marked `// i18n-ignore`.
 // Template literals count by their fixed parts (the text outside ${…}).
 
 import { readFileSync, readdirSync, statSync } from "node:fs";
@@ -79,8 +81,13 @@ export function literalText(node) {
 }
 
 const hasLetters = (text) => /\p{L}{2,}/u.test(text.replace(/\$\{\}/g, ""));
-const wordy = (text) =>
-  !TECHNICAL.has(text) && /(^|[^\p{L}\-./_#])\p{Lu}\p{Ll}+/u.test(text.replace(/\$\{\}/g, " "));
+const wordy = (text) => {
+  const words = text.replace(/\$\{\}/g, " ");
+  if (TECHNICAL.has(text)) return false;
+  const capitalised = /(^|[^\p{L}\-./_#])\p{Lu}\p{Ll}+/u.test(words);
+  const sentence = /\p{L} \p{L}/u.test(words) && /[.?!…]$/u.test(words.trim());
+  return capitalised || sentence;
+};
 
 /** The literals of an expression that end up as its value (branches of ?:, ||, &&, +). */
 function valueLiterals(node) {
@@ -98,6 +105,9 @@ function valueLiterals(node) {
 }
 
 function visibleLiterals(node) {
+  if (node.type === "CallExpression" && node.callee.name === "toast") {
+    return valueLiterals(node.arguments[0]);
+  }
   if (node.type === "CallExpression" && node.callee.name === "h") {
     const [, attrs, ...children] = node.arguments;
     const fromAttrs =

@@ -117,7 +117,7 @@ def plan_the_trip(ana, ben, cat):
         dialog(ana).get_by_role("button", name="Add activity").click()
         expect(dialog(ana)).to_have_count(0)
         expect(cat.locator(".title-text", has_text=title)).to_have_count(1, timeout=LIVE)
-    expect(cat.locator(".trip-total")).to_contain_text("45 USD", timeout=LIVE)
+    expect(cat.locator(".trip-total")).to_contain_text("$45.00", timeout=LIVE)
     for page in (ana, cat):
         page.get_by_text("Custom order").click()
     ana.get_by_role("button", name="Move Tailor fitting up").click()

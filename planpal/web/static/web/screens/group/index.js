@@ -12,6 +12,7 @@ import { groupHeader, isManager } from "./header.js";
 import { inviteLinks } from "./invites.js";
 import { memberList } from "./members.js";
 import { webhookList } from "./webhooks.js";
+import { t } from "../../lib/i18n.js";
 
 async function load(main, groupId) {
   try {
@@ -20,20 +21,20 @@ async function load(main, groupId) {
     return store.groups.get(groupId);
   } catch (error) {
     if (error.status === 404) {
-      notice(main, "Group not found", "It may have been deleted, or you are not a member.");
-    } else notice(main, "Could not load the group", errorMessage(error));
+      notice(main, t("group.group_not_found"), t("group.it_may_have_been_deleted"));
+    } else notice(main, t("group.could_not_load_the_group"), errorMessage(error));
     return null;
   }
 }
 
 function activity(groupId) {
-  const feed = feedList("Group activity", (url) =>
+  const feed = feedList(t("group.group_activity"), (url) =>
     url ? api.get(url) : api.get(`groups/${groupId}/events?limit=20`),
   );
   const node = h(
     "section",
     { "aria-labelledby": "group-feed-title" },
-    h("h2", { id: "group-feed-title" }, "Activity"),
+    h("h2", { id: "group-feed-title" }, t("group.activity")),
     feed.node,
   );
   return { node, render: feed.render };
@@ -77,7 +78,7 @@ export async function renderGroup(main, groupId) {
       members.render();
       feed.render();
     } else if (kind === "group-removed") {
-      notice(main, "You are no longer in this group", "It was deleted, or you were removed.");
+      notice(main, t("group.you_are_no_longer_in"), t("group.it_was_deleted_or_you"));
     }
   });
   return () => {

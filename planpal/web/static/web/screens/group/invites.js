@@ -6,20 +6,21 @@ import { confirmDialog, formDialog, formField } from "../../lib/dialogs.js";
 import { h, replaceChildren } from "../../lib/dom.js";
 import { formatShort } from "../../lib/format.js";
 import { attempt, toast } from "../../lib/toast.js";
+import { t } from "../../lib/i18n.js";
 
 const EXPIRY = [
-  ["24", "1 day"],
-  ["72", "3 days"],
-  ["168", "1 week"],
-  ["720", "30 days"],
+  ["24", t("duration.days", { count: 1 })],
+  ["72", t("duration.days", { count: 3 })],
+  ["168", t("group.invites.one_week")],
+  ["720", t("duration.days", { count: 30 })],
 ];
 
 async function copy(url) {
   try {
     await navigator.clipboard.writeText(url);
-    toast("Invite link copied. Send it to the people you want in the group.");
+    toast(t("group.invites.invite_link_copied_send_it"));
   } catch {
-    toast("Select the link and copy it yourself: this browser did not allow copying.");
+    toast(t("group.invites.select_the_link_and_copy"));
   }
 }
 
@@ -27,13 +28,13 @@ function newLinkBox(invite) {
   const field = h("input", {
     readonly: true,
     value: invite.url,
-    "aria-label": "Invite link to copy",
+    "aria-label": t("group.invites.invite_link_to_copy"),
   });
   field.addEventListener("focus", () => field.select());
   return h(
     "div",
     { class: "new-link card" },
-    h("p", {}, "Your new link (shown once: copy it now):"),
+    h("p", {}, t("group.invites.your_new_link_shown_once")),
     h(
       "div",
       { class: "copy-row" },
@@ -41,23 +42,24 @@ function newLinkBox(invite) {
       h(
         "button",
         { type: "button", class: "button button-primary", onclick: () => copy(invite.url) },
-        "Copy link",
+        t("group.invites.copy_link"),
       ),
     ),
   );
 }
 
 function uses(invite) {
-  const limit = invite.max_uses ? ` of ${invite.max_uses}` : "";
-  return `used ${invite.uses}${limit} ${invite.uses === 1 && !limit ? "time" : "times"}`;
+  return invite.max_uses
+    ? t("group.invites.used_of", { count: invite.uses, max: invite.max_uses })
+    : t("group.invites.used", { count: invite.uses });
 }
 
 function inviteRow(invite, revoke) {
   const state = invite.active
-    ? `expires ${formatShort(invite.expires_at)}`
+    ? t("group.invites.expires", { when: formatShort(invite.expires_at) })
     : invite.revoked_at
-      ? "revoked"
-      : "no longer valid";
+      ? t("group.invites.revoked")
+      : t("group.invites.no_longer_valid");
   return h(
     "li",
     { class: invite.active ? "invite-row" : "invite-row inactive" },
@@ -69,22 +71,24 @@ function inviteRow(invite, revoke) {
           {
             type: "button",
             class: "button button-quiet",
-            "aria-label": `Revoke link ${invite.token_prefix}`,
+            "aria-label": t("group.invites.revoke_link_token_prefix_2", {
+              token_prefix: invite.token_prefix,
+            }),
             onclick: () => revoke(invite),
           },
-          "Revoke",
+          t("group.invites.revoke"),
         )
       : null,
   );
 }
 
 export function inviteLinks(groupId) {
-  const list = h("ul", { class: "invite-list", "aria-label": "Invite links" });
+  const list = h("ul", { class: "invite-list", "aria-label": t("group.invites.invite_links") });
   const fresh = h("div", { "aria-live": "polite" });
   const create = h(
     "button",
     { type: "button", class: "button button-secondary" },
-    "New invite link",
+    t("group.invites.new_invite_link"),
   );
 
   async function render() {
@@ -94,39 +98,39 @@ export function inviteLinks(groupId) {
       list,
       page.results.length
         ? page.results.map((invite) => inviteRow(invite, revoke))
-        : h("li", { class: "empty" }, "No invite links yet."),
+        : h("li", { class: "empty" }, t("group.invites.no_invite_links_yet")),
     );
   }
 
   async function revoke(invite) {
     const sure = await confirmDialog(
-      `Revoke link ${invite.token_prefix}…?`,
-      "Nobody can join with it any more.",
-      "Revoke link",
+      t("group.invites.revoke_link_token_prefix", { token_prefix: invite.token_prefix }),
+      t("group.invites.nobody_can_join_with_it"),
+      t("group.invites.revoke_link"),
     );
     if (!sure) return;
     if ((await attempt(() => api.del(`groups/${groupId}/invites/${invite.id}`))) === undefined)
       return;
-    toast("The link was revoked.");
+    toast(t("group.invites.the_link_was_revoked"));
     render();
   }
 
   create.addEventListener("click", () =>
     formDialog({
-      title: "New invite link",
-      submitLabel: "Create link",
+      title: t("group.invites.new_invite_link"),
+      submitLabel: t("group.invites.create_link"),
       fields: [
         formField(
-          "Valid for",
+          t("group.invites.valid_for"),
           { name: "expires_in_hours", value: "72" },
           { control: "select", options: EXPIRY },
         ),
-        formField("How many people may use it", {
+        formField(t("group.invites.how_many_people_may_use"), {
           name: "max_uses",
           type: "number",
           min: "1",
           max: "1000",
-          placeholder: "No limit",
+          placeholder: t("group.invites.no_limit"),
         }),
       ],
       onSubmit: async (data) => {
@@ -142,7 +146,12 @@ export function inviteLinks(groupId) {
   const node = h(
     "section",
     { "aria-labelledby": "invites-title" },
-    h("div", { class: "section-head" }, h("h2", { id: "invites-title" }, "Invite links"), create),
+    h(
+      "div",
+      { class: "section-head" },
+      h("h2", { id: "invites-title" }, t("group.invites.invite_links")),
+      create,
+    ),
     fresh,
     list,
   );

@@ -4,24 +4,28 @@
 import { api } from "../../api.js";
 import { confirmDialog, formDialog, formField } from "../../lib/dialogs.js";
 import { h, replaceChildren } from "../../lib/dom.js";
-import { displayName, initials } from "../../lib/format.js";
+import { displayName, initials, ROLE_LABELS } from "../../lib/format.js";
 import { attempt, toast } from "../../lib/toast.js";
 import { friendsWith } from "../../state/accounts.js";
 import { loadFriends } from "../../state/live.js";
 import { store } from "../../state/store.js";
 import { isManager } from "./header.js";
+import { t } from "../../lib/i18n.js";
 
 const ROLES = [
-  ["member", "Member"],
-  ["admin", "Admin"],
-  ["owner", "Owner"],
+  ["member", t("group.members.member")],
+  ["admin", t("group.members.admin")],
+  ["owner", t("group.members.owner")],
 ];
 
 function roleControl(group, member) {
   const name = displayName(member.user);
   const select = h(
     "select",
-    { "aria-label": `Role of ${name}`, dataset: { key: `role-${member.user.id}` } },
+    {
+      "aria-label": t("group.members.role_of_name", { name }),
+      dataset: { key: `role-${member.user.id}` },
+    },
     ROLES.map(([value, label]) => h("option", { value, selected: member.role === value }, label)),
   );
   select.addEventListener("change", async () => {
@@ -29,7 +33,7 @@ function roleControl(group, member) {
     const done = await attempt(() =>
       api.patch(`groups/${group.id}/members/${member.user.id}`, body),
     );
-    if (done) toast(`${name} is now ${select.value}.`);
+    if (done) toast(t("group.members.name_is_now_role", { name, role: ROLE_LABELS[select.value] }));
     else select.value = member.role;
   });
   return select;
@@ -38,13 +42,13 @@ function roleControl(group, member) {
 async function remove(group, member) {
   const name = displayName(member.user);
   const sure = await confirmDialog(
-    `Remove ${name} from ${group.name}?`,
-    "They will no longer see the group's plans and chat.",
-    "Remove member",
+    t("group.members.remove_name_from_group", { name, group: group.name }),
+    t("group.members.they_will_no_longer_see"),
+    t("group.members.remove_member"),
   );
   if (!sure) return;
   const gone = await attempt(() => api.del(`groups/${group.id}/members/${member.user.id}`));
-  if (gone !== undefined) toast(`${name} was removed.`);
+  if (gone !== undefined) toast(t("group.members.name_was_removed", { name }));
 }
 
 function removeButton(group, member) {
@@ -53,10 +57,10 @@ function removeButton(group, member) {
     {
       type: "button",
       class: "button button-quiet",
-      "aria-label": `Remove ${displayName(member.user)}`,
+      "aria-label": t("group.members.remove_user", { user: displayName(member.user) }),
       onclick: () => remove(group, member),
     },
-    "Remove",
+    t("common.remove"),
   );
 }
 
@@ -69,7 +73,7 @@ function memberRow(group, member) {
     "li",
     { class: "person member-row", dataset: { userId: member.user.id } },
     h("span", { class: "avatar", "aria-hidden": "true" }, initials(member.user)),
-    h("span", { class: "person-name" }, displayName(member.user), me ? " (you)" : ""),
+    h("span", { class: "person-name" }, displayName(member.user), me ? t("group.members.you") : ""),
     owner && !me ? roleControl(group, member) : h("span", { class: "presence" }, member.role),
     removable ? removeButton(group, member) : null,
   );
@@ -82,25 +86,29 @@ async function addMember(group) {
     .filter((entry) => !inGroup.has(entry.user.id))
     .map((entry) => [entry.user.id, displayName(entry.user)]);
   if (!choices.length) {
-    toast(
-      "All your friends are in this group. Add friends on the Friends page, or share an invite link.",
-    );
+    toast(t("group.members.all_your_friends_are_in"));
     return;
   }
   formDialog({
-    title: `Add a friend to ${group.name}`,
-    submitLabel: "Add to group",
-    fields: [formField("Friend", { name: "user" }, { control: "select", options: choices })],
+    title: t("group.members.add_a_friend_to_name", { name: group.name }),
+    submitLabel: t("group.members.add_to_group"),
+    fields: [
+      formField(t("common.friend"), { name: "user" }, { control: "select", options: choices }),
+    ],
     onSubmit: async (data) => {
       const member = await api.post(`groups/${group.id}/members`, { user: Number(data.user) });
-      toast(`${displayName(member.user)} was added.`);
+      toast(t("group.members.user_was_added", { user: displayName(member.user) }));
     },
   });
 }
 
 export function memberList(groupId) {
-  const list = h("ul", { class: "people member-list", "aria-label": "Members" });
-  const add = h("button", { type: "button", class: "button button-secondary" }, "Add a friend");
+  const list = h("ul", { class: "people member-list", "aria-label": t("group.members.members") });
+  const add = h(
+    "button",
+    { type: "button", class: "button button-secondary" },
+    t("group.members.add_a_friend"),
+  );
   add.addEventListener("click", () => addMember(store.groups.get(groupId).data));
   function render() {
     const group = store.groups.get(groupId)?.data;
@@ -120,7 +128,12 @@ export function memberList(groupId) {
   const node = h(
     "section",
     { "aria-labelledby": "members-title" },
-    h("div", { class: "section-head" }, h("h2", { id: "members-title" }, "Members"), add),
+    h(
+      "div",
+      { class: "section-head" },
+      h("h2", { id: "members-title" }, t("group.members.members")),
+      add,
+    ),
     list,
   );
   return { node, render };

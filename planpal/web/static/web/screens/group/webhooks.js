@@ -6,15 +6,29 @@ import { api } from "../../api.js";
 import { confirmDialog, formDialog, formField } from "../../lib/dialogs.js";
 import { h, replaceChildren } from "../../lib/dom.js";
 import { attempt, toast } from "../../lib/toast.js";
+import { t } from "../../lib/i18n.js";
 
 function showSecret(title, secret) {
   formDialog({
     title,
-    intro: h("p", {}, "Copy the signing secret now: it is not shown again."),
-    fields: [formField("Signing secret", { name: "secret", readonly: true, value: secret })],
-    submitLabel: "Done",
+    intro: h("p", {}, t("group.webhooks.copy_the_signing_secret_now")),
+    fields: [
+      formField(t("group.webhooks.signing_secret"), {
+        name: "secret",
+        readonly: true,
+        value: secret,
+      }),
+    ],
+    submitLabel: t("plan.activity.done"),
     onSubmit: () => true,
   });
+}
+
+function webhookState(webhook) {
+  if (webhook.active) return t("group.webhooks.active");
+  return webhook.disabled_reason
+    ? t("group.webhooks.paused_because", { reason: webhook.disabled_reason })
+    : t("group.webhooks.paused");
 }
 
 function deliveryRow(webhookId, delivery, reload) {
@@ -23,22 +37,45 @@ function deliveryRow(webhookId, delivery, reload) {
     const sent = await attempt(() =>
       api.post(`webhooks/${webhookId}/deliveries/${delivery.id}/redeliver`),
     );
-    if (sent) toast("Queued to be sent again.");
+    if (sent) toast(t("group.webhooks.queued_to_be_sent_again"));
     reload();
   };
   const details = async () => {
     const full = await attempt(() => api.get(`webhooks/${webhookId}/deliveries/${delivery.id}`));
     if (full)
       toast(
-        `${full.event}: ${full.status}, ${full.attempts} attempts${code}. ${full.last_error || ""}`,
+        t("group.webhooks.delivery_details", {
+          event: full.event,
+          status: full.status,
+          count: full.attempts,
+          code,
+          error: full.last_error || "",
+        }),
       );
   };
   return h(
     "li",
     { class: "delivery-row" },
-    h("span", {}, `${delivery.event} · ${delivery.status} · ${delivery.attempts} attempts${code}`),
-    h("button", { type: "button", class: "link-button", onclick: details }, "Details"),
-    h("button", { type: "button", class: "link-button", onclick: redeliver }, "Send again"),
+    h(
+      "span",
+      {},
+      t("group.webhooks.delivery_line", {
+        event: delivery.event,
+        status: delivery.status,
+        count: delivery.attempts,
+        code,
+      }),
+    ),
+    h(
+      "button",
+      { type: "button", class: "link-button", onclick: details },
+      t("group.webhooks.details"),
+    ),
+    h(
+      "button",
+      { type: "button", class: "link-button", onclick: redeliver },
+      t("group.webhooks.send_again"),
+    ),
   );
 }
 
@@ -51,14 +88,14 @@ async function deliveries(webhook) {
       list,
       page.results.length
         ? page.results.map((d) => deliveryRow(webhook.id, d, reload))
-        : h("li", { class: "empty" }, "Nothing sent yet."),
+        : h("li", { class: "empty" }, t("group.webhooks.nothing_sent_yet")),
     );
   };
   await reload();
   formDialog({
-    title: `Deliveries to ${webhook.url}`,
+    title: t("group.webhooks.deliveries_to_url", { url: webhook.url }),
     fields: [list],
-    submitLabel: "Close",
+    submitLabel: t("group.webhooks.close"),
     onSubmit: () => true,
   });
 }
@@ -66,7 +103,7 @@ async function deliveries(webhook) {
 function webhookForm(title, webhook, submit) {
   formDialog({
     title,
-    submitLabel: "Save",
+    submitLabel: t("common.save"),
     fields: [
       formField("URL", {
         name: "url",
@@ -76,11 +113,11 @@ function webhookForm(title, webhook, submit) {
         placeholder: "https://example.com/hooks/planpal",
       }),
       formField(
-        "Events",
+        t("group.webhooks.events"),
         { name: "events", value: (webhook?.events || ["*"]).join(", ") },
-        { hint: "Event names separated by commas (group.*, plan.*), or * for all." },
+        { hint: t("group.webhooks.event_names_separated_by_commas") },
       ),
-      formField("Description", {
+      formField(t("common.description"), {
         name: "description",
         maxlength: "200",
         value: webhook?.description || "",
@@ -113,35 +150,49 @@ function actions(webhook, render) {
     render();
   };
   return [
-    act("Send a test", () =>
-      attempt(() => api.post(`webhooks/${webhook.id}/test`)).then(done("Test event queued.")),
+    act(t("group.webhooks.send_a_test"), () =>
+      attempt(() => api.post(`webhooks/${webhook.id}/test`)).then(
+        done(t("group.webhooks.test_event_queued")),
+      ),
     ),
-    act("Deliveries", () => deliveries(webhook)),
-    act("Edit", () =>
-      webhookForm("Edit webhook", webhook, (body) =>
+    act(t("group.webhooks.deliveries"), () => deliveries(webhook)),
+    act(t("common.edit"), () =>
+      webhookForm(t("group.webhooks.edit_webhook"), webhook, (body) =>
         api.patch(`webhooks/${webhook.id}`, body).then(render),
       ),
     ),
-    act(webhook.active ? "Pause" : "Resume", () =>
+    act(webhook.active ? t("group.webhooks.pause") : t("group.webhooks.resume"), () =>
       attempt(() => api.patch(`webhooks/${webhook.id}`, { active: !webhook.active })).then(
-        done(webhook.active ? "Paused." : "Resumed."),
+        done(webhook.active ? t("group.webhooks.paused_2") : t("group.webhooks.resumed")),
       ),
     ),
-    act("New secret", async () => {
+    act(t("group.webhooks.new_secret"), async () => {
       const answer = await attempt(() => api.post(`webhooks/${webhook.id}/rotate-secret`));
-      if (answer) showSecret("New signing secret", answer.secret);
+      if (answer) showSecret(t("group.webhooks.new_signing_secret"), answer.secret);
     }),
-    act("Delete", async () => {
-      if (await confirmDialog("Delete this webhook?", webhook.url, "Delete webhook")) {
-        attempt(() => api.del(`webhooks/${webhook.id}`)).then(done("Webhook deleted."));
+    act(t("common.delete"), async () => {
+      if (
+        await confirmDialog(
+          t("group.webhooks.delete_this_webhook"),
+          webhook.url,
+          t("group.webhooks.delete_webhook"),
+        )
+      ) {
+        attempt(() => api.del(`webhooks/${webhook.id}`)).then(
+          done(t("group.webhooks.webhook_deleted")),
+        );
       }
     }),
   ];
 }
 
 export function webhookList(groupId) {
-  const list = h("ul", { class: "webhook-list", "aria-label": "Webhooks" });
-  const add = h("button", { type: "button", class: "button button-secondary" }, "New webhook");
+  const list = h("ul", { class: "webhook-list", "aria-label": t("group.webhooks.webhooks") });
+  const add = h(
+    "button",
+    { type: "button", class: "button button-secondary" },
+    t("group.webhooks.new_webhook"),
+  );
   async function render() {
     const page = await attempt(() => api.get(`groups/${groupId}/webhooks`));
     if (!page) return;
@@ -150,30 +201,33 @@ export function webhookList(groupId) {
         "li",
         { class: "webhook-row card" },
         h("p", { class: "webhook-url" }, webhook.url),
-        h(
-          "p",
-          { class: "muted" },
-          `${webhook.events.join(", ")} · ${webhook.active ? "active" : `paused${webhook.disabled_reason ? `: ${webhook.disabled_reason}` : ""}`}`,
-        ),
+        h("p", { class: "muted" }, `${webhook.events.join(", ")} · ${webhookState(webhook)}`),
         h("div", { class: "actions" }, actions(webhook, render)),
       );
     replaceChildren(
       list,
-      page.results.length ? page.results.map(row) : h("li", { class: "empty" }, "No webhooks."),
+      page.results.length
+        ? page.results.map(row)
+        : h("li", { class: "empty" }, t("group.webhooks.no_webhooks")),
     );
   }
   add.addEventListener("click", () =>
-    webhookForm("New webhook", null, async (body) => {
+    webhookForm(t("group.webhooks.new_webhook"), null, async (body) => {
       const created = await api.post(`groups/${groupId}/webhooks`, body);
-      showSecret("Webhook created", created.secret);
+      showSecret(t("group.webhooks.webhook_created"), created.secret);
       render();
     }),
   );
   const node = h(
     "section",
     { "aria-labelledby": "webhooks-title" },
-    h("div", { class: "section-head" }, h("h2", { id: "webhooks-title" }, "Webhooks"), add),
-    h("p", { class: "muted" }, "Send this group's events to another service."),
+    h(
+      "div",
+      { class: "section-head" },
+      h("h2", { id: "webhooks-title" }, t("group.webhooks.webhooks")),
+      add,
+    ),
+    h("p", { class: "muted" }, t("group.webhooks.send_this_group_s_events")),
     list,
   );
   return { node, render };

@@ -8,6 +8,7 @@ import { formatDay, formatTime, fromLocalInput, safeZone, toLocalInput } from ".
 import { toast } from "../../lib/toast.js";
 import { KINDS } from "./activity.js";
 import { placePicker } from "./place-picker.js";
+import { t } from "../../lib/i18n.js";
 
 const MINUTE = 60000;
 
@@ -40,11 +41,25 @@ function fields(base, zone, conflict, picker) {
     });
   return [
     conflict,
-    formField("Title", { name: "title", required: true, maxlength: "200", value: base.title }),
-    formField("Kind", { name: "kind", value: base.kind }, { control: "select", options: KINDS }),
-    h("div", { class: "field-row" }, time("Starts", "starts_at"), time("Ends", "ends_at")),
-    h("p", { class: "field-hint" }, `Times in ${zone}, within the plan's dates.`),
-    formField("Place", {
+    formField(t("common.title"), {
+      name: "title",
+      required: true,
+      maxlength: "200",
+      value: base.title,
+    }),
+    formField(
+      t("plan.activity_dialog.kind"),
+      { name: "kind", value: base.kind },
+      { control: "select", options: KINDS },
+    ),
+    h(
+      "div",
+      { class: "field-row" },
+      time(t("common.starts"), "starts_at"),
+      time(t("common.ends"), "ends_at"),
+    ),
+    h("p", { class: "field-hint" }, t("plan.activity_dialog.times_in_zone_within_the", { zone })),
+    formField(t("plan.activity_dialog.place"), {
       name: "location_name",
       maxlength: "200",
       value: base.location_name || "",
@@ -53,12 +68,12 @@ function fields(base, zone, conflict, picker) {
     h(
       "div",
       { class: "field-row" },
-      formField("Estimated cost", {
+      formField(t("plan.activity_dialog.estimated_cost"), {
         name: "estimated_cost",
         inputmode: "decimal",
         value: base.estimated_cost || "",
       }),
-      formField("Currency", {
+      formField(t("plan.activity_dialog.currency"), {
         name: "currency",
         maxlength: "3",
         value: base.currency || "",
@@ -66,7 +81,7 @@ function fields(base, zone, conflict, picker) {
       }),
     ),
     formField(
-      "Notes",
+      t("plan.activity_dialog.notes"),
       { name: "notes", rows: "3", value: base.notes || "" },
       { control: "textarea" },
     ),
@@ -108,14 +123,20 @@ export function humanActivityError(error, plan, activities) {
   if (error.code === "overlap") {
     const other = activities.get(Number([].concat(error.fields.conflicting_activity || [])[0]));
     error.message = other
-      ? `This overlaps “${other.title}” (${when(other.starts_at)} until ` +
-        `${formatTime(other.ends_at, zone)}). Pick a time when nothing else is planned.`
-      : "This overlaps another activity. Pick a time when nothing else is planned.";
+      ? t("plan.activity_dialog.overlaps", {
+          title: other.title,
+          start: when(other.starts_at),
+          end: formatTime(other.ends_at, zone),
+        })
+      : t("plan.activity_dialog.overlaps_another");
     error.fields = {};
   } else if (error.code === "outside_plan") {
-    const range = `${when(plan.start_at)} to ${when(plan.end_at)}`;
-    const text = `Pick a time within the plan: ${range} (${zone}).`;
-    error.message = "The activity must lie within the plan's dates.";
+    const text = t("plan.activity_dialog.pick_within_plan", {
+      start: when(plan.start_at),
+      end: when(plan.end_at),
+      zone,
+    });
+    error.message = t("plan.activity_dialog.the_activity_must_lie_within");
     error.fields = Object.fromEntries(Object.keys(error.fields).map((name) => [name, [text]]));
   }
   return error;
@@ -125,16 +146,14 @@ async function save(view, activityId, form, body, conflict, zone) {
   const version = Number(form.dataset.version);
   try {
     view.keep(await api.patch(`activities/${activityId}`, { ...body, version }));
-    toast("Saved.");
+    toast(t("plan.activity_dialog.saved"));
     return true;
   } catch (error) {
     if (error.status !== 409 || !error.current) throw error;
     // Someone changed it first: take the server's version and let the user decide again.
     view.keep(error.current);
     fill(form, error.current, zone);
-    conflict.textContent =
-      "Someone else changed this activity while you were editing. The form now shows " +
-      "their version; make your change again and save.";
+    conflict.textContent = t("plan.activity_dialog.changed_meanwhile");
     conflict.hidden = false;
     conflict.focus();
     return false;
@@ -151,8 +170,12 @@ export function activityDialog(view, activityId = null) {
   const conflict = h("p", { class: "conflict", role: "alert", hidden: true, tabindex: "-1" });
   const picker = placePicker(base);
   const { form } = formDialog({
-    title: editing ? `Edit “${base.title}”` : "Add activity",
-    submitLabel: editing ? "Save changes" : "Add activity",
+    title: editing
+      ? t("plan.activity_dialog.edit_title", { title: base.title })
+      : t("plan.activity_dialog.add_activity"),
+    submitLabel: editing
+      ? t("plan.activity_dialog.save_changes")
+      : t("plan.activity_dialog.add_activity"),
     fields: fields(base, zone, conflict, picker),
     onSubmit: async (data, form) => {
       const body = values(data, zone);
@@ -162,7 +185,7 @@ export function activityDialog(view, activityId = null) {
       } catch (error) {
         throw humanActivityError(error, view.record().data, view.record().activities);
       }
-      toast(`Added ${body.title}.`);
+      toast(t("plan.activity_dialog.added_title", { title: body.title }));
       return true;
     },
   });

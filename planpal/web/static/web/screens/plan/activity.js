@@ -3,15 +3,25 @@
 
 import { api } from "../../api.js";
 import { h } from "../../lib/dom.js";
-import { displayName, formatDay, formatDuration, formatTime, isClosed } from "../../lib/format.js";
+import {
+  displayName,
+  formatDay,
+  formatDuration,
+  formatMoney,
+  formatTime,
+  isClosed,
+  viewerTime,
+  viewerZone,
+} from "../../lib/format.js";
+import { t } from "../../lib/i18n.js";
 
 export const KINDS = [
-  ["activity", "Activity"],
-  ["sightseeing", "Sightseeing"],
-  ["food", "Food & drink"],
-  ["transport", "Transport"],
-  ["lodging", "Lodging"],
-  ["other", "Other"],
+  ["activity", t("group.activity")],
+  ["sightseeing", t("plan.activity.sightseeing")],
+  ["food", t("plan.activity.food_drink")],
+  ["transport", t("plan.activity.transport")],
+  ["lodging", t("plan.activity.lodging")],
+  ["other", t("plan.activity.other")],
 ];
 const KIND_LABELS = Object.fromEntries(KINDS);
 
@@ -32,12 +42,12 @@ function moveButtons(activity, closed, ordering, actions) {
     button("↑", `up-${activity.id}`, move(-1), {
       style: "icon-button",
       disabled: closed || index === 0,
-      name: `Move ${activity.title} up`,
+      name: t("plan.activity.move_title_up", { title: activity.title }),
     }),
     button("↓", `down-${activity.id}`, move(1), {
       style: "icon-button",
       disabled: closed || index === count - 1,
-      name: `Move ${activity.title} down`,
+      name: t("plan.activity.move_title_down", { title: activity.title }),
     }),
   ];
 }
@@ -51,7 +61,9 @@ function actionButtons(plan, activity, ordering, actions) {
     // Named "Mark <title> done" from its content: a label that hid the visible words would
     // confuse voice control ("click Mark done").
     button(
-      done ? ["Reopen", hidden(` ${title}`)] : ["Mark", hidden(` ${title}`), " done"],
+      done
+        ? [t("plan.activity.reopen"), hidden(` ${title}`)]
+        : [t("plan.activity.mark"), hidden(` ${title}`), t("plan.activity.mark_done_after")],
       `done-${id}`,
       () => actions.toggleDone(activity),
       {
@@ -59,13 +71,13 @@ function actionButtons(plan, activity, ordering, actions) {
         disabled: plan.status === "cancelled",
       },
     ),
-    button("Edit", `edit-${id}`, () => actions.edit(activity), {
+    button(t("common.edit"), `edit-${id}`, () => actions.edit(activity), {
       disabled: closed,
-      name: `Edit ${title}`,
+      name: t("plan.activity.edit_title", { title }),
     }),
-    button("Delete", `delete-${id}`, () => actions.remove(activity), {
+    button(t("common.delete"), `delete-${id}`, () => actions.remove(activity), {
       disabled: closed,
-      name: `Delete ${title}`,
+      name: t("plan.activity.delete_title", { title }),
     }),
     h(
       "a",
@@ -75,9 +87,22 @@ function actionButtons(plan, activity, ordering, actions) {
         download: "",
         dataset: { key: `ics-${id}` },
       },
-      ["Add", hidden(` ${title}`), " to calendar"],
+      [t("common.add"), hidden(` ${title}`), t("plan.activity.to_calendar")],
     ),
   ];
+}
+
+/** The start and end in the viewer's own zone, when it reads differently from the plan's. */
+function viewerLine(activity, zone) {
+  if (!viewerTime(activity.starts_at, zone)) return null;
+  const own = viewerZone();
+  const start = formatTime(activity.starts_at, own);
+  const end = formatTime(activity.ends_at, own);
+  return h(
+    "span",
+    { class: "viewer-time muted" },
+    t("plan.activity.viewer_range", { start, end, zone: own }),
+  );
 }
 
 function timeColumn(activity, zone, ordering) {
@@ -88,10 +113,11 @@ function timeColumn(activity, zone, ordering) {
     h(
       "span",
       { class: "until" },
-      "until ",
+      t("plan.activity.until"),
       h("time", { datetime: activity.ends_at }, formatTime(activity.ends_at, zone)),
       ` · ${formatDuration(activity.starts_at, activity.ends_at)}`,
     ),
+    viewerLine(activity, zone),
     ordering ? h("span", { class: "muted" }, formatDay(activity.starts_at, zone)) : null,
   );
 }
@@ -99,9 +125,11 @@ function timeColumn(activity, zone, ordering) {
 function body(activity) {
   const done = Boolean(activity.completed_at);
   const cost = activity.estimated_cost
-    ? `${activity.estimated_cost} ${activity.currency || ""}`.trim()
+    ? formatMoney(activity.estimated_cost, activity.currency)
     : null;
-  const by = activity.completed_by ? ` by ${displayName(activity.completed_by)}` : "";
+  const doneText = activity.completed_by
+    ? t("plan.activity.done_by", { name: displayName(activity.completed_by) })
+    : t("plan.activity.done");
   return h(
     "div",
     { class: "activity-body" },
@@ -120,7 +148,7 @@ function body(activity) {
       ? h("p", { class: "muted" }, [activity.location_name, cost].filter(Boolean).join(" · "))
       : null,
     activity.notes ? h("p", { class: "notes" }, activity.notes) : null,
-    done ? h("p", { class: "done-by" }, `Done${by}`) : null,
+    done ? h("p", { class: "done-by" }, doneText) : null,
   );
 }
 

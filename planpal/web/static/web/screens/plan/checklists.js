@@ -10,13 +10,14 @@ import { attempt } from "../../lib/toast.js";
 import { checklistsOf, keepItem } from "../../state/checklists.js";
 import { loadChecklists } from "../../state/live.js";
 import { changed, onChange, store } from "../../state/store.js";
+import { t } from "../../lib/i18n.js";
 
 const TEMPLATES = [
-  ["", "Empty"],
-  ["packing", "Packing"],
-  ["beach", "Beach bag"],
-  ["hiking", "Hiking gear"],
-  ["todo", "To-dos"],
+  ["", t("plan.checklists.empty")],
+  ["packing", t("plan.checklists.packing")],
+  ["beach", t("plan.checklists.beach_bag")],
+  ["hiking", t("plan.checklists.hiking_gear")],
+  ["todo", t("plan.checklists.to_dos")],
 ];
 
 async function itemChange(planId, action) {
@@ -34,16 +35,20 @@ async function listChange(planId, action) {
 
 function newList(planId) {
   formDialog({
-    title: "New list",
-    submitLabel: "Start",
+    title: t("plan.checklists.new_list"),
+    submitLabel: t("plan.checklists.start"),
     fields: [
-      formField("Title", { name: "title", maxlength: 200 }, { hint: "Or the template's." }),
       formField(
-        "Start from",
+        t("common.title"),
+        { name: "title", maxlength: 200 },
+        { hint: t("plan.checklists.or_the_template_s") },
+      ),
+      formField(
+        t("plan.checklists.start_from"),
         { name: "template", value: "" },
         { control: "select", options: TEMPLATES },
       ),
-      formField("Only for me (a personal list)", {
+      formField(t("plan.checklists.only_for_me_a_personal"), {
         name: "personal",
         type: "checkbox",
         value: "on",
@@ -64,24 +69,29 @@ function newList(planId) {
 }
 
 function editItem(planId, item, zone) {
-  const members = [["", "Nobody"]];
+  const members = [["", t("plan.checklists.nobody")]];
   for (const member of store.members.get(store.plans.get(planId)?.data.group)?.items?.values() ||
     [])
     members.push([member.user.id, displayName(member.user)]);
   formDialog({
-    title: "Edit item",
-    submitLabel: "Save",
+    title: t("plan.checklists.edit_item"),
+    submitLabel: t("common.save"),
     fields: [
-      formField("Text", { name: "text", value: item.text, required: true, maxlength: 200 }),
+      formField(t("plan.checklists.text"), {
+        name: "text",
+        value: item.text,
+        required: true,
+        maxlength: 200,
+      }),
       formField(
-        "Assigned to",
+        t("plan.checklists.assigned_to"),
         { name: "assignee", value: item.assignee?.id ?? "" },
         {
           control: "select",
           options: members,
         },
       ),
-      formField("Due", { name: "due_at", type: "datetime-local" }),
+      formField(t("plan.checklists.due"), { name: "due_at", type: "datetime-local" }),
     ],
     onSubmit: async (data) => {
       const body = { text: data.text, version: item.version };
@@ -118,9 +128,9 @@ function itemRow(planId, checklist, item, index, zone) {
   const small = (label, onclick) =>
     h("button", { type: "button", class: "button button-quiet", onclick }, label);
   const who = [
-    item.assignee ? `for ${displayName(item.assignee)}` : null,
-    item.due_at ? `due ${formatShort(item.due_at, zone)}` : null,
-    item.done_by ? `ticked by ${displayName(item.done_by)}` : null,
+    item.assignee ? t("plan.checklists.for_name", { name: displayName(item.assignee) }) : null,
+    item.due_at ? t("plan.checklists.due_when", { when: formatShort(item.due_at, zone) }) : null,
+    item.done_by ? t("plan.checklists.ticked_by", { name: displayName(item.done_by) }) : null,
   ].filter(Boolean);
   return h(
     "li",
@@ -135,8 +145,8 @@ function itemRow(planId, checklist, item, index, zone) {
     h("label", { for: id }, item.text),
     who.length ? h("span", { class: "muted" }, ` ${who.join(" · ")}`) : null,
     index > 0 ? small("↑", () => moveUp(planId, checklist, index)) : null,
-    small("Edit", () => editItem(planId, item, zone)),
-    small("Delete", remove),
+    small(t("common.edit"), () => editItem(planId, item, zone)),
+    small(t("common.delete"), remove),
   );
 }
 
@@ -145,14 +155,14 @@ function addItemForm(planId, checklist) {
     name: "text",
     required: true,
     maxlength: 200,
-    "aria-label": `New item for ${checklist.title}`,
+    "aria-label": t("plan.checklists.new_item_for_title", { title: checklist.title }),
     dataset: { key: `add-${checklist.id}` },
   });
   const form = h(
     "form",
     { class: "checklist-add" },
     input,
-    h("button", { class: "button button-secondary" }, "Add"),
+    h("button", { class: "button button-secondary" }, t("common.add")),
   );
   form.addEventListener("submit", (event) => {
     event.preventDefault();
@@ -167,16 +177,25 @@ function addItemForm(planId, checklist) {
 
 function renameList(planId, checklist) {
   formDialog({
-    title: "Rename list",
-    submitLabel: "Rename",
-    fields: [formField("Title", { name: "title", value: checklist.title, required: true })],
+    title: t("plan.checklists.rename_list"),
+    submitLabel: t("plan.checklists.rename"),
+    fields: [
+      formField(t("common.title"), { name: "title", value: checklist.title, required: true }),
+    ],
     onSubmit: (data) =>
       listChange(planId, () => api.patch(`checklists/${checklist.id}`, { title: data.title })),
   });
 }
 
 async function deleteList(planId, checklist) {
-  if (!(await confirmDialog("Delete this list?", checklist.title, "Delete"))) return;
+  if (
+    !(await confirmDialog(
+      t("plan.checklists.delete_this_list"),
+      checklist.title,
+      t("common.delete"),
+    ))
+  )
+    return;
   if ((await attempt(() => api.del(`checklists/${checklist.id}`))) === undefined) return;
   store.checklists.delete(checklist.id);
   changed("checklists", planId);
@@ -196,7 +215,7 @@ function listNode(planId, checklist, zone) {
       "h3",
       {},
       checklist.title,
-      checklist.personal ? h("span", { class: "badge" }, "only me") : null,
+      checklist.personal ? h("span", { class: "badge" }, t("plan.checklists.only_me")) : null,
     ),
     h(
       "ul",
@@ -207,8 +226,8 @@ function listNode(planId, checklist, zone) {
     h(
       "div",
       { class: "poll-actions" },
-      small("Rename", () => renameList(planId, checklist)),
-      small("Delete list", () => deleteList(planId, checklist)),
+      small(t("plan.checklists.rename"), () => renameList(planId, checklist)),
+      small(t("plan.checklists.delete_list"), () => deleteList(planId, checklist)),
     ),
   );
 }
@@ -222,11 +241,11 @@ export function planChecklists(view) {
     h(
       "div",
       { class: "section-head" },
-      h("h2", { id: "checklists-title" }, "Checklists"),
+      h("h2", { id: "checklists-title" }, t("plan.checklists.checklists")),
       h(
         "button",
         { type: "button", class: "button button-secondary", onclick: () => newList(planId) },
-        "New list",
+        t("plan.checklists.new_list"),
       ),
     ),
     list,
@@ -238,7 +257,7 @@ export function planChecklists(view) {
       list,
       lists.length
         ? lists.map((c) => listNode(planId, c, zone))
-        : h("p", { class: "muted" }, "No lists yet."),
+        : h("p", { class: "muted" }, t("plan.checklists.no_lists_yet")),
     );
   }
   const stop = onChange(({ kind, id }) => {

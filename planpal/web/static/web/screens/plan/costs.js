@@ -1,5 +1,7 @@
 // Estimated costs: totals per currency, for a day or the whole trip.
 
+import { formatMoney } from "../../lib/format.js";
+
 /** {currency → total} of the activities' estimated costs ("" for no currency given). */
 export function totals(activities) {
   const sums = new Map();
@@ -12,13 +14,11 @@ export function totals(activities) {
   return sums;
 }
 
-/** "1,250,000 VND · 40 EUR", or "" when nothing has a cost. */
+/** "€40.00 · ₫1,250,000" ("40,00 € · 1.250.000 ₫" in Vietnamese), or "" when nothing has a
+ *  cost: each currency by the viewer's locale (lib/format.js formatMoney). */
 export function costLine(sums) {
   return [...sums]
     .sort(([a], [b]) => a.localeCompare(b))
-    .map(([currency, total]) => {
-      const amount = total.toLocaleString(undefined, { maximumFractionDigits: 2 });
-      return currency ? `${amount} ${currency}` : amount;
-    })
+    .map(([currency, total]) => formatMoney(total, currency))
     .join(" · ");
 }

@@ -10,6 +10,7 @@ import { statusBadge } from "../../lib/widgets.js";
 import { store } from "../../state/store.js";
 import { deletePlan, editPlan } from "./manage.js";
 import { costLine, totals } from "./costs.js";
+import { t } from "../../lib/i18n.js";
 
 const TRANSITIONS = {
   start: (id) => api.post(`plans/${id}/start`),
@@ -17,9 +18,9 @@ const TRANSITIONS = {
   cancel: (id) => api.post(`plans/${id}/cancel`),
 };
 const TRANSITION_DONE = {
-  start: "The trip has started.",
-  complete: "The trip is marked completed.",
-  cancel: "The plan was cancelled.",
+  start: t("plan.header.the_trip_has_started"),
+  complete: t("plan.header.the_trip_is_marked_completed"),
+  cancel: t("plan.header.the_plan_was_cancelled"),
 };
 
 function summary(plan, activities) {
@@ -31,20 +32,22 @@ function summary(plan, activities) {
         " · ",
         h("a", { href: `#/groups/${plan.group}` }, group.data.name),
         " · ",
-        h("a", { href: `#/groups/${plan.group}/chat` }, "Group chat"),
+        h("a", { href: `#/groups/${plan.group}/chat` }, t("plan.header.group_chat")),
       ]
-    : " · Personal plan";
+    : t("plan.header.personal_plan");
   return [
     h("div", { class: "title-row" }, h("h1", {}, plan.title), statusBadge(plan.status)),
     h(
       "p",
       { class: "muted" },
       formatDateRange(plan.start_at, plan.end_at, zone),
-      ` · times in ${zone}`,
+      t("plan.header.times_in_zone", { zone }),
       where,
     ),
     plan.description ? h("p", { class: "description" }, plan.description) : null,
-    total ? h("p", { class: "trip-total" }, `Estimated cost of the trip: ${total}`) : null,
+    total
+      ? h("p", { class: "trip-total" }, t("plan.header.estimated_cost_of_the_trip", { total }))
+      : null,
   ];
 }
 
@@ -63,15 +66,16 @@ function lifecycleButtons(plan, transition, view) {
   if (!plan.can_manage) return [];
   const buttons = [];
   if (plan.status === "upcoming")
-    buttons.push(button("Start trip now", "start", "button-secondary"));
+    buttons.push(button(t("plan.header.start_trip_now"), "start", "button-secondary"));
   if (plan.status === "ongoing") {
-    buttons.push(button("Mark trip completed", "complete", "button-secondary"));
+    buttons.push(button(t("plan.header.mark_trip_completed"), "complete", "button-secondary"));
   }
-  if (!isClosed(plan)) buttons.push(button("Cancel plan", "cancel", "button-danger"));
+  if (!isClosed(plan))
+    buttons.push(button(t("plan.header.cancel_plan"), "cancel", "button-danger"));
   const plain = (label, run, style) =>
     h("button", { type: "button", class: `button ${style}`, onclick: () => run(view) }, label);
-  if (!isClosed(plan)) buttons.push(plain("Edit plan", editPlan, "button-quiet"));
-  buttons.push(plain("Delete plan", deletePlan, "button-danger"));
+  if (!isClosed(plan)) buttons.push(plain(t("plan.header.edit_plan"), editPlan, "button-quiet"));
+  buttons.push(plain(t("plan.header.delete_plan"), deletePlan, "button-danger"));
   return buttons;
 }
 
@@ -83,9 +87,9 @@ export function planHeader(view) {
   async function transition(verb) {
     if (verb === "cancel") {
       const sure = await confirmDialog(
-        "Cancel this plan?",
-        "Nobody will be able to change it afterwards. This cannot be undone.",
-        "Cancel plan",
+        t("plan.header.cancel_this_plan"),
+        t("plan.header.nobody_will_be_able_to"),
+        t("plan.header.cancel_plan"),
       );
       if (!sure) return;
     }

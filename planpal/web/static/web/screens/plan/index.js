@@ -13,15 +13,16 @@ import { planHeader } from "./header.js";
 import { itinerary } from "./itinerary.js";
 import { planMap } from "./map.js";
 import { planPeople } from "./people.js";
+import { t } from "../../lib/i18n.js";
 
 function planFeed(planId) {
-  const feed = feedList("Plan activity", (url) =>
+  const feed = feedList(t("plan.plan_activity"), (url) =>
     url ? api.get(url) : api.get(`plans/${planId}/events?limit=20`),
   );
   const node = h(
     "section",
     { "aria-labelledby": "plan-feed-title" },
-    h("h2", { id: "plan-feed-title" }, "What happened"),
+    h("h2", { id: "plan-feed-title" }, t("plan.what_happened")),
     feed.node,
   );
   return { node, render: feed.render };
@@ -34,12 +35,8 @@ async function planRecord(main, planId) {
     return await loadPlan(planId);
   } catch (error) {
     if (error.status === 404) {
-      notice(
-        main,
-        "Plan not found",
-        "It may have been deleted, or you are no longer in its group.",
-      );
-    } else notice(main, "Could not load the plan", errorMessage(error));
+      notice(main, t("plan.plan_not_found"), t("plan.it_may_have_been_deleted"));
+    } else notice(main, t("plan.could_not_load_the_plan"), errorMessage(error));
     return null;
   }
 }
@@ -101,7 +98,7 @@ export async function renderPlan(main, planId) {
         map.render();
       }
     } else if (kind === "plan-deleted") {
-      notice(main, "This plan is gone", "It was deleted, or you no longer have access to it.");
+      notice(main, t("plan.this_plan_is_gone"), t("plan.it_was_deleted_or_you"));
       main.querySelector("h1").focus();
     }
   });

@@ -4,12 +4,13 @@
 import { api } from "../../api.js";
 import { confirmDialog } from "../../lib/dialogs.js";
 import { h, replaceChildren } from "../../lib/dom.js";
-import { dayKey, formatDay, isClosed, safeZone } from "../../lib/format.js";
+import { dayKey, formatDay, isClosed, safeZone, STATUS_LABELS } from "../../lib/format.js";
 import { attempt, toast } from "../../lib/toast.js";
 import { segmented } from "../../lib/widgets.js";
 import { activityItem } from "./activity.js";
 import { activityDialog } from "./activity-dialog.js";
 import { costLine, totals } from "./costs.js";
+import { t } from "../../lib/i18n.js";
 
 function byDay(activities, zone) {
   const days = new Map();
@@ -32,7 +33,11 @@ function dayList(plan, activities, zone, actions) {
         { class: "day-head" },
         h("h3", { id: `day-${key}` }, formatDay(items[0].starts_at, zone)),
         costLine(totals(items))
-          ? h("p", { class: "day-total muted" }, `Day total: ${costLine(totals(items))}`)
+          ? h(
+              "p",
+              { class: "day-total muted" },
+              t("plan.itinerary.day_total_items", { items: costLine(totals(items)) }),
+            )
           : null,
       ),
       h(
@@ -50,14 +55,13 @@ function orderedList(plan, activities, zone, actions) {
   );
   const count = activities.length;
   return [
-    h(
-      "p",
-      { class: "muted" },
-      "Your group's own order, e.g. by priority. Use the arrows to move an activity.",
-    ),
+    h("p", { class: "muted" }, t("plan.itinerary.your_group_s_own_order")),
     h(
       "ol",
-      { class: "activity-list ordered", "aria-label": "Activities in custom order" },
+      {
+        class: "activity-list ordered",
+        "aria-label": t("plan.itinerary.activities_in_custom_order"),
+      },
       activities.map((activity, index) =>
         activityItem(plan, activity, zone, actions, { index, count, order: activities }),
       ),
@@ -85,13 +89,18 @@ function activityActions(view) {
       );
       if (!list) return;
       list.results.forEach(keep);
-      toast(`${order[index].title} moved ${step < 0 ? "up" : "down"}.`);
+      const title = order[index].title;
+      toast(
+        step < 0
+          ? t("plan.itinerary.moved_up", { title })
+          : t("plan.itinerary.moved_down", { title }),
+      );
     },
     remove: async (activity) => {
       const sure = await confirmDialog(
-        `Delete “${activity.title}”?`,
-        "It disappears for everyone in the plan.",
-        "Delete activity",
+        t("plan.itinerary.delete_title", { title: activity.title }),
+        t("plan.itinerary.it_disappears_for_everyone_in"),
+        t("plan.itinerary.delete_activity"),
       );
       if (!sure) return;
       // With the version shown: a delete never removes a change the user has not seen (409).
@@ -99,7 +108,7 @@ function activityActions(view) {
         api.del(`activities/${activity.id}?version=${activity.version}`).catch((error) => {
           if (error.status !== 409 || !error.current) throw error;
           keep(error.current);
-          toast("Someone changed this activity meanwhile; check it before deleting.", {
+          toast(t("plan.itinerary.someone_changed_this_activity_meanwhile"), {
             error: true,
           });
           return undefined;
@@ -108,7 +117,7 @@ function activityActions(view) {
       if (deleted === undefined) return;
       view.record().activities.delete(activity.id);
       view.rerender();
-      toast(`${activity.title} was deleted.`);
+      toast(t("plan.itinerary.title_was_deleted", { title: activity.title }));
     },
     edit: (activity) => activityDialog(view, activity.id),
   };
@@ -121,13 +130,13 @@ export function itinerary(view) {
   const addButton = h(
     "button",
     { type: "button", class: "button button-primary", onclick: () => activityDialog(view) },
-    "Add activity",
+    t("plan.activity_dialog.add_activity"),
   );
   const modes = [
-    ["day", "By day"],
-    ["order", "Custom order"],
+    ["day", t("plan.itinerary.by_day")],
+    ["order", t("plan.itinerary.custom_order")],
   ];
-  const switcher = segmented("view", "Show activities", modes, mode, (value) => {
+  const switcher = segmented("view", t("plan.itinerary.show_activities"), modes, mode, (value) => {
     mode = value;
     render();
   });
@@ -136,12 +145,14 @@ export function itinerary(view) {
     const { data: plan, activities } = view.record();
     const zone = safeZone(plan.timezone);
     addButton.disabled = isClosed(plan);
-    addButton.title = isClosed(plan) ? `This plan is ${plan.status}.` : "";
+    addButton.title = isClosed(plan)
+      ? t("plan.itinerary.plan_is", { status: STATUS_LABELS[plan.status] || plan.status })
+      : "";
     const items = [...activities.values()];
     if (!items.length) {
       replaceChildren(
         list,
-        h("p", { class: "empty card" }, "No activities yet. Add the first one."),
+        h("p", { class: "empty card" }, t("plan.itinerary.no_activities_yet_add_the")),
       );
     } else if (mode === "order") {
       replaceChildren(list, orderedList(plan, items, zone, actions));
@@ -156,7 +167,7 @@ export function itinerary(view) {
     h(
       "div",
       { class: "section-head" },
-      h("h2", { id: "itinerary-title" }, "Itinerary"),
+      h("h2", { id: "itinerary-title" }, t("plan.itinerary.itinerary")),
       switcher,
       addButton,
     ),

@@ -8,6 +8,7 @@ import { fromLocalInput, safeZone, toLocalInput } from "../../lib/format.js";
 import { attempt, toast } from "../../lib/toast.js";
 import { forgetTopic } from "../../state/live.js";
 import { planTopic } from "../../state/store.js";
+import { t } from "../../lib/i18n.js";
 
 function planFields(plan, zone) {
   const time = (label, name) =>
@@ -18,11 +19,21 @@ function planFields(plan, zone) {
       value: toLocalInput(plan[name], zone),
     });
   return [
-    formField("Title", { name: "title", required: true, maxlength: "200", value: plan.title }),
-    h("div", { class: "field-row" }, time("Starts", "start_at"), time("Ends", "end_at")),
-    h("p", { class: "field-hint" }, `Times in ${zone}.`),
+    formField(t("common.title"), {
+      name: "title",
+      required: true,
+      maxlength: "200",
+      value: plan.title,
+    }),
+    h(
+      "div",
+      { class: "field-row" },
+      time(t("common.starts"), "start_at"),
+      time(t("common.ends"), "end_at"),
+    ),
+    h("p", { class: "field-hint" }, t("home.times_in_zone", { zone })),
     formField(
-      "Description",
+      t("common.description"),
       { name: "description", rows: "3", value: plan.description || "" },
       { control: "textarea" },
     ),
@@ -33,8 +44,8 @@ export function editPlan(view) {
   const plan = view.record().data;
   const zone = safeZone(plan.timezone);
   formDialog({
-    title: `Edit “${plan.title}”`,
-    submitLabel: "Save plan",
+    title: t("plan.activity_dialog.edit_title", { title: plan.title }),
+    submitLabel: t("plan.manage.save_plan"),
     fields: planFields(plan, zone),
     onSubmit: async (data) => {
       const body = {
@@ -46,12 +57,11 @@ export function editPlan(view) {
       };
       try {
         view.mergePlan(await api.patch(`plans/${plan.id}`, body));
-        toast("Plan saved.");
+        toast(t("plan.manage.plan_saved"));
       } catch (error) {
         if (error.status !== 409 || !error.current) throw error;
         view.mergePlan(error.current);
-        error.message =
-          "Someone else changed this plan while you were editing. Close and edit again to see their version.";
+        error.message = t("plan.manage.someone_else_changed_this_plan");
         throw error;
       }
     },
@@ -61,14 +71,14 @@ export function editPlan(view) {
 export async function deletePlan(view) {
   const plan = view.record().data;
   const sure = await confirmDialog(
-    `Delete “${plan.title}”?`,
-    "The plan and its activities are deleted for everyone. This cannot be undone.",
-    "Delete plan",
+    t("plan.itinerary.delete_title", { title: plan.title }),
+    t("plan.manage.the_plan_and_its_activities"),
+    t("plan.header.delete_plan"),
   );
   if (!sure) return;
   const gone = await attempt(() => api.del(`plans/${plan.id}?version=${plan.version}`));
   if (gone === undefined) return;
   forgetTopic(planTopic(plan.id));
-  toast(`${plan.title} was deleted.`);
+  toast(t("plan.itinerary.title_was_deleted", { title: plan.title }));
   window.location.hash = "#/";
 }

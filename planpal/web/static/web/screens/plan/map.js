@@ -5,6 +5,7 @@
 import { h } from "../../lib/dom.js";
 import { formatDay, safeZone } from "../../lib/format.js";
 import { mappedDays, routePoints } from "./route.js";
+import { t } from "../../lib/i18n.js";
 
 const LEAFLET = "../../vendor/leaflet/leaflet-src.esm.js";
 
@@ -19,7 +20,7 @@ export async function createMap(box) {
   L.Icon.Default.imagePath = new URL("../../vendor/leaflet/images/", import.meta.url).href;
   const config = mapConfig();
   const map = L.map(box, { scrollWheelZoom: false });
-  map.attributionControl.setPrefix('<a href="https://leafletjs.com">Leaflet</a>');
+  map.attributionControl.setPrefix('<a href="https://leafletjs.com">Leaflet</a>'); // i18n-ignore: a name
   L.tileLayer(config.tiles, { attribution: config.attribution, maxZoom: 19 }).addTo(map);
   return { L, map, layer: L.layerGroup().addTo(map) };
 }
@@ -42,11 +43,11 @@ function draw(leaflet, points) {
 /** The map section of plan `view`; `render()` redraws it from the plan's activities. */
 export function planMap(view) {
   const box = h("div", { class: "plan-map", id: "plan-map" });
-  const picker = h("select", { id: "map-day", "aria-label": "Day on the map" });
+  const picker = h("select", { id: "map-day", "aria-label": t("plan.map.day_on_the_map") });
   const node = h(
     "section",
     { class: "map-section", "aria-labelledby": "map-title", hidden: true },
-    h("div", { class: "map-head" }, h("h2", { id: "map-title" }, "Map"), picker),
+    h("div", { class: "map-head" }, h("h2", { id: "map-title" }, t("plan.map.map")), picker),
     box,
   );
   let leaflet = null;

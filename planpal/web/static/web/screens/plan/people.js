@@ -9,6 +9,7 @@ import { attempt, toast } from "../../lib/toast.js";
 import { friendsWith } from "../../state/accounts.js";
 import { loadFriends } from "../../state/live.js";
 import { store } from "../../state/store.js";
+import { t } from "../../lib/i18n.js";
 
 async function addParticipant(view) {
   await attempt(loadFriends);
@@ -17,12 +18,13 @@ async function addParticipant(view) {
   const choices = friendsWith(store, "accepted")
     .filter(({ user }) => !taken.has(user.id))
     .map(({ user }) => [user.id, displayName(user)]);
-  if (!choices.length)
-    return toast("All your friends take part already. Add friends on the Friends page.");
+  if (!choices.length) return toast(t("plan.people.all_your_friends_take_part"));
   formDialog({
-    title: "Add a friend to this plan",
-    submitLabel: "Add",
-    fields: [formField("Friend", { name: "user" }, { control: "select", options: choices })],
+    title: t("plan.people.add_a_friend_to_this"),
+    submitLabel: t("common.add"),
+    fields: [
+      formField(t("common.friend"), { name: "user" }, { control: "select", options: choices }),
+    ],
     onSubmit: async (data) => {
       view.mergePlan(await api.post(`plans/${plan.id}/participants`, { user: Number(data.user) }));
     },
@@ -34,7 +36,7 @@ async function removeParticipant(view, user) {
   const done = await attempt(() => api.del(`plans/${plan.id}/participants/${user.id}`));
   if (done !== undefined) {
     view.mergePlan({ ...plan, participants: plan.participants.filter((p) => p.id !== user.id) });
-    toast(`${displayName(user)} no longer takes part.`);
+    toast(t("plan.people.user_no_longer_takes_part", { user: displayName(user) }));
   }
 }
 
@@ -42,7 +44,7 @@ export function planPeople(view) {
   const node = h("section", { "aria-labelledby": "plan-people-title" });
   function render() {
     const plan = view.record().data;
-    const title = h("h2", { id: "plan-people-title" }, "Who takes part");
+    const title = h("h2", { id: "plan-people-title" }, t("plan.people.who_takes_part"));
     if (plan.group) {
       const group = store.groups.get(plan.group)?.data;
       replaceChildren(
@@ -51,8 +53,12 @@ export function planPeople(view) {
         h(
           "p",
           {},
-          "Everyone in ",
-          h("a", { href: `#/groups/${plan.group}` }, group ? group.name : "the group"),
+          t("plan.people.everyone_in"),
+          h(
+            "a",
+            { href: `#/groups/${plan.group}` },
+            group ? group.name : t("plan.people.the_group"),
+          ),
           ".",
         ),
       );
@@ -70,10 +76,12 @@ export function planPeople(view) {
               {
                 type: "button",
                 class: "button button-quiet",
-                "aria-label": `Remove ${displayName(user)} from the plan`,
+                "aria-label": t("plan.people.remove_user_from_the_plan", {
+                  user: displayName(user),
+                }),
                 onclick: () => removeParticipant(view, user),
               },
-              "Remove",
+              t("common.remove"),
             )
           : null,
       );
@@ -91,13 +99,13 @@ export function planPeople(view) {
                 class: "button button-secondary",
                 onclick: () => addParticipant(view),
               },
-              "Add a friend",
+              t("group.members.add_a_friend"),
             )
           : null,
       ),
       h(
         "ul",
-        { class: "people", "aria-label": "Participants" },
+        { class: "people", "aria-label": t("plan.people.participants") },
         plan.creator ? row(plan.creator, false) : null,
         (plan.participants || []).map((user) => row(user, mine)),
       ),

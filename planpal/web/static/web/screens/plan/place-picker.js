@@ -5,23 +5,29 @@ import { api } from "../../api.js";
 import { formField } from "../../lib/dialogs.js";
 import { h } from "../../lib/dom.js";
 import { createMap } from "./map.js";
+import { t } from "../../lib/i18n.js";
 
 const DEFAULT_VIEW = [[20, 0], 2];
 
 function searchMessage(error) {
   if (error.code === "geocoder_disabled") {
-    return "Place search is not set up on this server. Type the place yourself, or click the map.";
+    return t("plan.place_picker.place_search_is_not_set");
   }
-  if (error.status === 429) return "Too many searches. Wait a moment and try again.";
+  if (error.status === 429) return t("plan.place_picker.too_many_searches_wait_a");
   if (error.code === "geocoder_unavailable")
-    return "Place search is not answering. Try again later.";
-  return error.message || "Place search failed.";
+    return t("plan.place_picker.place_search_is_not_answering");
+  return error.message || t("plan.place_picker.place_search_failed");
 }
 
 function coordinateFields(base) {
   const field = (label, name) =>
     formField(label, { name, inputmode: "decimal", value: base[name] ?? "" });
-  return h("div", { class: "field-row" }, field("Latitude", "lat"), field("Longitude", "lng"));
+  return h(
+    "div",
+    { class: "field-row" },
+    field(t("plan.place_picker.latitude"), "lat"),
+    field(t("plan.place_picker.longitude"), "lng"),
+  );
 }
 
 /** Fills the form's place fields from a search result or a clicked point. */
@@ -32,18 +38,32 @@ function fillPlace(form, place) {
 }
 
 function searchBox(getForm, onPick) {
-  const input = h("input", { type: "search", id: "place-search", "aria-label": "Search a place" });
-  const button = h("button", { type: "button", class: "button button-quiet" }, "Search");
+  const input = h("input", {
+    type: "search",
+    id: "place-search",
+    "aria-label": t("plan.place_picker.search_a_place"),
+  });
+  const button = h(
+    "button",
+    { type: "button", class: "button button-quiet" },
+    t("plan.place_picker.search"),
+  );
   const status = h("p", { class: "field-hint", role: "status" });
-  const results = h("ul", { class: "place-results", "aria-label": "Places found" });
+  const results = h("ul", {
+    class: "place-results",
+    "aria-label": t("plan.place_picker.places_found"),
+  });
   async function search() {
     const q = input.value.trim();
     results.replaceChildren();
-    if (q.length < 2) return (status.textContent = "Type at least 2 characters.");
-    status.textContent = "Searching…";
+    if (q.length < 2)
+      return (status.textContent = t("plan.place_picker.type_at_least_2_characters"));
+    status.textContent = t("plan.place_picker.searching");
     try {
       const answer = await api.get(`places/search?q=${encodeURIComponent(q)}`);
-      status.textContent = answer.results.length ? answer.attribution || "" : "No place found.";
+      status.textContent = answer.results.length
+        ? answer.attribution || ""
+        : t("plan.place_picker.no_place_found");
       results.replaceChildren(...answer.results.map((place) => resultItem(place)));
     } catch (error) {
       status.textContent = searchMessage(error);
@@ -82,7 +102,10 @@ export function placePicker(base) {
   const show = (lat, lng) => {
     if (!leaflet) return;
     if (picked) picked.setLatLng([lat, lng]);
-    else picked = leaflet.L.marker([lat, lng], { title: "Picked place" }).addTo(leaflet.layer);
+    else
+      picked = leaflet.L.marker([lat, lng], { title: t("plan.place_picker.picked_place") }).addTo(
+        leaflet.layer,
+      );
   };
   const onPick = (place) => {
     show(Number(place.lat), Number(place.lng));
@@ -90,13 +113,13 @@ export function placePicker(base) {
   };
   const nodes = [
     searchBox(() => form, onPick),
-    formField("Address", {
+    formField(t("plan.place_picker.address"), {
       name: "location_address",
       maxlength: "500",
       value: base.location_address || "",
     }),
     coordinateFields(base),
-    h("p", { class: "field-hint" }, "Or click the map to set the coordinates."),
+    h("p", { class: "field-hint" }, t("plan.place_picker.or_click_the_map_to")),
     box,
   ];
   async function start(theForm) {

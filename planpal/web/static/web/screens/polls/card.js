@@ -10,6 +10,7 @@ import { installPoll, placeOf } from "../../state/polls.js";
 import { changed, store } from "../../state/store.js";
 import { dateCalendar } from "./dates.js";
 import { send } from "./send.js";
+import { t } from "../../lib/i18n.js";
 
 function choose(poll, optionId) {
   const mine = new Set(poll.my_vote.options);
@@ -47,7 +48,11 @@ function optionRow(poll, option, total) {
       },
       optionLabel(option),
     ),
-    h("progress", { max: Math.max(total, 1), value: count, "aria-label": `${count} votes` }),
+    h("progress", {
+      max: Math.max(total, 1),
+      value: count,
+      "aria-label": t("polls.card.votes", { count }),
+    }),
     h("span", { class: "poll-count", dataset: { count } }, String(count)),
     poll.anonymous ? null : voters(poll, option.id),
   );
@@ -55,11 +60,11 @@ function optionRow(poll, option, total) {
 
 function useForActivity(poll) {
   formDialog({
-    title: "Add the winner as an activity",
-    submitLabel: "Add",
+    title: t("polls.card.add_the_winner_as_an"),
+    submitLabel: t("common.add"),
     fields: [
-      formField("Starts", { name: "starts_at", type: "datetime-local", required: true }),
-      formField("Ends", { name: "ends_at", type: "datetime-local", required: true }),
+      formField(t("common.starts"), { name: "starts_at", type: "datetime-local", required: true }),
+      formField(t("common.ends"), { name: "ends_at", type: "datetime-local", required: true }),
     ],
     onSubmit: async (data) => {
       const zone = store.plans.get(poll.plan)?.data.timezone || "UTC";
@@ -75,7 +80,8 @@ function useForActivity(poll) {
 }
 
 async function remove(poll) {
-  if (!(await confirmDialog("Delete this poll?", poll.question, "Delete"))) return;
+  if (!(await confirmDialog(t("polls.card.delete_this_poll"), poll.question, t("common.delete"))))
+    return;
   if ((await attempt(() => api.del(`polls/${poll.id}`))) === undefined) return;
   store.polls.delete(poll.id);
   changed("polls", placeOf(poll));
@@ -87,21 +93,25 @@ function actions(poll) {
     h("button", { type: "button", class: "button button-quiet", onclick }, label);
   const voted = poll.my_vote.options.length || Object.keys(poll.my_vote.days).length;
   if (voted && !poll.closed)
-    buttons.push(button("Withdraw my vote", () => send(() => api.del(`polls/${poll.id}/votes`))));
+    buttons.push(
+      button(t("polls.card.withdraw_my_vote"), () => send(() => api.del(`polls/${poll.id}/votes`))),
+    );
   if (poll.can_close && !poll.closed)
-    buttons.push(button("Close poll", () => send(() => api.post(`polls/${poll.id}/close`))));
+    buttons.push(
+      button(t("polls.card.close_poll"), () => send(() => api.post(`polls/${poll.id}/close`))),
+    );
   const dates = poll.kind === "dates" || poll.options.some((o) => o.kind === "dates");
   if (poll.can_close && poll.plan && dates) {
     const apply = () => api.post(`polls/${poll.id}/apply`, { to: "plan_dates" });
     buttons.push(
-      button("Use as the plan's dates", async () => {
-        if (await send(apply)) toast("The plan's dates are the winner's now.");
+      button(t("polls.card.use_as_the_plan_s"), async () => {
+        if (await send(apply)) toast(t("polls.card.the_plan_s_dates_are"));
       }),
     );
   }
   if (poll.can_close && poll.plan && poll.kind === "choice" && !dates)
-    buttons.push(button("Add winner as activity", () => useForActivity(poll)));
-  if (poll.can_close) buttons.push(button("Delete", () => remove(poll)));
+    buttons.push(button(t("polls.card.add_winner_as_activity"), () => useForActivity(poll)));
+  if (poll.can_close) buttons.push(button(t("common.delete"), () => remove(poll)));
   return buttons.length ? h("div", { class: "poll-actions" }, buttons) : null;
 }
 
@@ -115,7 +125,7 @@ export function pollCard(poll) {
     h(
       "p",
       { class: "muted" },
-      `Asked by ${displayName(poll.creator)} · ${total} voted`,
+      t("polls.card.asked_by", { name: displayName(poll.creator), count: total }),
       tags.filter(Boolean).map((tag) => h("span", { class: "badge" }, tag)),
     ),
     poll.kind === "dates"

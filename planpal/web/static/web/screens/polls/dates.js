@@ -4,9 +4,19 @@
 import { api } from "../../api.js";
 import { h } from "../../lib/dom.js";
 import { send } from "./send.js";
+import { t } from "../../lib/i18n.js";
 
 const NEXT = { undefined: "yes", yes: "maybe", maybe: "no", no: undefined };
-const MARK = { yes: "✓ yes", maybe: "? maybe", no: "✗ no" };
+const MARK_NAMES = {
+  yes: t("polls.dates.mark_yes"),
+  maybe: t("polls.dates.mark_maybe"),
+  no: t("polls.dates.mark_no"),
+};
+const MARK = {
+  yes: `✓ ${MARK_NAMES.yes}`,
+  maybe: `? ${MARK_NAMES.maybe}`,
+  no: `✗ ${MARK_NAMES.no}`,
+};
 
 function mark(poll, day) {
   const days = { ...poll.my_vote.days };
@@ -37,28 +47,28 @@ function dayButton(poll, row) {
         class: "button button-quiet",
         disabled: poll.closed,
         dataset: { key: `poll-${poll.id}-day-${row.day}` },
-        "aria-label": `${shortDay(row.day)}: ${mine || "not marked"}`,
+        "aria-label": `${shortDay(row.day)}: ${mine ? MARK_NAMES[mine] || mine : t("polls.dates.not_marked")}`,
         onclick: () => mark(poll, row.day),
       },
       h("span", {}, shortDay(row.day)),
       h("span", { class: "poll-mark" }, mine ? MARK[mine] : "—"),
     ),
-    h("span", { class: "muted" }, `${row.yes} yes · ${row.maybe} maybe`),
+    h("span", { class: "muted" }, t("polls.dates.yes_maybe", { yes: row.yes, maybe: row.maybe })),
   );
 }
 
 function ranking(poll) {
   const rows = poll.results.ranking;
-  if (!rows.length) return h("p", { class: "muted" }, "No dates fit anyone yet.");
+  if (!rows.length) return h("p", { class: "muted" }, t("polls.dates.no_dates_fit_anyone_yet"));
   return h(
     "ol",
-    { class: "poll-ranking", "aria-label": "Best dates" },
+    { class: "poll-ranking", "aria-label": t("polls.dates.best_dates") },
     rows.map((row) =>
       h(
         "li",
         { dataset: { first: row.first_day, last: row.last_day } },
         `${shortDay(row.first_day)} – ${shortDay(row.last_day)}: `,
-        `${row.available} can go (${row.sure} sure)`,
+        t("polls.dates.can_go", { count: row.available, sure: row.sure }),
       ),
     ),
   );
@@ -73,7 +83,7 @@ export function dateCalendar(poll) {
       { class: "poll-calendar" },
       poll.results.days.map((row) => dayButton(poll, row)),
     ),
-    h("h4", {}, "Best dates"),
+    h("h4", {}, t("polls.dates.best_dates")),
     ranking(poll),
   );
 }

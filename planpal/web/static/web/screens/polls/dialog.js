@@ -5,6 +5,7 @@ import { api, newClientId } from "../../api.js";
 import { formDialog, formField } from "../../lib/dialogs.js";
 import { installPoll } from "../../state/polls.js";
 import { changed, store } from "../../state/store.js";
+import { t } from "../../lib/i18n.js";
 
 const checkbox = (label, name) => formField(label, { name, type: "checkbox", value: "on" });
 
@@ -38,31 +39,40 @@ function body(data) {
 export function newPollDialog(place) {
   const [kind, id] = place.split(":");
   formDialog({
-    title: "New poll",
-    submitLabel: "Ask",
+    title: t("polls.dialog.new_poll"),
+    submitLabel: t("polls.dialog.ask"),
     fields: [
-      formField("Question", { name: "question", required: true, maxlength: 200 }),
+      formField(t("polls.dialog.question"), { name: "question", required: true, maxlength: 200 }),
       formField(
-        "Kind",
+        t("plan.activity_dialog.kind"),
         { name: "kind", value: "choice" },
         {
           control: "select",
           options: [
-            ["choice", "Choose among options"],
-            ["dates", "When can you go? (mark days)"],
+            ["choice", t("polls.dialog.choose_among_options")],
+            ["dates", t("polls.dialog.when_can_you_go_mark")],
           ],
         },
       ),
       formField(
-        "Options, one per line",
+        t("polls.dialog.options_one_per_line"),
         { name: "options", rows: 4 },
-        { control: "textarea", hint: "Choice polls." },
+        { control: "textarea", hint: t("polls.dialog.choice_polls") },
       ),
-      checkbox("Several options may be chosen", "multiple"),
-      formField("First day", { name: "first_day", type: "date" }, { hint: "Date polls." }),
-      formField("Last day", { name: "last_day", type: "date" }),
-      formField("Trip length in days", { name: "length_days", type: "number", min: 1, value: 1 }),
-      checkbox("Anonymous: nobody sees who voted what", "anonymous"),
+      checkbox(t("polls.dialog.several_options_may_be_chosen"), "multiple"),
+      formField(
+        t("polls.dialog.first_day"),
+        { name: "first_day", type: "date" },
+        { hint: t("polls.dialog.date_polls") },
+      ),
+      formField(t("polls.dialog.last_day"), { name: "last_day", type: "date" }),
+      formField(t("polls.dialog.trip_length_in_days"), {
+        name: "length_days",
+        type: "number",
+        min: 1,
+        value: 1,
+      }),
+      checkbox(t("polls.dialog.anonymous_nobody_sees_who_voted"), "anonymous"),
     ],
     onSubmit: async (data) => {
       const poll =

@@ -8,6 +8,7 @@ import { pollsOf } from "../../state/polls.js";
 import { onChange, store } from "../../state/store.js";
 import { pollCard } from "./card.js";
 import { newPollDialog } from "./dialog.js";
+import { t } from "../../lib/i18n.js";
 
 /** place: "group:<id>" or "plan:<id>". Returns {node, render, stop}. */
 export function pollsSection(place) {
@@ -19,11 +20,11 @@ export function pollsSection(place) {
     h(
       "div",
       { class: "section-head" },
-      h("h2", { id: titleId }, "Polls"),
+      h("h2", { id: titleId }, t("polls.polls")),
       h(
         "button",
         { type: "button", class: "button button-secondary", onclick: () => newPollDialog(place) },
-        "New poll",
+        t("polls.dialog.new_poll"),
       ),
     ),
     list,
@@ -32,7 +33,7 @@ export function pollsSection(place) {
     const polls = pollsOf(store, place);
     replaceChildren(
       list,
-      polls.length ? polls.map(pollCard) : h("p", { class: "muted" }, "No polls yet."),
+      polls.length ? polls.map(pollCard) : h("p", { class: "muted" }, t("polls.no_polls_yet")),
     );
   }
   const stop = onChange(({ kind, id }) => {
