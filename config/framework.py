@@ -30,6 +30,7 @@ INSTALLED_APPS = [
     "planpal.webhooks",
     "planpal.files",
     "planpal.polls",
+    "planpal.money",
     "planpal.checklists",
     "planpal.ops",
     "planpal.calendars",

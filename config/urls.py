@@ -19,6 +19,7 @@ api_v1: list[URLPattern | URLResolver] = [
     path("", include("planpal.realtime.urls")),
     path("", include("planpal.files.urls")),
     path("", include("planpal.polls.urls")),
+    path("", include("planpal.money.urls")),
     path("", include("planpal.checklists.urls")),
     path("", include("planpal.calendars.urls")),
     path("", include("planpal.places.urls")),

@@ -21,6 +21,10 @@ NOTIFICATION_KINDS: dict[str, str] = {
     "poll.closed": "A poll of one of your groups or plans closed (its outcome).",
     "plan.checklist_item_assigned": "Someone gave you an item of a plan's checklist.",
     "plan.checklist_item_due": "A checklist item for you is due soon.",
+    "plan.budget_80": "A plan's spending went over 80 % of its budget.",
+    "plan.budget_100": "A plan's spending reached its budget.",
+    "plan.expense_large": "Someone added an expense of at least a quarter of a plan's budget.",
+    "plan.balance_due": "A plan completed: what you owe or are owed.",
     "chat.message": "A new message in a group or direct conversation.",
     "webhook.disabled": "A webhook of a group you manage was turned off (it kept failing, or "
     "its creator can no longer manage the group).",

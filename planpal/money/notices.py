@@ -1,0 +1,109 @@
+"""Who hears about the ledger outside the Budget tab (registered with planpal.core.notices):
+every member when spending crosses 80 % or 100 % of the budget (once per upward crossing:
+the event says which lines it crossed), every member when one expense is at least a quarter
+of the budget, and each member with a balance when the plan completes."""
+
+from decimal import Decimal
+
+from planpal.core.notices import Notice, register
+from planpal.money import events, selectors
+from planpal.money.summaries import amount_text
+from planpal.plans.events import PlanStatusChanged
+from planpal.plans.models import Plan
+from planpal.plans.selectors import plan_member_ids
+
+LARGE_SHARE = Decimal("0.25")
+
+
+def _plan(plan_id: int) -> Plan | None:
+    return Plan.objects.filter(pk=plan_id).first()
+
+
+def _crossings(plan_id: int, crossed: list[int], balances: events.BalancesData) -> list[Notice]:
+    plan = _plan(plan_id)
+    if plan is None or not crossed:
+        return []
+    top = max(crossed)
+    spent = amount_text(str(balances.spent), balances.currency)
+    budget = amount_text(str(balances.budget), balances.currency)
+    title = f"{plan.title}: budget {'reached' if top == 100 else f'{top} % used'}"
+    return [
+        Notice(
+            kind=f"plan.budget_{top}",
+            recipients=plan_member_ids(plan=plan),
+            title=title,
+            body=f"{spent} spent of {budget}.",
+            data={"plan_id": plan.pk},
+            group_id=plan.group_id,
+            plan_id=plan.pk,
+        )
+    ]
+
+
+def expense_written(event, topic: str, actor_id: int | None) -> list[Notice]:
+    notices = _crossings(event.expense.plan, list(event.crossed), event.balances)
+    if isinstance(event, events.ExpenseAdded):
+        notices += _large(event)
+    return notices
+
+
+def _large(event: events.ExpenseAdded) -> list[Notice]:
+    budget, expense = event.balances.budget, event.expense
+    if not budget or expense.plan_amount < budget * LARGE_SHARE:
+        return []
+    plan = _plan(expense.plan)
+    if plan is None:
+        return []
+    amount = amount_text(str(expense.plan_amount), expense.plan_currency)
+    return [
+        Notice(
+            kind="plan.expense_large",
+            recipients=plan_member_ids(plan=plan),
+            title=f"{plan.title}: a large expense",
+            body=f"{expense.title}: {amount}, at least a quarter of the budget.",
+            data={"plan_id": plan.pk, "expense_id": expense.id},
+            group_id=plan.group_id,
+            plan_id=plan.pk,
+        )
+    ]
+
+
+def budget_updated(event: events.BudgetUpdated, topic: str, actor_id: int | None) -> list[Notice]:
+    return _crossings(event.plan_id, list(event.crossed), event.balances)
+
+
+def plan_completed(event: PlanStatusChanged, topic: str, actor_id: int | None) -> list[Notice]:
+    """Each member with a non-zero balance: how much they owe or are owed."""
+    if event.to != Plan.Status.COMPLETED:
+        return []
+    plan = _plan(event.plan_id)
+    if plan is None:
+        return []
+    balances = selectors.balances(plan=plan)
+    code = balances["currency"]
+    notices = []
+    for row in balances["members"]:
+        net = Decimal(row["net"])
+        if net == 0:
+            continue
+        text = amount_text(str(abs(net)), code)
+        body = f"You owe {text}." if net < 0 else f"You are owed {text}."
+        notices.append(
+            Notice(
+                kind="plan.balance_due",
+                recipients=[row["user"]["id"]],
+                title=f"{plan.title} is over: settle up",
+                body=body,
+                data={"plan_id": plan.pk, "net": row["net"], "currency": code},
+                group_id=plan.group_id,
+                plan_id=plan.pk,
+            )
+        )
+    return notices
+
+
+def register_all() -> None:
+    register(events.ExpenseAdded, expense_written)
+    register(events.ExpenseUpdated, expense_written)
+    register(events.BudgetUpdated, budget_updated)
+    register(PlanStatusChanged, plan_completed)
