@@ -45,7 +45,9 @@ def test_a_recorded_payment_shrinks_the_settle_up_list(as_, trip_plan, alice, bo
     assert response.json()["amount"] == "100000"
     balances = _balances(as_("alice"), trip_plan)
     assert _nets(balances)[bob.pk] == "0"
-    assert balances["settle_up"] == [{"from_user": carol.pk, "to_user": alice.pk, "amount": "100000"}]
+    assert balances["settle_up"] == [
+        {"from_user": carol.pk, "to_user": alice.pk, "amount": "100000"}
+    ]
     listed = as_("carol").get(f"/api/v1/plans/{trip_plan.pk}/settlements").json()["results"]
     assert [s["id"] for s in listed] == [response.json()["id"]]
 
@@ -79,7 +81,9 @@ def test_the_payee_may_dispute_a_payment_but_a_third_member_may_not(as_, trip_pl
         ({"amount": True}, "amount"),
     ],
 )
-def test_a_bad_payment_is_a_400_that_records_nothing(as_, trip_plan, alice, bob, dave, change, field):
+def test_a_bad_payment_is_a_400_that_records_nothing(
+    as_, trip_plan, alice, bob, dave, change, field
+):
     people = {"self": bob.pk, "dave": dave.pk}
     body = {"from_user": bob.pk, "to_user": alice.pk, "amount": "1000"}
     body.update({k: people.get(v, v) if isinstance(v, str) else v for k, v in change.items()})

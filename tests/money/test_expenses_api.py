@@ -5,7 +5,7 @@ from decimal import Decimal
 import pytest
 
 from planpal.money.models import Expense, ExpenseShare
-from tests.conftest import assert_error, public
+from tests.conftest import public
 from tests.money.factories import equal, spend
 
 pytestmark = pytest.mark.django_db
@@ -31,7 +31,14 @@ def test_an_equal_split_gives_the_remainder_to_the_lowest_ids(as_, trip_plan, al
 def test_a_foreign_expense_is_converted_once_rounding_half_up(as_, trip_plan, alice, bob):
     body = {"amount": "12.34", "currency": "USD", "rate": "25400.5", "split": equal(alice, bob)}
     expense = _post(as_("alice"), trip_plan, **body).json()
-    half = _post(as_("alice"), trip_plan, amount="0.03", currency="USD", rate="25450", split=equal(alice, bob)).json()
+    half = _post(
+        as_("alice"),
+        trip_plan,
+        amount="0.03",
+        currency="USD",
+        rate="25450",
+        split=equal(alice, bob),
+    ).json()
 
     assert (expense["plan_amount"], expense["rate"]) == ("313442", "25400.50000000")  # 313,442.17
     assert [s["plan_amount"] for s in expense["shares"]] == ["156721", "156721"]
@@ -48,9 +55,13 @@ def test_shares_percent_and_exact_splits_sum_to_the_amount(as_, trip_plan, alice
         "exact": ["5.01", "3.00", "2.00"],
     }
     for strategy, values in splits.items():
-        people = [{"user_id": u.pk, "value": v} for u, v in zip((alice, bob, carol), values)]
+        people = [
+            {"user_id": u.pk, "value": v} for u, v in zip((alice, bob, carol), values, strict=True)
+        ]
         split = {"strategy": strategy, "participants": people}
-        response = _post(client, trip_plan, amount="10.01", currency="EUR", rate="27000", split=split)
+        response = _post(
+            client, trip_plan, amount="10.01", currency="EUR", rate="27000", split=split
+        )
         assert response.status_code == 201, (strategy, response.content)
         shares = [Decimal(s["amount"]) for s in response.json()["shares"]]
         assert sum(shares) == Decimal("10.01"), strategy
@@ -60,7 +71,9 @@ def test_shares_percent_and_exact_splits_sum_to_the_amount(as_, trip_plan, alice
 
 def test_several_payers_pay_their_part(as_, trip_plan, alice, bob):
     payers = [{"user_id": alice.pk, "amount": "200000"}, {"user_id": bob.pk, "amount": "100000"}]
-    expense = _post(as_("alice"), trip_plan, amount="300000", payers=payers, split=equal(bob)).json()
+    expense = _post(
+        as_("alice"), trip_plan, amount="300000", payers=payers, split=equal(bob)
+    ).json()
 
     assert expense["paid_by"] is None
     assert [p["amount"] for p in expense["payers"]] == ["200000", "100000"]
@@ -79,8 +92,12 @@ def test_a_retry_with_the_same_client_id_returns_the_first_expense(as_, trip_pla
 def test_a_stale_edit_is_a_409_with_the_current_expense(as_, trip_plan, alice, bob):
     expense = spend(alice, trip_plan, "1000", split=equal(alice, bob))
     client = as_("alice")
-    ok = client.patch(f"/api/v1/expenses/{expense.pk}", {"title": "Lunch", "version": 1}, format="json")
-    stale = client.patch(f"/api/v1/expenses/{expense.pk}", {"amount": "5", "version": 1}, format="json")
+    ok = client.patch(
+        f"/api/v1/expenses/{expense.pk}", {"title": "Lunch", "version": 1}, format="json"
+    )
+    stale = client.patch(
+        f"/api/v1/expenses/{expense.pk}", {"amount": "5", "version": 1}, format="json"
+    )
 
     assert ok.status_code == 200 and ok.json()["version"] == 2
     assert stale.status_code == 409

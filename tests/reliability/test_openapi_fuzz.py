@@ -31,6 +31,7 @@ from planpal.chat.services import message_send
 from planpal.checklists.services import checklist_create, item_add
 from planpal.files.services import upload_create
 from planpal.groups.services import group_create, invite_create, member_add
+from planpal.money.services import expense_create, settlement_record
 from planpal.notifications.services import device_register, notification_create
 from planpal.polls.services import poll_vote
 from planpal.webhooks.models import WebhookDelivery, WebhookEndpoint
@@ -86,9 +87,10 @@ def api_schema(server):
 def world(transactional_db):
     """alice owns a group (bob a member, carol not) with a conversation and messages, an upcoming
     plan with activities, checklists (shared and personal) with items, polls (a group choice
-    poll bob voted in, a plan date poll), an invite link, a webhook with a delivery; alice has a
-    device, a notification, a calendar feed, bob as a friend and a pending request from dave;
-    carol owns a group whose invite link alice may accept and a poll alice cannot see.
+    poll bob voted in, a plan date poll), an expense and a payment, an invite link, a webhook
+    with a delivery; alice has a device, a notification, a calendar feed, bob as a friend and a
+    pending request from dave; carol owns a group whose invite link alice may accept and a poll
+    alice cannot see.
     Returns {path parameter name: [real values]}, and per path the values of a name that
     several paths use for different things."""
     alice, bob, carol, dave = (make_user(name) for name in ("alice", "bob", "carol", "dave"))
@@ -129,6 +131,14 @@ def world(transactional_db):
     date_poll = ask_dates(bob, plan)
     hidden_poll = ask(carol, group=other_group)
     _, feed_token = calendar_feed_get(actor=alice)
+    split = {"strategy": "equal", "participants": [{"user_id": alice.pk}, {"user_id": bob.pk}]}
+    expense, _ = expense_create(
+        actor=alice, plan_id=plan.pk, title="Dinner", amount="300000", split=split
+    )
+    paid, _ = settlement_record(
+        actor=bob, plan_id=plan.pk, from_user=bob.pk, to_user=alice.pk, amount="150000"
+    )
+    settlement_id = paid.pk
     return {
         "token": token_for(alice),
         "ids": {
@@ -137,6 +147,7 @@ def world(transactional_db):
             "conversation_id": [conversation.pk],
             "delivery_id": [delivery.pk],
             "device_id": [device.pk],
+            "expense_id": [expense.pk],
             "group_id": [group.pk, other_group.pk],
             "item_id": [assigned.pk, *shared.items.values_list("pk", flat=True)[:2]],
             "key": [own_invite],
@@ -144,6 +155,7 @@ def world(transactional_db):
             "notification_id": [notification.pk],
             "plan_id": [plan.pk],
             "poll_id": [group_poll.pk, date_poll.pk, hidden_poll.pk],
+            "settlement_id": [settlement_id],
             "upload_id": [upload.pk],
             "token": [their_invite, own_invite],
             "user_id": [bob.pk, carol.pk, dave.pk],
