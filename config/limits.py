@@ -82,6 +82,9 @@ HEALTH: HealthSettings = {
     "OUTBOX_MAX_AGE_SECONDS": env_int("HEALTH_OUTBOX_MAX_AGE_SECONDS", 60),
     "OPTIONAL_CHECKS": set(env_list("HEALTH_OPTIONAL_CHECKS", "")),
 }
+# On SIGTERM a web process stops accepting, closes its WebSockets with 1012 and lets requests in
+# flight finish for this long (`planpal web`, docs/operations.md).
+WEB_GRACEFUL_SECONDS = env_int("WEB_GRACEFUL_SECONDS", 20)
 # GET /metrics requires "Authorization: Bearer <METRICS_TOKEN>" when set.
 METRICS_TOKEN = env_str("METRICS_TOKEN", "")
 

@@ -312,6 +312,7 @@ STATIC_ROOT = DATA_DIR / "static"
 # ---------------------------------------------------------------------------- logging
 # json: one object per line (production default); plain: for people (embedded default).
 LOG_FORMAT = env_str("LOG_FORMAT", "plain" if EMBEDDED else "json")
+LOG_LEVEL = env_str("LOG_LEVEL", "INFO").upper()
 if LOG_FORMAT not in {"json", "plain"}:
     raise RuntimeError("LOG_FORMAT must be 'json' or 'plain'")
 LOGGING = {
@@ -329,7 +330,7 @@ LOGGING = {
             "filters": ["redact", "context"],
         }
     },
-    "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO").upper()},
+    "root": {"handlers": ["console"], "level": LOG_LEVEL},
     # httpx logs every request (each push) at INFO.
     "loggers": {"django.db.backends": {"level": "WARNING"}, "httpx": {"level": "WARNING"}},
 }

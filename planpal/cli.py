@@ -19,19 +19,38 @@ import fcntl
 import os
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from django.conf import LazySettings
 
 # The embedded server's lock on its data directory, held (open) for the life of the process.
 _embedded_lock = None
 
 
-def _django_setup() -> None:
+def _settings() -> "LazySettings":
+    """Django's settings, the one place the deployment's values (data directory, log format and
+    level, graceful shutdown) are read from the environment. They depend on the address served
+    on: export it (`_listen_on`) first. A refused configuration stops the command here."""
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    from django.conf import settings
+    from django.core.exceptions import ImproperlyConfigured
+
+    try:
+        settings.DATA_DIR  # noqa: B018 - loads the settings module, which checks them
+    except ImproperlyConfigured as exc:  # a refused configuration: say why, without a traceback
+        raise SystemExit(f"planpal: {exc}") from None
+    return settings
+
+
+def _django_setup() -> None:
+    _settings()
     import django
     from django.core.exceptions import ImproperlyConfigured
 
     try:
         django.setup()
-    except ImproperlyConfigured as exc:  # a refused configuration: say why, without a traceback
+    except ImproperlyConfigured as exc:
         raise SystemExit(f"planpal: {exc}") from None
 
 
@@ -39,10 +58,6 @@ def _listen_on(host: str) -> None:
     """Settings decide what the process may do (the demo SECRET_KEY, the demo seed, /metrics
     without a token) by the address it serves on: export it before they load."""
     os.environ["HOST"] = host
-
-
-def _data_dir() -> Path:
-    return Path(os.environ.get("PLANPAL_DATA_DIR", Path(__file__).resolve().parent.parent / "data"))
 
 
 def hold_embedded_lock(data_dir: Path) -> None:
@@ -73,20 +88,18 @@ def setup_metrics_dir(name: str) -> None:
     """Prometheus multiprocess mode for this deployment's processes: PROMETHEUS_MULTIPROC_DIR
     (default data/metrics/<name>) is emptied — values of a previous run must not be summed in —
     and exported to the processes we start. Runs before anything imports prometheus_client."""
-    path = Path(os.environ.get("PROMETHEUS_MULTIPROC_DIR") or _data_dir() / "metrics" / name)
+    path = Path(
+        os.environ.get("PROMETHEUS_MULTIPROC_DIR") or _settings().DATA_DIR / "metrics" / name
+    )
     path.mkdir(parents=True, exist_ok=True)
     for stale in path.glob("*.db"):
         stale.unlink()
     os.environ["PROMETHEUS_MULTIPROC_DIR"] = str(path)
 
 
-def _log_format() -> str:
-    default = "json" if os.environ.get("REDIS_URL") else "plain"
-    return os.environ.get("LOG_FORMAT", default)
-
-
 def serve(host: str, port: int, workers: int) -> None:
     import uvicorn
+    from django.conf import settings
 
     from planpal.core.logging import uvicorn_log_config
 
@@ -106,10 +119,10 @@ def serve(host: str, port: int, workers: int) -> None:
         # uvicorn would log WebSocket URLs with their one-time tickets; requests are logged by
         # the application instead.
         access_log=False,
-        log_config=uvicorn_log_config(_log_format()),
+        log_config=uvicorn_log_config(settings.LOG_FORMAT),
         # On SIGTERM: stop accepting, close WebSockets with 1012, let requests finish.
-        timeout_graceful_shutdown=int(os.environ.get("WEB_GRACEFUL_SECONDS", "20")),
-        log_level=os.environ.get("LOG_LEVEL", "info").lower(),
+        timeout_graceful_shutdown=settings.WEB_GRACEFUL_SECONDS,
+        log_level=settings.LOG_LEVEL.lower(),
     )
 
 
@@ -129,12 +142,12 @@ def cmd_run(args) -> None:
 
 
 def cmd_web(args) -> None:
-    if args.workers > 1 and not os.environ.get("REDIS_URL"):
+    _listen_on(args.host)
+    if args.workers > 1 and _settings().EMBEDDED:
         # Without Redis each process has its own hub and ticket store: events and tickets
         # would only work within one process.
         raise SystemExit("planpal web --workers > 1 needs REDIS_URL")
     setup_metrics_dir(f"web-{args.port}")
-    _listen_on(args.host)
     _django_setup()  # a refused configuration stops here, before uvicorn starts
     serve(args.host, args.port, args.workers)
 
@@ -153,18 +166,17 @@ def cmd_worker(args) -> None:
 
     argv = ["worker", "--queues", args.queues, "--concurrency", str(args.concurrency)]
     argv += ["--pool", args.pool]
-    app.worker_main([*argv, "--loglevel", os.environ.get("LOG_LEVEL", "info")])
+    app.worker_main([*argv, "--loglevel", _settings().LOG_LEVEL])
 
 
 def cmd_beat(args) -> None:
     os.environ.setdefault("PLANPAL_PROCESS", "beat")
     from config.celery_app import app
 
-    schedule_file = os.path.join(os.environ.get("PLANPAL_DATA_DIR", "data"), "celerybeat-schedule")
-    os.makedirs(os.path.dirname(schedule_file), exist_ok=True)
-    app.start(
-        ["beat", "--schedule", schedule_file, "--loglevel", os.environ.get("LOG_LEVEL", "info")]
-    )
+    settings = _settings()
+    Path(settings.DATA_DIR).mkdir(parents=True, exist_ok=True)
+    schedule_file = str(Path(settings.DATA_DIR) / "celerybeat-schedule")
+    app.start(["beat", "--schedule", schedule_file, "--loglevel", settings.LOG_LEVEL])
 
 
 def cmd_watch(args) -> None:
