@@ -223,7 +223,9 @@ class RealtimeConsumer(TopicSubscriber, AsyncWebsocketConsumer):
     # ------------------------------------------------------------------ frames from the client
     async def receive(self, text_data=None, bytes_data=None) -> None:
         self.last_received = time.monotonic()
-        if self.closing or not self._within_rate():
+        # A refused connection's frames (sent before it heard the refusal) are nobody's business:
+        # they used to reach presence for a connection never registered, and raise.
+        if self.closing or not self.registered or not self._within_rate():
             return
         self.last_active_wall = time.time()
         self.hub.presence.active(self)

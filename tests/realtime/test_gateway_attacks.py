@@ -159,6 +159,21 @@ async def test_sse_streams_and_websockets_share_the_per_user_cap(capped, trip):
     assert await ws_outcome(capped, await new_ticket(capped, trip.bob)) == "subscribed"
 
 
+async def test_frames_of_a_connection_over_the_cap_are_ignored_without_an_error(capped, trip):
+    """A client that subscribes right after the socket opens, before it hears that it is over
+    its cap: those frames reached presence for a connection never registered and raised (an
+    "Exception in ASGI application" per refused connection in the bench's writes scenario)."""
+    first = await open_ws(capped, trip.bob)
+    errors_before = capped.log_path.read_text().count("Exception in ASGI application")
+    ws = await websockets.connect(f"{capped.ws_url}?ticket={await new_ticket(capped, trip.bob)}")
+    for ref in ("s1", "s2"):
+        await ws.send(json.dumps({"op": "subscribe", "topic": trip.plan_topic, "ref": ref}))
+    assert await ending(ws) == 4008
+    await first.close()
+    await asyncio.sleep(0.5)  # the server has logged whatever the frames caused
+    assert capped.log_path.read_text().count("Exception in ASGI application") == errors_before
+
+
 async def test_racing_admissions_take_at_most_the_free_slots(transactional_db):
     """Two processes admitting the same user at once must not both take the last slot."""
     require_redis()
