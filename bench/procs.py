@@ -179,17 +179,22 @@ def _merge_counts(dicts) -> dict:
 
 class Server:
     """One peer under test: `planpal web`, the naive Channels app, the raw floor or the REST
-    floor (bench/floor)."""
+    floor (bench/floor). `worker`: PlanPal as deployed with a broker, a `planpal worker` beside
+    the web process doing the notifications after commit (FANOUT_IN_WORKER)."""
 
-    def __init__(self, peer: str, procs: int, env: dict, log: Path, profile: Path | None = None):
+    def __init__(
+        self, peer: str, procs: int, env: dict, log: Path, profile: Path | None = None,
+        worker: bool = False,
+    ):  # fmt: skip
         self.peer = peer
         self.procs = procs
-        self.env = env
+        self.env = {**env, "FANOUT_IN_WORKER": "1"} if worker else env
         self.log = log
         self.port = free_port()
         self.process: asyncio.subprocess.Process | None = None
         self.profile = profile  # py-spy's collapsed stacks go here (`--profile`)
         self.profiler: asyncio.subprocess.Process | None = None
+        self.worker: CeleryWorker | None = CeleryWorker(self.env, log) if worker else None
 
     @property
     def ws_url(self) -> str:
@@ -206,6 +211,8 @@ class Server:
         return ["-m", "bench.raw_server", "--port", port, "--procs", str(self.procs)]
 
     async def start(self) -> "Server":
+        if self.worker is not None:
+            await self.worker.start()
         self.process = await asyncio.create_subprocess_exec(
             sys.executable, *self.command(), cwd=ROOT, env=self.env,
             stdout=self.log.open("ab"), stderr=asyncio.subprocess.STDOUT,
@@ -273,17 +280,62 @@ class Server:
             self.profiler.send_signal(signal.SIGINT)
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self.profiler.wait(), 20)
-        if self.process is None or self.process.returncode is not None:
-            return
+        await stop_group(self.process)
+        if self.worker is not None:
+            await stop_group(self.worker.process)
+
+
+async def stop_group(process: asyncio.subprocess.Process | None) -> None:
+    """SIGTERM a child's process group, SIGKILL after 15 s."""
+    if process is None or process.returncode is not None:
+        return
+    try:
+        os.killpg(process.pid, signal.SIGTERM)
+    except ProcessLookupError:
+        return
+    try:
+        await asyncio.wait_for(process.wait(), 15)
+    except TimeoutError:
+        os.killpg(process.pid, signal.SIGKILL)
+        await process.wait()
+
+
+class CeleryWorker:
+    """`planpal worker` on the default queue, one task at a time (`--pool solo`): the fan-out's
+    claim serialises fan-outs anyway, and the machine has 2 cores."""
+
+    def __init__(self, env: dict, log: Path) -> None:
+        self.env = env
+        self.log = log.with_name(log.stem + "-worker.log")
+        self.process: asyncio.subprocess.Process | None = None
+
+    async def start(self) -> None:
+        self.process = await asyncio.create_subprocess_exec(
+            sys.executable, "-m", "planpal.cli", "worker", "--queues", "default",
+            "--pool", "solo", "--concurrency", "1",
+            cwd=ROOT, env=self.env,
+            stdout=self.log.open("ab"), stderr=asyncio.subprocess.STDOUT,
+            start_new_session=True,
+        )  # fmt: skip
+        import redis
+
+        # Once it takes tasks, a worker writes its heartbeat (planpal.ops.heartbeat).
+        beats = redis.Redis.from_url(self.env["REDIS_URL"])
+        key = self.env.get("REDIS_KEY_PREFIX", "pp:") + "workers"
+        deadline = time.monotonic() + 60
         try:
-            os.killpg(self.process.pid, signal.SIGTERM)
-        except ProcessLookupError:
-            return
-        try:
-            await asyncio.wait_for(self.process.wait(), 15)
-        except TimeoutError:
-            os.killpg(self.process.pid, signal.SIGKILL)
-            await self.process.wait()
+            while time.monotonic() < deadline:
+                if self.process.returncode is not None:
+                    raise RuntimeError(f"planpal worker exited; see {self.log}")
+                if beats.zcard(key):
+                    return
+                await asyncio.sleep(0.2)
+        finally:
+            beats.close()
+        raise RuntimeError(f"planpal worker did not start; see {self.log}")
+
+    def cpu(self) -> float:
+        return cpu_seconds([self.process.pid]) if self.process is not None else 0.0
 
 
 def cpu_seconds(pids: list[int]) -> float:
@@ -314,6 +366,8 @@ class Meter:
         sample["clients"] = cpu_seconds([w.process.pid for w in self.clients.workers])
         sample["driver"] = cpu_seconds([self.driver.process.pid])
         sample["machine"] = machine_busy()
+        if self.server.worker is not None:
+            sample["worker"] = self.server.worker.cpu()
         return sample
 
 
@@ -323,7 +377,7 @@ def usage(before: dict, after: dict) -> dict:
         "cpu_percent": 100 * (after["cpu"] - before["cpu"]) / wall,
         "rss_mb": after["rss"] / 2**20,
     }
-    for part in ("clients", "driver", "machine"):
+    for part in ("clients", "driver", "machine", "worker"):
         if part in before:
             result[f"{part}_cpu_percent"] = 100 * (after[part] - before[part]) / wall
     return result

@@ -206,9 +206,10 @@ def write_rows(writes: dict) -> list[list[str]]:
             out.append(
                 [
                     name,
-                    f"{rung['rate']} writes/s: write server time p50 / p99; events lost",
+                    f"{rung['rate']} writes/s: write server time p50 / p99; events lost; "
+                    "CPU of the web process / the worker",
                     f"{rung['write_ms_p50']:.0f} / {rung['write_ms_p99']:.0f} ms; "
-                    f"{_fmt(rung['lost'])} lost",
+                    f"{_fmt(rung['lost'])} lost; {_cpu(rung)}",
                     f"{_fmt(floor.get('lost'))} lost" if floor else "—",
                     "—",
                     "",
@@ -234,6 +235,13 @@ def write_rows(writes: dict) -> list[list[str]]:
                 ]
             )
     return out
+
+
+def _cpu(rung: dict) -> str:
+    """The web process's and the Celery worker's CPU during a writes rung (older results: —)."""
+    if "cpu_percent" not in rung:
+        return "CPU —"
+    return f"{rung['cpu_percent']:.0f} % / {rung.get('worker_cpu_percent', 0):.0f} %"
 
 
 def idle_rows(idle: dict) -> list[list[str]]:

@@ -88,6 +88,9 @@ def bench_env(database_url: str, redis_url: str, tag: str) -> dict:
         LOG_LEVEL="warning",
         # REST scenarios send thousands of requests per user: limits would answer 429.
         RATE_LIMITS="off",
+        # Only the writes scenario runs a Celery worker (Server(worker=True)); elsewhere the
+        # driver writes the events and any fan-out after commit stays in its own process.
+        FANOUT_IN_WORKER="0",
         PYTHONUNBUFFERED="1",
         PYTHONPATH=os.pathsep.join(p for p in (str(ROOT), os.environ.get("PYTHONPATH")) if p),
     )
@@ -185,13 +188,13 @@ class Bench:
         self.driver: Worker | None = None
 
     # -------------------------------------------------------------- plumbing
-    async def server(self, peer: str, procs: int = 1) -> Server:
+    async def server(self, peer: str, procs: int = 1, worker: bool = False) -> Server:
         profile = None
         if peer in self.profile:
             self.profiles += 1
             profile = self.logs / f"profile-{self.profiles}-{peer}-x{procs}.txt"
         log_path = self.logs / f"{peer}-server.log"
-        return await Server(peer, procs, self.env, log_path, profile).start()
+        return await Server(peer, procs, self.env, log_path, profile, worker).start()
 
     async def clients(self, conns: int) -> Clients:
         count = 1 if conns < 500 else self.sizes.client_procs

@@ -9,7 +9,9 @@ completed activity's id, the message's client_id), which pairs it with its reque
 
 Beside it, at the same number of subscribers and the same rate, the raw floor's fan-out (its own
 topic, events written by the driver): p99 commit → receive, the latency nothing above the socket
-adds. Also reported: each write's server time (request → response) per group size.
+adds. Also reported: each write's server time (request → response) per group size, and the CPU
+of the web process and of the Celery worker beside it: PlanPal runs as deployed with a broker,
+the notifications after commit in a `planpal worker` (FANOUT_IN_WORKER), not in the web process.
 """
 
 import asyncio
@@ -34,7 +36,7 @@ class Write:
 
 async def write_scenario(bench, teams, subscribers, rates, seconds, say) -> dict:
     out: dict = {"planpal": {}, "raw": {}}
-    planpal = await bench.server("planpal")
+    planpal = await bench.server("planpal", worker=True)
     raw = await bench.server("raw") if "raw" in bench.peers else None
     clients = await bench.clients(subscribers * 2)
     try:
@@ -72,7 +74,8 @@ async def write_scenario(bench, teams, subscribers, rates, seconds, say) -> dict
                     f"  planpal {members} members {rate} writes/s: request → delivery p50 "
                     f"{result['p50_ms']} p99 {result['p99_ms']} ms, write p50 "
                     f"{result['write_ms_p50']:.0f} ms, lost {result['lost']}, "
-                    f"statuses {result['statuses']}"
+                    f"statuses {result['statuses']}, cpu: web {result['cpu_percent']:.0f}% "
+                    f"worker {result.get('worker_cpu_percent', 0):.0f}%"
                 )
                 if raw is not None:
                     floor = await bench.rung(clients, raw, rate, seconds, raw_jobs, subscribers)
@@ -92,13 +95,17 @@ def _needed(rates, seconds) -> int:
 
 
 async def rest_rung(bench, clients, server, team, tokens, topics, rate, seconds) -> dict:
+    from bench.procs import Meter, usage
     from bench.run import summarise
 
     await clients.each("reset", per_event=True)
     before = await bench.heads(topics)
+    meter = Meter(server, clients, bench.driver)
+    used = meter.sample()
     writes = await drive(server.port, team, tokens, rate, seconds)
     heads = await bench.heads(topics)
     drained = await clients.drain(heads, timeout=max(10.0, seconds * 3))
+    used = usage(used, meter.sample())
     stats = await clients.stats(heads, label=server.peer)
     logged = {}
     for topic in topics:
@@ -121,6 +128,7 @@ async def rest_rung(bench, clients, server, team, tokens, topics, rate, seconds)
         achieved_rate=len(writes) / max(seconds, 1e-6),
         drain_s=drained["seconds"],
         behind=drained["behind"],
+        **used,
     )
     return result
 

@@ -336,6 +336,9 @@ LOGGING = {
 }
 
 # ---------------------------------------------------------------------------- background work
+# Notifications after a write (realtime.fanout) run in a Celery worker when there is a broker, so
+# a web process's CPU does not grow with group sizes; off: in the web process's fan-out thread.
+FANOUT_IN_WORKER = not EMBEDDED and env_bool("FANOUT_IN_WORKER", True)
 CELERY_BROKER_URL = REDIS_URL or "memory://"
 if REDIS_SENTINELS:  # kombu's Sentinel transport: one sentinel:// URL per Sentinel
     _broker_auth = f":{_redis_url.password}@" if _redis_url.password else ""

@@ -20,6 +20,13 @@ def fast_password_hashing(settings):
 
 
 @pytest.fixture(autouse=True)
+def fan_out_in_this_process(settings):
+    """No Celery worker runs beside a test: the notifications after a commit are written in the
+    test's own process (the worker path's tests turn FANOUT_IN_WORKER on and start a worker)."""
+    settings.FANOUT_IN_WORKER = False
+
+
+@pytest.fixture(autouse=True)
 def fresh_limits_and_cache():
     """Rate-limit counts and cached API snapshots never outlive a test: ids are reused."""
     from planpal.core import apicache, ratelimit

@@ -56,6 +56,9 @@ def child_env(**extra: str) -> dict[str, str]:
         # The hasher the tests use (tests/conftest.py), so users they create can log in here.
         PASSWORD_HASHERS=FAST_PASSWORD_HASHER,
         METRICS_TOKEN=METRICS_TOKEN,
+        # Servers started by tests have no Celery worker unless a test starts one: their fan-out
+        # after commit stays in the web process (tests of the worker path set it to 1).
+        FANOUT_IN_WORKER="0",
     )
     env.update(extra)
     return env

@@ -8,9 +8,12 @@ endpoint) or after commit (`after_commit`: notifications, whose work grows with 
 people told and must not lengthen the write nor hold its locks). For the latter the row itself is
 the trigger: it is written with `fanout_pending` set, and `run_pending` hands pending rows to the
 listeners and clears the flag in one transaction. After each commit that wrote such rows, a web
-process's fan-out thread runs it (other processes: inline, after commit); the outbox sweeper
-(hub housekeeping) runs it for rows a crash left behind. Each topic's rows are handled in seq
-order, exactly once: the claim locks them, and a row no longer pending is skipped.
+process's fan-out thread either runs it (embedded) or hands it to a Celery worker
+(`FANOUT_IN_WORKER`, the default with a broker: the task `realtime.tasks.fan_out`), so that the
+web process's CPU goes to requests and connections; other processes run it inline after commit.
+The outbox sweeper (hub housekeeping) runs it for rows a crash or a lost task left behind. Each
+topic's rows are handled in seq order, exactly once: the claim locks them, and a row no longer
+pending is skipped, so a duplicate task finds nothing to do.
 """
 
 import logging
@@ -19,9 +22,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from planpal.core import metrics
 from planpal.core.db import reconnecting, retry_transaction
 from planpal.realtime.models import Event
 
@@ -117,14 +122,24 @@ def in_log_order(rows: list[Event]) -> list[Event]:
 
 
 def sweep_pending() -> int:
-    """The sweeper's part (hub housekeeping, next to the outbox's republish)."""
+    """The sweeper's part (hub housekeeping, next to the outbox's republish): rows still pending
+    `SWEEP_AFTER` after they were written. With `FANOUT_IN_WORKER` a worker gets one more task
+    for them (the web process keeps its CPU; a worker that is only behind finds them done) and
+    this returns 0; otherwise, or with the broker down, they are handled here."""
+    if settings.FANOUT_IN_WORKER:
+        stale = Event.objects.filter(
+            fanout_pending=True, created_at__lte=timezone.now() - SWEEP_AFTER
+        )
+        if not stale.exists() or _to_worker():
+            return 0
     return run_pending(older_than=SWEEP_AFTER)
 
 
 # ---------------------------------------------------------------------------- after commit
 class _Background:
-    """One thread per web process runs the fan-out after commits, so that a request's response
-    never waits for it. Wake-ups while it runs fold into one more run."""
+    """One thread per web process runs the fan-out after commits, or hands it to a worker, so
+    that a request's response never waits for either (not even for a broker that is down).
+    Wake-ups while it runs fold into one more run."""
 
     def __init__(self) -> None:
         self.wake = threading.Event()
@@ -144,7 +159,7 @@ class _Background:
             with self.lock:
                 taken = self.owed
             try:
-                reconnecting(run_pending)()
+                fan_out_or_queue()
             except Exception:  # the rows stay pending: the next run or the sweep retries
                 log.exception("fan-out after commit failed; the sweeper will retry")
             with self.lock:
@@ -152,6 +167,27 @@ class _Background:
 
 
 _background: _Background | None = None
+
+
+def fan_out_or_queue() -> None:
+    """A web process's part after commits: a task for a worker (`FANOUT_IN_WORKER`), or the
+    fan-out itself without one or when the broker refuses the task."""
+    if not (settings.FANOUT_IN_WORKER and _to_worker()):
+        reconnecting(run_pending)()
+
+
+def _to_worker() -> bool:
+    """Queue the fan-out for a Celery worker; False if the broker refused it (this process then
+    does it itself: notifications keep flowing while the database is up)."""
+    from planpal.realtime.tasks import fan_out
+
+    try:
+        fan_out.apply_async()
+    except Exception as exc:  # noqa: BLE001 - broker down: degrade to the in-process fan-out
+        metrics.task_enqueue_failures.labels(fan_out.name).inc()
+        log.warning("fan-out not queued (%s); running it in this process", exc)
+        return False
+    return True
 
 
 def start_background() -> None:
