@@ -5,11 +5,11 @@ from django.urls import URLPattern, URLResolver, include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from planpal.files.urls import public_urlpatterns as file_urlpatterns
-from planpal.ops.health import LiveView, ReadyView, metrics_view
+from planpal.ops.health import LiveApi, ReadyApi, metrics_view
 
 api_v1: list[URLPattern | URLResolver] = [
-    path("health/live", LiveView.as_view(), name="health-live"),
-    path("health/ready", ReadyView.as_view(), name="health-ready"),
+    path("health/live", LiveApi.as_view(), name="health-live"),
+    path("health/ready", ReadyApi.as_view(), name="health-ready"),
     path("", include("planpal.accounts.urls")),
     path("", include("planpal.groups.urls")),
     path("", include("planpal.plans.urls")),

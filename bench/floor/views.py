@@ -1,5 +1,5 @@
 """PlanPal's read views without PlanPal's stack: the same selectors and serializers (hence the
-same queries) as planpal.accounts.api.MeView and planpal.plans.api, minus the API cache."""
+same queries) as planpal.accounts.api.MeApi and planpal.plans.api, minus the API cache."""
 
 from django.http import JsonResponse
 from rest_framework.response import Response
@@ -17,7 +17,7 @@ def live(request):
     return JsonResponse({"status": "ok"})
 
 
-class MeView(APIView):
+class MeApi(APIView):
     def get(self, request):
         return Response(MeSerializer(request.user).data)
 

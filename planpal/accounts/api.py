@@ -45,7 +45,7 @@ NO_SUCH_USER = OpenApiResponse(description="No such user.")
 # ---------------------------------------------------------------------------- auth
 
 
-class RegisterView(APIView):
+class RegisterApi(APIView):
     authentication_classes = []
     permission_classes = [AllowAny]
 
@@ -68,13 +68,13 @@ BAD_CREDENTIALS = OpenApiResponse(description="Wrong, expired or revoked credent
 
 
 @extend_schema(tags=["auth"], responses={200: TokenPairSerializer, 401: BAD_CREDENTIALS})
-class TokenView(jwt_views.TokenObtainPairView):
+class TokenApi(jwt_views.TokenObtainPairView):
     """Exchange username and password for an access and a refresh token."""
 
     serializer_class = TokenObtainSerializer
 
 
-class TokenRefreshView(APIView):
+class TokenRefreshApi(APIView):
     """Exchange a refresh token for a new pair. The refresh token is used up: presented again,
     it revokes every refresh token of the account (it was copied)."""
 
@@ -99,7 +99,7 @@ class TokenRefreshView(APIView):
         return Response(TokenPairSerializer(pair).data)
 
 
-class LoginView(APIView):
+class LoginApi(APIView):
     """Session login for the browser client (sets the session and CSRF cookies)."""
 
     authentication_classes = []
@@ -122,7 +122,7 @@ class LogoutInputSerializer(serializers.Serializer):
     refresh = StrictCharField(required=False, max_length=2048)
 
 
-class LogoutView(APIView):
+class LogoutApi(APIView):
     """Ends the browser session. An app sends its refresh token (revoked) and its push token
     too: a logged-out phone must neither refresh nor keep receiving the user's pushes."""
 
@@ -144,7 +144,7 @@ class LogoutView(APIView):
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
-class PasswordResetView(APIView):
+class PasswordResetApi(APIView):
     authentication_classes = []
     permission_classes = [AllowAny]
 
@@ -167,7 +167,7 @@ class PasswordResetView(APIView):
         return Response(status=status.HTTP_202_ACCEPTED)
 
 
-class PasswordResetConfirmView(APIView):
+class PasswordResetConfirmApi(APIView):
     authentication_classes = []
     permission_classes = [AllowAny]
 
@@ -191,7 +191,7 @@ class PasswordResetConfirmView(APIView):
 # ---------------------------------------------------------------------------- me and people
 
 
-class MeView(APIView):
+class MeApi(APIView):
     @extend_schema(tags=["me"], responses={200: MeSerializer})
     def get(self, request: Request) -> Response:
         return Response(MeSerializer(request.user).data)
@@ -204,7 +204,7 @@ class MeView(APIView):
         return Response(MeSerializer(user).data)
 
 
-class MePasswordView(APIView):
+class MePasswordApi(APIView):
     @extend_schema(
         tags=["me"],
         request=PasswordChangeInputSerializer,
@@ -234,7 +234,7 @@ class MePasswordView(APIView):
         return Response(TokenPairSerializer(token_pair(user)).data)
 
 
-class UserSearchView(APIView):
+class UserSearchApi(APIView):
     @extend_schema(
         tags=["people"],
         parameters=[OpenApiParameter("search", str, required=True, description="≥ 2 characters")],
@@ -250,7 +250,7 @@ class UserSearchView(APIView):
 # ---------------------------------------------------------------------------- friends
 
 
-class FriendListView(APIView):
+class FriendListApi(APIView):
     @extend_schema(tags=["friends"], responses={200: FriendListSerializer})
     def get(self, request: AuthenticatedRequest) -> Response:
         stream = stream_position(topic_for("user", request.user.pk))
@@ -273,28 +273,28 @@ class FriendListView(APIView):
         return Response(FriendSerializer(entry).data, status=code)
 
 
-class FriendAcceptView(APIView):
+class FriendAcceptApi(APIView):
     @extend_schema(tags=["friends"], request=None, responses={200: FriendSerializer})
     def post(self, request: AuthenticatedRequest, user_id: int) -> Response:
         entry = services.friend_accept(actor=request.user, user_id=user_id)
         return Response(FriendSerializer(entry).data)
 
 
-class FriendDeclineView(APIView):
+class FriendDeclineApi(APIView):
     @extend_schema(tags=["friends"], request=None, responses={204: NO_CONTENT})
     def post(self, request: AuthenticatedRequest, user_id: int) -> Response:
         services.friend_decline(actor=request.user, user_id=user_id)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
-class FriendBlockView(APIView):
+class FriendBlockApi(APIView):
     @extend_schema(tags=["friends"], request=None, responses={200: FriendSerializer})
     def post(self, request: AuthenticatedRequest, user_id: int) -> Response:
         entry = services.friend_block(actor=request.user, user_id=user_id)
         return Response(FriendSerializer(entry).data)
 
 
-class FriendDetailView(APIView):
+class FriendDetailApi(APIView):
     @extend_schema(
         tags=["friends"],
         responses={204: NO_CONTENT},

@@ -47,7 +47,7 @@ def _group_response(request: Request, group_id: int, code: int = status.HTTP_200
     return Response({**shared, "my_role": membership.role, "stream": stream}, status=code)
 
 
-class GroupListView(APIView):
+class GroupListApi(APIView):
     pagination_class = DefaultPagination
 
     @extend_schema(tags=["groups"], responses=GroupSerializer(many=True))
@@ -68,7 +68,7 @@ class GroupListView(APIView):
         return _group_response(request, group.pk, status.HTTP_201_CREATED)
 
 
-class GroupDetailView(APIView):
+class GroupDetailApi(APIView):
     @extend_schema(tags=["groups"], responses={200: GroupSerializer})
     def get(self, request: Request, group_id: int) -> Response:
         return _group_response(request, group_id)
@@ -88,7 +88,7 @@ class GroupDetailView(APIView):
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
-class MemberListView(APIView):
+class MemberListApi(APIView):
     @extend_schema(tags=["groups"], responses={200: MemberListSerializer})
     def get(self, request: Request, group_id: int) -> Response:
         selectors.require_membership(user=request.user, group_id=group_id)
@@ -111,7 +111,7 @@ class MemberListView(APIView):
         return Response(MemberSerializer(membership).data, status=status.HTTP_201_CREATED)
 
 
-class MemberDetailView(APIView):
+class MemberDetailApi(APIView):
     @extend_schema(
         tags=["groups"],
         request=MemberRoleInputSerializer,
@@ -135,7 +135,7 @@ class MemberDetailView(APIView):
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
-class InviteListView(APIView):
+class InviteListApi(APIView):
     pagination_class = DefaultPagination
 
     @extend_schema(tags=["invites"], responses=InviteSerializer(many=True))
@@ -165,7 +165,7 @@ class InviteListView(APIView):
         return Response(InviteCreatedSerializer(invite).data, status=status.HTTP_201_CREATED)
 
 
-class InviteDetailView(APIView):
+class InviteDetailApi(APIView):
     @extend_schema(
         tags=["invites"],
         responses={204: NO_CONTENT},
@@ -176,7 +176,7 @@ class InviteDetailView(APIView):
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
-class InviteAcceptView(APIView):
+class InviteAcceptApi(APIView):
     @extend_schema(
         tags=["invites"],
         request=None,
@@ -190,7 +190,7 @@ class InviteAcceptView(APIView):
         return _group_response(request, group.pk, code)
 
 
-class GroupEventsView(TopicFeedApi):
+class GroupEventsApi(TopicFeedApi):
     @extend_schema(tags=["groups"], summary="The group's activity feed (its event log)")
     @FEED_SCHEMA
     def get(self, request: Request, group_id: int) -> Response:

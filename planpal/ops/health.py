@@ -197,7 +197,7 @@ def readiness() -> tuple[bool, dict]:
     return not failed, {"status": FAIL if failed else OK, "checks": results}
 
 
-class LiveView(APIView):
+class LiveApi(APIView):
     permission_classes = [AllowAny]
     authentication_classes: list = []
     throttle_classes: list = []
@@ -223,7 +223,7 @@ def public_view(body: dict) -> dict:
     return {"status": body["status"], "checks": checks}
 
 
-class ReadyView(APIView):
+class ReadyApi(APIView):
     permission_classes = [AllowAny]
     authentication_classes: list = []
     throttle_classes: list = []

@@ -16,7 +16,7 @@ def websocket_url(request) -> str:
     return f"{scheme}://{request.get_host()}/ws/"
 
 
-class TicketView(APIView):
+class TicketApi(APIView):
     @extend_schema(
         request=None,
         responses={

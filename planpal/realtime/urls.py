@@ -2,6 +2,6 @@
 
 from django.urls import path
 
-from planpal.realtime.api import TicketView
+from planpal.realtime.api import TicketApi
 
-urlpatterns = [path("realtime/ticket", TicketView.as_view(), name="realtime-ticket")]
+urlpatterns = [path("realtime/ticket", TicketApi.as_view(), name="realtime-ticket")]
