@@ -5,12 +5,15 @@ of the budget, and each member with a balance when the plan completes."""
 
 from decimal import Decimal
 
+from planpal.core import notices
 from planpal.core.notices import Notice, register
 from planpal.money import events, selectors
 from planpal.money.summaries import amount_text
 from planpal.plans.events import PlanStatusChanged
 from planpal.plans.models import Plan
 from planpal.plans.selectors import plan_member_ids
+from planpal.realtime import fanout
+from planpal.realtime.models import Event
 
 LARGE_SHARE = Decimal("0.25")
 
@@ -102,8 +105,26 @@ def plan_completed(event: PlanStatusChanged, topic: str, actor_id: int | None) -
     return notices
 
 
+def _completed_rows(rows: list[Event]) -> None:
+    """After the commit of a plan's status change: tell the balances. Not a planner of
+    `plan.status_changed`: that event already notifies the same people (one notification per
+    event and person), so these are sent as their own notices."""
+    for row in rows:
+        event = PlanStatusChanged.model_validate(row.payload)
+        planned: list[notices.Upkeep] = [*plan_completed(event, row.topic, row.actor_id)]
+        notices.send(planned, actor_id=row.actor_id)
+
+
+LISTENER = fanout.Listener(
+    "money.balances_due",
+    lambda name, topic: name == PlanStatusChanged.name and topic.startswith("plan:"),
+    _completed_rows,
+    after_commit=True,
+)
+
+
 def register_all() -> None:
     register(events.ExpenseAdded, expense_written)
     register(events.ExpenseUpdated, expense_written)
     register(events.BudgetUpdated, budget_updated)
-    register(PlanStatusChanged, plan_completed)
+    fanout.register(LISTENER)
