@@ -62,7 +62,7 @@ class PlanChecklistsApi(APIView):
         summary="The plan's shared lists and your personal ones",
         responses=ChecklistListOutputSerializer,
     )
-    def get(self, request: Request, plan_id: int) -> Response:
+    def get(self, request: AuthenticatedRequest, plan_id: int) -> Response:
         streams = {
             "stream": stream_position(topic_for("plan", plan_id)),
             "personal_stream": stream_position(topic_for("user", request.user.pk)),

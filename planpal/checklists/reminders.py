@@ -3,6 +3,7 @@ item is for — its assignee, else a personal list's owner, else every member of
 claim (plans' SentReminder row) commits with the notices, so overlapping sweeps send once."""
 
 from datetime import timedelta
+from functools import partial
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -27,6 +28,9 @@ def _recipients(item: Item) -> list[int]:
 
 
 def _remind(item: Item) -> int:
+    due_at = item.due_at
+    if due_at is None:  # due_items() selects only items with a due time
+        return 0
     with transaction.atomic():
         try:
             with transaction.atomic():
@@ -40,7 +44,7 @@ def _remind(item: Item) -> int:
             kind="plan.checklist_item_due",
             recipients=_recipients(item),
             title=f"Due soon: {item.text}",
-            body=f"{plan.title}, {item.checklist.title}: {local_time(item.due_at, plan.timezone)}.",
+            body=f"{plan.title}, {item.checklist.title}: {local_time(due_at, plan.timezone)}.",
             data={"plan_id": plan.pk, "checklist_id": item.checklist_id, "item_id": item.pk},
             group_id=plan.group_id,
             plan_id=plan.pk,
@@ -51,6 +55,6 @@ def _remind(item: Item) -> int:
 def checklist_reminders_send_due() -> int:
     now = timezone.now()
     return sum(
-        retry_transaction(lambda i=item: _remind(i))
+        retry_transaction(partial(_remind, item))
         for item in due_items(now=now, ahead=LEAD).order_by("pk")
     )

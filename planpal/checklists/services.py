@@ -209,7 +209,7 @@ def item_update(
         checklist, item = _locked_item(actor=actor, item_id=item_id)
         if version is not None and version != item.version:
             raise VersionConflict(item)
-        changes = {}
+        changes: dict[str, Any] = {}
         if text is not UNSET:
             changes["text"] = _text(text)
         if assignee_id is not UNSET:

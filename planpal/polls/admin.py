@@ -10,7 +10,7 @@ from planpal.polls.models import DayMark, Option, Poll, Vote
 
 class OptionInline(admin.TabularInline):
     model = Option
-    fields = ["position", "kind", "label", "first_day", "last_day"]
+    fields = ("position", "kind", "label", "first_day", "last_day")
     readonly_fields = fields
     extra = 0
     can_delete = False
@@ -40,12 +40,12 @@ class OptionAdmin(ReadOnlyAdmin):
 @admin.register(Vote)
 class VoteAdmin(ReadOnlyAdmin):
     list_display = ["id", "poll", "option"]
-    fields = readonly_fields = ["poll", "option", "created_at"]
+    fields = readonly_fields = ("poll", "option", "created_at")
     raw_id_fields = ["poll", "option"]
 
 
 @admin.register(DayMark)
 class DayMarkAdmin(ReadOnlyAdmin):
     list_display = ["id", "poll", "day", "answer"]
-    fields = readonly_fields = ["poll", "day", "answer"]
+    fields = readonly_fields = ("poll", "day", "answer")
     raw_id_fields = ["poll"]

@@ -1,6 +1,8 @@
 """Poll REST views: parse, call a service or selector, serialise. A poll and the poll lists
 carry the `stream` of the topic their events go to, read before the snapshot."""
 
+from typing import Any
+
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import status
 from rest_framework.request import Request
@@ -56,7 +58,7 @@ def _create(request: AuthenticatedRequest, **place) -> Response:
     return _poll_response(request, poll.pk, status.HTTP_201_CREATED if created else 200)
 
 
-CREATE_SCHEMA = {
+CREATE_SCHEMA: dict[str, Any] = {
     "tags": TAGS,
     "parameters": [IDEMPOTENCY_KEY],
     "request": PollCreateInputSerializer,
@@ -76,7 +78,7 @@ class GroupPollsApi(APIView):
         )
 
     @extend_schema(summary="Ask the group (idempotent by client_id)", **CREATE_SCHEMA)
-    def post(self, request: Request, group_id: int) -> Response:
+    def post(self, request: AuthenticatedRequest, group_id: int) -> Response:
         return _create(request, group_id=group_id)
 
 
@@ -92,7 +94,7 @@ class PlanPollsApi(APIView):
         )
 
     @extend_schema(summary="Ask the plan's members (idempotent by client_id)", **CREATE_SCHEMA)
-    def post(self, request: Request, plan_id: int) -> Response:
+    def post(self, request: AuthenticatedRequest, plan_id: int) -> Response:
         return _create(request, plan_id=plan_id)
 
 

@@ -1,8 +1,14 @@
 """Polls of a group or a plan: options, votes, and the day marks of date polls."""
 
+from datetime import date
+from typing import TYPE_CHECKING
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+
+if TYPE_CHECKING:
+    from planpal.plans.models import Plan
 
 
 def cascade_at_once(collector, field, sub_objs, using) -> None:
@@ -67,6 +73,28 @@ class Poll(models.Model):
     def __str__(self) -> str:
         return self.question
 
+    @property
+    def place_pk(self) -> int:
+        """The id of the group or plan the poll lives in (poll_in_group_or_plan: exactly one)."""
+        place = self.group_id if self.group_id is not None else self.plan_id
+        if place is None:
+            raise ValueError(f"{self} lives in no group and no plan")
+        return place
+
+    @property
+    def in_plan(self) -> "Plan":
+        """A plan poll's plan; asking a group's poll for one is a bug."""
+        if self.plan is None:
+            raise ValueError(f"{self} is a group's poll")
+        return self.plan
+
+    @property
+    def day_range(self) -> tuple[date, date]:
+        """A date poll's first and last day (poll_create sets both for that kind)."""
+        if self.first_day is None or self.last_day is None:
+            raise ValueError(f"{self} is not a date poll")
+        return self.first_day, self.last_day
+
 
 class Option(models.Model):
     class Kind(models.TextChoices):
@@ -91,6 +119,13 @@ class Option(models.Model):
 
     def __str__(self) -> str:
         return self.label or f"{self.first_day} to {self.last_day}"
+
+    @property
+    def day_range(self) -> tuple[date, date]:
+        """A dates option's first and last day (poll_create checks both for that kind)."""
+        if self.first_day is None or self.last_day is None:
+            raise ValueError(f"{self} is not a date range")
+        return self.first_day, self.last_day
 
 
 class Vote(models.Model):

@@ -14,7 +14,7 @@ def _audience(event: events.PollData) -> tuple[list[int], dict]:
     """Recipients and the mute keys (group_id / plan_id) of the poll's place."""
     if event.group is not None:
         return member_ids(group_id=event.group), {"group_id": event.group}
-    plan = Plan.objects.filter(pk=event.plan).first()
+    plan = Plan.objects.filter(pk=event.plan).first() if event.plan is not None else None
     if plan is None:
         return [], {}
     return plan_member_ids(plan=plan), {"group_id": plan.group_id, "plan_id": plan.pk}

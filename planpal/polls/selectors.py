@@ -23,7 +23,7 @@ def scope_of(poll: Poll) -> str:
 
 
 def topic_of(poll: Poll) -> str:
-    return topic_for(scope_of(poll), poll.group_id or poll.plan_id)
+    return topic_for(scope_of(poll), poll.place_pk)
 
 
 def may_see(*, user, poll: Poll) -> bool:
@@ -31,7 +31,7 @@ def may_see(*, user, poll: Poll) -> bool:
         return False
     if poll.group_id is not None:
         return is_member(user_id=user.pk, group_id=poll.group_id)
-    return is_plan_member(user=user, plan=poll.plan)
+    return is_plan_member(user=user, plan=poll.in_plan)
 
 
 def can_close(*, user, poll: Poll) -> bool:
@@ -42,7 +42,7 @@ def can_close(*, user, poll: Poll) -> bool:
     if poll.group_id is not None:
         membership = get_membership(user=user, group_id=poll.group_id)
         return membership is not None and membership.is_manager
-    return can_manage_plan(user, poll.plan)
+    return can_manage_plan(user, poll.in_plan)
 
 
 def is_closed(poll: Poll, at: datetime | None = None) -> bool:
@@ -78,7 +78,7 @@ def polls_of_plan(*, user, plan_id: int) -> list[Poll]:
 def results_of(poll: Poll) -> dict[str, Any]:
     if poll.kind == Poll.Kind.DATES:
         marks = DayMark.objects.filter(poll=poll).values_list("voter_id", "day", "answer")
-        return counting.date_results(poll.first_day, poll.last_day, poll.length_days, list(marks))
+        return counting.date_results(*poll.day_range, poll.length_days, list(marks))
     option_ids = list(Option.objects.filter(poll=poll).values_list("pk", flat=True))
     votes = Vote.objects.filter(poll=poll).values_list("option_id", "voter_id")
     return counting.choice_results(option_ids, list(votes))

@@ -24,7 +24,11 @@ from planpal.polls.services import MAX_DATE_POLL_DAYS, MAX_OPTIONS
 
 class OptionInputSerializer(StrictInputSerializer):
     kind = serializers.ChoiceField(choices=Option.Kind.choices, default=Option.Kind.TEXT)
-    label = StrictCharField(max_length=200, required=False, allow_blank=True, default="")
+    # The JSON key is "label"; DRF's metaclass moves declared fields out of the class, so the
+    # field does not hide Field.label, but the stubs cannot know.
+    label = StrictCharField(  # type: ignore[assignment]
+        max_length=200, required=False, allow_blank=True, default=""
+    )
     first_day = serializers.DateField(required=False, allow_null=True)
     last_day = serializers.DateField(required=False, allow_null=True)
     lat = CoordinateField(
@@ -43,7 +47,10 @@ class OptionInputSerializer(StrictInputSerializer):
 class PollCreateInputSerializer(StrictInputSerializer):
     question = StrictCharField(max_length=200)
     kind = serializers.ChoiceField(choices=Poll.Kind.choices, default=Poll.Kind.CHOICE)
-    options = OptionInputSerializer(many=True, required=False, max_length=MAX_OPTIONS)
+    # many=True builds a ListSerializer, which takes max_length; the stubs type the child's init.
+    options = OptionInputSerializer(  # type: ignore[call-arg]
+        many=True, required=False, max_length=MAX_OPTIONS
+    )
     multiple = serializers.BooleanField(required=False, default=False)
     anonymous = serializers.BooleanField(required=False, default=False)
     closes_at = serializers.DateTimeField(required=False, allow_null=True)
@@ -91,7 +98,7 @@ class OptionOutputSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     position = serializers.IntegerField()
     kind = serializers.ChoiceField(choices=Option.Kind.choices)
-    label = serializers.CharField(read_only=True)
+    label = serializers.CharField(read_only=True)  # type: ignore[assignment] # as above
     first_day = serializers.DateField(allow_null=True)
     last_day = serializers.DateField(allow_null=True)
     lat = serializers.DecimalField(max_digits=9, decimal_places=6, allow_null=True)

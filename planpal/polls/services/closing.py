@@ -1,6 +1,7 @@
 """A poll closed (early, or by the deadline sweep), deleted, or its winner applied to the plan."""
 
 from datetime import date, datetime, time, timedelta
+from typing import Any
 
 from django.db import transaction
 from django.utils.timezone import now as utc_now
@@ -52,7 +53,7 @@ def polls_close_due(*, now: datetime | None = None, limit: int = 200) -> int:
     for poll_id in list(due.values_list("pk", flat=True)[:limit]):
         with transaction.atomic():
             poll = Poll.objects.select_for_update().filter(pk=poll_id).first()
-            if poll is None or poll.closed_at is not None:
+            if poll is None or poll.closed_at is not None or poll.closes_at is None:
                 continue
             _close(poll, actor=None, at=poll.closes_at)
             closed += 1
@@ -72,7 +73,7 @@ def _winning_days(poll: Poll, option_id: int | None) -> tuple[date, date]:
     option = _winning_option(poll, results, option_id)
     if option.kind != Option.Kind.DATES:
         raise InvalidInput("The winner is not a date range.", code="not_dates")
-    return option.first_day, option.last_day
+    return option.day_range
 
 
 def _winning_option(poll: Poll, results: dict, option_id: int | None) -> Option:
@@ -121,7 +122,7 @@ def poll_apply(
             _close(poll, actor=actor, at=utc_now())
         if to == "plan_dates":
             first, last = _winning_days(poll, option_id)
-            plan = poll.plan
+            plan = poll.in_plan
             plans.plan_update(
                 actor=actor,
                 plan_id=plan.pk,
@@ -142,7 +143,7 @@ def _apply_activity(poll, actor, option_id, starts_at, ends_at) -> None:
     if starts_at is None or ends_at is None:
         raise _fail("starts_at", "An activity needs starts_at and ends_at.")
     option = _winning_option(poll, selectors.results_of(poll), option_id)
-    place = {}
+    place: dict[str, Any] = {}
     if option.kind == Option.Kind.PLACE:
         place = {"location_name": option.label, "lat": option.lat, "lng": option.lng}
     plans.activity_create(

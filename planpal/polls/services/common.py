@@ -24,14 +24,16 @@ def _emit(poll: Poll, action: Action, actor, *, results=None, ballot=None) -> No
     if action in ("created", "closed"):
         event = event_class(**selectors.poll_data(poll, results).model_dump())
     elif action == "deleted":
-        event = event_class(poll_id=poll.pk)
+        event = event_class.model_validate({"poll_id": poll.pk})
     else:
-        event = event_class(
-            poll_id=poll.pk,
-            question=poll.question,
-            version=poll.version,
-            results=results,
-            ballot=ballot,
+        event = event_class.model_validate(
+            {
+                "poll_id": poll.pk,
+                "question": poll.question,
+                "version": poll.version,
+                "results": results,
+                "ballot": ballot,
+            }
         )
     secret = poll.anonymous and action in ("voted", "vote_withdrawn")
     emit(event, topic=selectors.topic_of(poll), actor=None if secret else actor)
@@ -48,8 +50,9 @@ def _locked(*, actor, poll_id: int) -> Poll:
 def _require_open(poll: Poll) -> None:
     if selectors.is_closed(poll):
         raise Conflict("This poll is closed.", code="poll_closed")
-    if poll.plan_id is not None and poll.plan.is_closed:
-        raise Conflict(f"This plan is {poll.plan.status}.", code="plan_closed")
+    plan = poll.plan  # None for a group's poll, without a query
+    if plan is not None and plan.is_closed:
+        raise Conflict(f"This plan is {plan.status}.", code="plan_closed")
 
 
 def _require_closer(actor, poll: Poll) -> None:

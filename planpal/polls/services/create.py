@@ -90,7 +90,7 @@ def _place(*, actor, group_id: int | None, plan_id: int | None) -> dict[str, Any
     if group_id is not None:
         require_membership(user=actor, group_id=group_id)
         place = {"group_id": group_id}
-    else:
+    elif plan_id is not None:
         plan = plan_for_member(user=actor, plan_id=plan_id)
         if plan.is_closed:
             raise Conflict(f"This plan is {plan.status}.", code="plan_closed")

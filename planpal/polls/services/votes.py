@@ -28,8 +28,9 @@ def _date_ballot(poll: Poll, days: dict[date, str] | None) -> dict[date, str]:
     if not days:
         raise _fail("days", "Mark at least one day (or withdraw your vote).")
     answers = set(DayMark.Answer.values)
+    first, last = poll.day_range
     for day, answer in days.items():
-        if not isinstance(day, date) or not poll.first_day <= day <= poll.last_day:
+        if not isinstance(day, date) or not first <= day <= last:
             raise _fail("days", f"{day} is not a day of this poll.")
         if answer not in answers:
             raise _fail("days", f"{day}: answer yes, maybe or no.")
