@@ -93,6 +93,7 @@ const OPEN = [
 ];
 const PRIVATE = [
   [/^#\/plans\/(\d+)$/, (id) => renderPlan(main, Number(id))],
+  [/^#\/plans\/(\d+)\/budget$/, (id) => renderPlan(main, Number(id), "budget")],
   [/^#\/groups\/(\d+)\/chat$/, (id) => renderChat(main, Number(id))],
   [/^#\/groups\/(\d+)$/, (id) => renderGroup(main, Number(id))],
   [/^#\/conversations$/, () => renderConversations(main)],

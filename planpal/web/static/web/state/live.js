@@ -10,6 +10,7 @@ import * as accounts from "./accounts.js";
 import * as chat from "./chat.js";
 import * as checklists from "./checklists.js";
 import * as groups from "./groups.js";
+import * as money from "./money.js";
 import * as plans from "./plans.js";
 import * as polls from "./polls.js";
 import { applyEvent, context, forgetTopic as forget } from "./reduce.js";
@@ -203,6 +204,23 @@ export async function loadChecklists(planId) {
   changed("checklists", planId);
 }
 
+/** A plan's budget, expenses, payments and balances (the Budget tab), then follow them. */
+export async function loadMoney(planId) {
+  const [budget, expenses, settlements, balances] = await Promise.all([
+    api.get(`plans/${planId}/budget`),
+    api.get(`plans/${planId}/expenses`),
+    api.get(`plans/${planId}/settlements`),
+    api.get(`plans/${planId}/balances`),
+  ]);
+  money.installBudget(store, planId, budget);
+  money.installList(store, planId, "expenses", expenses);
+  money.installList(store, planId, "settlements", settlements);
+  money.installBalances(store, planId, balances);
+  for (const answer of [budget, expenses, settlements, balances]) track(answer.stream);
+  changed("money", planId);
+  return store.money.get(planId);
+}
+
 /** `recovered: false`: the server could not replay; take fresh snapshots of the topic. */
 async function reloadTopic(topic) {
   const { kind, id } = parseTopic(topic);
@@ -212,6 +230,7 @@ async function reloadTopic(topic) {
       installPlan(await api.get(`plans/${id}`), { withActivities: record.activities !== null });
       if (polls.pollsOf(store, topic).length) await loadPolls(topic);
       if (checklists.checklistsOf(store, id).length) await loadChecklists(id);
+      if (store.money.has(id)) await loadMoney(id); // a newer snapshot replaces the lists
     } else if (kind === "group") {
       await reloadGroup(id);
       if (polls.pollsOf(store, topic).length) await loadPolls(topic);

@@ -7,13 +7,14 @@ import * as accounts from "./accounts.js";
 import * as chat from "./chat.js";
 import * as checklists from "./checklists.js";
 import * as groups from "./groups.js";
+import * as money from "./money.js";
 import * as notifications from "./notifications.js";
 import * as plans from "./plans.js";
 import * as polls from "./polls.js";
 import { parseTopic } from "./store.js";
 
 const REDUCERS = new Map();
-for (const domain of [accounts, groups, plans, chat, notifications, polls, checklists]) {
+for (const domain of [accounts, groups, plans, chat, notifications, polls, checklists, money]) {
   for (const [name, reducer] of Object.entries(domain.reducers)) {
     if (!REDUCERS.has(name)) REDUCERS.set(name, []);
     REDUCERS.get(name).push(reducer);

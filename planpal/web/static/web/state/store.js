@@ -24,6 +24,8 @@ export function createStore() {
     // polls and checklists
     polls: new Map(), // poll id → the REST poll, kept to its highest version
     checklists: new Map(), // checklist id → the REST list with its items
+    // money
+    money: new Map(), // plan id → {budget, balances, expenses, settlements, gone, seq} (money.js)
     // notifications
     notifications: { count: 0, seq: 0, items: null, next: null },
     openPlan: null, // the plan on screen

@@ -1,5 +1,6 @@
-// The plan page: the head with its lifecycle controls and the itinerary. Every change made
-// elsewhere appears live (the store's "plan" changes).
+// The plan page: the head with its lifecycle controls, then two tabs: the itinerary (map,
+// activities, polls, checklists; `#/plans/<id>`) and the budget (`#/plans/<id>/budget`,
+// screens/money). Every change made elsewhere appears live (the store's "plan" changes).
 
 import { api } from "../../api.js";
 import { crumbs, h, notice } from "../../lib/dom.js";
@@ -7,6 +8,7 @@ import { feedList } from "../../lib/feed.js";
 import { errorMessage } from "../../lib/toast.js";
 import { loadPlan } from "../../state/live.js";
 import { onChange, store } from "../../state/store.js";
+import { budgetTab } from "../money/index.js";
 import { pollsSection } from "../polls/index.js";
 import { planChecklists } from "./checklists.js";
 import { planHeader } from "./header.js";
@@ -41,9 +43,68 @@ async function planRecord(main, planId) {
   }
 }
 
-export async function renderPlan(main, planId) {
+const TABS = [
+  ["plan", "Itinerary", ""],
+  ["budget", "Budget", "/budget"],
+];
+
+/** The tabs are links (each has its address, so a budget notification can open it). */
+function planTabs(planId, current) {
+  return h(
+    "nav",
+    { class: "plan-tabs", "aria-label": "Plan sections" },
+    TABS.map(([name, label, suffix]) =>
+      h(
+        "a",
+        {
+          href: `#/plans/${planId}${suffix}`,
+          class: "plan-tab",
+          "aria-current": name === current ? "page" : null,
+        },
+        label,
+      ),
+    ),
+  );
+}
+
+/** The itinerary tab: map, activities, polls and checklists. */
+function itineraryTab(view) {
+  const list = itinerary(view);
+  const map = planMap(view);
+  const polls = pollsSection(`plan:${view.planId}`);
+  const checklists = planChecklists(view);
+  return {
+    node: h("div", { class: "plan-main" }, map.node, list.node, polls.node, checklists.node),
+    renderActivities() {
+      list.render();
+      map.render();
+    },
+    render() {
+      this.renderActivities();
+      polls.render();
+      checklists.render();
+    },
+    stop() {
+      polls.stop();
+      checklists.stop();
+    },
+  };
+}
+
+function moneyTab(view) {
+  const tab = budgetTab(view);
+  return {
+    node: h("div", { class: "plan-main" }, tab.node),
+    renderActivities: () => {},
+    render: tab.render,
+    stop: tab.stop,
+  };
+}
+
+export async function renderPlan(main, planId, tabName = "plan") {
   let record = await planRecord(main, planId);
   if (!record) return null;
+  let tab = null;
   const view = {
     planId,
     record: () => record,
@@ -51,14 +112,12 @@ export async function renderPlan(main, planId) {
     keep(activity) {
       const held = record.activities.get(activity.id);
       if (!held || activity.version > held.version) record.activities.set(activity.id, activity);
-      list.render();
+      tab.renderActivities();
       head.render();
-      map.render();
     },
     rerender: () => {
-      list.render();
+      tab.renderActivities();
       head.render();
-      map.render();
     },
     /** A plan from a REST answer (its version decides whether it is newer than what we hold). */
     mergePlan(plan) {
@@ -69,20 +128,18 @@ export async function renderPlan(main, planId) {
     },
   };
   const head = planHeader(view);
-  const list = itinerary(view);
-  const map = planMap(view);
   const people = planPeople(view);
   const feed = planFeed(planId);
-  const polls = pollsSection(`plan:${planId}`);
-  const checklists = planChecklists(view);
+  tab = tabName === "budget" ? moneyTab(view) : itineraryTab(view);
   const side = h("div", { class: "plan-side" }, people.node, feed.node);
-  const body = h("div", { class: "plan-main" }, map.node, list.node, polls.node, checklists.node);
-  main.replaceChildren(crumbs(), ...head.nodes, h("div", { class: "plan-layout" }, body, side));
+  main.replaceChildren(
+    crumbs(),
+    ...head.nodes,
+    planTabs(planId, tabName),
+    h("div", { class: "plan-layout" }, tab.node, side),
+  );
   head.render();
-  list.render();
-  map.render();
-  polls.render();
-  checklists.render();
+  tab.render();
   people.render();
   feed.render();
   store.openPlan = planId;
@@ -93,10 +150,7 @@ export async function renderPlan(main, planId) {
       head.render();
       people.render();
       feed.render();
-      if (record.activities) {
-        list.render();
-        map.render();
-      }
+      if (record.activities) tab.renderActivities();
     } else if (kind === "plan-deleted") {
       notice(main, t("plan.this_plan_is_gone"), t("plan.it_was_deleted_or_you"));
       main.querySelector("h1").focus();
@@ -104,8 +158,7 @@ export async function renderPlan(main, planId) {
   });
   return () => {
     stop();
-    polls.stop();
-    checklists.stop();
+    tab.stop();
     if (store.openPlan === planId) store.openPlan = null;
   };
 }
