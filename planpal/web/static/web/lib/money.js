@@ -1,6 +1,7 @@
 // Exact money in the browser (docs/money.md §1): amounts are decimal strings, computed here in
 // integer minor units (BigInt) so that a split previewed while typing is the split the server
-// stores, unit for unit. No DOM here: Node's unit tests import it.
+// stores, unit for unit (shown to people by lib/format.js formatMoney). No DOM here: Node's unit
+// tests import it.
 
 /** The currencies the server knows and their minor units (planpal/money/currency.py). */
 export const CURRENCY_DIGITS = {
@@ -48,20 +49,6 @@ export function fromMinor(units, digits) {
   const whole = digits ? text.slice(0, -digits) : text;
   const fraction = digits ? `.${text.slice(-digits)}` : "";
   return `${negative ? "-" : ""}${whole}${fraction}`;
-}
-
-const numberFormats = new Map();
-
-/** "450,000 VND", "12.50 USD": a decimal string for people, exact (no float on the way). */
-export function formatMoney(amount, currency) {
-  const digits = digitsOf(currency);
-  if (!numberFormats.has(digits)) {
-    const options = { minimumFractionDigits: digits, maximumFractionDigits: digits };
-    numberFormats.set(digits, new Intl.NumberFormat(undefined, options));
-  }
-  const exact = toMinor(amount, digits);
-  const text = exact === null ? String(amount) : fromMinor(exact, digits);
-  return `${numberFormats.get(digits).format(text)} ${currency}`;
 }
 
 /** The largest-remainder rule (docs/money.md, "Splitting and the remainder"): `total` minor

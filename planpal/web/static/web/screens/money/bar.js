@@ -4,58 +4,49 @@
 import { api } from "../../api.js";
 import { formDialog, formField } from "../../lib/dialogs.js";
 import { h, replaceChildren } from "../../lib/dom.js";
-import { CURRENCIES, digitsOf, formatMoney, fromMinor, toMinor } from "../../lib/money.js";
+import { formatMoney } from "../../lib/format.js";
+import { t } from "../../lib/i18n.js";
+import { CURRENCIES, digitsOf, fromMinor, toMinor } from "../../lib/money.js";
 import { toast } from "../../lib/toast.js";
 import { installBudget } from "../../state/money.js";
 import { changed, store } from "../../state/store.js";
-import { CATEGORIES } from "./expense-dialog.js";
+import { categoryName } from "./categories.js";
 
-const categoryName = new Map(CATEGORIES);
+async function saveBudget(planId, body) {
+  try {
+    installBudget(store, planId, await api.put(`plans/${planId}/budget`, body));
+  } catch (error) {
+    if (error.status !== 409 || !error.current) throw error;
+    installBudget(store, planId, error.current);
+    changed("money", planId);
+    error.message = t("money.someone_else_set_the_budget");
+    throw error;
+  }
+  changed("money", planId);
+  toast(t("money.budget_saved"));
+}
 
 function setBudget(planId, budget) {
-  const currencies = CURRENCIES.map((code) => [code, code]);
+  const amount = formField(
+    t("money.budget"),
+    { name: "amount", inputmode: "decimal", value: budget.amount || "" },
+    { hint: t("money.leave_empty_for_no_budget") },
+  );
+  const currency = formField(
+    t("money.currency"),
+    { name: "currency", value: budget.currency },
+    { control: "select", options: CURRENCIES.map((code) => [code, code]) },
+  );
   formDialog({
-    title: "Set the budget",
-    submitLabel: "Save budget",
-    fields: [
-      h(
-        "div",
-        { class: "field-row" },
-        formField(
-          "Budget",
-          {
-            name: "amount",
-            inputmode: "decimal",
-            value: budget.amount || "",
-          },
-          { hint: "Leave empty for no budget." },
-        ),
-        formField(
-          "Currency",
-          { name: "currency", value: budget.currency },
-          { control: "select", options: currencies },
-        ),
-      ),
-    ],
-    onSubmit: async (data) => {
-      const body = {
+    title: t("money.set_the_budget"),
+    submitLabel: t("money.save_budget"),
+    fields: [h("div", { class: "field-row" }, amount, currency)],
+    onSubmit: (data) =>
+      saveBudget(planId, {
         amount: data.amount.trim() || null,
         currency: data.currency,
         version: budget.version,
-      };
-      try {
-        installBudget(store, planId, await api.put(`plans/${planId}/budget`, body));
-      } catch (error) {
-        if (error.status !== 409 || !error.current) throw error;
-        installBudget(store, planId, error.current);
-        changed("money", planId);
-        error.message =
-          "Someone else set the budget meanwhile: it is shown now. Save again to change it.";
-        throw error;
-      }
-      changed("money", planId);
-      toast("Budget saved.");
-    },
+      }),
   });
 }
 
@@ -84,7 +75,7 @@ function legend(balances) {
         "li",
         { dataset: { category } },
         h("span", { class: `budget-swatch category-${category}`, "aria-hidden": "true" }),
-        `${categoryName.get(category) || category}: ${formatMoney(amount, balances.currency)}`,
+        `${categoryName(category)}: ${formatMoney(amount, balances.currency)}`,
       ),
     ),
   );
@@ -92,20 +83,25 @@ function legend(balances) {
 
 function headline(balances) {
   const { budget, spent, currency } = balances;
-  const spentText = `Spent ${formatMoney(spent, currency)}`;
-  if (budget === null) return h("p", { class: "budget-line" }, `${spentText} · no budget set`);
+  if (budget === null) {
+    const params = { spent: formatMoney(spent, currency) };
+    return h("p", { class: "budget-line" }, t("money.spent_no_budget", params));
+  }
   const digits = digitsOf(currency);
+  const money = (units) => formatMoney(fromMinor(units, digits), currency);
   const left = toMinor(budget, digits) - toMinor(spent, digits);
+  const params = { spent: formatMoney(spent, currency), budget: formatMoney(budget, currency) };
   return h(
     "p",
     { class: "budget-line", dataset: { over: String(left < 0n) } },
-    `${spentText} of ${formatMoney(budget, currency)} · `,
+    t("money.spent_of_budget", params),
+    " · ",
     h(
       "strong",
       { class: "budget-remaining" },
       left < 0n
-        ? `${formatMoney(fromMinor(-left, digits), currency)} over budget`
-        : `${formatMoney(fromMinor(left, digits), currency)} left`,
+        ? t("money.amount_over_budget", { amount: money(-left) })
+        : t("money.amount_left", { amount: money(left) }),
     ),
   );
 }
@@ -120,20 +116,17 @@ export function budgetBar(planId) {
     const spent = toMinor(balances.spent, digits);
     const limit = balances.budget === null ? spent : toMinor(balances.budget, digits);
     const scale = spent > limit ? spent : limit;
+    const change = () => setBudget(planId, store.money.get(planId).budget);
     replaceChildren(
       node,
       h(
         "div",
         { class: "section-head" },
-        h("h2", { id: "budget-title" }, "Budget"),
+        h("h2", { id: "budget-title" }, t("money.budget")),
         h(
           "button",
-          {
-            type: "button",
-            class: "button button-secondary",
-            onclick: () => setBudget(planId, budget),
-          },
-          budget.amount === null ? "Set budget" : "Change budget",
+          { type: "button", class: "button button-secondary", onclick: change },
+          budget.amount === null ? t("money.set_budget") : t("money.change_budget"),
         ),
       ),
       headline(balances),

@@ -6,38 +6,34 @@ import { api, newClientId } from "../../api.js";
 import { formDialog, formField } from "../../lib/dialogs.js";
 import { h } from "../../lib/dom.js";
 import { fromLocalInput, toLocalInput } from "../../lib/format.js";
+import { t } from "../../lib/i18n.js";
 import { CURRENCIES } from "../../lib/money.js";
 import { toast } from "../../lib/toast.js";
 import { keepItem } from "../../state/money.js";
 import { changed, store } from "../../state/store.js";
+import { CATEGORIES } from "./categories.js";
 import { splitEditor } from "./split-editor.js";
-
-export const CATEGORIES = [
-  ["food", "Food"],
-  ["transport", "Transport"],
-  ["lodging", "Lodging"],
-  ["activities", "Activities"],
-  ["shopping", "Shopping"],
-  ["other", "Other"],
-];
 
 function rateField(base, money) {
   const field = formField(
-    "Rate",
+    t("money.rate"),
     { name: "rate", inputmode: "decimal", value: base.rate ? String(Number(base.rate)) : "" },
-    { hint: "What one unit of the expense's currency is worth in the plan's currency." },
+    { hint: t("money.rate_hint") },
   );
   const sync = (currency) => {
     field.hidden = currency === money.currency;
-    field.querySelector("label").textContent = `Rate: 1 ${currency} in ${money.currency}`;
+    field.querySelector("label").textContent = t("money.rate_one_in_plan", {
+      currency,
+      plan: money.currency,
+    });
   };
   return { field, sync };
 }
 
 function choices(money, base) {
   const payers = money.people.map((person) => [person.id, person.name]);
-  if (base.id && base.paid_by === null) payers.unshift(["", "Several people (unchanged)"]);
-  const activities = [["", "None"]];
+  if (base.id && base.paid_by === null) payers.unshift(["", t("money.several_people_unchanged")]);
+  const activities = [["", t("money.no_activity")]];
   for (const activity of money.activities()) activities.push([activity.id, activity.title]);
   return { payers, activities };
 }
@@ -47,39 +43,33 @@ function fields(base, money, rate, editor, conflict) {
   const select = (label, name, value, options) =>
     formField(label, { name, value: value ?? "" }, { control: "select", options });
   const currencies = CURRENCIES.map((code) => [code, code]);
+  const amount = { name: "amount", inputmode: "decimal", required: true, value: base.amount };
+  const title = { name: "title", required: true, maxlength: "200", value: base.title };
+  const when = { name: "spent_at", type: "datetime-local", required: true };
+  when.value = toLocalInput(base.spent_at, money.zone);
   return [
     conflict,
-    formField("What", { name: "title", required: true, maxlength: "200", value: base.title }),
+    formField(t("money.what"), title),
     h(
       "div",
       { class: "field-row" },
-      formField("Amount", {
-        name: "amount",
-        inputmode: "decimal",
-        required: true,
-        value: base.amount,
-      }),
-      select("Currency", "currency", base.currency, currencies),
+      formField(t("money.amount"), amount),
+      select(t("money.currency"), "currency", base.currency, currencies),
     ),
     rate.field,
     h(
       "div",
       { class: "field-row" },
-      select("Paid by", "paid_by", base.paid_by, payers),
-      select("Category", "category", base.category, CATEGORIES),
+      select(t("money.paid_by"), "paid_by", base.paid_by, payers),
+      select(t("money.category"), "category", base.category, CATEGORIES),
     ),
-    formField("When", {
-      name: "spent_at",
-      type: "datetime-local",
-      required: true,
-      value: toLocalInput(base.spent_at, money.zone),
-    }),
+    formField(t("money.when"), when),
     activities.length > 1
-      ? select("For the activity", "activity", base.activity, activities)
+      ? select(t("money.for_the_activity"), "activity", base.activity, activities)
       : null,
     editor.node,
     formField(
-      "Note",
+      t("money.note"),
       { name: "note", rows: "2", maxlength: "2000", value: base.note || "" },
       { control: "textarea" },
     ),
@@ -110,11 +100,12 @@ function keep(planId, expense) {
 
 async function save(money, expense, payload) {
   try {
-    keep(
-      money.planId,
-      await api.patch(`expenses/${expense.id}`, { ...payload, version: expense.version }),
-    );
-    toast("Expense saved.");
+    const saved = await api.patch(`expenses/${expense.id}`, {
+      ...payload,
+      version: expense.version,
+    });
+    keep(money.planId, saved);
+    toast(t("money.expense_saved"));
   } catch (error) {
     if (error.status !== 409 || !error.current) throw error;
     keep(money.planId, error.current);
@@ -122,10 +113,8 @@ async function save(money, expense, payload) {
   }
 }
 
-/** `money`: {planId, currency (the plan's), zone, people: [{id, name}], activities()}. */
-export function expenseDialog(money, expense = null, { conflict = false } = {}) {
-  const editing = expense !== null;
-  const base = expense || {
+function newExpense(money) {
+  return {
     title: "",
     amount: "",
     currency: money.currency,
@@ -133,13 +122,14 @@ export function expenseDialog(money, expense = null, { conflict = false } = {}) 
     category: "other",
     spent_at: new Date().toISOString(),
   };
+}
+
+/** `money`: {planId, currency (the plan's), zone, people: [{id, name}], activities()}. */
+export function expenseDialog(money, expense = null, { conflict = false } = {}) {
+  const editing = expense !== null;
+  const base = expense || newExpense(money);
   const notice = conflict
-    ? h(
-        "p",
-        { class: "conflict", role: "alert", tabindex: "-1" },
-        "Someone else changed this expense while you were editing. This is their version; " +
-          "make your change again and save.",
-      )
+    ? h("p", { class: "conflict", role: "alert", tabindex: "-1" }, t("money.expense_conflict"))
     : null;
   const rate = rateField(base, money);
   let form = null;
@@ -151,14 +141,14 @@ export function expenseDialog(money, expense = null, { conflict = false } = {}) 
     currency: () => read("currency"),
   });
   ({ form } = formDialog({
-    title: editing ? `Edit “${base.title}”` : "Add expense",
-    submitLabel: editing ? "Save changes" : "Add expense",
+    title: editing ? t("money.edit_title", { title: base.title }) : t("money.add_expense"),
+    submitLabel: editing ? t("money.save_changes") : t("money.add_expense"),
     fields: fields(base, money, rate, editor, notice),
     onSubmit: async (data) => {
       const payload = body(data, money, editor, editing);
       if (editing) return save(money, expense, payload);
       keep(money.planId, await api.post(`plans/${money.planId}/expenses`, payload));
-      toast(`Added ${payload.title}.`);
+      toast(t("money.added_title", { title: payload.title }));
     },
   }));
   rate.sync(base.currency);

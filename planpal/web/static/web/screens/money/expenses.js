@@ -5,36 +5,38 @@
 import { api } from "../../api.js";
 import { confirmDialog } from "../../lib/dialogs.js";
 import { h, replaceChildren } from "../../lib/dom.js";
-import { formatShort } from "../../lib/format.js";
-import { formatMoney } from "../../lib/money.js";
+import { formatMoney, formatShort } from "../../lib/format.js";
+import { t } from "../../lib/i18n.js";
 import { attempt, toast } from "../../lib/toast.js";
 import { dropItem, expensesOf, keepItem } from "../../state/money.js";
 import { changed, store } from "../../state/store.js";
-import { CATEGORIES, expenseDialog } from "./expense-dialog.js";
-import { STRATEGIES } from "./split-editor.js";
+import { categoryName } from "./categories.js";
+import { expenseDialog } from "./expense-dialog.js";
 
-const categoryName = new Map(CATEGORIES);
-const strategyName = new Map(STRATEGIES);
+const SPLIT_TEXT = {
+  equal: (count) => t("money.split_equally_between", { count }),
+  shares: (count) => t("money.split_by_shares_between", { count }),
+  percent: (count) => t("money.split_by_percent_between", { count }),
+  exact: (count) => t("money.split_exactly_between", { count }),
+};
 
 async function deleteExpense(page, expense) {
   const sure = await confirmDialog(
-    `Delete “${expense.title}”?`,
-    "Everyone's balances change back.",
-    "Delete",
+    t("money.delete_title", { title: expense.title }),
+    t("money.balances_change_back"),
+    t("money.delete"),
   );
   if (!sure) return;
+  const record = store.money.get(page.planId);
   try {
     await api.del(`expenses/${expense.id}?version=${expense.version}`);
   } catch (error) {
     if (error.status !== 409 || !error.current) return attempt(() => Promise.reject(error));
-    keepItem(store.money.get(page.planId), "expenses", error.current);
-    changed("money", page.planId);
-    return toast("Someone changed this expense meanwhile: look at it again before deleting.", {
-      error: true,
-    });
+    if (keepItem(record, "expenses", error.current)) changed("money", page.planId);
+    return toast(t("money.changed_before_delete"), { error: true });
   }
-  if (dropItem(store.money.get(page.planId), "expenses", expense.id)) changed("money", page.planId);
-  toast(`Deleted ${expense.title}.`);
+  if (dropItem(record, "expenses", expense.id)) changed("money", page.planId);
+  toast(t("money.deleted_title", { title: expense.title }));
 }
 
 /** Open the edit dialog on the freshest copy (GET expenses/{id}): the list may lag a moment. */
@@ -47,17 +49,22 @@ async function editExpense(page, expense) {
 }
 
 function paidBy(page, expense) {
-  const names = expense.payers.map((payer) => page.nameOf(payer.user_id));
-  return names.length === 1 ? `${names[0]} paid` : `${names.join(", ")} paid`;
+  const ids = expense.payers.map((payer) => payer.user_id);
+  if (ids.length === 1 && ids[0] === store.me?.id) return t("money.you_paid");
+  return t("money.names_paid", { names: ids.map((id) => page.nameOf(id)).join(", ") });
 }
 
 function details(page, expense) {
   const mine = expense.shares.find((share) => share.user_id === store.me?.id);
-  const split = `${strategyName.get(expense.split.strategy).toLowerCase()} between ${expense.shares.length}`;
+  const count = expense.shares.length;
   return [
     paidBy(page, expense),
-    `split ${split}`,
-    mine ? `your share ${formatMoney(mine.plan_amount, expense.plan_currency)}` : null,
+    SPLIT_TEXT[expense.split.strategy](count),
+    mine
+      ? t("money.your_share_amount", {
+          amount: formatMoney(mine.plan_amount, expense.plan_currency),
+        })
+      : null,
     formatShort(expense.spent_at, page.zone()),
   ]
     .filter(Boolean)
@@ -70,14 +77,27 @@ function amountOf(expense) {
   return `${own} (${formatMoney(expense.plan_amount, expense.plan_currency)})`;
 }
 
-function expenseRow(page, expense) {
-  const small = (label, onclick, name) =>
+function actions(page, expense) {
+  const canChange = expense.created_by?.id === store.me?.id || page.canManage();
+  if (!canChange) return null;
+  const title = expense.title;
+  const small = (label, name, onclick) =>
     h(
       "button",
-      { type: "button", class: "button button-quiet", onclick, "aria-label": `${label} ${name}` },
+      { type: "button", class: "button button-quiet", onclick, "aria-label": name },
       label,
     );
-  const canChange = expense.created_by?.id === store.me?.id || page.canManage();
+  return h(
+    "div",
+    { class: "actions" },
+    small(t("money.edit"), t("money.edit_title", { title }), () => editExpense(page, expense)),
+    small(t("money.delete"), t("money.delete_named", { title }), () =>
+      deleteExpense(page, expense),
+    ),
+  );
+}
+
+function expenseRow(page, expense) {
   return h(
     "li",
     { class: "expense", dataset: { expense: expense.id } },
@@ -88,49 +108,32 @@ function expenseRow(page, expense) {
       h(
         "span",
         { class: `badge category-badge category-${expense.category}` },
-        categoryName.get(expense.category),
+        categoryName(expense.category),
       ),
       h("strong", { class: "expense-amount" }, amountOf(expense)),
     ),
     h("p", { class: "muted expense-details" }, details(page, expense)),
     expense.note ? h("p", { class: "expense-note" }, expense.note) : null,
-    canChange
-      ? h(
-          "div",
-          { class: "actions" },
-          small("Edit", () => editExpense(page, expense), expense.title),
-          small("Delete", () => deleteExpense(page, expense), expense.title),
-        )
-      : null,
+    actions(page, expense),
   );
 }
 
 export function expenseList(page) {
-  const list = h("ul", { class: "expenses", "aria-label": "Expenses" });
+  const list = h("ul", { class: "expenses", "aria-label": t("money.expenses") });
+  const add = () => expenseDialog(page.dialogContext());
+  const csv = api.href(`plans/${page.planId}/expenses.csv`);
   const node = h(
     "section",
     { class: "expenses-section", "aria-labelledby": "expenses-title" },
     h(
       "div",
       { class: "section-head" },
-      h("h2", { id: "expenses-title" }, "Expenses"),
-      h(
-        "a",
-        {
-          class: "button button-quiet",
-          href: api.href(`plans/${page.planId}/expenses.csv`),
-          download: "",
-        },
-        "Export CSV",
-      ),
+      h("h2", { id: "expenses-title" }, t("money.expenses")),
+      h("a", { class: "button button-quiet", href: csv, download: "" }, t("money.export_csv")),
       h(
         "button",
-        {
-          type: "button",
-          class: "button button-primary",
-          onclick: () => expenseDialog(page.dialogContext()),
-        },
-        "Add expense",
+        { type: "button", class: "button button-primary", onclick: add },
+        t("money.add_expense"),
       ),
     ),
     list,
@@ -143,7 +146,7 @@ export function expenseList(page) {
       list,
       expenses.length
         ? expenses.map((expense) => expenseRow(page, expense))
-        : h("li", { class: "muted" }, "No expenses yet."),
+        : h("li", { class: "muted" }, t("money.no_expenses_yet")),
     );
   }
   return { node, render };

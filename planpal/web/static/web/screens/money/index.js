@@ -2,8 +2,9 @@
 // settle-up. Loaded on first open, then kept live by the plan's money events (state/money.js):
 // another member's expense or payment appears here without a reload.
 
-import { displayName, safeZone } from "../../lib/format.js";
 import { h } from "../../lib/dom.js";
+import { displayName, safeZone } from "../../lib/format.js";
+import { t } from "../../lib/i18n.js";
 import { attempt } from "../../lib/toast.js";
 import { loadMembers, loadMoney } from "../../state/live.js";
 import { onChange, store } from "../../state/store.js";
@@ -31,13 +32,12 @@ function moneyPage(view) {
     canManage: () => Boolean(plan().can_manage),
     people: () => peopleOf(plan()),
     nameOf(userId) {
-      if (userId === store.me?.id) return "You";
       const known = page.people().find((person) => person.id === userId);
       if (known) return known.name;
       const member = store.money
         .get(view.planId)
         ?.balances?.members.find((m) => m.user.id === userId);
-      return member ? displayName(member.user) : "Someone";
+      return displayName(member?.user); // "Someone" for a user we do not know
     },
     dialogContext: () => {
       const record = store.money.get(view.planId);
@@ -58,7 +58,7 @@ export function budgetTab(view) {
   const bar = budgetBar(view.planId);
   const expenses = expenseList(page);
   const balances = balancesSection(page);
-  const loading = h("p", { class: "loading" }, "Loading the budget…");
+  const loading = h("p", { class: "loading" }, t("money.loading_the_budget"));
   const node = h("div", { class: "money" }, loading, bar.node, expenses.node, balances.node);
   function render() {
     const ready = Boolean(store.money.get(view.planId)?.balances);

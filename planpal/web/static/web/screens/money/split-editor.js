@@ -4,30 +4,39 @@
 // preview says is what gets stored.
 
 import { h, replaceChildren } from "../../lib/dom.js";
-import { formatMoney, fromMinor, digitsOf, previewSplit } from "../../lib/money.js";
+import { formatMoney, formatNumber } from "../../lib/format.js";
+import { t } from "../../lib/i18n.js";
+import { fromMinor, digitsOf, previewSplit } from "../../lib/money.js";
 import { segmented } from "../../lib/widgets.js";
 
-export const STRATEGIES = [
-  ["equal", "Equally"],
-  ["shares", "By shares"],
-  ["percent", "By percent"],
-  ["exact", "Exact amounts"],
+const STRATEGIES = [
+  ["equal", t("money.split.equally")],
+  ["shares", t("money.split.by_shares")],
+  ["percent", t("money.split.by_percent")],
+  ["exact", t("money.split.exact_amounts")],
 ];
 
-const VALUE_LABEL = { shares: "shares", percent: "%", exact: "amount" };
+/** The label of a person's value field: "Bob: shares", "Bob: %", "Bob: amount". */
+const VALUE_LABEL = {
+  equal: (name) => t("money.split.value_shares", { name }),
+  shares: (name) => t("money.split.value_shares", { name }),
+  percent: (name) => t("money.split.value_percent", { name }),
+  exact: (name) => t("money.split.value_amount", { name }),
+};
 
 const PROBLEMS = {
-  "no-participants": () => "Choose who shares this expense.",
-  amount: () => "Enter the amount to see each share.",
+  "no-participants": () => t("money.split.choose_who_shares"),
+  amount: () => t("money.split.enter_the_amount"),
   value: (strategy) =>
-    strategy === "shares"
-      ? "Give everyone chosen a whole number of shares (1 to 1000)."
-      : "Give everyone chosen a value above zero.",
+    strategy === "shares" ? t("money.split.whole_shares") : t("money.split.values_above_zero"),
   "percent-sum": (_, preview) =>
-    `The percentages add up to ${fromMinor(preview.sum, 2)} %, not 100 %.`,
+    t("money.split.percent_sum", {
+      sum: formatNumber(Number(fromMinor(preview.sum, 2)), { maximumFractionDigits: 2 }),
+    }),
   "exact-sum": (_, preview, currency) =>
-    `The amounts add up to ${formatMoney(fromMinor(preview.sum, digitsOf(currency)), currency)}, ` +
-    "not the expense's amount.",
+    t("money.split.exact_sum", {
+      sum: formatMoney(fromMinor(preview.sum, digitsOf(currency)), currency),
+    }),
 };
 
 /** The starting state: an expense's split, or everyone equally. */
@@ -51,7 +60,7 @@ function personRow(person, state, onInput) {
     class: "split-value",
     inputmode: "decimal",
     value: state.values.get(person.id) || "",
-    "aria-label": `${person.name}: ${VALUE_LABEL[state.strategy] || ""}`,
+    "aria-label": VALUE_LABEL[state.strategy](person.name),
     hidden: state.strategy === "equal" || !state.chosen.has(person.id),
     dataset: { key: `split-value-${person.id}` },
   });
@@ -118,7 +127,7 @@ function showShares(rows, preview, state, currency) {
 function showStatus(status, preview, state, currency) {
   status.textContent = preview.problem
     ? PROBLEMS[preview.problem](state.strategy, preview, currency)
-    : `Split between ${preview.shares.size}: the shares add up to the amount.`;
+    : t("money.split.shares_add_up", { count: preview.shares.size });
   status.dataset.ok = String(!preview.problem);
 }
 
@@ -163,7 +172,7 @@ export function splitEditor({ people, split = null, amount, currency }) {
   };
   const strategy = segmented(
     "split-strategy",
-    "How to split",
+    t("money.split.how_to_split"),
     STRATEGIES,
     state.strategy,
     switchTo,
@@ -172,7 +181,7 @@ export function splitEditor({ people, split = null, amount, currency }) {
   const node = h(
     "fieldset",
     { class: "split-editor field", dataset: { field: "split" } },
-    h("legend", {}, "Split between"),
+    h("legend", {}, t("money.split.split_between")),
     strategy,
     list,
     status,

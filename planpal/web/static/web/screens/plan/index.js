@@ -5,6 +5,7 @@
 import { api } from "../../api.js";
 import { crumbs, h, notice } from "../../lib/dom.js";
 import { feedList } from "../../lib/feed.js";
+import { t } from "../../lib/i18n.js";
 import { errorMessage } from "../../lib/toast.js";
 import { loadPlan } from "../../state/live.js";
 import { onChange, store } from "../../state/store.js";
@@ -44,15 +45,15 @@ async function planRecord(main, planId) {
 }
 
 const TABS = [
-  ["plan", "Itinerary", ""],
-  ["budget", "Budget", "/budget"],
+  ["plan", t("plan.tabs.itinerary"), ""],
+  ["budget", t("plan.tabs.budget"), "/budget"],
 ];
 
 /** The tabs are links (each has its address, so a budget notification can open it). */
 function planTabs(planId, current) {
   return h(
     "nav",
-    { class: "plan-tabs", "aria-label": "Plan sections" },
+    { class: "plan-tabs", "aria-label": t("plan.tabs.label") },
     TABS.map(([name, label, suffix]) =>
       h(
         "a",
