@@ -42,21 +42,7 @@ SHOWN_THROUGH = {
     "to a fresh signed URL), so it never holds a URL that expires",
 }
 
-# The Budget tab (issue 17) is being built against docs/money.md; it removes these as it lands.
-NOT_YET: set[tuple[str, str]] = {
-    ("GET", "/plans/{plan_id}/budget"),
-    ("PUT", "/plans/{plan_id}/budget"),
-    ("GET", "/plans/{plan_id}/expenses"),
-    ("POST", "/plans/{plan_id}/expenses"),
-    ("GET", "/plans/{plan_id}/expenses.csv"),
-    ("GET", "/expenses/{expense_id}"),
-    ("PATCH", "/expenses/{expense_id}"),
-    ("DELETE", "/expenses/{expense_id}"),
-    ("GET", "/plans/{plan_id}/balances"),
-    ("GET", "/plans/{plan_id}/settlements"),
-    ("POST", "/plans/{plan_id}/settlements"),
-    ("DELETE", "/settlements/{settlement_id}"),
-}
+NOT_YET: set[tuple[str, str]] = set()
 
 CALL = re.compile(r"""(?:api\.(get|post|put|patch|del|href)|(allPages))\(\s*([`"'])(.*?)\3""", re.S)
 

@@ -5,7 +5,6 @@
 import { api } from "../../api.js";
 import { crumbs, h, notice } from "../../lib/dom.js";
 import { feedList } from "../../lib/feed.js";
-import { t } from "../../lib/i18n.js";
 import { errorMessage } from "../../lib/toast.js";
 import { loadPlan } from "../../state/live.js";
 import { onChange, store } from "../../state/store.js";
