@@ -275,3 +275,15 @@ describe("the money reducer", () => {
     assert.equal(store.money.has(99), false);
   });
 });
+
+describe("money notices", () => {
+  it("lead to the plan's Budget tab; other plan notices to the plan", async () => {
+    // bell.js imports the live connection, which reads the page's address when it loads.
+    globalThis.window ??= { location: { protocol: "http:", host: "planpal.test" } };
+    const { notificationTarget } = await import("../../planpal/web/static/web/screens/bell.js");
+    const notice = (kind) => ({ kind, data: { plan_id: 12 } });
+    assert.equal(notificationTarget(notice("plan.budget_80")), "#/plans/12/budget");
+    assert.equal(notificationTarget(notice("plan.balance_due")), "#/plans/12/budget");
+    assert.equal(notificationTarget(notice("plan.activity_added")), "#/plans/12");
+  });
+});

@@ -8,10 +8,19 @@ import { attempt, toast } from "../lib/toast.js";
 import { loadNotifications } from "../state/live.js";
 import { onChange, store } from "../state/store.js";
 
+/** The notices of a plan's money (docs/money.md §7): they lead to the plan's Budget tab. */
+const MONEY_KINDS = new Set([
+  "plan.budget_80",
+  "plan.budget_100",
+  "plan.expense_large",
+  "plan.balance_due",
+]);
+
 /** Where a notification leads: the friends page for requests, its plan, chat or group. */
 export function notificationTarget(item) {
   const data = item.data || {};
   if (item.kind && item.kind.startsWith("friend.")) return "#/friends";
+  if (data.plan_id && MONEY_KINDS.has(item.kind)) return `#/plans/${data.plan_id}/budget`;
   if (data.plan_id) return `#/plans/${data.plan_id}`;
   if (data.group_id && data.conversation_id) return `#/groups/${data.group_id}/chat`;
   if (data.conversation_id) return `#/conversations/${data.conversation_id}`;
