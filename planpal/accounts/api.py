@@ -3,6 +3,7 @@
 from django.contrib.auth import authenticate, login, logout, update_session_auth_hash
 from django.middleware.csrf import get_token
 from django.utils import translation
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import serializers, status
 from rest_framework.permissions import AllowAny
@@ -111,7 +112,7 @@ class LoginApi(APIView):
         data.is_valid(raise_exception=True)
         user = authenticate(request._request, **data.validated_data)
         if user is None:
-            raise InvalidInput("Invalid username or password.", code="invalid_credentials")
+            raise InvalidInput(_("Invalid username or password."), code="invalid_credentials")
         login(request._request, user)
         get_token(request._request)  # the browser needs the CSRF cookie for its next writes
         return Response(MeSerializer(user).data)

@@ -7,6 +7,9 @@ not notified again (the realtime events still keep both people's lists right).""
 
 from datetime import timedelta
 
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
+
 from planpal.accounts.events import FriendAccepted, FriendRequested
 from planpal.accounts.selectors import public_name_of
 from planpal.core.notices import Notice, register
@@ -22,7 +25,7 @@ def friend_requested(event: FriendRequested, topic: str, actor_id: int | None) -
         Notice(
             kind="friend.requested",
             recipients=[event.addressee.id],
-            title=f"{name} wants to be friends",
+            title=format_lazy(_("{name} wants to be friends"), name=name),
             data={"user_id": event.requester.id},
             collapse_key=f"friend:{event.requester.id}",
             not_again_within=REQUEST_NOTICE_EVERY,
@@ -38,7 +41,7 @@ def friend_accepted(event: FriendAccepted, topic: str, actor_id: int | None) -> 
         Notice(
             kind="friend.accepted",
             recipients=[other.id],
-            title=f"{public_name_of(actor_id)} is now your friend",
+            title=format_lazy(_("{name} is now your friend"), name=public_name_of(actor_id)),
             data={"user_id": actor_id},
         )
     ]

@@ -6,6 +6,7 @@ from datetime import datetime
 from typing import Any
 
 from django.db.models import Q
+from django.utils.translation import gettext as _
 
 from planpal.accounts.models import Friendship, User
 from planpal.core.exceptions import NotFound
@@ -44,7 +45,7 @@ def users_public_data(user_ids: Iterable[int]) -> dict[int, dict[str, Any]]:
 def user_get_active(*, user_id: int) -> User:
     user = User.objects.filter(pk=user_id, is_active=True).first()
     if user is None:
-        raise NotFound("User not found.")
+        raise NotFound(_("User not found."))
     return user
 
 

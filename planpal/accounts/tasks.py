@@ -5,11 +5,13 @@ from celery import shared_task
 from django.conf import settings
 from django.contrib.auth.tokens import default_token_generator
 from django.core.mail import send_mail
+from django.utils import translation
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
 
 from planpal.accounts.models import User
+from planpal.core.i18n import language_of
 
 
 def password_reset_link(user: User, base_url: str) -> str:
@@ -24,6 +26,12 @@ def password_reset_mail_send(*, user_id: int, base_url: str) -> None:
     user = User.objects.filter(pk=user_id, is_active=True).first()
     if user is None or not user.email:
         return
+    with translation.override(language_of(user)):  # the reader's language, not the asker's
+        subject, body = _reset_mail(user, base_url)
+    send_mail(subject, body, None, [user.email])
+
+
+def _reset_mail(user: User, base_url: str) -> tuple[str, str]:
     minutes = settings.PASSWORD_RESET_TIMEOUT // 60
     body = _(
         "Hello %(name)s,\n\n"
@@ -38,4 +46,4 @@ def password_reset_mail_send(*, user_id: int, base_url: str) -> None:
         "minutes": minutes,
         "link": password_reset_link(user, base_url),
     }
-    send_mail(_("Reset your PlanPal password"), body, None, [user.email])
+    return _("Reset your PlanPal password"), body

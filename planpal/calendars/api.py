@@ -4,6 +4,7 @@ one-off "add to calendar" file of an activity."""
 from django.http import HttpResponse
 from django.utils.cache import patch_cache_control
 from django.utils.text import slugify
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework.negotiation import BaseContentNegotiation
@@ -98,7 +99,7 @@ class CalendarFeedIcsApi(APIView):
     def get(self, request, token: str):
         feed = selectors.feed_for_token(token)
         if feed is None:
-            raise NotFound("No such calendar feed.")
+            raise NotFound(_("No such calendar feed."))
         name = feed.plan.title if feed.plan else f"PlanPal: {feed.user.public_name}"
         body = ics.feed(selectors.feed_plans(feed), name=name, base=public_base(request))
         response = _calendar(body)

@@ -5,6 +5,9 @@ conversation (`chat:<conversation id>`). Edits and deletions re-quote the notifi
 message; reading a conversation (or writing in it) reads its notification on every device.
 """
 
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
+
 from planpal.accounts.selectors import public_name_of
 from planpal.chat.events import (
     DirectMessageDeleted,
@@ -16,7 +19,7 @@ from planpal.chat.events import (
     GroupMessageSent,
     GroupMessagesRead,
 )
-from planpal.core.notices import Notice, ReadUpTo, Requote, Upkeep, register
+from planpal.core.notices import Notice, ReadUpTo, Requote, Text, Upkeep, register
 from planpal.groups.models import Group
 from planpal.groups.selectors import member_ids
 
@@ -25,24 +28,36 @@ def _collapse_key(event) -> str:
     return f"chat:{event.conversation_id}"
 
 
-def _quote(event) -> str:
-    sender = (event.sender.display_name or event.sender.username) if event.sender else "Someone"
-    return f"{sender}: {_says(event)}"[:300]
+QUOTED = 300  # characters of a message quoted in its notification
 
 
-def _says(event) -> str:
+def _quote(event) -> Text:
+    sender = (event.sender.display_name or event.sender.username) if event.sender else None
+    return format_lazy("{sender}: {says}", sender=sender or _("Someone"), says=_says(event))
+
+
+def _says(event) -> Text:
     """The text, or what was shared (with its caption) for the kinds that show something."""
     if event.deleted_at is not None:
-        return "(message deleted)"
+        return _("(message deleted)")
+    text = event.text[:QUOTED]
     if event.kind == "location":
-        shared = "shared a location" + (f": {event.location_name}" if event.location_name else "")
+        shared = (
+            format_lazy(_("shared a location: {place}"), place=event.location_name)
+            if event.location_name
+            else _("shared a location")
+        )
     elif event.kind == "image":
-        shared = "sent a photo"
+        shared = _("sent a photo")
     elif event.kind == "file":
-        shared = f"sent a file: {event.attachment.name}" if event.attachment else "sent a file"
+        shared = (
+            format_lazy(_("sent a file: {name}"), name=event.attachment.name)
+            if event.attachment
+            else _("sent a file")
+        )
     else:
-        return event.text
-    return f"{shared} — {event.text}" if event.text else shared
+        return text
+    return format_lazy("{shared} — {text}", shared=shared, text=text) if text else shared
 
 
 def _sender_has_read(event, actor_id: int | None) -> list[Upkeep]:

@@ -4,6 +4,7 @@ from typing import TYPE_CHECKING, TypedDict
 
 from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
+from django.utils.translation import gettext as _
 
 from planpal.chat.models import Conversation, Message, ReadState
 from planpal.core.events import topic_for
@@ -76,13 +77,13 @@ def conversation_for_member(*, user, conversation_id: int, annotated: bool = Tru
     """The conversation (with the viewer's unread_count etc. when `annotated`), or NotFound for
     anyone who is not in it."""
     if not getattr(user, "is_authenticated", False):
-        raise NotFound("Conversation not found.")
+        raise NotFound(_("Conversation not found."))
     queryset = Conversation.objects.filter(_visible_to(user), pk=conversation_id)
     if annotated:
         queryset = _annotate_for(queryset, user)
     conversation = queryset.first()
     if conversation is None:
-        raise NotFound("Conversation not found.")
+        raise NotFound(_("Conversation not found."))
     return conversation
 
 
@@ -140,7 +141,7 @@ def message_for_member(*, user, message_id: int, for_update: bool = False) -> Me
         queryset = Message.objects.select_related("conversation", *MESSAGE_RELATED)
     message = queryset.filter(pk=message_id).first()
     if message is None or not is_participant(user=user, conversation=message.conversation):
-        raise NotFound("Message not found.")
+        raise NotFound(_("Message not found."))
     return message
 
 

@@ -1,5 +1,8 @@
 """Who hears about checklist events outside the app: an item's new assignee."""
 
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
+
 from planpal.accounts.selectors import public_name_of
 from planpal.checklists.events import ItemAdded, ItemUpdated
 from planpal.core.notices import Notice, register
@@ -18,7 +21,9 @@ def item_assigned(event: ItemAdded | ItemUpdated, topic: str, actor_id: int | No
         Notice(
             kind="plan.checklist_item_assigned",
             recipients=[event.assignee.id],
-            title=f"{public_name_of(actor_id)} asked you: {event.text}",
+            title=format_lazy(
+                _("{name} asked you: {item}"), name=public_name_of(actor_id), item=event.text
+            ),
             body=plan.title,
             data={"plan_id": plan.pk, "checklist_id": event.checklist, "item_id": event.id},
             group_id=plan.group_id,

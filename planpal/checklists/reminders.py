@@ -7,12 +7,14 @@ from functools import partial
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
 
 from planpal.checklists.models import Item
 from planpal.checklists.selectors import due_items
 from planpal.core import notices
 from planpal.core.db import retry_transaction
-from planpal.core.localtime import local_time
+from planpal.core.localtime import local_time_lazy
 from planpal.plans.models import SentReminder
 from planpal.plans.selectors import plan_member_ids
 
@@ -43,8 +45,13 @@ def _remind(item: Item) -> int:
         notice = notices.Notice(
             kind="plan.checklist_item_due",
             recipients=_recipients(item),
-            title=f"Due soon: {item.text}",
-            body=f"{plan.title}, {item.checklist.title}: {local_time(due_at, plan.timezone)}.",
+            title=format_lazy(_("Due soon: {item}"), item=item.text),
+            body=format_lazy(
+                "{plan}, {checklist}: {time}.",
+                plan=plan.title,
+                checklist=item.checklist.title,
+                time=local_time_lazy(due_at, plan.timezone),
+            ),
             data={"plan_id": plan.pk, "checklist_id": item.checklist_id, "item_id": item.pk},
             group_id=plan.group_id,
             plan_id=plan.pk,

@@ -4,6 +4,7 @@ a personal list only by its owner (a member of the plan); anyone else gets NotFo
 from typing import Any
 
 from django.db.models import Prefetch, Q
+from django.utils.translation import gettext as _
 
 from planpal.checklists.events import ChecklistData
 from planpal.checklists.models import Checklist, Item
@@ -39,9 +40,9 @@ def _items():
 def checklist_for_member(*, user, checklist_id: int) -> Checklist:
     checklist = Checklist.objects.select_related("plan").filter(pk=checklist_id).first()
     if checklist is None or not getattr(user, "is_authenticated", False):
-        raise NotFound("Checklist not found.")
+        raise NotFound(_("Checklist not found."))
     if not may_see(user=user, checklist=checklist):
-        raise NotFound("Checklist not found.")
+        raise NotFound(_("Checklist not found."))
     return checklist
 
 

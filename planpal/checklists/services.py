@@ -11,6 +11,7 @@ from typing import Any
 
 from django.db import transaction
 from django.utils.timezone import now as utc_now
+from django.utils.translation import gettext as _
 
 from planpal.accounts.models import User
 from planpal.checklists import events, selectors
@@ -20,7 +21,7 @@ from planpal.core.db import retry_transaction
 from planpal.core.events import DomainEvent, emit
 from planpal.core.exceptions import Conflict, Forbidden, InvalidInput, NotFound, VersionConflict
 from planpal.core.validation import clean_client_id
-from planpal.plans.models import Plan
+from planpal.plans.models import Plan, plan_closed_message
 from planpal.plans.selectors import is_plan_member
 
 MAX_LISTS_PER_PLAN = 50
@@ -29,7 +30,7 @@ UNSET: Any = object()
 
 
 def _fail(field: str, message: str) -> InvalidInput:
-    return InvalidInput("Some fields are invalid.", fields={field: [message]})
+    return InvalidInput(_("Some fields are invalid."), fields={field: [message]})
 
 
 def _emit(checklist: Checklist, event: DomainEvent, actor, client_id: str | None = None) -> None:
@@ -38,13 +39,13 @@ def _emit(checklist: Checklist, event: DomainEvent, actor, client_id: str | None
 
 def _require_open(plan: Plan) -> None:
     if plan.is_closed:
-        raise Conflict(f"This plan is {plan.status}.", code="plan_closed")
+        raise Conflict(plan_closed_message(plan.status), code="plan_closed")
 
 
 def _locked(*, actor, checklist_id: int) -> Checklist:
     checklist = Checklist.objects.select_for_update().filter(pk=checklist_id).first()
     if checklist is None or not selectors.may_see(user=actor, checklist=checklist):
-        raise NotFound("Checklist not found.")
+        raise NotFound(_("Checklist not found."))
     _require_open(checklist.plan)
     return checklist
 
@@ -52,23 +53,23 @@ def _locked(*, actor, checklist_id: int) -> Checklist:
 def _locked_item(*, actor, item_id: int) -> tuple[Checklist, Item]:
     checklist_id = Item.objects.filter(pk=item_id).values_list("checklist_id", flat=True).first()
     if checklist_id is None:
-        raise NotFound("Item not found.")
+        raise NotFound(_("Item not found."))
     try:
         checklist = _locked(actor=actor, checklist_id=checklist_id)
     except NotFound:
-        raise NotFound("Item not found.") from None
+        raise NotFound(_("Item not found.")) from None
     item = Item.objects.select_related("assignee", "done_by").filter(pk=item_id).first()
     if item is None or item.checklist_id != checklist.pk:  # deleted while we waited
-        raise NotFound("Item not found.")
+        raise NotFound(_("Item not found."))
     return checklist, item
 
 
 def _text(value: str, field: str = "text") -> str:
     text = (value or "").strip() if isinstance(value, str) else ""
     if not text:
-        raise _fail(field, "This field may not be blank.")
+        raise _fail(field, _("This field may not be blank."))
     if len(text) > 200:
-        raise _fail(field, "At most 200 characters.")
+        raise _fail(field, _("At most 200 characters."))
     return text
 
 
@@ -78,7 +79,7 @@ def _assignee(checklist: Checklist, user_id: int | None) -> User | None:
         return None
     user = User.objects.filter(pk=user_id, is_active=True).first()
     if user is None or not selectors.may_see(user=user, checklist=checklist):
-        raise _fail("assignee", "Not a member of this plan.")
+        raise _fail("assignee", _("Not a member of this plan."))
     return user
 
 
@@ -102,18 +103,21 @@ def checklist_create(
     template's items. Idempotent by client_id."""
     client_id = clean_client_id(client_id)
     if template is not None and template not in TEMPLATES:
-        raise _fail("template", f"One of: {', '.join(sorted(TEMPLATES))}.")
+        raise _fail("template", _("One of: %(names)s.") % {"names": ", ".join(sorted(TEMPLATES))})
     with transaction.atomic():
         plan = Plan.objects.select_for_update().filter(pk=plan_id).first()
         if plan is None or not is_plan_member(user=actor, plan=plan):
-            raise NotFound("Plan not found.")
+            raise NotFound(_("Plan not found."))
         if client_id is not None:
             first = Checklist.objects.filter(plan=plan, created_by=actor, client_id=client_id)
             if found := first.first():
                 return found, False
         _require_open(plan)
         if Checklist.objects.filter(plan=plan).count() >= MAX_LISTS_PER_PLAN:
-            raise InvalidInput(f"At most {MAX_LISTS_PER_PLAN} lists per plan.", code="too_many")
+            raise InvalidInput(
+                _("At most %(max)s lists per plan.") % {"max": MAX_LISTS_PER_PLAN},
+                code="too_many",
+            )
         default_title, seed = TEMPLATES[template] if template else ("", [])
         checklist = Checklist.objects.create(
             plan=plan,
@@ -153,7 +157,7 @@ def checklist_delete(*, actor: User, checklist_id: int) -> None:
     with transaction.atomic():
         checklist = _locked(actor=actor, checklist_id=checklist_id)
         if not selectors.may_delete(user=actor, checklist=checklist):
-            raise Forbidden("Only the list's creator or the plan's managers can delete it.")
+            raise Forbidden(_("Only the list's creator or the plan's managers can delete it."))
         event = events.ChecklistDeleted(checklist_id=checklist.pk, plan_id=checklist.plan_id)
         _emit(checklist, event, actor)
         checklist.delete()
@@ -180,7 +184,9 @@ def item_add(
         if found is not None:
             return found, False
         if items.count() >= MAX_ITEMS_PER_LIST:
-            raise InvalidInput(f"At most {MAX_ITEMS_PER_LIST} items.", code="too_many")
+            raise InvalidInput(
+                _("At most %(max)s items.") % {"max": MAX_ITEMS_PER_LIST}, code="too_many"
+            )
         last = items.order_by("-position").values_list("position", flat=True).first()
         item = Item.objects.create(
             checklist=checklist,
@@ -267,7 +273,7 @@ def items_reorder(*, actor: User, checklist_id: int, order: list[int]) -> list[I
         checklist = _locked(actor=actor, checklist_id=checklist_id)
         items = {item.pk: item for item in Item.objects.filter(checklist=checklist)}
         if Counter(order) != Counter(list(items)):
-            raise _fail("order", "List every item of this list exactly once.")
+            raise _fail("order", _("List every item of this list exactly once."))
         moved = []
         for position, pk in enumerate(order):
             if items[pk].position != position:

@@ -4,6 +4,7 @@ import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter
 from rest_framework.exceptions import ValidationError
 
@@ -55,12 +56,13 @@ def expected_version(request) -> int | None:
     if header is not None and header.strip() != "*":
         versions.add(_version(header.strip(), "If-Match"))
     if len(versions) > 1:
-        raise ValidationError({"version": ["?version= and If-Match disagree."]})
+        raise ValidationError({"version": [_("?version= and If-Match disagree.")]})
     return versions.pop() if versions else None
 
 
 def _version(raw: str, name: str) -> int:
     match = _FORMS[name].fullmatch(raw)
     if match is None or not 1 <= int(match.group(1)) <= MAX_VERSION:
-        raise ValidationError({name: [f"A version: a whole number from 1 to {MAX_VERSION}."]})
+        message = _("A version: a whole number from 1 to %(max)s.") % {"max": MAX_VERSION}
+        raise ValidationError({name: [message]})
     return int(match.group(1))

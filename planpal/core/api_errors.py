@@ -6,6 +6,7 @@ from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import InterfaceError, OperationalError
 from django.http import Http404, JsonResponse
+from django.utils.translation import gettext as _
 from rest_framework import exceptions as drf
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
@@ -45,7 +46,7 @@ def _flatten_fields(detail) -> dict:
 def _from_drf(exc: drf.APIException) -> tuple[str, str, dict]:
     if isinstance(exc, drf.ValidationError):
         fields = _flatten_fields(exc.detail)
-        message = "Some fields are invalid."
+        message = _("Some fields are invalid.")
         if list(fields) == ["non_field_errors"]:
             message = fields["non_field_errors"][0]
         return "invalid", message, fields
@@ -62,7 +63,7 @@ def database_unavailable_response(response_class=Response):
     """503 for a request the database could not serve: nothing was written (the transaction
     rolled back with the connection), so the client may simply retry. A DRF Response for API
     views, a JsonResponse (`response_class=JsonResponse`) for everything else."""
-    body = error_body("database_unavailable", "The database is unavailable; retry shortly.")
+    body = error_body("database_unavailable", _("The database is unavailable; retry shortly."))
     response = response_class(body, status=503)
     response["Retry-After"] = str(DATABASE_RETRY_AFTER_SECONDS)
     return response
@@ -74,7 +75,7 @@ def exception_handler(exc, context):
         return database_unavailable_response()
     if isinstance(exc, DomainError):
         extra = {"current": exc.current} if isinstance(exc, VersionConflict) else {}
-        body = error_body(exc.code, exc.message, exc.fields, **extra)
+        body = error_body(exc.code, str(exc.message), exc.fields, **extra)
         return Response(body, status=exc.status_code)
     if isinstance(exc, DjangoValidationError):
         exc = drf.ValidationError(
@@ -94,12 +95,12 @@ def exception_handler(exc, context):
 
 
 def json_not_found(request, exception=None):
-    return JsonResponse(error_body("not_found", "Not found."), status=404)
+    return JsonResponse(error_body("not_found", _("Not found.")), status=404)
 
 
 def json_server_error(request):
-    return JsonResponse(error_body("server_error", "Internal server error."), status=500)
+    return JsonResponse(error_body("server_error", _("Internal server error.")), status=500)
 
 
 def json_bad_request(request, exception=None):
-    return JsonResponse(error_body("bad_request", "Bad request."), status=400)
+    return JsonResponse(error_body("bad_request", _("Bad request.")), status=400)

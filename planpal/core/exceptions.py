@@ -2,15 +2,17 @@
 
 from typing import Any
 
+from django.utils.translation import gettext_lazy as _
+
 
 class DomainError(Exception):
     """Base of every error a service raises on purpose. `code` is the stable machine name."""
 
     status_code = 400
     code = "invalid"
-    default_message = "The request is invalid."
+    default_message: Any = _("The request is invalid.")  # lazy: in the language of the request
 
-    def __init__(self, message: str | None = None, *, code: str | None = None, fields=None):
+    def __init__(self, message: Any = None, *, code: str | None = None, fields=None):
         self.message = message or self.default_message
         if code:
             self.code = code
@@ -27,7 +29,7 @@ class NotFound(DomainError):
 
     status_code = 404
     code = "not_found"
-    default_message = "Not found."
+    default_message: Any = _("Not found.")
 
 
 class Forbidden(DomainError):
@@ -35,7 +37,7 @@ class Forbidden(DomainError):
 
     status_code = 403
     code = "forbidden"
-    default_message = "You are not allowed to do this."
+    default_message: Any = _("You are not allowed to do this.")
 
 
 class Conflict(DomainError):
@@ -43,14 +45,14 @@ class Conflict(DomainError):
 
     status_code = 409
     code = "conflict"
-    default_message = "The request conflicts with the current state."
+    default_message: Any = _("The request conflicts with the current state.")
 
 
 class VersionConflict(Conflict):
     """Optimistic concurrency: the client wrote over a stale `version`; carries current state."""
 
     code = "version_conflict"
-    default_message = "This was changed by someone else; here is the current version."
+    default_message: Any = _("This was changed by someone else; here is the current version.")
 
     def __init__(self, instance: Any, message: str | None = None):
         super().__init__(message)
@@ -64,7 +66,7 @@ class PayloadTooLarge(DomainError):
 
     status_code = 413
     code = "too_large"
-    default_message = "This is too large."
+    default_message: Any = _("This is too large.")
 
 
 class UnsupportedMediaType(DomainError):
@@ -72,4 +74,4 @@ class UnsupportedMediaType(DomainError):
 
     status_code = 415
     code = "unsupported_media_type"
-    default_message = "This kind of content is not accepted."
+    default_message: Any = _("This kind of content is not accepted.")

@@ -4,11 +4,20 @@ someone else (a notification, a push, a mail) is written in that person's langua
 `language_of` + `translation.override`."""
 
 from collections.abc import Callable, Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.utils import translation
+
+if TYPE_CHECKING:
+    from django.utils.functional import _StrPromise as LazyText
+else:
+    from django.utils.functional import Promise as LazyText
+
+# A text for people: a string, or a lazy one (gettext_lazy, format_lazy) that becomes words in
+# whichever language is active when it is read (str()), e.g. each recipient's.
+Text = str | LazyText
 
 
 def language_codes() -> list[str]:

@@ -3,6 +3,9 @@ says "17:35 UTC" for a plan starting at 00:35 in Ho Chi Minh City is wrong for e
 
 from datetime import datetime
 
+from django.utils.dateformat import format as date_format
+from django.utils.functional import lazy
+
 from planpal.core.validation import is_timezone, zone
 
 
@@ -13,4 +16,9 @@ def local_time(moment: datetime, zone_name: str) -> str:
     offset = local.strftime("%z")
     utc = "UTC" if offset in ("+0000", "") else f"UTC{offset[:3]}:{offset[3:5]}"
     where = name if name == utc else f"{name}, {utc}"
-    return f"{local:%a %d %b %Y, %H:%M} ({where})"
+    # Day and month names in the active language ("T7 28 Th11 2026" in Vietnamese).
+    return f"{date_format(local, 'D d M Y, H:i')} ({where})"
+
+
+# For notices: written when the recipient's language is active (planpal.core.i18n).
+local_time_lazy = lazy(local_time, str)

@@ -13,6 +13,7 @@ from datetime import timedelta
 from typing import Any
 
 from planpal.core.events import DomainEvent
+from planpal.core.i18n import Text  # a notice's title and body: rendered per recipient
 
 
 @dataclass(frozen=True)
@@ -21,12 +22,14 @@ class Notice:
     their own action, inactive users never; mutes of `group_id` / `plan_id` and per-kind opt-outs
     apply. Unread notices with one `collapse_key` fold into one notification with a count. With
     `not_again_within` as well, a recipient who got a notification with that key (read or not)
-    less than that long ago gets nothing (a request repeated to pester someone)."""
+    less than that long ago gets nothing (a request repeated to pester someone). Title and body
+    are lazy texts when they hold words (`gettext_lazy`, `format_lazy`): each recipient reads
+    them in their own language (docs/i18n.md)."""
 
     kind: str
     recipients: Iterable[int]
-    title: str
-    body: str = ""
+    title: Text
+    body: Text = ""
     data: dict[str, Any] = field(default_factory=dict)
     group_id: int | None = None
     plan_id: int | None = None
@@ -51,7 +54,7 @@ class Requote:
 
     collapse_key: str
     message_id: int
-    body: str
+    body: Text
 
 
 Upkeep = Notice | ReadUpTo | Requote

@@ -14,6 +14,7 @@ from urllib.parse import parse_qs
 
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from rest_framework.exceptions import ValidationError
 from rest_framework.pagination import (
     BasePagination,
@@ -34,7 +35,8 @@ def query_int(request, name: str, *, default: int, minimum: int, maximum: int | 
     if raw is None:
         return default
     if not _DIGITS.fullmatch(raw) or int(raw) < minimum:
-        raise ValidationError({name: [f"Must be a whole number from {minimum}."]})
+        message = _("Must be a whole number from %(min)s.") % {"min": minimum}
+        raise ValidationError({name: [message]})
     value = int(raw)
     return min(value, maximum) if maximum is not None else value
 
@@ -73,7 +75,9 @@ class DefaultPagination(LimitOffsetPagination):
 
 
 def invalid_cursor() -> ValidationError:
-    return ValidationError({"cursor": ["Invalid cursor: use the next or previous link as given."]})
+    return ValidationError(
+        {"cursor": [_("Invalid cursor: use the next or previous link as given.")]}
+    )
 
 
 class NewestFirstCursorPagination(CursorPagination):
@@ -176,7 +180,7 @@ class KeysetPagination(BasePagination):
             maximum=self.max_page_size,
         )
         if "offset" in request.query_params:
-            raise ValidationError({"offset": ["This list is cursor-paginated: follow `next`."]})
+            raise ValidationError({"offset": [_("This list is cursor-paginated: follow `next`.")]})
         cursor = self._decode(request.query_params.get(self.cursor_query_param))
         backwards = cursor is not None and cursor[1]
         names = [name for name, _ in self.keys]
@@ -237,7 +241,7 @@ class KeysetPagination(BasePagination):
     # ------------------------------------------------------------------------ private
     def _key(self, row) -> list:
         values = []
-        for name, _ in self.keys:
+        for name, _direction in self.keys:
             value = (
                 row[name.lstrip("-")] if isinstance(row, dict) else getattr(row, name.lstrip("-"))
             )
@@ -247,7 +251,7 @@ class KeysetPagination(BasePagination):
     def _beyond(self, key: list, backwards: bool) -> Q:
         """Rows after `key` in the list's order (before it when going back): lexicographic."""
         condition = Q(pk__in=[])
-        for index, (name, _) in enumerate(self.keys):
+        for index, (name, _direction) in enumerate(self.keys):
             field = name.lstrip("-")
             descending = name.startswith("-") != backwards
             step = Q(**{f"{field}__{'lt' if descending else 'gt'}": key[index]})

@@ -6,6 +6,7 @@ from datetime import UTC, datetime, tzinfo
 from importlib import resources
 
 from django.utils import timezone as dj_timezone
+from django.utils.translation import gettext as _
 
 from planpal.core.exceptions import InvalidInput
 
@@ -26,7 +27,7 @@ def timezone_error(name: str) -> str | None:
     """Why `name` is not an IANA zone name ("Europe/Paris"), or None when it is one."""
     if name in _timezone_names():
         return None
-    return f"Unknown time zone {name[:64]!r}."
+    return _("Unknown time zone %(name)r.") % {"name": name[:64]}
 
 
 def is_timezone(name: str) -> bool:
@@ -63,10 +64,15 @@ def in_zone(value: datetime, zone_name: str, *, field: str) -> datetime:
     try:
         return value.replace(tzinfo=zone(zone_name)).astimezone(UTC)
     except (OverflowError, ValueError):
-        raise InvalidInput(fields={field: ["This time is out of range."]}) from None
+        raise InvalidInput(fields={field: [_("This time is out of range.")]}) from None
 
 
 # Idempotency keys clients attach to creates (messages, activities): a retry finds the first.
+def between(low: int, high: int) -> str:
+    """The message for a number outside [low, high]."""
+    return _("Must be between %(low)s and %(high)s.") % {"low": low, "high": high}
+
+
 MAX_CLIENT_ID = 64
 
 
@@ -75,6 +81,7 @@ def clean_client_id(client_id: str | None) -> str | None:
     client_id = (client_id or "").strip() or None
     if client_id is not None and len(client_id) > MAX_CLIENT_ID:
         raise InvalidInput(
-            "client_id is too long.", fields={"client_id": [f"At most {MAX_CLIENT_ID} characters."]}
+            _("client_id is too long."),
+            fields={"client_id": [_("At most %(max)s characters.") % {"max": MAX_CLIENT_ID}]},
         )
     return client_id

@@ -5,6 +5,7 @@ import time
 
 from django.http import FileResponse, HttpResponseRedirect, JsonResponse
 from django.utils.cache import patch_cache_control
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import status
@@ -82,7 +83,7 @@ class UploadContentApi(APIView):
         thumbnail = request.query_params.get("variant") == "thumbnail"
         url = upload_url(request, upload, thumbnail=thumbnail)
         if url is None:
-            raise NotFound("This upload has no thumbnail.")
+            raise NotFound(_("This upload has no thumbnail."))
         return _no_store(HttpResponseRedirect(url))
 
 
@@ -95,14 +96,15 @@ def file_content(request, token: str):
         return JsonResponse(
             error_body(
                 "link_expired",
-                f"This file link is invalid or expired ({error}); ask the app for a new one.",
+                _("This file link is invalid or expired (%(error)s); ask the app for a new one.")
+                % {"error": error},
             ),
             status=403,
         )
     try:
         handle = uploads_storage().open(claims["k"], "rb")
     except (FileNotFoundError, ValueError):
-        return JsonResponse(error_body("not_found", "This file no longer exists."), status=404)
+        return JsonResponse(error_body("not_found", _("This file no longer exists.")), status=404)
     response = FileResponse(handle, content_type=claims["t"])
     if claims["d"]:
         response["Content-Disposition"] = claims["d"]

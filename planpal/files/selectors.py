@@ -1,6 +1,7 @@
 """Reads of uploads with their permission rule, and a user's quota use."""
 
 from django.db.models import F, Sum
+from django.utils.translation import gettext as _
 
 from planpal.core.exceptions import NotFound
 from planpal.files import attachments
@@ -22,7 +23,7 @@ def upload_for_viewer(*, user, upload_id: int) -> Upload:
     """The upload, or NotFound for anyone who may not see it (ids do not leak)."""
     upload = Upload.objects.filter(pk=upload_id).first()
     if upload is None or not may_see(user=user, upload=upload):
-        raise NotFound("Upload not found.")
+        raise NotFound(_("Upload not found."))
     return upload
 
 

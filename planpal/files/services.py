@@ -138,7 +138,7 @@ def upload_attach(*, actor, upload_id: int, attach_as: str, kind: str | None = N
         raise Conflict(_("This upload is already shared."), code="upload_in_use")
     if kind is not None and upload.kind != kind:
         raise InvalidInput(
-            _("This upload is not an image.") if kind == "image" else _("Wrong kind of upload."),
+            _("This upload is not an image.") if kind == _("image") else _("Wrong kind of upload."),
             fields={"upload": [_("Must be an upload of kind %(kind)s.") % {"kind": kind}]},
         )
     upload.attached_to = attach_as
@@ -159,7 +159,7 @@ def upload_discard(*, actor, upload_id: int) -> None:
     with transaction.atomic():
         upload = Upload.objects.select_for_update().filter(pk=upload_id, owner=actor).first()
         if upload is None:
-            raise NotFound("Upload not found.")
+            raise NotFound(_("Upload not found."))
         if upload.attached_to:
             raise Conflict(
                 _("This upload is shared; delete the message that shows it."),

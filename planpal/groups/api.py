@@ -1,5 +1,6 @@
 """Thin views of the groups API: groups, members, invite links."""
 
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import status
 from rest_framework.request import Request
@@ -141,7 +142,7 @@ class InviteListApi(APIView):
     @extend_schema(tags=["invites"], responses=InviteSerializer(many=True))
     def get(self, request: Request, group_id: int) -> Response:
         selectors.require_role(
-            user=request.user, group_id=group_id, roles=MANAGERS, action="see invite links"
+            user=request.user, group_id=group_id, roles=MANAGERS, action=_("see invite links")
         )
         paginator = self.pagination_class()
         page = paginator.paginate_queryset(

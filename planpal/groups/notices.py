@@ -1,5 +1,8 @@
 """Who hears about group events outside the app (registered with `planpal.core.notices`)."""
 
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
+
 from planpal.accounts.selectors import public_name_of
 from planpal.core.notices import Notice, register
 from planpal.groups.events import GroupMemberAdded
@@ -14,8 +17,8 @@ def group_member_added(event: GroupMemberAdded, topic: str, actor_id: int | None
         Notice(
             kind="group.member_added",
             recipients=[added],
-            title=f"You joined {event.group.name}",
-            body=f"added by {public_name_of(actor_id)}",
+            title=format_lazy(_("You joined {group}"), group=event.group.name),
+            body=format_lazy(_("added by {name}"), name=public_name_of(actor_id)),
             data={"group_id": event.group.id},
             group_id=event.group.id,
         )

@@ -5,10 +5,12 @@ from typing import Any
 
 from django.db.models import F, OuterRef, QuerySet, Subquery
 from django.db.models.aggregates import Count
+from django.utils.translation import gettext as _
 
 from planpal.accounts.selectors import user_public_data
 from planpal.core.events import topic_for
 from planpal.core.exceptions import Forbidden, NotFound
+from planpal.core.i18n import Text
 from planpal.groups.models import Group, Invite, Membership
 from planpal.realtime.selectors import stream_positions
 
@@ -27,17 +29,20 @@ def require_membership(*, user, group_id: int) -> Membership:
     """The actor's membership, or NotFound: a non-member learns nothing, not even that it exists."""
     membership = get_membership(user=user, group_id=group_id)
     if membership is None:
-        raise NotFound("Group not found.")
+        raise NotFound(_("Group not found."))
     return membership
 
 
-def require_role(*, user, group_id: int, roles: tuple[str, ...], action: str) -> Membership:
+def require_role(*, user, group_id: int, roles: tuple[str, ...], action: Text) -> Membership:
     """The actor's membership if its role is one of `roles`: NotFound for non-members, Forbidden
     for members who lack the role. `action` completes "Only owners ... can <action>."."""
     membership = require_membership(user=user, group_id=group_id)
     if membership.role not in roles:
-        who = "owners" if roles == (Role.OWNER,) else "owners and admins"
-        raise Forbidden(f"Only the group's {who} can {action}.")
+        if roles == (Role.OWNER,):
+            raise Forbidden(_("Only the group's owners can %(action)s.") % {"action": action})
+        raise Forbidden(
+            _("Only the group's owners and admins can %(action)s.") % {"action": action}
+        )
     return membership
 
 

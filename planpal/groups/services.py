@@ -12,11 +12,14 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from planpal.accounts.models import User
 from planpal.accounts.selectors import are_friends
 from planpal.core.events import DomainEvent, emit, topic_for
 from planpal.core.exceptions import Conflict, DomainError, Forbidden, InvalidInput, NotFound
+from planpal.core.validation import between
 from planpal.groups import hooks, selectors
 from planpal.groups.events import (
     GroupDeleted,
@@ -37,12 +40,12 @@ class InviteInvalid(DomainError):
 
     status_code = 410
     code = "invite_invalid"
-    default_message = "This invite link has expired, was revoked or has been used up."
+    default_message = gettext_lazy("This invite link has expired, was revoked or has been used up.")
 
 
 class LastOwner(Conflict):
     code = "last_owner"
-    default_message = (
+    default_message = gettext_lazy(
         "A group needs at least one owner: make someone else an owner first, or delete the group."
     )
 
@@ -53,7 +56,7 @@ class LastOwner(Conflict):
 def _lock_group(group_id: int) -> Group:
     group = Group.objects.select_for_update().filter(pk=group_id).first()
     if group is None:
-        raise NotFound("Group not found.")
+        raise NotFound(_("Group not found."))
     return group
 
 
@@ -123,7 +126,7 @@ def group_update(
     """Owners and admins rename or re-describe the group; None leaves a field as it is."""
     with transaction.atomic():
         group = _lock_group(group_id)
-        selectors.require_role(user=actor, group_id=group_id, roles=MANAGERS, action="edit it")
+        selectors.require_role(user=actor, group_id=group_id, roles=MANAGERS, action=_("edit it"))
         changes = {
             field: value
             for field, value in (("name", name), ("description", description))
@@ -143,7 +146,7 @@ def group_delete(*, actor: User, group_id: int) -> None:
     with transaction.atomic():
         group = _lock_group(group_id)
         selectors.require_role(
-            user=actor, group_id=group_id, roles=(Role.OWNER,), action="delete it"
+            user=actor, group_id=group_id, roles=(Role.OWNER,), action=_("delete it")
         )
         event = GroupDeleted(group_id=group.pk)
         emit(event, topic=topic_for("group", group.pk), actor=actor)
@@ -160,15 +163,17 @@ def member_add(*, actor: User, group_id: int, user_id: int) -> Membership:
     """Owners and admins add one of their accepted friends as a member."""
     with transaction.atomic():
         group = _lock_group(group_id)
-        selectors.require_role(user=actor, group_id=group_id, roles=MANAGERS, action="add members")
+        selectors.require_role(
+            user=actor, group_id=group_id, roles=MANAGERS, action=_("add members")
+        )
         if selectors.is_member(user_id=user_id, group_id=group_id):
-            raise Conflict("This user is already a member.", code="already_member")
+            raise Conflict(_("This user is already a member."), code="already_member")
         user = User.objects.filter(pk=user_id, is_active=True).first()
         if user is None or not are_friends(actor.pk, user.pk):
             raise InvalidInput(
-                "You can only add your friends.",
+                _("You can only add your friends."),
                 code="not_a_friend",
-                fields={"user": ["Not one of your friends."]},
+                fields={"user": [_("Not one of your friends.")]},
             )
         membership = Membership.objects.create(group=group, user=user, role=Role.MEMBER)
         _announce_member_added(group, membership, actor=actor)
@@ -180,18 +185,18 @@ def member_set_role(*, actor: User, group_id: int, user_id: int, role: str) -> M
     with transaction.atomic():
         group = _lock_group(group_id)
         selectors.require_role(
-            user=actor, group_id=group_id, roles=(Role.OWNER,), action="change roles"
+            user=actor, group_id=group_id, roles=(Role.OWNER,), action=_("change roles")
         )
         target = (
             Membership.objects.filter(group=group, user_id=user_id).select_related("user").first()
         )
         if target is None:
-            raise NotFound("Member not found.")
+            raise NotFound(_("Member not found."))
         previous = target.role
         if role == previous:
             return target
         if previous == Role.OWNER and not _other_owner_remains(group, user_id=user_id):
-            raise LastOwner("The last owner cannot step down: make someone else an owner first.")
+            raise LastOwner(_("The last owner cannot step down: make someone else an owner first."))
         target.role = role
         target.save(update_fields=["role"])
         event = GroupMemberRoleChanged(
@@ -213,14 +218,14 @@ def member_remove(*, actor: User, group_id: int, user_id: int) -> None:
             target, reason = mine, "left"
         else:
             selectors.require_role(
-                user=actor, group_id=group_id, roles=MANAGERS, action="remove members"
+                user=actor, group_id=group_id, roles=MANAGERS, action=_("remove members")
             )
             found = Membership.objects.filter(group=group, user_id=user_id).first()
             if found is None:
-                raise NotFound("Member not found.")
+                raise NotFound(_("Member not found."))
             target = found
             if mine.role == Role.ADMIN and target.role in MANAGERS:
-                raise Forbidden("Admins can remove members, not owners or admins.")
+                raise Forbidden(_("Admins can remove members, not owners or admins."))
             reason = "removed"
         if target.role == Role.OWNER and not _other_owner_remains(group, user_id=user_id):
             raise LastOwner()
@@ -254,14 +259,12 @@ def invite_create(
     if expires_in_hours is None:
         expires_in_hours = settings.INVITE_DEFAULT_TTL_HOURS
     if not 1 <= expires_in_hours <= INVITE_MAX_TTL_HOURS:
-        raise InvalidInput(
-            fields={"expires_in_hours": [f"Must be between 1 and {INVITE_MAX_TTL_HOURS}."]}
-        )
+        raise InvalidInput(fields={"expires_in_hours": [between(1, INVITE_MAX_TTL_HOURS)]})
     if max_uses is not None and not 1 <= max_uses <= INVITE_MAX_USES:
-        raise InvalidInput(fields={"max_uses": [f"Must be between 1 and {INVITE_MAX_USES}."]})
+        raise InvalidInput(fields={"max_uses": [between(1, INVITE_MAX_USES)]})
     with transaction.atomic():
         selectors.require_role(
-            user=actor, group_id=group_id, roles=MANAGERS, action="create invite links"
+            user=actor, group_id=group_id, roles=MANAGERS, action=_("create invite links")
         )
         token = secrets.token_urlsafe(32)
         invite = Invite.objects.create(
@@ -280,14 +283,14 @@ def invite_revoke(*, actor: User, group_id: int, key: str) -> Invite:
     Revoking twice is a no-op."""
     with transaction.atomic():
         selectors.require_role(
-            user=actor, group_id=group_id, roles=MANAGERS, action="revoke invite links"
+            user=actor, group_id=group_id, roles=MANAGERS, action=_("revoke invite links")
         )
         match = Q(token_hash=hash_token(key))
         if key.isascii() and key.isdigit() and len(key) <= 18:
             match |= Q(pk=int(key))
         invite = Invite.objects.select_for_update().filter(match, group_id=group_id).first()
         if invite is None:
-            raise NotFound("Invite not found.")
+            raise NotFound(_("Invite not found."))
         if invite.revoked_at is None:
             invite.revoked_at = timezone.now()
             invite.save(update_fields=["revoked_at"])
@@ -299,7 +302,7 @@ def invite_accept(*, actor: User, token: str) -> tuple[Group, bool]:
     existing member is simply shown the group and uses nothing up)."""
     invite = Invite.objects.filter(token_hash=hash_token(token)).first()
     if invite is None:
-        raise NotFound("Invite not found.")
+        raise NotFound(_("Invite not found."))
     with transaction.atomic():
         group = _lock_group(invite.group_id)
         if selectors.is_member(user_id=actor.pk, group_id=group.pk):

@@ -16,6 +16,8 @@ from typing import Any
 import httpx
 from django.conf import settings
 from django.core.cache import cache
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from rest_framework.exceptions import Throttled
 
 from planpal.core import ratelimit
@@ -31,13 +33,13 @@ MICRODEGREE = Decimal("0.000001")  # what activities store (6 places)
 class GeocoderDisabled(DomainError):
     status_code = 503
     code = "geocoder_disabled"
-    default_message = "Place search is not set up on this server (GEOCODER_URL)."
+    default_message = gettext_lazy("Place search is not set up on this server (GEOCODER_URL).")
 
 
 class GeocoderFailed(DomainError):
     status_code = 502
     code = "geocoder_unavailable"
-    default_message = "The place search service did not answer; try again later."
+    default_message = gettext_lazy("The place search service did not answer; try again later.")
 
 
 @dataclass(frozen=True)
@@ -75,7 +77,7 @@ def _spend_budget() -> None:
         return
     wait = ratelimit.hit("geocoder", "deployment")
     if wait is not None:
-        raise Throttled(wait=wait, detail="Place search is busy; try again in a moment.")
+        raise Throttled(wait=wait, detail=_("Place search is busy; try again in a moment."))
 
 
 def _params(query: str, near: Near | None, limit: int) -> dict[str, str]:

@@ -1,5 +1,6 @@
 """Place search input and output."""
 
+from django.utils.translation import gettext as _
 from rest_framework import serializers
 
 from planpal.core.serializers import StrictCharField
@@ -14,7 +15,7 @@ class NearField(serializers.CharField):
         text = super().to_internal_value(data)
         parts = text.split(",")
         if len(text) > 60 or len(parts) != 2:
-            raise serializers.ValidationError("Use lat,lng (for example 38.7223,-9.1393).")
+            raise serializers.ValidationError(_("Use lat,lng (for example 38.7223,-9.1393)."))
         lat = serializers.DecimalField(
             max_digits=12, decimal_places=8, min_value=-90, max_value=90
         ).run_validation(parts[0].strip())

@@ -3,6 +3,26 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+# A plan's status as a word of a sentence ("This plan is cancelled."), in the reader's language.
+# Not the choices' labels: those are part of the migrations' state.
+STATUS_NAMES = {
+    "upcoming": gettext_lazy("upcoming"),
+    "ongoing": gettext_lazy("ongoing"),
+    "completed": gettext_lazy("completed"),
+    "cancelled": gettext_lazy("cancelled"),
+    "started": gettext_lazy("started"),
+}
+
+
+def status_name(status: str) -> str:
+    return str(STATUS_NAMES.get(status, status))
+
+
+def plan_closed_message(status: str) -> str:
+    return _("This plan is %(status)s.") % {"status": status_name(status)}
 
 
 class Plan(models.Model):

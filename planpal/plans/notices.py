@@ -1,17 +1,24 @@
 """Who hears about plan events outside the app (registered with `planpal.core.notices`): the
 plan's members (its group's members, or a personal plan's creator and participants)."""
 
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
+
 from planpal.accounts.selectors import public_name_of
-from planpal.core.localtime import local_time
-from planpal.core.notices import Notice, register
+from planpal.core.localtime import local_time_lazy
+from planpal.core.notices import Notice, Text, register
 from planpal.plans.events import ActivityCompleted, PlanCreated, PlanStatusChanged
 from planpal.plans.models import Plan
 from planpal.plans.selectors import plan_member_ids
 
-STATUS_WORDS = {"ongoing": "has started", "completed": "is complete", "cancelled": "was cancelled"}
+STATUS_TITLES = {
+    "ongoing": _("{plan} has started"),
+    "completed": _("{plan} is complete"),
+    "cancelled": _("{plan} was cancelled"),
+}
 
 
-def _plan_notice(plan_id: int, *, kind: str, title: str, body: str, data: dict) -> list[Notice]:
+def _plan_notice(plan_id: int, *, kind: str, title: Text, body: Text, data: dict) -> list[Notice]:
     """A notice to every member of the plan; none if it is gone. `{plan}` in the title is the
     plan's title."""
     plan = Plan.objects.filter(pk=plan_id).first()
@@ -21,7 +28,7 @@ def _plan_notice(plan_id: int, *, kind: str, title: str, body: str, data: dict) 
         Notice(
             kind=kind,
             recipients=plan_member_ids(plan=plan),
-            title=title.format(plan=plan.title),
+            title=format_lazy(title, plan=plan.title),
             body=body,
             data={"plan_id": plan_id, **data},
             group_id=plan.group_id,
@@ -33,13 +40,13 @@ def _plan_notice(plan_id: int, *, kind: str, title: str, body: str, data: dict) 
 def plan_status_changed(event: PlanStatusChanged, topic: str, actor_id: int | None) -> list:
     if event.reason == "rescheduled":
         return _postponed(event.plan_id)
-    words = STATUS_WORDS.get(event.to)
-    if words is None:
+    title = STATUS_TITLES.get(event.to)
+    if title is None:
         return []
     return _plan_notice(
         event.plan_id,
         kind="plan.status_changed",
-        title=f"{{plan}} {words}",
+        title=title,
         body="",
         data={"status": event.to},
     )
@@ -53,8 +60,10 @@ def _postponed(plan_id: int) -> list:
     return _plan_notice(
         plan_id,
         kind="plan.status_changed",
-        title="{plan} was postponed",
-        body=f"It now starts {local_time(plan.start_at, plan.timezone)}.",
+        title=_("{plan} was postponed"),
+        body=format_lazy(
+            _("It now starts {time}."), time=local_time_lazy(plan.start_at, plan.timezone)
+        ),
         data={"status": plan.status, "starts_at": plan.start_at.isoformat()},
     )
 
@@ -64,7 +73,9 @@ def activity_completed(event: ActivityCompleted, topic: str, actor_id: int | Non
         event.plan,
         kind="plan.activity_completed",
         title="{plan}",
-        body=f"{public_name_of(actor_id)} completed {event.title}",
+        body=format_lazy(
+            _("{name} completed {activity}"), name=public_name_of(actor_id), activity=event.title
+        ),
         data={"activity_id": event.id},
     )
 
@@ -74,8 +85,10 @@ def plan_created(event: PlanCreated, topic: str, actor_id: int | None) -> list:
     personal plan has nobody else to tell yet."""
     if not topic.startswith("plan:") or event.group is None:
         return []
-    body = f"by {public_name_of(actor_id)}"
-    return _plan_notice(event.id, kind="plan.created", title="New plan: {plan}", body=body, data={})
+    body = format_lazy(_("by {name}"), name=public_name_of(actor_id))
+    return _plan_notice(
+        event.id, kind="plan.created", title=_("New plan: {plan}"), body=body, data={}
+    )
 
 
 def register_all() -> None:

@@ -15,10 +15,15 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.functional import lazy
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from planpal.core import notices
 from planpal.core.db import retry_transaction
-from planpal.core.localtime import local_time
+from planpal.core.localtime import local_time_lazy
+from planpal.core.notices import Text
 from planpal.plans.models import Activity, Plan, SentReminder
 from planpal.plans.selectors import plan_member_ids
 from planpal.plans.services import plan_transition
@@ -45,12 +50,18 @@ def plans_advance_due(*, limit: int = 500) -> int:
     return done
 
 
-def _offset_label(minutes: int) -> str:
+def _offset_words(minutes: int) -> str:
     if minutes % 1440 == 0:
-        return f"{minutes // 1440} day" + ("s" if minutes >= 2880 else "")
+        days = minutes // 1440
+        return ngettext("%(count)d day", "%(count)d days", days) % {"count": days}
     if minutes % 60 == 0:
-        return f"{minutes // 60} hour" + ("s" if minutes >= 120 else "")
-    return f"{minutes} minutes"
+        hours = minutes // 60
+        return ngettext("%(count)d hour", "%(count)d hours", hours) % {"count": hours}
+    return ngettext("%(count)d minute", "%(count)d minutes", minutes) % {"count": minutes}
+
+
+# Lazy: a reminder is written in each recipient's language (a lazy ngettext with `%` is not).
+_offset_label = lazy(_offset_words, str)
 
 
 def _claim(key: str) -> bool:
@@ -62,7 +73,7 @@ def _claim(key: str) -> bool:
         return False
 
 
-def _notify_members(plan: Plan, *, kind: str, title: str, body: str, data: dict) -> int:
+def _notify_members(plan: Plan, *, kind: str, title: Text, body: Text, data: dict) -> int:
     notice = notices.Notice(
         kind=kind,
         recipients=plan_member_ids(plan=plan),
@@ -92,8 +103,12 @@ def plan_reminders_send_due() -> int:
         notify=lambda plan, minutes: _notify_members(
             plan,
             kind="plan.reminder",
-            title=f"{plan.title} starts in {_offset_label(minutes)}",
-            body=f"Starts {local_time(plan.start_at, plan.timezone)}.",
+            title=format_lazy(
+                _("{plan} starts in {offset}"), plan=plan.title, offset=_offset_label(minutes)
+            ),
+            body=format_lazy(
+                _("Starts {time}."), time=local_time_lazy(plan.start_at, plan.timezone)
+            ),
             data={
                 "plan_id": plan.pk,
                 "starts_at": plan.start_at.isoformat(),
@@ -120,7 +135,11 @@ def activity_reminders_send_due() -> int:
         notify=lambda activity, minutes: _notify_members(
             activity.plan,
             kind="plan.activity_reminder",
-            title=f"{activity.title} starts in {_offset_label(minutes)}",
+            title=format_lazy(
+                _("{activity} starts in {offset}"),
+                activity=activity.title,
+                offset=_offset_label(minutes),
+            ),
             body=_activity_reminder_body(activity),
             data={
                 "plan_id": activity.plan_id,
@@ -132,10 +151,16 @@ def activity_reminders_send_due() -> int:
     )
 
 
-def _activity_reminder_body(activity: Activity) -> str:
-    place = f" at {activity.location_name}" if activity.location_name else ""
-    when = local_time(activity.starts_at, activity.plan.timezone)
-    return f"{activity.plan.title}{place}, {when}."
+def _activity_reminder_body(activity: Activity) -> Text:
+    when = local_time_lazy(activity.starts_at, activity.plan.timezone)
+    if activity.location_name:
+        return format_lazy(
+            _("{plan} at {place}, {time}."),
+            plan=activity.plan.title,
+            place=activity.location_name,
+            time=when,
+        )
+    return format_lazy(_("{plan}, {time}."), plan=activity.plan.title, time=when)
 
 
 def _send_reminders(*, offsets, due, key, notify) -> int:

@@ -2,6 +2,7 @@
 plan gets NotFound for it and its activities: plan ids do not leak."""
 
 from django.db.models import Count, Q, QuerySet
+from django.utils.translation import gettext as _
 
 from planpal.core.exceptions import NotFound
 from planpal.groups.models import Membership
@@ -50,7 +51,7 @@ def manager_group_ids(*, user) -> set[int]:
 def plan_for_member(*, user, plan_id: int) -> Plan:
     plan = Plan.objects.select_related("creator").filter(pk=plan_id).first()
     if plan is None or not is_plan_member(user=user, plan=plan):
-        raise NotFound("Plan not found.")
+        raise NotFound(_("Plan not found."))
     return plan
 
 
@@ -99,5 +100,5 @@ def activity_for_member(*, user, activity_id: int) -> Activity:
         Activity.objects.select_related("plan", "completed_by").filter(pk=activity_id).first()
     )
     if activity is None or not is_plan_member(user=user, plan=activity.plan):
-        raise NotFound("Activity not found.")
+        raise NotFound(_("Activity not found."))
     return activity

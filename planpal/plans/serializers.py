@@ -4,6 +4,7 @@ of plans and activities."""
 from collections.abc import Mapping
 from decimal import ROUND_HALF_EVEN, Decimal
 
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -35,7 +36,7 @@ class StrictInputSerializer(serializers.Serializer):
         if isinstance(data, Mapping):
             unknown = sorted(set(data) - set(self.fields))
             if unknown:
-                raise serializers.ValidationError({name: ["Unknown field."] for name in unknown})
+                raise serializers.ValidationError({name: [_("Unknown field.")] for name in unknown})
         return super().to_internal_value(data)
 
 
@@ -108,7 +109,7 @@ class ActivityInputSerializer(StrictInputSerializer):
     def validate_currency(self, value: str) -> str:
         value = value.upper()
         if value and not (len(value) == 3 and value.isascii() and value.isalpha()):
-            raise serializers.ValidationError("Use a three-letter ISO 4217 code such as EUR.")
+            raise serializers.ValidationError(_("Use a three-letter ISO 4217 code such as EUR."))
         return value
 
 

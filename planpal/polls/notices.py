@@ -1,8 +1,11 @@
 """Who hears about polls outside the app (registered with `planpal.core.notices`): every member
 of the poll's group or plan when a poll opens and when it closes. Votes notify nobody."""
 
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
+
 from planpal.accounts.selectors import public_name_of
-from planpal.core.notices import Notice, register
+from planpal.core.notices import Notice, Text, register
 from planpal.groups.selectors import member_ids
 from planpal.plans.models import Plan
 from planpal.plans.selectors import plan_member_ids
@@ -20,7 +23,7 @@ def _audience(event: events.PollData) -> tuple[list[int], dict]:
     return plan_member_ids(plan=plan), {"group_id": plan.group_id, "plan_id": plan.pk}
 
 
-def _notice(event: events.PollData, *, kind: str, title: str, body: str) -> list[Notice]:
+def _notice(event: events.PollData, *, kind: str, title: Text, body: Text) -> list[Notice]:
     recipients, keys = _audience(event)
     if not recipients:
         return []
@@ -29,25 +32,33 @@ def _notice(event: events.PollData, *, kind: str, title: str, body: str) -> list
 
 
 def poll_created(event: events.PollData, topic: str, actor_id: int | None) -> list[Notice]:
-    body = f"{public_name_of(actor_id)} asks"
+    body = format_lazy(_("{name} asks"), name=public_name_of(actor_id))
     return _notice(event, kind="poll.created", title=event.question, body=body)
 
 
-def _outcome(event: events.PollData) -> str:
+def _outcome(event: events.PollData) -> Text:
     results = event.results.model_dump()
     if event.kind == "dates":
         best = results["ranking"][0] if results["ranking"] else None
-        return f"Best dates: {best['first_day']} to {best['last_day']}" if best else "No dates fit."
+        if best is None:
+            return _("No dates fit.")
+        return format_lazy(
+            _("Best dates: {first} to {last}"), first=best["first_day"], last=best["last_day"]
+        )
     top = leaders(results)
+    if not top:
+        return _("Nobody voted.")
     labels = {
-        option.id: option.label or f"{option.first_day} to {option.last_day}"
+        option.id: option.label
+        or format_lazy(_("{first} to {last}"), first=option.first_day, last=option.last_day)
         for option in event.options
     }
-    return "Winner: " + ", ".join(labels[pk] for pk in top) if top else "Nobody voted."
+    winners = format_lazy("{}" + ", {}" * (len(top) - 1), *(labels[pk] for pk in top))
+    return format_lazy(_("Winner: {options}"), options=winners)
 
 
 def poll_closed(event: events.PollData, topic: str, actor_id: int | None) -> list[Notice]:
-    title = f"Poll closed: {event.question}"
+    title = format_lazy(_("Poll closed: {question}"), question=event.question)
     return _notice(event, kind="poll.closed", title=title, body=_outcome(event))
 
 

@@ -6,6 +6,7 @@ from typing import Any
 
 from django.db.models import QuerySet
 from django.utils.timezone import now as utc_now
+from django.utils.translation import gettext as _
 
 from planpal.accounts.events import PublicUser
 from planpal.core.events import topic_for
@@ -58,7 +59,7 @@ def poll_rows() -> QuerySet[Poll]:
 def poll_for_member(*, user, poll_id: int) -> Poll:
     poll = poll_rows().filter(pk=poll_id).first()
     if poll is None or not may_see(user=user, poll=poll):
-        raise NotFound("Poll not found.")
+        raise NotFound(_("Poll not found."))
     return poll
 
 

@@ -4,6 +4,7 @@ carry; the serializer below declares that shape for the OpenAPI schema."""
 
 from datetime import date
 
+from django.utils.translation import gettext as _
 from rest_framework import serializers
 
 from planpal.accounts.serializers import PublicUserSerializer
@@ -70,11 +71,13 @@ class DaysField(serializers.DictField):
     def to_internal_value(self, data):
         marks = super().to_internal_value(data)
         if len(marks) > MAX_DATE_POLL_DAYS:
-            raise serializers.ValidationError(f"At most {MAX_DATE_POLL_DAYS} days.")
+            raise serializers.ValidationError(
+                _("At most %(max)s days.") % {"max": MAX_DATE_POLL_DAYS}
+            )
         try:
             return {date.fromisoformat(day): answer for day, answer in marks.items()}
         except ValueError as exc:
-            raise serializers.ValidationError("Keys are dates: YYYY-MM-DD.") from exc
+            raise serializers.ValidationError(_("Keys are dates: YYYY-MM-DD.")) from exc
 
 
 class VoteInputSerializer(StrictInputSerializer):

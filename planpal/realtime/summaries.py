@@ -8,9 +8,11 @@ gets the event's payload and a `Names` that turns user ids into display names.
 from collections.abc import Callable, Iterable
 from typing import Any
 
+from django.utils.translation import gettext_lazy
+
 from planpal.realtime import users
 
-SOMEONE = "Someone"
+SOMEONE = gettext_lazy("Someone")
 SYSTEM = "PlanPal"
 
 
@@ -24,7 +26,7 @@ class Names:
     def of(self, user_id: int | None) -> str:
         if user_id is None:
             return SYSTEM
-        return self._names.get(user_id, SOMEONE)
+        return self._names.get(user_id, str(SOMEONE))
 
 
 Summary = Callable[[dict[str, Any], int | None, Names], str]
@@ -64,5 +66,5 @@ def summarise(name: str, payload: dict[str, Any], actor_id: int | None, names: N
 def person(user: dict[str, Any] | None) -> str:
     """The name of a PublicUser inside a payload."""
     if not user:
-        return SOMEONE
-    return user.get("display_name") or user.get("username") or SOMEONE
+        return str(SOMEONE)
+    return user.get("display_name") or user.get("username") or str(SOMEONE)

@@ -10,6 +10,7 @@ import secrets
 from asgiref.sync import sync_to_async
 from django.conf import settings
 from django.core.cache import cache, caches
+from django.utils.translation import gettext_lazy
 
 from planpal.core.exceptions import DomainError
 from planpal.realtime.credentials import Credential
@@ -23,7 +24,7 @@ PREFIX = "ws-ticket:"
 class TicketStoreUnavailable(DomainError):
     status_code = 503
     code = "realtime_unavailable"
-    default_message = "Live updates are unavailable right now; retry shortly."
+    default_message = gettext_lazy("Live updates are unavailable right now; retry shortly.")
 
 
 def ticket_issue(*, user, session: str = "") -> str:

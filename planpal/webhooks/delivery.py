@@ -22,6 +22,7 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import Min, Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 
 from planpal.core.backoff import retry_delay
 from planpal.realtime.frames import event_frame
@@ -127,7 +128,7 @@ def _next(endpoint_id: int, token: str) -> WebhookDelivery | float | None:
             # authority of a creator who lost it (an account deactivated outside the admin).
             endpoints_orphan(
                 WebhookEndpoint.objects.filter(pk=endpoint_id),
-                why="can no longer manage the group",
+                why=gettext_lazy("Its creator {name} can no longer manage the group."),
             )
             endpoint.refresh_from_db()
         if endpoint.active:

@@ -5,8 +5,11 @@ managers are told in the last two cases."""
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
 
 from planpal.core import notices
+from planpal.core.notices import Text
 from planpal.groups.models import Membership
 from planpal.webhooks.models import WebhookDelivery, WebhookEndpoint
 
@@ -38,9 +41,12 @@ def webhook_disable(*, endpoint: WebhookEndpoint, reason: str) -> None:
             if m.role == Membership.Role.OWNER
             or (m.is_manager and m.user_id == endpoint.created_by_id)
         )
-        body = (
-            f"Deliveries to {endpoint.url} kept failing, so the webhook was turned off. "
-            "Fix the receiver, then enable it again."
+        body = format_lazy(
+            _(
+                "Deliveries to {url} kept failing, so the webhook was turned off. "
+                "Fix the receiver, then enable it again."
+            ),
+            url=endpoint.url,
         )
         notices.send([_disabled_notice(endpoint, recipients, body)])
 
@@ -58,23 +64,27 @@ def creator_can_manage(endpoint: WebhookEndpoint) -> bool:
     ).exists()
 
 
-def endpoints_orphan(endpoints, *, why: str) -> list[int]:
+def endpoints_orphan(endpoints, *, why: Text) -> list[int]:
     """Disable the active `endpoints` (a queryset) whose creator can no longer manage their
-    group, and tell each group's remaining owners and admins. `why` completes "Its creator
-    <name> ..."; returns the ids turned off. Runs in the caller's transaction."""
+    group, and tell each group's remaining owners and admins. `why` is a sentence about the
+    creator's `{name}`; returns the ids turned off. Runs in the caller's transaction."""
     turned_off = []
     for endpoint in endpoints.filter(active=True).select_for_update().select_related("created_by"):
         if creator_can_manage(endpoint):
             continue
-        creator = endpoint.created_by.public_name if endpoint.created_by else "who created it"
-        reason = f"Its creator {creator} {why}."
-        endpoint_disable(endpoint, reason=reason)
+        creator = endpoint.created_by.public_name if endpoint.created_by else _("(unknown)")
+        reason = format_lazy(why, name=creator)
+        endpoint_disable(endpoint, reason=str(reason))
         remaining = Membership.objects.filter(
             group_id=endpoint.group_id, role__in=MANAGERS, user__is_active=True
         ).exclude(user_id=endpoint.created_by_id)
-        body = (
-            f"The webhook to {endpoint.url} was turned off: {reason} An owner or admin can "
-            "enable it again; it then sends on their authority."
+        body = format_lazy(
+            _(
+                "The webhook to {url} was turned off: {reason} An owner or admin can enable it "
+                "again; it then sends on their authority."
+            ),
+            url=endpoint.url,
+            reason=reason,
         )
         recipients = sorted(remaining.values_list("user_id", flat=True))
         notices.send([_disabled_notice(endpoint, recipients, body)])
@@ -82,29 +92,34 @@ def endpoints_orphan(endpoints, *, why: str) -> list[int]:
     return turned_off
 
 
-def member_removed(*, group_id: int, user_id: int, **_: object) -> None:
+def member_removed(*, group_id: int, user_id: int, **_rest: object) -> None:
     """groups hook: someone left or was removed."""
     mine = WebhookEndpoint.objects.filter(group_id=group_id, created_by_id=user_id)
-    endpoints_orphan(mine, why="is no longer a member of the group")
+    endpoints_orphan(mine, why=_("Its creator {name} is no longer a member of the group."))
 
 
-def member_role_changed(*, group_id: int, user_id: int, role: str, **_: object) -> None:
+def member_role_changed(*, group_id: int, user_id: int, role: str, **_rest: object) -> None:
     """groups hook: an owner or admin who became a plain member loses their endpoints."""
     if role not in MANAGERS:
         mine = WebhookEndpoint.objects.filter(group_id=group_id, created_by_id=user_id)
-        endpoints_orphan(mine, why="is no longer an owner or admin of the group")
+        endpoints_orphan(
+            mine, why=_("Its creator {name} is no longer an owner or admin of the group.")
+        )
 
 
 def account_deactivated(*, user_id: int) -> None:
     """accounts hook: every endpoint the account created, in every group."""
-    endpoints_orphan(WebhookEndpoint.objects.filter(created_by_id=user_id), why="was deactivated")
+    endpoints_orphan(
+        WebhookEndpoint.objects.filter(created_by_id=user_id),
+        why=_("Its creator {name} was deactivated."),
+    )
 
 
-def _disabled_notice(endpoint: WebhookEndpoint, recipients, body: str) -> notices.Notice:
+def _disabled_notice(endpoint: WebhookEndpoint, recipients, body: Text) -> notices.Notice:
     return notices.Notice(
         kind=DISABLED_KIND,
         recipients=recipients,
-        title="Webhook disabled",
+        title=_("Webhook disabled"),
         body=body,
         data={"webhook_id": endpoint.pk, "group_id": endpoint.group_id},
         group_id=endpoint.group_id,

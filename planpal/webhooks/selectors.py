@@ -2,6 +2,8 @@
 or Forbidden (members who are not owners or admins), as for every group object."""
 
 from django.db.models import QuerySet
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from planpal.core.events import EVENT_TYPES
 from planpal.core.exceptions import NotFound
@@ -9,7 +11,7 @@ from planpal.groups.selectors import MANAGERS, require_role
 from planpal.webhooks.models import WebhookDelivery, WebhookEndpoint
 
 ALL_EVENTS = "*"
-ACTION = "manage webhooks"
+ACTION = gettext_lazy("manage webhooks")
 
 
 def webhook_event_names() -> list[str]:
@@ -29,11 +31,11 @@ def webhooks_of_group(*, user, group_id: int) -> QuerySet[WebhookEndpoint]:
 def webhook_for_manager(*, user, webhook_id: int) -> WebhookEndpoint:
     endpoint = WebhookEndpoint.objects.select_related("created_by").filter(pk=webhook_id).first()
     if endpoint is None:
-        raise NotFound("Webhook not found.")
+        raise NotFound(_("Webhook not found."))
     try:
         require_manager(user=user, group_id=endpoint.group_id)
     except NotFound:
-        raise NotFound("Webhook not found.") from None
+        raise NotFound(_("Webhook not found.")) from None
     return endpoint
 
 
@@ -45,6 +47,6 @@ def delivery_for_manager(*, user, webhook_id: int, delivery_id: int) -> WebhookD
     endpoint = webhook_for_manager(user=user, webhook_id=webhook_id)
     delivery = deliveries_of(endpoint=endpoint).filter(pk=delivery_id).first()
     if delivery is None:
-        raise NotFound("Delivery not found.")
+        raise NotFound(_("Delivery not found."))
     delivery.endpoint = endpoint
     return delivery

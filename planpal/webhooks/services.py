@@ -9,6 +9,7 @@ from typing import Any
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from planpal.core.background import enqueue
 from planpal.core.events import topic_for
@@ -41,7 +42,9 @@ def webhook_create(
     with transaction.atomic():
         selectors.require_manager(user=actor, group_id=group_id)
         if WebhookEndpoint.objects.filter(group_id=group_id).count() >= MAX_WEBHOOKS_PER_GROUP:
-            raise Conflict(f"A group can have at most {MAX_WEBHOOKS_PER_GROUP} webhooks.")
+            raise Conflict(
+                _("A group can have at most %(max)s webhooks.") % {"max": MAX_WEBHOOKS_PER_GROUP}
+            )
         return WebhookEndpoint.objects.create(
             group_id=group_id,
             created_by=actor,
@@ -100,8 +103,10 @@ def webhook_rotate_secret(
     """A new secret; the old one keeps signing beside it for `grace_seconds` (0: at once)."""
     if not 0 <= grace_seconds <= MAX_ROTATION_GRACE_SECONDS:
         raise InvalidInput(
-            "Invalid grace period.",
-            fields={"grace_seconds": [f"0 to {MAX_ROTATION_GRACE_SECONDS} seconds."]},
+            _("Invalid grace period."),
+            fields={
+                "grace_seconds": [_("0 to %(max)s seconds.") % {"max": MAX_ROTATION_GRACE_SECONDS}]
+            },
         )
     with transaction.atomic():
         endpoint = _locked_for(actor, webhook_id)
@@ -150,9 +155,9 @@ def delivery_redeliver(*, actor, webhook_id: int, delivery_id: int) -> WebhookDe
         _require_active(endpoint)
         original = WebhookDelivery.objects.filter(endpoint=endpoint, pk=delivery_id).first()
         if original is None:
-            raise NotFound("Delivery not found.")
+            raise NotFound(_("Delivery not found."))
         if request_body(original) is None:
-            raise Conflict("The event is no longer in the event log.")
+            raise Conflict(_("The event is no longer in the event log."))
         delivery = WebhookDelivery.objects.create(
             endpoint=endpoint,
             event_id=original.event_id,
@@ -186,7 +191,7 @@ def _locked_for(actor, webhook_id: int) -> WebhookEndpoint:
 
 def _require_active(endpoint: WebhookEndpoint) -> None:
     if not endpoint.active:
-        raise Conflict("The webhook is disabled; enable it first.")
+        raise Conflict(_("The webhook is disabled; enable it first."))
 
 
 def _kick(endpoint: WebhookEndpoint) -> None:
@@ -207,6 +212,10 @@ def _checked_events(events: list[str]) -> list[str]:
     allowed = set(selectors.webhook_event_names()) | {selectors.ALL_EVENTS}
     unknown = [name for name in names if name not in allowed]
     if not names or unknown:
-        message = f"Unknown event(s): {', '.join(unknown)}." if unknown else "Choose events."
+        message = (
+            _("Unknown event(s): %(names)s.") % {"names": ", ".join(unknown)}
+            if unknown
+            else _("Choose events.")
+        )
         raise InvalidInput(message, fields={"events": [message]})
     return [selectors.ALL_EVENTS] if selectors.ALL_EVENTS in names else names

@@ -20,6 +20,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 import httpx
 from django.conf import settings
+from django.utils.translation import gettext as _
 
 SIGNATURE_HEADER = "PlanPal-Signature"
 USER_AGENT = "PlanPal-Webhooks/1.0"
@@ -66,15 +67,15 @@ def check_url(url: str) -> Target:
         parts = urlsplit(url)
         port = parts.port
     except ValueError as exc:
-        raise UnsafeUrl("The URL is malformed.") from exc
+        raise UnsafeUrl(_("The URL is malformed.")) from exc
     schemes = ("https", "http") if allow_private else ("https",)
     if parts.scheme not in schemes:
-        raise UnsafeUrl("The URL must start with https://.")
+        raise UnsafeUrl(_("The URL must start with https://."))
     if parts.username or parts.password:
-        raise UnsafeUrl("The URL must not contain credentials.")
+        raise UnsafeUrl(_("The URL must not contain credentials."))
     host = parts.hostname
     if not host:
-        raise UnsafeUrl("The URL has no host.")
+        raise UnsafeUrl(_("The URL has no host."))
     port = port or (443 if parts.scheme == "https" else 80)
     address = _resolve(host, port, allow_private)
     netloc = f"[{address}]" if ":" in address else address
@@ -173,12 +174,12 @@ def _resolve(host: str, port: int, allow_private: bool) -> str:
     try:
         infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
     except (OSError, UnicodeError) as exc:
-        raise UnsafeUrl(f"The host {host!r} cannot be resolved.") from exc
+        raise UnsafeUrl(_("The host %(host)r cannot be resolved.") % {"host": host}) from exc
     addresses = [ipaddress.ip_address(str(info[4][0]).split("%")[0]) for info in infos]
     if not addresses:
-        raise UnsafeUrl(f"The host {host!r} cannot be resolved.")
+        raise UnsafeUrl(_("The host %(host)r cannot be resolved.") % {"host": host})
     if not allow_private and not all(_public(address) for address in addresses):
-        raise UnsafeUrl("The URL points to a private, loopback or reserved address.")
+        raise UnsafeUrl(_("The URL points to a private, loopback or reserved address."))
     return str(addresses[0])
 
 

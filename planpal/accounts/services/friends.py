@@ -1,6 +1,7 @@
 """Writes to friendships: request, accept, decline, block, remove; each told to both people."""
 
 from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
 
 from planpal.accounts.events import FriendAccepted, FriendBlocked, FriendRemoved, FriendRequested
 from planpal.accounts.models import Friendship, User
@@ -19,12 +20,14 @@ Status = Friendship.Status
 
 def _other_user(*, actor: User, user_id: int, active_only: bool = True) -> User:
     if user_id == actor.pk:
-        raise InvalidInput("That is you.", fields={"user": ["You cannot do this to yourself."]})
+        raise InvalidInput(
+            _("That is you."), fields={"user": [_("You cannot do this to yourself.")]}
+        )
     if active_only:
         return user_get_active(user_id=user_id)
     other = User.objects.filter(pk=user_id).first()
     if other is None:
-        raise NotFound("User not found.")
+        raise NotFound(_("User not found."))
     return other
 
 
@@ -84,7 +87,7 @@ def friend_request(*, actor: User, user_id: int) -> tuple[FriendEntry, bool]:
             return friend_entry(row, viewer=actor), True
         if row.status == Status.BLOCKED:
             # Same answer whoever blocked: the blocked side must not learn who refused them.
-            raise Forbidden("You cannot send a friend request to this user.", code="not_allowed")
+            raise Forbidden(_("You cannot send a friend request to this user."), code="not_allowed")
         if row.status == Status.ACCEPTED or (
             row.status == Status.PENDING and row.requested_by_id == actor.pk
         ):
@@ -103,7 +106,7 @@ def friend_request(*, actor: User, user_id: int) -> tuple[FriendEntry, bool]:
 def _locked_incoming_request(actor: User, other: User) -> Friendship:
     row = _locked_pair(actor, other)
     if row is None or row.status != Status.PENDING or row.requested_by_id == actor.pk:
-        raise NotFound("There is no friend request from this user.")
+        raise NotFound(_("There is no friend request from this user."))
     return row
 
 
@@ -161,7 +164,7 @@ def friend_remove(*, actor: User, user_id: int) -> None:
             or row.status == Status.DECLINED
             or (row.status == Status.BLOCKED and row.blocked_by_id != actor.pk)
         ):
-            raise NotFound("You have no friendship with this user.")
+            raise NotFound(_("You have no friendship with this user."))
         audience = [actor.pk] if row.status == Status.BLOCKED else [actor.pk, other.pk]
         row.delete()
         _emit_removed(actor=actor, other=other, user_ids=audience)

@@ -15,7 +15,7 @@ from planpal.core.validation import validate_timezone
 def _check_email_free(email: str, *, exclude_pk: int | None = None) -> None:
     taken = User.objects.filter(email__iexact=email).exclude(pk=exclude_pk).exists()
     if taken:
-        raise InvalidInput(fields={"email": ["An account with this email already exists."]})
+        raise InvalidInput(fields={"email": [_("An account with this email already exists.")]})
 
 
 def _check_language(language: str) -> str:
@@ -52,7 +52,7 @@ def user_register(
 
     with transaction.atomic():
         if _username_taken(username):
-            raise InvalidInput(fields={"username": ["This username is taken."]})
+            raise InvalidInput(fields={"username": [_("This username is taken.")]})
         _check_email_free(email)
         try:
             with transaction.atomic():
@@ -64,7 +64,7 @@ def user_register(
                     language=_check_language(language) if language else "",
                 )
         except IntegrityError as exc:  # a concurrent registration took the name first
-            raise InvalidInput(fields={"username": ["This username is taken."]}) from exc
+            raise InvalidInput(fields={"username": [_("This username is taken.")]}) from exc
 
 
 def user_update(

@@ -3,6 +3,7 @@ markers."""
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from planpal.chat import selectors
 from planpal.chat.events import MESSAGE_EVENTS
@@ -28,7 +29,7 @@ def _emit_message(message: Message, what: str, *, actor, client_id: str | None =
 
 def _require_participant(actor, conversation: Conversation) -> None:
     if not selectors.is_participant(user=actor, conversation=conversation):
-        raise NotFound("Conversation not found.")
+        raise NotFound(_("Conversation not found."))
 
 
 def _lock(conversation: Conversation) -> None:
@@ -43,12 +44,16 @@ def _clean_text(text: str | None, *, required: bool) -> str:
     text = (text or "").strip()
     if required and not text:
         raise InvalidInput(
-            "A text message needs text.", fields={"text": ["This field is required."]}
+            _("A text message needs text."), fields={"text": [_("This field is required.")]}
         )
     if len(text) > MAX_TEXT:
         raise InvalidInput(
-            "The text is too long.",
-            fields={"text": [f"Ensure this field has no more than {MAX_TEXT} characters."]},
+            _("The text is too long."),
+            fields={
+                "text": [
+                    _("Ensure this field has no more than %(max)s characters.") % {"max": MAX_TEXT}
+                ]
+            },
         )
     return text
 

@@ -4,6 +4,7 @@ friends, the read marker moved."""
 from typing import Any
 
 from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
 
 from planpal.accounts.models import User
 from planpal.accounts.selectors import are_friends, canonical_pair
@@ -33,13 +34,15 @@ def direct_conversation_get_or_create(*, actor, other_user_id: int) -> tuple[Con
     """The direct conversation between the actor and a friend; created on first use."""
     if other_user_id == actor.pk:
         raise InvalidInput(
-            "You cannot start a conversation with yourself.",
-            fields={"user": ["Choose someone other than yourself."]},
+            _("You cannot start a conversation with yourself."),
+            fields={"user": [_("Choose someone other than yourself.")]},
         )
     if not User.objects.filter(pk=other_user_id, is_active=True).exists():
-        raise InvalidInput("No user with this id.", fields={"user": ["No user with this id."]})
+        raise InvalidInput(
+            _("No user with this id."), fields={"user": [_("No user with this id.")]}
+        )
     if not are_friends(actor.pk, other_user_id):
-        raise Forbidden("You can only message friends.", code="not_friends")
+        raise Forbidden(_("You can only message friends."), code="not_friends")
     low, high = canonical_pair(actor.pk, other_user_id)
     existing = Conversation.objects.filter(user_low_id=low, user_high_id=high).first()
     if existing is not None:
@@ -74,8 +77,8 @@ def conversation_mark_read(
                 return selectors.last_read_message_id(user=actor, conversation=conversation)
         elif not Message.objects.filter(pk=message_id, conversation=conversation).exists():
             raise InvalidInput(
-                "That message is not in this conversation.",
-                fields={"message_id": ["No such message in this conversation."]},
+                _("That message is not in this conversation."),
+                fields={"message_id": [_("No such message in this conversation.")]},
             )
         if _advance_read_state(conversation=conversation, user=actor, message_id=message_id):
             event = READ_EVENTS[conversation.kind](

@@ -5,6 +5,7 @@ from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from planpal.accounts.selectors import are_friends
 from planpal.chat import selectors
@@ -39,7 +40,8 @@ ATTACHMENT_KIND = "chat.message"
 def _coordinate(value, *, name: str, limit: int) -> Decimal:
     if value is None:
         raise InvalidInput(
-            "A location message needs lat and lng.", fields={name: ["This field is required."]}
+            _("A location message needs lat and lng."),
+            fields={name: [_("This field is required.")]},
         )
     try:
         number = Decimal(str(value))
@@ -47,7 +49,8 @@ def _coordinate(value, *, name: str, limit: int) -> Decimal:
         number = None
     if number is None or not number.is_finite() or not -limit <= number <= limit:
         raise InvalidInput(
-            f"{name} is out of range.", fields={name: [f"Must be between -{limit} and {limit}."]}
+            _("%(name)s is out of range.") % {"name": name},
+            fields={name: [_("Must be between -%(limit)s and %(limit)s.") % {"limit": limit}]},
         )
     return number.quantize(_MICRODEGREE, rounding=ROUND_HALF_EVEN)
 
@@ -80,7 +83,7 @@ def message_send(
         content = _clean_content(kind, text, lat, lng, location_name, upload_id)
         original = _check_reply(conversation, reply_to_id)
         if _direct_and_not_friends(conversation):
-            raise Forbidden("You can only send messages to friends.", code="not_friends")
+            raise Forbidden(_("You can only send messages to friends."), code="not_friends")
         if upload_id is not None:
             content["attachment"] = upload_attach(
                 actor=actor, upload_id=upload_id, attach_as=ATTACHMENT_KIND, kind=kind
@@ -136,9 +139,9 @@ def message_edit(
     with transaction.atomic():
         message = selectors.message_for_member(user=actor, message_id=message_id, for_update=True)
         if message.sender_id != actor.pk:
-            raise Forbidden("Only the sender can edit a message.")
+            raise Forbidden(_("Only the sender can edit a message."))
         if message.deleted_at is not None:
-            raise Conflict("This message was deleted.", code="message_deleted")
+            raise Conflict(_("This message was deleted."), code="message_deleted")
         _require_version(message, version)
         text = _clean_text(text, required=message.kind == Message.Kind.TEXT)
         if text == message.text:
@@ -158,7 +161,7 @@ def message_delete(*, actor, message_id: int, version: int | None = None) -> Mes
     with transaction.atomic():
         message = selectors.message_for_member(user=actor, message_id=message_id, for_update=True)
         if message.sender_id != actor.pk and not _manages_group(actor, message.conversation):
-            raise Forbidden("Only the sender or a group admin can delete a message.")
+            raise Forbidden(_("Only the sender or a group admin can delete a message."))
         if message.deleted_at is not None:
             return message
         _require_version(message, version)
@@ -188,14 +191,15 @@ def _clean_content(kind: str, text, lat, lng, location_name, upload_id) -> dict:
     allowed = _KIND_FIELDS.get(kind)
     if allowed is None:
         raise InvalidInput(
-            "Unknown message kind.",
-            fields={"kind": [f"Must be one of: {', '.join(_KIND_FIELDS)}."]},
+            _("Unknown message kind."),
+            fields={"kind": [_("Must be one of: %(kinds)s.") % {"kinds": ", ".join(_KIND_FIELDS)}]},
         )
     for field, value in given.items():
         if value not in (None, "") and field not in allowed:
             raise InvalidInput(
-                f"{field} does not belong to a {kind} message.",
-                fields={field: [f"Not allowed when kind is '{kind}'."]},
+                _("%(field)s does not belong to a %(kind)s message.")
+                % {"field": field, "kind": kind},
+                fields={field: [_("Not allowed when kind is '%(kind)s'.") % {"kind": kind}]},
             )
     content: dict[str, Any] = {"text": _clean_text(text, required=kind == Message.Kind.TEXT)}
     if kind == Message.Kind.LOCATION:
@@ -204,8 +208,10 @@ def _clean_content(kind: str, text, lat, lng, location_name, upload_id) -> dict:
         content["location_name"] = _clean_place_name(location_name)
     elif upload_id is None and "upload" in allowed:
         raise InvalidInput(
-            f"{kind.capitalize()} messages need an upload.",
-            fields={"upload": ["Upload the file first (POST /api/v1/uploads), then send its id."]},
+            _("A message of kind '%(kind)s' needs an upload.") % {"kind": kind},
+            fields={
+                "upload": [_("Upload the file first (POST /api/v1/uploads), then send its id.")]
+            },
         )
     return content
 
@@ -214,8 +220,8 @@ def _clean_place_name(name: str | None) -> str:
     name = " ".join((name or "").split())
     if len(name) > MAX_PLACE_NAME:
         raise InvalidInput(
-            "The place name is too long.",
-            fields={"location_name": [f"At most {MAX_PLACE_NAME} characters."]},
+            _("The place name is too long."),
+            fields={"location_name": [_("At most %(max)s characters.") % {"max": MAX_PLACE_NAME}]},
         )
     return name
 
@@ -232,8 +238,8 @@ def _check_reply(conversation: Conversation, reply_to_id: int | None) -> Message
     )
     if original is None:
         raise InvalidInput(
-            "You can only reply to a message of this conversation.",
-            fields={"reply_to": ["No such message in this conversation."]},
+            _("You can only reply to a message of this conversation."),
+            fields={"reply_to": [_("No such message in this conversation.")]},
         )
     return original
 

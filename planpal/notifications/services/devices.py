@@ -4,6 +4,7 @@ import contextlib
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from planpal.core.exceptions import InvalidInput, NotFound
 from planpal.notifications.models import Device
@@ -16,13 +17,18 @@ def device_register(*, actor, platform: str, token: str) -> tuple[Device, bool]:
     another account signs in on it, the device moves to that account. Returns (device, created)."""
     if platform not in Device.Platform.values:
         raise InvalidInput(
-            "Unknown platform.",
-            fields={"platform": [f"One of {', '.join(Device.Platform.values)}."]},
+            _("Unknown platform."),
+            fields={
+                "platform": [
+                    _("One of %(values)s.") % {"values": ", ".join(Device.Platform.values)}
+                ]
+            },
         )
     token = (token or "").strip()
     if not token or len(token) > MAX_TOKEN:
         raise InvalidInput(
-            "Invalid push token.", fields={"token": [f"1 to {MAX_TOKEN} characters."]}
+            _("Invalid push token."),
+            fields={"token": [_("1 to %(max)s characters.") % {"max": MAX_TOKEN}]},
         )
     with transaction.atomic():
         device = Device.objects.select_for_update().filter(token=token).first()
@@ -50,10 +56,10 @@ def device_unregister(*, actor, token: str | None = None, device_id: int | None 
         elif token:
             devices = devices.filter(token=token.strip())
         else:
-            raise InvalidInput("Name the device by token.", fields={"token": ["Required."]})
-        deleted, _ = devices.delete()
+            raise InvalidInput(_("Name the device by token."), fields={"token": [_("Required.")]})
+        deleted, _by_model = devices.delete()
         if not deleted:
-            raise NotFound("Device not found.")
+            raise NotFound(_("Device not found."))
 
 
 def device_logged_out(*, user, device_token: str) -> None:

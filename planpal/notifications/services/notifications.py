@@ -7,13 +7,15 @@ from uuid import UUID
 from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import F
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
 from planpal.accounts.models import User
 from planpal.core.background import enqueue
 from planpal.core.events import emit, emit_many
 from planpal.core.exceptions import InvalidInput, NotFound
-from planpal.core.notices import Notice, ReadUpTo, Requote, Upkeep
+from planpal.core.i18n import group_by_language
+from planpal.core.notices import Notice, ReadUpTo, Requote, Text, Upkeep
 from planpal.notifications.events import (
     NotificationCreated,
     NotificationRead,
@@ -100,8 +102,8 @@ def notification_create(
     *,
     user,
     kind: str,
-    title: str,
-    body: str = "",
+    title: Text,
+    body: Text = "",
     data: dict | None = None,
     collapse_key: str = "",
 ) -> Notification:
@@ -121,8 +123,8 @@ def notifications_create_many(
     *,
     user_ids: list[int],
     kind: str,
-    title: str,
-    body: str = "",
+    title: Text,
+    body: Text = "",
     data: dict | None = None,
     collapse_key: str = "",
     source_event: UUID | None = None,
@@ -130,33 +132,58 @@ def notifications_create_many(
     """Write an in-app notification for each user, announce it on their topic, and plan a push
     for those who are away. With a collapse key, a user's unread notification with that key is
     folded into: its count grows and it carries the latest title/body/data
-    (`notification.updated`). A fixed number of statements for any number of users."""
+    (`notification.updated`). A lazy `title`/`body` (gettext_lazy, format_lazy) is written in
+    each user's own language (docs/i18n.md). A fixed number of statements for any number of
+    users (per language)."""
     if kind not in NOTIFICATION_KINDS:
-        raise InvalidInput(f"Unknown notification kind {kind!r}.", fields={"kind": ["Unknown."]})
-    content = {"title": _fit(title, MAX_TITLE), "body": _fit(body, MAX_BODY), "data": data or {}}
+        raise InvalidInput(
+            _("Unknown notification kind %(kind)r.") % {"kind": kind},
+            fields={"kind": [_("Unknown.")]},
+        )
     with transaction.atomic():
-        folded = _fold(user_ids, collapse_key, content, source_event) if collapse_key else []
-        done = {notification.user_id for notification in folded}
-        created = _create(
-            [
-                Notification(
-                    user_id=pk,
-                    kind=kind,
-                    collapse_key=collapse_key,
-                    source_event=source_event,
-                    **content,
-                )
-                for pk in user_ids
-                if pk not in done
-            ]
-        )
-        emit_many(
-            [(NotificationCreated.from_notification(n), _user_topic(n.user_id)) for n in created]
-            + [(NotificationUpdated.from_notification(n), _user_topic(n.user_id)) for n in folded]
-        )
-        notifications = sorted(created + folded, key=lambda notification: notification.user_id)
+        notifications: list[Notification] = []
+        for language, pks in _by_language(user_ids).items():
+            with translation.override(language):
+                content = {
+                    "title": _fit(str(title), MAX_TITLE),
+                    "body": _fit(str(body), MAX_BODY),
+                    "data": data or {},
+                }
+            notifications += _write(pks, kind, collapse_key, content, source_event)
+        notifications.sort(key=lambda notification: notification.user_id)
         push_schedule(notifications)
         return notifications
+
+
+def _by_language(user_ids: list[int]) -> dict[str, list[int]]:
+    """The users grouped by the language their texts are written in (one query)."""
+    languages = dict(User.objects.filter(pk__in=user_ids).values_list("pk", "language"))
+    return group_by_language((pk, languages.get(pk, "")) for pk in user_ids)
+
+
+def _write(
+    user_ids: list[int], kind: str, collapse_key: str, content: dict, source_event: UUID | None
+) -> list[Notification]:
+    folded = _fold(user_ids, collapse_key, content, source_event) if collapse_key else []
+    done = {notification.user_id for notification in folded}
+    created = _create(
+        [
+            Notification(
+                user_id=pk,
+                kind=kind,
+                collapse_key=collapse_key,
+                source_event=source_event,
+                **content,
+            )
+            for pk in user_ids
+            if pk not in done
+        ]
+    )
+    emit_many(
+        [(NotificationCreated.from_notification(n), _user_topic(n.user_id)) for n in created]
+        + [(NotificationUpdated.from_notification(n), _user_topic(n.user_id)) for n in folded]
+    )
+    return created + folded
 
 
 def _fold(
@@ -261,7 +288,7 @@ def notification_mark_read(*, actor, notification_id: int) -> Notification:
             Notification.objects.select_for_update().filter(pk=notification_id, user=actor).first()
         )
         if notification is None:
-            raise NotFound("Notification not found.")
+            raise NotFound(_("Notification not found."))
         if notification.read_at is not None:
             return notification
         notification.read_at = timezone.now()
@@ -291,9 +318,9 @@ def notifications_mark_all_read(*, actor) -> list[int]:
         return ids
 
 
-def notifications_revise_message(*, collapse_key: str, message_id: int, body: str) -> None:
+def notifications_revise_message(*, collapse_key: str, message_id: int, body: Text) -> None:
     """An edited or deleted message must not live on, word for word, in unread notifications
-    (nor in the push a pending notification is about to send)."""
+    (nor in the push a pending notification is about to send). Each in its reader's language."""
     with transaction.atomic():
         unread = Notification.objects.select_for_update().filter(
             collapse_key=collapse_key, read_at__isnull=True
@@ -301,10 +328,14 @@ def notifications_revise_message(*, collapse_key: str, message_id: int, body: st
         quoting = [n for n in unread if n.data.get("message_id") == message_id]
         if not quoting:
             return
-        body = _fit(body, MAX_BODY)
-        Notification.objects.filter(pk__in=[n.pk for n in quoting]).update(body=body)
-        for notification in quoting:
-            notification.body = body
+        languages = _by_language([n.user_id for n in quoting])
+        for language, user_ids in languages.items():
+            with translation.override(language):
+                text = _fit(str(body), MAX_BODY)
+            readers = [n for n in quoting if n.user_id in user_ids]
+            Notification.objects.filter(pk__in=[n.pk for n in readers]).update(body=text)
+            for notification in readers:
+                notification.body = text
         emit_many(
             (NotificationUpdated.from_notification(n), _user_topic(n.user_id)) for n in quoting
         )

@@ -3,6 +3,7 @@
 from datetime import time
 
 from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
 
 from planpal.core.events import emit
 from planpal.core.exceptions import InvalidInput
@@ -31,20 +32,22 @@ def preferences_update(
         before = _preference_values(preferences)
         if muted_group_ids is not UNSET:
             preferences.muted_group_ids = _checked_ids(
-                muted_group_ids, _my_group_ids(actor), "muted_group_ids", "group", errors
+                muted_group_ids, _my_group_ids(actor), "muted_group_ids", _("groups"), errors
             )
         if muted_plan_ids is not UNSET:
             preferences.muted_plan_ids = _checked_ids(
                 muted_plan_ids,
                 _my_plan_ids(actor, muted_plan_ids),
                 "muted_plan_ids",
-                "plan",
+                _("plans"),
                 errors,
             )
         if disabled_kinds is not UNSET:
             unknown = sorted(set(disabled_kinds) - set(NOTIFICATION_KINDS))
             if unknown:
-                errors["disabled_kinds"] = [f"Unknown kind(s): {', '.join(unknown)}."]
+                errors["disabled_kinds"] = [
+                    _("Unknown kind(s): %(kinds)s.") % {"kinds": ", ".join(unknown)}
+                ]
             preferences.disabled_kinds = sorted(set(disabled_kinds))
         if quiet_hours_start is not UNSET:
             preferences.quiet_hours_start = quiet_hours_start
@@ -53,12 +56,12 @@ def preferences_update(
         start, end = preferences.quiet_hours_start, preferences.quiet_hours_end
         if (start is None) != (end is None):
             errors["quiet_hours_end" if end is None else "quiet_hours_start"] = [
-                "Set both quiet_hours_start and quiet_hours_end, or neither."
+                _("Set both quiet_hours_start and quiet_hours_end, or neither.")
             ]
         elif start is not None and start == end:
-            errors["quiet_hours_end"] = ["Quiet hours must not start and end at the same time."]
+            errors["quiet_hours_end"] = [_("Quiet hours must not start and end at the same time.")]
         if errors:
-            raise InvalidInput("Some preferences are invalid.", fields=errors)
+            raise InvalidInput(_("Some preferences are invalid."), fields=errors)
         if not created and _preference_values(preferences) == before:
             return preferences
         preferences.save()
@@ -103,13 +106,16 @@ def _my_plan_ids(actor, wanted: list[int]) -> set[int]:
 
 
 def _checked_ids(
-    ids: list[int], allowed: set[int], field: str, noun: str, errors: dict[str, list[str]]
+    ids: list[int], allowed: set[int], field: str, things: str, errors: dict[str, list[str]]
 ) -> list[int]:
     unique = sorted(set(ids))
     if len(unique) > MAX_MUTES:
-        errors[field] = [f"At most {MAX_MUTES} {noun}s."]
+        errors[field] = [_("At most %(max)s %(things)s.") % {"max": MAX_MUTES, "things": things}]
         return unique
     unknown = [pk for pk in unique if pk not in allowed]
     if unknown:
-        errors[field] = [f"Unknown {noun} id(s): {', '.join(map(str, unknown))}."]
+        errors[field] = [
+            _("Unknown %(things)s: %(ids)s.")
+            % {"things": things, "ids": ", ".join(map(str, unknown))}
+        ]
     return unique

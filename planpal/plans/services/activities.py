@@ -8,6 +8,7 @@ from typing import Any
 from django.db import transaction
 from django.db.models import Max
 from django.utils.timezone import now as utc_now
+from django.utils.translation import gettext as _
 
 from planpal.accounts.models import User
 from planpal.core.exceptions import Conflict, InvalidInput
@@ -38,20 +39,20 @@ from planpal.plans.services.common import (
 def _activity_errors(activity: Activity) -> dict[str, list[str]]:
     errors = _field_errors(activity, exclude={"plan", "completed_by", "created_by"})
     if activity.lat is not None and not -90 <= activity.lat <= 90:
-        errors.setdefault("lat", []).append("Latitude must be between -90 and 90.")
+        errors.setdefault("lat", []).append(_("Latitude must be between -90 and 90."))
     if activity.lng is not None and not -180 <= activity.lng <= 180:
-        errors.setdefault("lng", []).append("Longitude must be between -180 and 180.")
+        errors.setdefault("lng", []).append(_("Longitude must be between -180 and 180."))
     if (activity.lat is None) != (activity.lng is None):
         errors.setdefault("lat" if activity.lat is None else "lng", []).append(
-            "Give both lat and lng, or neither."
+            _("Give both lat and lng, or neither.")
         )
     if activity.estimated_cost is not None and activity.estimated_cost < 0:
-        errors.setdefault("estimated_cost", []).append("The cost cannot be negative.")
+        errors.setdefault("estimated_cost", []).append(_("The cost cannot be negative."))
     if activity.currency and not CURRENCY_RE.fullmatch(activity.currency):
-        errors.setdefault("currency", []).append("Use a three-letter ISO 4217 code such as EUR.")
+        errors.setdefault("currency", []).append(_("Use a three-letter ISO 4217 code such as EUR."))
     times_valid = "starts_at" not in errors and "ends_at" not in errors
     if times_valid and activity.ends_at <= activity.starts_at:
-        errors["ends_at"] = ["The activity must end after it starts."]
+        errors["ends_at"] = [_("The activity must end after it starts.")]
     return errors
 
 
@@ -61,11 +62,12 @@ def _check_activity(plan: Plan, activity: Activity) -> None:
     _raise_if(_activity_errors(activity))
     if activity.starts_at < plan.start_at or activity.ends_at > plan.end_at:
         raise InvalidInput(
-            "The activity must lie within the plan's dates.",
+            _("The activity must lie within the plan's dates."),
             code="outside_plan",
             fields={
                 "starts_at" if activity.starts_at < plan.start_at else "ends_at": [
-                    f"The plan runs from {plan.start_at.isoformat()} to {plan.end_at.isoformat()}."
+                    _("The plan runs from %(start)s to %(end)s.")
+                    % {"start": plan.start_at.isoformat(), "end": plan.end_at.isoformat()}
                 ]
             },
         )
@@ -79,8 +81,13 @@ def _check_activity(plan: Plan, activity: Activity) -> None:
     )
     if other is not None:
         raise InvalidInput(
-            f"Overlaps with activity {other.pk} ({other.title!r}, "
-            f"{other.starts_at.isoformat()} to {other.ends_at.isoformat()}).",
+            _("Overlaps with activity %(id)s (%(title)r, %(start)s to %(end)s).")
+            % {
+                "id": other.pk,
+                "title": other.title,
+                "start": other.starts_at.isoformat(),
+                "end": other.ends_at.isoformat(),
+            },
             code="overlap",
             fields={"conflicting_activity": [str(other.pk)]},
         )
@@ -131,7 +138,7 @@ def activity_create(
         existing = Activity.objects.filter(plan=plan)
         if existing.count() >= MAX_ACTIVITIES_PER_PLAN:
             raise InvalidInput(
-                f"A plan can hold at most {MAX_ACTIVITIES_PER_PLAN} activities.",
+                _("A plan can hold at most %(max)s activities.") % {"max": MAX_ACTIVITIES_PER_PLAN},
                 code="too_many_activities",
             )
         last = existing.aggregate(last=Max("position"))["last"]
@@ -190,7 +197,9 @@ def _require_not_cancelled(plan: Plan) -> None:
     # Ticking off what was done stays possible after a plan completes (the sweep may complete it
     # a minute after the last activity ends); a cancelled plan is frozen.
     if plan.status == Status.CANCELLED:
-        raise Conflict("This plan is cancelled and can no longer be changed.", code="plan_closed")
+        raise Conflict(
+            _("This plan is cancelled and can no longer be changed."), code="plan_closed"
+        )
 
 
 def activity_complete(*, actor: User, activity_id: int) -> Activity:
@@ -198,7 +207,7 @@ def activity_complete(*, actor: User, activity_id: int) -> Activity:
         plan, activity = _locked_activity(actor=actor, activity_id=activity_id)
         _require_not_cancelled(plan)
         if activity.completed_at is not None:
-            raise Conflict("This activity is already completed.", code="already_completed")
+            raise Conflict(_("This activity is already completed."), code="already_completed")
         activity.completed_at = utc_now()
         activity.completed_by = actor
         activity.version += 1
@@ -212,7 +221,7 @@ def activity_reopen(*, actor: User, activity_id: int) -> Activity:
         plan, activity = _locked_activity(actor=actor, activity_id=activity_id)
         _require_not_cancelled(plan)
         if activity.completed_at is None:
-            raise Conflict("This activity is not completed.", code="not_completed")
+            raise Conflict(_("This activity is not completed."), code="not_completed")
         activity.completed_at = None
         activity.completed_by = None
         activity.version += 1
@@ -262,7 +271,7 @@ def _check_order(order: list[int], activity_ids: set[int]) -> None:
         problems.append(f"missing: {missing}")
     if problems:
         raise InvalidInput(
-            "The order must list each of the plan's activities exactly once.",
+            _("The order must list each of the plan's activities exactly once."),
             code="invalid_order",
             fields={"order": problems},
         )

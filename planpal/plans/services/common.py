@@ -6,12 +6,15 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from planpal.accounts.models import User
 from planpal.core.events import DomainEvent, emit, topic_for
 from planpal.core.exceptions import Conflict, Forbidden, InvalidInput, NotFound, VersionConflict
+from planpal.core.i18n import Text
 from planpal.core.validation import in_zone, is_timezone, timezone_error
-from planpal.plans.models import Activity, Plan
+from planpal.plans.models import Activity, Plan, status_name
 from planpal.plans.selectors import can_manage_plan, is_plan_member
 
 Status = Plan.Status
@@ -49,6 +52,9 @@ ACTIVITY_EDITABLE = (
 )
 CURRENCY_RE = re.compile(r"[A-Z]{3}")
 
+PLAN_NOT_FOUND = gettext_lazy("Plan not found.")
+ACTIVITY_NOT_FOUND = gettext_lazy("Activity not found.")
+
 
 # ---------------------------------------------------------------------------- helpers
 
@@ -75,7 +81,7 @@ def _list_topic(plan: Plan) -> str:
     return topic_for("user", plan.creator_id)
 
 
-def _locked_plan(*, actor, plan_id: int, not_found: str = "Plan not found.") -> Plan:
+def _locked_plan(*, actor, plan_id: int, not_found: Text = PLAN_NOT_FOUND) -> Plan:
     """The plan, locked for the rest of the transaction; NotFound unless the actor is a member."""
     plan = Plan.objects.select_for_update().filter(pk=plan_id).first()
     if plan is None or not is_plan_member(user=actor, plan=plan):
@@ -86,24 +92,26 @@ def _locked_plan(*, actor, plan_id: int, not_found: str = "Plan not found.") -> 
 def _locked_activity(*, actor, activity_id: int) -> tuple[Plan, Activity]:
     plan_id = Activity.objects.filter(pk=activity_id).values_list("plan_id", flat=True).first()
     if plan_id is None:
-        raise NotFound("Activity not found.")
-    plan = _locked_plan(actor=actor, plan_id=plan_id, not_found="Activity not found.")
+        raise NotFound(_("Activity not found."))
+    plan = _locked_plan(actor=actor, plan_id=plan_id, not_found=ACTIVITY_NOT_FOUND)
     # Re-read under the plan lock: it may have been deleted while we waited.
     activity = Activity.objects.filter(pk=activity_id, plan=plan).first()
     if activity is None:
-        raise NotFound("Activity not found.")
+        raise NotFound(_("Activity not found."))
     return plan, activity
 
 
 def _require_manager(actor, plan: Plan) -> None:
     if not can_manage_plan(actor, plan):
-        raise Forbidden("Only the plan's creator or the group's owners and admins can do this.")
+        raise Forbidden(_("Only the plan's creator or the group's owners and admins can do this."))
 
 
 def _require_open(plan: Plan) -> None:
     if plan.is_closed:
         raise Conflict(
-            f"This plan is {plan.status} and can no longer be changed.", code="plan_closed"
+            _("This plan is %(status)s and can no longer be changed.")
+            % {"status": status_name(plan.status)},
+            code="plan_closed",
         )
 
 
@@ -119,7 +127,7 @@ def _field_errors(instance, *, exclude: set[str]) -> dict[str, list[str]]:
 
 def _raise_if(errors: dict[str, list[str]]) -> None:
     if errors:
-        raise InvalidInput("Some fields are invalid.", fields=errors)
+        raise InvalidInput(_("Some fields are invalid."), fields=errors)
 
 
 def _strip(value: Any) -> Any:
@@ -129,9 +137,9 @@ def _strip(value: Any) -> Any:
 def _zone_name(name: str) -> str:
     """A time zone a write names: times without an offset are read in it, so it must be valid
     before anything else is looked at."""
-    problem = timezone_error(name) if isinstance(name, str) else "Not a time zone name."
+    problem = timezone_error(name) if isinstance(name, str) else _("Not a time zone name.")
     if problem is not None:
-        raise InvalidInput("Some fields are invalid.", fields={"timezone": [problem]})
+        raise InvalidInput(_("Some fields are invalid."), fields={"timezone": [problem]})
     return name
 
 

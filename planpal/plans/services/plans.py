@@ -6,6 +6,8 @@ from typing import Any
 from django.db import transaction
 from django.db.models import F, Q
 from django.utils.timezone import now as utc_now
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from planpal.accounts.models import User
 from planpal.accounts.selectors import are_friends
@@ -14,7 +16,7 @@ from planpal.core.exceptions import Conflict, Forbidden, InvalidInput, NotFound
 from planpal.core.validation import timezone_error
 from planpal.groups.selectors import require_membership
 from planpal.plans import events
-from planpal.plans.models import Activity, Plan
+from planpal.plans.models import Activity, Plan, status_name
 from planpal.plans.services.common import (
     PLAN_EDITABLE,
     PLAN_MAX_AHEAD,
@@ -56,13 +58,13 @@ def _plan_errors(plan: Plan, *, check_dates: bool) -> dict[str, list[str]]:
 def _plan_date_errors(start_at: datetime, end_at: datetime) -> dict[str, list[str]]:
     now = utc_now()
     if end_at <= start_at:
-        return {"end_at": ["The plan must end after it starts."]}
+        return {"end_at": [_("The plan must end after it starts.")]}
     if start_at < now - PLAN_MAX_PAST:
-        return {"start_at": ["A plan cannot start more than a year ago."]}
+        return {"start_at": [_("A plan cannot start more than a year ago.")]}
     if start_at > now + PLAN_MAX_AHEAD:
-        return {"start_at": ["A plan cannot start more than ten years from now."]}
+        return {"start_at": [_("A plan cannot start more than ten years from now.")]}
     if end_at - start_at > PLAN_MAX_DURATION:
-        return {"end_at": ["A plan cannot last more than a year."]}
+        return {"end_at": [_("A plan cannot last more than a year.")]}
     return {}
 
 
@@ -75,8 +77,12 @@ def _require_activities_inside(plan: Plan) -> None:
     )
     if outside:
         raise InvalidInput(
-            f"{len(outside)} activit{'y lies' if len(outside) == 1 else 'ies lie'} outside the "
-            "new dates; move or delete them first.",
+            ngettext(
+                "%(count)d activity lies outside the new dates; move or delete it first.",
+                "%(count)d activities lie outside the new dates; move or delete them first.",
+                len(outside),
+            )
+            % {"count": len(outside)},
             code="activities_outside",
             fields={"activities": [str(pk) for pk in outside]},
         )
@@ -185,7 +191,9 @@ def plan_transition(
     rescheduling = reason == "rescheduled" and (from_status, to_status) == RESCHEDULED
     if (from_status, to_status) not in TRANSITIONS and not rescheduling:
         raise Conflict(
-            f"A plan cannot go from {from_status} to {to_status}.", code="invalid_transition"
+            _("A plan cannot go from %(from)s to %(to)s.")
+            % {"from": status_name(from_status), "to": status_name(to_status)},
+            code="invalid_transition",
         )
     if reason not in REASONS:
         raise ValueError(f"unknown transition reason {reason!r}")
@@ -224,7 +232,11 @@ def _plan_transition_manual(*, actor: User, plan_id: int, to_status: str, verb: 
         plan = _locked_plan(actor=actor, plan_id=plan_id)
         _require_manager(actor, plan)
         if (plan.status, to_status) not in TRANSITIONS:
-            raise Conflict(f"A {plan.status} plan cannot be {verb}.", code="invalid_transition")
+            raise Conflict(
+                _("A plan that is %(status)s cannot be %(done)s.")
+                % {"status": status_name(plan.status), "done": status_name(verb)},
+                code="invalid_transition",
+            )
         # We hold the row lock, so the compare-and-set cannot lose; checked all the same.
         if not plan_transition(
             plan_id=plan.pk,
@@ -233,7 +245,10 @@ def _plan_transition_manual(*, actor: User, plan_id: int, to_status: str, verb: 
             reason="manual",
             actor=actor,
         ):
-            raise Conflict(f"The plan could not be {verb}; reload it.", code="invalid_transition")
+            raise Conflict(
+                _("The plan could not be %(done)s; reload it.") % {"done": status_name(verb)},
+                code="invalid_transition",
+            )
         plan.refresh_from_db()
     return plan
 
@@ -262,7 +277,7 @@ def plan_cancel(*, actor: User, plan_id: int) -> Plan:
 def _require_personal(plan: Plan) -> None:
     if plan.group_id is not None:
         raise InvalidInput(
-            "Members of a group plan are the group's members; add them to the group.",
+            _("Members of a group plan are the group's members; add them to the group."),
             code="not_personal_plan",
         )
 
@@ -273,17 +288,19 @@ def plan_participant_add(*, actor: User, plan_id: int, user_id: int) -> User:
         plan = _locked_plan(actor=actor, plan_id=plan_id)
         _require_personal(plan)
         if plan.creator_id != actor.pk:
-            raise Forbidden("Only the plan's creator can add participants.")
+            raise Forbidden(_("Only the plan's creator can add participants."))
         _require_open(plan)
         if user_id == plan.creator_id or plan.participants.filter(pk=user_id).exists():
-            raise Conflict("This user already takes part in the plan.", code="already_participant")
+            raise Conflict(
+                _("This user already takes part in the plan."), code="already_participant"
+            )
         # An unknown user and a stranger get the same answer: user ids are not probed here.
         user = User.objects.filter(pk=user_id, is_active=True).first()
         if user is None or not are_friends(actor.pk, user_id):
             raise InvalidInput(
-                "You can only add your friends.",
+                _("You can only add your friends."),
                 code="not_friend",
-                fields={"user": ["Not a friend."]},
+                fields={"user": [_("Not a friend.")]},
             )
         plan.participants.add(user)
         event = events.PlanMemberJoined.of(plan_id=plan.pk, user=user)
@@ -298,13 +315,13 @@ def plan_participant_remove(*, actor: User, plan_id: int, user_id: int) -> None:
         _require_personal(plan)
         if user_id == plan.creator_id:
             raise InvalidInput(
-                "The creator cannot leave their own plan; delete it instead.",
+                _("The creator cannot leave their own plan; delete it instead."),
                 code="creator_cannot_leave",
             )
         if not plan.participants.filter(pk=user_id).exists():
-            raise NotFound("Participant not found.")
+            raise NotFound(_("Participant not found."))
         if actor.pk not in (user_id, plan.creator_id):
-            raise Forbidden("Only the plan's creator can remove other participants.")
+            raise Forbidden(_("Only the plan's creator can remove other participants."))
         plan.participants.remove(user_id)
         # Only on the plan's topic: the event ends the leaver's subscriptions to the topic it is
         # delivered on (PlanMemberLeft.revokes), which must never be their own user topic.

@@ -5,6 +5,7 @@ from typing import Any
 
 from django.db import transaction
 from django.utils.timezone import now as utc_now
+from django.utils.translation import gettext as _
 
 from planpal.accounts.models import User
 from planpal.core.exceptions import Conflict, InvalidInput
@@ -31,7 +32,7 @@ def poll_close(*, actor: User, poll_id: int) -> Poll:
         poll = _locked(actor=actor, poll_id=poll_id)
         _require_closer(actor, poll)
         if poll.closed_at is not None:
-            raise Conflict("This poll is already closed.", code="poll_closed")
+            raise Conflict(_("This poll is already closed."), code="poll_closed")
         _close(poll, actor=actor, at=min(utc_now(), poll.closes_at or utc_now()))
     return poll
 
@@ -67,12 +68,12 @@ def _winning_days(poll: Poll, option_id: int | None) -> tuple[date, date]:
     results = selectors.results_of(poll)
     if poll.kind == Poll.Kind.DATES:
         if not results["ranking"]:
-            raise Conflict("Nobody can go on any of these days yet.", code="no_winner")
+            raise Conflict(_("Nobody can go on any of these days yet."), code="no_winner")
         best = results["ranking"][0]
         return best["first_day"], best["last_day"]
     option = _winning_option(poll, results, option_id)
     if option.kind != Option.Kind.DATES:
-        raise InvalidInput("The winner is not a date range.", code="not_dates")
+        raise InvalidInput(_("The winner is not a date range."), code="not_dates")
     return option.day_range
 
 
@@ -83,11 +84,13 @@ def _winning_option(poll: Poll, results: dict, option_id: int | None) -> Option:
     if option_id is None:
         top = leaders(results)
         if len(top) != 1:
-            raise Conflict("There is no single winner; name the option to use.", code="no_winner")
+            raise Conflict(
+                _("There is no single winner; name the option to use."), code="no_winner"
+            )
         option_id = top[0]
     option = Option.objects.filter(poll=poll, pk=option_id).first()
     if option is None:
-        raise _fail("option", "Not an option of this poll.")
+        raise _fail("option", _("Not an option of this poll."))
     return option
 
 
@@ -98,7 +101,7 @@ def _lock_plan_first(*, actor, poll_id: int) -> Poll:
         list(Plan.objects.select_for_update().filter(pk=plan_id).values_list("pk"))
     poll = _locked(actor=actor, poll_id=poll_id)
     if poll.plan_id is None:
-        raise InvalidInput("Only a plan's poll can change the plan.", code="not_plan_poll")
+        raise InvalidInput(_("Only a plan's poll can change the plan."), code="not_plan_poll")
     return poll
 
 
@@ -133,15 +136,15 @@ def poll_apply(
         elif to == "activity":
             _apply_activity(poll, actor, option_id, starts_at, ends_at)
         else:
-            raise _fail("to", "plan_dates or activity.")
+            raise _fail("to", _("plan_dates or activity."))
     return poll
 
 
 def _apply_activity(poll, actor, option_id, starts_at, ends_at) -> None:
     if poll.kind == Poll.Kind.DATES:
-        raise InvalidInput("A date poll's winner is dates, not an activity.", code="not_option")
+        raise InvalidInput(_("A date poll's winner is dates, not an activity."), code="not_option")
     if starts_at is None or ends_at is None:
-        raise _fail("starts_at", "An activity needs starts_at and ends_at.")
+        raise _fail("starts_at", _("An activity needs starts_at and ends_at."))
     option = _winning_option(poll, selectors.results_of(poll), option_id)
     place: dict[str, Any] = {}
     if option.kind == Option.Kind.PLACE:

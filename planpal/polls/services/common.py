@@ -2,8 +2,11 @@
 
 from datetime import timedelta
 
+from django.utils.translation import gettext as _
+
 from planpal.core.events import emit
 from planpal.core.exceptions import Conflict, Forbidden, InvalidInput, NotFound
+from planpal.plans.models import plan_closed_message
 from planpal.polls import selectors
 from planpal.polls.events import EVENTS, Action
 from planpal.polls.models import Poll
@@ -15,7 +18,7 @@ MAX_POLLS_PER_PLACE = 500  # polls in one group or plan
 
 
 def _fail(field: str, message: str) -> InvalidInput:
-    return InvalidInput("Some fields are invalid.", fields={field: [message]})
+    return InvalidInput(_("Some fields are invalid."), fields={field: [message]})
 
 
 def _emit(poll: Poll, action: Action, actor, *, results=None, ballot=None) -> None:
@@ -43,18 +46,18 @@ def _locked(*, actor, poll_id: int) -> Poll:
     """The poll, locked for the rest of the transaction; NotFound unless the actor may see it."""
     poll = Poll.objects.select_for_update().filter(pk=poll_id).first()
     if poll is None or not selectors.may_see(user=actor, poll=poll):
-        raise NotFound("Poll not found.")
+        raise NotFound(_("Poll not found."))
     return poll
 
 
 def _require_open(poll: Poll) -> None:
     if selectors.is_closed(poll):
-        raise Conflict("This poll is closed.", code="poll_closed")
+        raise Conflict(_("This poll is closed."), code="poll_closed")
     plan = poll.plan  # None for a group's poll, without a query
     if plan is not None and plan.is_closed:
-        raise Conflict(f"This plan is {plan.status}.", code="plan_closed")
+        raise Conflict(plan_closed_message(plan.status), code="plan_closed")
 
 
 def _require_closer(actor, poll: Poll) -> None:
     if not selectors.can_close(user=actor, poll=poll):
-        raise Forbidden("Only the poll's creator or the group's owners and admins can do this.")
+        raise Forbidden(_("Only the poll's creator or the group's owners and admins can do this."))

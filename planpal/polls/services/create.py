@@ -7,11 +7,13 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.timezone import now as utc_now
+from django.utils.translation import gettext as _
 
 from planpal.accounts.models import User
 from planpal.core.exceptions import Conflict, InvalidInput
 from planpal.core.validation import clean_client_id
 from planpal.groups.selectors import require_membership
+from planpal.plans.models import plan_closed_message
 from planpal.plans.selectors import plan_for_member
 from planpal.polls.models import Option, Poll
 from planpal.polls.services.common import (
@@ -28,14 +30,17 @@ from planpal.polls.services.common import (
 def _options(kind: str, options: list[dict[str, Any]]) -> list[Option]:
     if kind == Poll.Kind.DATES:
         if options:
-            raise _fail("options", "A date poll has days, not options.")
+            raise _fail("options", _("A date poll has days, not options."))
         return []
     if not MIN_OPTIONS <= len(options) <= MAX_OPTIONS:
-        raise _fail("options", f"Give {MIN_OPTIONS} to {MAX_OPTIONS} options.")
+        raise _fail(
+            "options",
+            _("Give %(min)s to %(max)s options.") % {"min": MIN_OPTIONS, "max": MAX_OPTIONS},
+        )
     built = [_option(position, values) for position, values in enumerate(options)]
     labels = [(o.kind, o.label.casefold(), o.first_day, o.last_day) for o in built]
     if len(set(labels)) != len(labels):
-        raise _fail("options", "Two options are the same.")
+        raise _fail("options", _("Two options are the same."))
     return built
 
 
@@ -46,10 +51,14 @@ def _option(position: int, values: dict[str, Any]) -> Option:
     if kind == Option.Kind.DATES:
         first, last = values.get("first_day"), values.get("last_day")
         if not isinstance(first, date) or not isinstance(last, date) or last < first:
-            raise _fail("options", f"Option {position + 1}: first_day <= last_day, both dates.")
+            raise _fail(
+                "options",
+                _("Option %(number)s: first_day <= last_day, both dates.")
+                % {"number": position + 1},
+            )
         option.first_day, option.last_day = first, last
     elif not label:
-        raise _fail("options", f"Option {position + 1} needs a label.")
+        raise _fail("options", _("Option %(number)s needs a label.") % {"number": position + 1})
     if kind == Option.Kind.PLACE:
         for name in ("lat", "lng"):
             value = values.get(name)
@@ -57,20 +66,25 @@ def _option(position: int, values: dict[str, Any]) -> Option:
     try:
         option.full_clean(exclude={"poll"}, validate_unique=False, validate_constraints=False)
     except ValidationError as exc:
-        raise InvalidInput(f"Option {position + 1} is invalid.", fields=exc.message_dict) from exc
+        raise InvalidInput(
+            _("Option %(number)s is invalid.") % {"number": position + 1},
+            fields=exc.message_dict,
+        ) from exc
     return option
 
 
 def _date_window(first: date | None, last: date | None, length: int) -> None:
     if not isinstance(first, date) or not isinstance(last, date):
-        raise _fail("first_day", "A date poll needs first_day and last_day.")
+        raise _fail("first_day", _("A date poll needs first_day and last_day."))
     days = (last - first).days + 1
     if days < 1:
-        raise _fail("last_day", "last_day must not be before first_day.")
+        raise _fail("last_day", _("last_day must not be before first_day."))
     if days > MAX_DATE_POLL_DAYS:
-        raise _fail("last_day", f"A date poll spans at most {MAX_DATE_POLL_DAYS} days.")
+        raise _fail(
+            "last_day", _("A date poll spans at most %(max)s days.") % {"max": MAX_DATE_POLL_DAYS}
+        )
     if not 1 <= length <= days:
-        raise _fail("length_days", "length_days must fit between first_day and last_day.")
+        raise _fail("length_days", _("length_days must fit between first_day and last_day."))
 
 
 def _deadline(closes_at: datetime | None) -> None:
@@ -78,9 +92,9 @@ def _deadline(closes_at: datetime | None) -> None:
         return
     now = utc_now()
     if closes_at <= now:
-        raise _fail("closes_at", "The deadline must be in the future.")
+        raise _fail("closes_at", _("The deadline must be in the future."))
     if closes_at > now + MAX_DEADLINE_AHEAD:
-        raise _fail("closes_at", "The deadline must be within a year.")
+        raise _fail("closes_at", _("The deadline must be within a year."))
 
 
 def _place(*, actor, group_id: int | None, plan_id: int | None) -> dict[str, Any]:
@@ -93,10 +107,13 @@ def _place(*, actor, group_id: int | None, plan_id: int | None) -> dict[str, Any
     elif plan_id is not None:
         plan = plan_for_member(user=actor, plan_id=plan_id)
         if plan.is_closed:
-            raise Conflict(f"This plan is {plan.status}.", code="plan_closed")
+            raise Conflict(plan_closed_message(plan.status), code="plan_closed")
         place = {"plan_id": plan_id}
     if Poll.objects.filter(**place).count() >= MAX_POLLS_PER_PLACE:
-        raise InvalidInput(f"At most {MAX_POLLS_PER_PLACE} polls here.", code="too_many_polls")
+        raise InvalidInput(
+            _("At most %(max)s polls here.") % {"max": MAX_POLLS_PER_PLACE},
+            code="too_many_polls",
+        )
     return place
 
 
@@ -127,7 +144,7 @@ def poll_create(
                 return first, False
         question = (question or "").strip()
         if not question:
-            raise _fail("question", "A poll needs a question.")
+            raise _fail("question", _("A poll needs a question."))
         if kind == Poll.Kind.DATES:
             _date_window(first_day, last_day, length_days)
             multiple = False

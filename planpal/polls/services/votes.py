@@ -3,6 +3,7 @@
 from datetime import date
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from planpal.accounts.models import User
 from planpal.core.db import retry_transaction
@@ -15,25 +16,25 @@ from planpal.polls.services.common import _emit, _fail, _locked, _require_open
 def _choice_ballot(poll: Poll, option_ids: list[int] | None) -> set[int]:
     chosen = set(option_ids or [])
     if not chosen:
-        raise _fail("options", "Choose at least one option (or withdraw your vote).")
+        raise _fail("options", _("Choose at least one option (or withdraw your vote)."))
     if len(chosen) > 1 and not poll.multiple:
-        raise _fail("options", "This poll takes one option.")
+        raise _fail("options", _("This poll takes one option."))
     known = set(Option.objects.filter(poll=poll).values_list("pk", flat=True))
     if not chosen <= known:
-        raise _fail("options", "Not an option of this poll.")
+        raise _fail("options", _("Not an option of this poll."))
     return chosen
 
 
 def _date_ballot(poll: Poll, days: dict[date, str] | None) -> dict[date, str]:
     if not days:
-        raise _fail("days", "Mark at least one day (or withdraw your vote).")
+        raise _fail("days", _("Mark at least one day (or withdraw your vote)."))
     answers = set(DayMark.Answer.values)
     first, last = poll.day_range
     for day, answer in days.items():
         if not isinstance(day, date) or not first <= day <= last:
-            raise _fail("days", f"{day} is not a day of this poll.")
+            raise _fail("days", _("%(day)s is not a day of this poll.") % {"day": day})
         if answer not in answers:
-            raise _fail("days", f"{day}: answer yes, maybe or no.")
+            raise _fail("days", _("%(day)s: answer yes, maybe or no.") % {"day": day})
     return dict(days)
 
 
