@@ -11,6 +11,11 @@ export default [
     languageOptions: { ecmaVersion: 2023, sourceType: "module", globals: globals.browser },
   },
   {
+    // The service worker is a classic script with the worker's globals (caches, clients).
+    files: ["planpal/web/static/web/sw.js"],
+    languageOptions: { ecmaVersion: 2023, sourceType: "script", globals: globals.serviceworker },
+  },
+  {
     files: ["tests/js/**/*.js", "eslint.config.js"],
     languageOptions: { ecmaVersion: 2023, sourceType: "module", globals: globals.node },
   },

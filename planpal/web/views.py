@@ -7,6 +7,7 @@ with an ETag; `Cache-Control: no-cache` makes browsers revalidate, which costs a
 """
 
 import hashlib
+import json
 import mimetypes
 import posixpath
 from dataclasses import dataclass
@@ -108,6 +109,66 @@ def _load(path: str) -> StaticFile | None:
     etag = f'"{hashlib.sha256(body).hexdigest()[:32]}"'
     loaded = _loaded[found] = StaticFile(mtime_ns, body, etag, content_type)
     return loaded
+
+
+# ---------------------------------------------------------------------------- installable app
+WEB_STATIC = Path(__file__).resolve().parent / "static"
+WORKER_SOURCE = "web/sw.js"  # served at /sw.js (below), so its scope is the whole site
+
+
+def shell_files() -> list[str]:
+    """The client's static files (relative to the static root), which the service worker
+    keeps for offline use: every file of the app's static folder but the worker itself."""
+    files = (path.relative_to(WEB_STATIC).as_posix() for path in WEB_STATIC.rglob("*"))
+    return sorted(name for name in files if (WEB_STATIC / name).is_file() and name != WORKER_SOURCE)
+
+
+def shell_version(files: list[str]) -> str:
+    """A hash of every shell file's content (their ETags) and of the worker: a deploy that
+    changes any of them changes the worker's bytes, which is what makes browsers update it."""
+    digest = hashlib.sha256()
+    for name in [*files, WORKER_SOURCE]:
+        loaded = _load(name)
+        digest.update(f"{name}={loaded.etag if loaded else '-'}\n".encode())
+    return digest.hexdigest()[:16]
+
+
+@require_safe
+def service_worker(request: HttpRequest) -> HttpResponse:
+    """The service worker (static/web/sw.js) with its version and the URLs it caches
+    prepended. Served from the site root: a worker controls only pages under its own path."""
+    source = _load(WORKER_SOURCE)
+    if source is None:
+        raise Http404("Not found.")
+    files = shell_files()
+    urls = [settings.STATIC_URL + name for name in files]
+    head = (
+        f"const VERSION = {json.dumps(shell_version(files))};\nconst SHELL = {json.dumps(urls)};\n"
+    )
+    response = HttpResponse(head.encode() + source.body, content_type=CONTENT_TYPES[".js"])
+    response["Cache-Control"] = "no-cache"
+    response["Service-Worker-Allowed"] = "/"
+    return response
+
+
+@require_safe
+def manifest(request: HttpRequest) -> HttpResponse:
+    """The web app manifest: what a browser needs to install PlanPal as an app."""
+    icon = settings.STATIC_URL + "web/icon.svg"
+    body = {
+        "name": "PlanPal",
+        "short_name": "PlanPal",
+        "description": "Plan trips together and see every change live.",
+        "start_url": "/",
+        "scope": "/",
+        "display": "standalone",
+        "background_color": "#ffffff",
+        "theme_color": "#0b5cad",
+        "icons": [{"src": icon, "sizes": "any", "type": "image/svg+xml", "purpose": "any"}],
+    }
+    response = HttpResponse(json.dumps(body), content_type="application/manifest+json")
+    response["Cache-Control"] = "no-cache"
+    return response
 
 
 @require_safe

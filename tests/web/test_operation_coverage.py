@@ -2,7 +2,8 @@
 
 The operations come from the OpenAPI schema at /api/schema/; the client's calls are read from its
 source (`api.get/post/put/patch/del("…")`, `api.href("…")` for links the browser opens itself,
-and `allPages("…")` with literal paths, `${…}` for ids). An operation must be called by the
+`allPages("…")`, and the offline writes' `method: "…", path: "…"`, with literal paths, `${…}`
+for ids). An operation must be called by the
 client, or be listed below with the reason it is not: OPS_ONLY (for other clients or operators),
 SHOWN_THROUGH (the screen gets the same data from another operation) or NOT_YET (a known gap,
 listed so that it stays visible). A new operation in the API fails this test until a screen uses
@@ -46,6 +47,10 @@ NOT_YET: set[tuple[str, str]] = set()
 
 CALL = re.compile(r"""(?:api\.(get|post|put|patch|del|href)|(allPages))\(\s*([`"'])(.*?)\3""", re.S)
 
+# The writes that also work offline are described, not called (offline/writes.js): the outbox
+# sends them later.
+WRITE = re.compile(r"""method:\s*"(POST|PUT|PATCH|DELETE)",\s*path:\s*([`"'])(.*?)\2""", re.S)
+
 VERBS = {"del": "DELETE", "href": "GET"}
 
 
@@ -54,8 +59,13 @@ def client_calls() -> set[tuple[str, str]]:
     for source in CLIENT.rglob("*.js"):
         if "vendor" in source.parts:
             continue
-        for method, pages, _, path in CALL.findall(source.read_text()):
-            method = "GET" if pages else VERBS.get(method, method.upper())
+        text = source.read_text()
+        found = [
+            ("GET" if pages else VERBS.get(method, method.upper()), path)
+            for method, pages, _, path in CALL.findall(text)
+        ]
+        found += [(method, path) for method, _, path in WRITE.findall(text)]
+        for method, path in found:
             path = re.sub(r"\$\{[^}]*\}", "{}", path.split("?")[0])
             calls.add((method, "/" + path.lstrip("/")))
     return calls

@@ -3,6 +3,7 @@
 // shape: {error: {code, message, fields, current?}}.
 
 import { currentLanguage, t } from "./lib/i18n.js";
+import { snapshots } from "./offline/device.js";
 
 const BASE = "/api/v1/";
 
@@ -34,10 +35,12 @@ export function csrfToken() {
   return match ? decodeURIComponent(match[1]) : "";
 }
 
-/** `body`: JSON-able, or FormData (a multipart upload: the browser sets its Content-Type). */
-export async function request(method, path, body) {
+/** `body`: JSON-able, or FormData (a multipart upload: the browser sets its Content-Type).
+ *  `idempotencyKey`: sent as Idempotency-Key, so a retried write creates nothing twice. */
+export async function request(method, path, body, { idempotencyKey = null } = {}) {
   // The chosen language, so the API's error messages are in it too.
   const headers = { Accept: "application/json", "Accept-Language": currentLanguage() };
+  if (idempotencyKey) headers["Idempotency-Key"] = idempotencyKey;
   const multipart = body instanceof FormData;
   if (body !== undefined && !multipart) headers["Content-Type"] = "application/json";
   if (!["GET", "HEAD", "OPTIONS"].includes(method)) headers["X-CSRFToken"] = csrfToken();
@@ -65,8 +68,25 @@ export async function request(method, path, body) {
   return data;
 }
 
+/** A GET whose answer is kept on this device; with no network, the kept one answers (and
+ *  "planpal:offline-copy" tells the page it shows a saved copy). */
+async function getKept(path) {
+  try {
+    const data = await request("GET", path);
+    if (snapshots.keeps(path)) snapshots.save(path, data);
+    return data;
+  } catch (error) {
+    if (error.status !== 0) throw error;
+    const kept = await snapshots.load(path);
+    if (!kept) throw error;
+    const detail = { path, savedAt: kept.savedAt };
+    window.dispatchEvent(new CustomEvent("planpal:offline-copy", { detail }));
+    return kept.data;
+  }
+}
+
 export const api = {
-  get: (path) => request("GET", path),
+  get: (path) => getKept(path),
   post: (path, body) => request("POST", path, body),
   put: (path, body) => request("PUT", path, body),
   patch: (path, body) => request("PATCH", path, body),

@@ -19,6 +19,10 @@ import { renderProfile } from "./screens/profile.js";
 import { renderHome } from "./screens/home.js";
 import { afterSignIn, renderInvite } from "./screens/invite.js";
 import { renderPlan } from "./screens/plan/index.js";
+import { snapshots } from "./offline/device.js";
+import { forgetShellPage, installApp } from "./offline/install.js";
+import { setupSyncPanel } from "./offline/panel.js";
+import { startSync } from "./offline/sync.js";
 import { endSession, loadAll, rt } from "./state/live.js";
 import { store } from "./state/store.js";
 import { t } from "./lib/i18n.js";
@@ -35,6 +39,8 @@ const session = {
     document.getElementById("topbar-right").hidden = false;
     document.getElementById("main-nav").hidden = false;
     document.getElementById("me-name").textContent = me.display_name || me.username;
+    snapshots.setOwner(me.id); // screens open from this user's saved copies when offline
+    await startSync();
     rt.start();
     await loadAll();
   },
@@ -43,6 +49,10 @@ const session = {
     boot.me = null;
     restoring = null;
     endSession();
+    // This device forgets what it showed; writes still waiting stay for the same account.
+    snapshots.clear();
+    snapshots.setOwner(null);
+    forgetShellPage();
     document.getElementById("topbar-right").hidden = true;
     document.getElementById("main-nav").hidden = true;
     window.location.hash = "#/login";
@@ -202,4 +212,6 @@ setupNotifications((target) => {
 const routeOrToast = () => route().catch((error) => toast(errorMessage(error), { error: true }));
 window.addEventListener("hashchange", routeOrToast);
 window.planpal = { rt, store }; // for debugging in the console, and for the browser tests
+setupSyncPanel();
 routeOrToast();
+installApp();

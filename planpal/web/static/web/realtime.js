@@ -117,6 +117,13 @@ export class RealtimeClient extends EventTarget {
     if (this.state === "connected" && this.topics.has(topic)) this._send({ op: "typing", topic });
   }
 
+  /** Resolves once the server has answered every op sent before this call, with the replays
+   *  of the subscriptions among them (one connection's ops are answered in order). Rejects
+   *  when not connected. */
+  settled() {
+    return this._request({ op: "ping" });
+  }
+
   /** The ids of users online in `topic` (the `presence` op). Rejects when not connected. */
   presence(topic) {
     return this._request({ op: "presence", topic }).then((frame) => frame.online || []);

@@ -1,10 +1,13 @@
 // The notification bell: unread count (live from notification.created / notification.read on
 // user:<me>), a panel listing recent notifications, and a toast for each new one.
 
-import { api } from "../api.js";
+import { api, newClientId } from "../api.js";
 import { h, replaceChildren } from "../lib/dom.js";
 import { formatShort } from "../lib/format.js";
 import { attempt, toast } from "../lib/toast.js";
+import { notificationsReadHere } from "../offline/pending.js";
+import { outbox, submit } from "../offline/sync.js";
+import { readNotification } from "../offline/writes.js";
 import { loadNotifications } from "../state/live.js";
 import { onChange, store } from "../state/store.js";
 
@@ -92,8 +95,12 @@ function closeOnOutsideEvents({ bell, panel }, toggle) {
 export function setupNotifications(navigate) {
   const ui = elements();
 
+  // Read on this device while offline: shown read until the server says so.
+  const readHere = () => notificationsReadHere(outbox.entries);
+  const isRead = (item) => Boolean(item.read_at) || readHere().has(item.id);
+
   function renderCount() {
-    const unread = store.notifications.count;
+    const unread = Math.max(0, store.notifications.count - readHere().size);
     ui.count.textContent = unread > 99 ? "99+" : String(unread);
     ui.count.hidden = unread === 0;
     ui.bell.setAttribute(
@@ -110,12 +117,17 @@ export function setupNotifications(navigate) {
     else
       replaceChildren(
         ui.list,
-        [...items.values()].map((item) => notificationItem(item, open)),
+        [...items.values()].map((item) =>
+          notificationItem(
+            isRead(item) ? { ...item, read_at: item.read_at || "here" } : item,
+            open,
+          ),
+        ),
       );
   }
 
   async function open(item) {
-    if (!item.read_at) await attempt(() => api.post(`notifications/${item.id}/read`));
+    if (!isRead(item)) await attempt(() => submit(readNotification(item, newClientId())));
     const target = notificationTarget(item);
     if (target) {
       toggle(false);
@@ -136,7 +148,7 @@ export function setupNotifications(navigate) {
   ui.readAll.addEventListener("click", () => attempt(() => api.post("notifications/read-all")));
   closeOnOutsideEvents(ui, toggle);
   onChange(({ kind, id }) => {
-    if (kind === "notifications" || kind === "all") {
+    if (kind === "notifications" || kind === "all" || kind === "outbox") {
       renderCount();
       renderList();
     }

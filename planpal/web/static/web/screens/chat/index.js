@@ -84,7 +84,9 @@ async function openChat(main, conversationId, groupId, titleOf) {
   const onVisible = () => log.markRead();
   document.addEventListener("visibilitychange", onVisible);
   const stop = onChange(({ kind: what, id }) => {
-    if ((what === "messages" || what === "readers") && id === conversationId) {
+    if (what === "outbox")
+      log.render(); // a kept message was sent, or failed
+    else if ((what === "messages" || what === "readers") && id === conversationId) {
       record = store.messages.get(conversationId) || record;
       log.render();
     } else if (what === "polls" && id === topic) log.render();

@@ -99,6 +99,7 @@ function meta(message, pending, actions) {
       h("button", { type: "button", class: "link-button", onclick: discard }, "Discard"),
     ];
   }
+  if (pending && pending.status === "queued") return "Waiting for the connection…";
   if (pending) return "Sending…";
   return [
     h("time", { datetime: message.created_at }, formatShort(message.created_at)),

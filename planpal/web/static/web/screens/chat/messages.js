@@ -6,6 +6,8 @@ import { api } from "../../api.js";
 import { h } from "../../lib/dom.js";
 import { confirmDialog, formDialog, formField } from "../../lib/dialogs.js";
 import { attempt } from "../../lib/toast.js";
+import { messagesWaiting } from "../../offline/pending.js";
+import { outbox } from "../../offline/sync.js";
 import { quoteOf } from "../../state/chat.js";
 import { loadEarlierMessages } from "../../state/live.js";
 import { store } from "../../state/store.js";
@@ -67,13 +69,22 @@ function wantedNodes(conversationId, record, polls, actions, nameOf) {
     previousSender = senderId;
     wanted.push(messageEntry(message, options, actions));
   }
-  for (const pending of record.pending.values()) {
+  for (const pending of unsent(record, conversationId)) {
     const original = pending.reply_to ? record.items.get(pending.reply_to) : null;
     const quoted = original ? quoteOf(original) : null;
     const build = () => messageNode(pending, { pending, quoted, showSender: false }, actions);
     wanted.push([`c${pending.client_id}`, pending.status, build]);
   }
   return wanted;
+}
+
+/** Messages not yet on the server: being sent from this page, or waiting in the outbox (a
+ *  reload keeps those), oldest first. */
+function unsent(record, conversationId) {
+  const waiting = messagesWaiting(outbox.entries, conversationId, store.me);
+  const sent = new Set([...record.items.values()].map((message) => message.client_id));
+  const here = [...record.pending.values()].filter((pending) => !waiting.has(pending.client_id));
+  return [...waiting.values(), ...here].filter((pending) => !sent.has(pending.client_id));
 }
 
 /** Bring `log` in line with `wanted`, rebuilding only the nodes whose signature changed. */

@@ -5,6 +5,8 @@
 
 import { api, newClientId } from "../../api.js";
 import { errorMessage, toast } from "../../lib/toast.js";
+import { outbox, submit } from "../../offline/sync.js";
+import { sendMessage } from "../../offline/writes.js";
 import { store } from "../../state/store.js";
 
 /** content: a text string, or {kind: "location", lat, lng, location_name, text} or
@@ -42,9 +44,13 @@ export function messageSender(conversationId, getRecord, render) {
     try {
       await uploadOnce(content);
       const fields = fieldsOf(content, clientId, replyTo);
-      const message = await api.post(`conversations/${conversationId}/messages`, fields);
+      // A text or a place also goes offline: the outbox keeps it (shown as waiting) until sent.
+      const sent = content.file
+        ? { answer: await api.post(`conversations/${conversationId}/messages`, fields) }
+        : await submit(sendMessage(conversationId, fields));
+      const message = sent.answer;
       // Usually the message_sent event (same client_id) has replaced it already.
-      if (!record.items.has(message.id)) record.items.set(message.id, message);
+      if (message && !record.items.has(message.id)) record.items.set(message.id, message);
       record.pending.delete(clientId);
     } catch (error) {
       const failed = record.pending.get(clientId);
@@ -54,14 +60,22 @@ export function messageSender(conversationId, getRecord, render) {
     render();
   }
 
+  /** A message of the outbox (offline/pending.js marks it with its entry's seq). */
+  const entryOf = (pending) => outbox.entries.find((entry) => entry.seq === pending.entrySeq);
+
   function discard(pending) {
+    const entry = entryOf(pending);
+    if (entry) return outbox.discard(entry);
     getRecord().pending.delete(pending.client_id);
     render();
     const { upload } = pending.content || {};
     if (upload) api.del(`uploads/${upload}`).catch(() => {}); // collected within a day anyway
   }
 
-  const retry = (pending) =>
-    send(pending.content, { clientId: pending.client_id, replyTo: pending.reply_to });
+  const retry = (pending) => {
+    const entry = entryOf(pending);
+    if (entry) return outbox.retry(entry);
+    return send(pending.content, { clientId: pending.client_id, replyTo: pending.reply_to });
+  };
   return { send, retry, discard };
 }

@@ -1,11 +1,12 @@
 // The "Add activity" / "Edit activity" dialog. Times are entered as wall time in the plan's zone.
 // A stale edit (409) shows the server's version in the form and lets the user decide again.
 
-import { api } from "../../api.js";
+import { newClientId } from "../../api.js";
 import { formDialog, formField } from "../../lib/dialogs.js";
 import { h } from "../../lib/dom.js";
 import { formatDay, formatTime, fromLocalInput, safeZone, toLocalInput } from "../../lib/format.js";
 import { toast } from "../../lib/toast.js";
+import { createActivity, updateActivity } from "../../offline/writes.js";
 import { KINDS } from "./activity.js";
 import { placePicker } from "./place-picker.js";
 import { t } from "../../lib/i18n.js";
@@ -143,10 +144,14 @@ export function humanActivityError(error, plan, activities) {
 }
 
 async function save(view, activityId, form, body, conflict, zone) {
-  const version = Number(form.dataset.version);
+  const base = {
+    ...view.record().activities.get(activityId),
+    version: Number(form.dataset.version),
+  };
   try {
-    view.keep(await api.patch(`activities/${activityId}`, { ...body, version }));
-    toast(t("plan.activity_dialog.saved"));
+    const sent = await view.submit(updateActivity(base, body, newClientId()));
+    if (sent.answer) view.keep(sent.answer);
+    toast(sent.answer ? t("plan.activity_dialog.saved") : t("offline.kept_for_later"));
     return true;
   } catch (error) {
     if (error.status !== 409 || !error.current) throw error;
@@ -164,9 +169,9 @@ export function activityDialog(view, activityId = null) {
   const record = view.record();
   const zone = safeZone(record.data.timezone);
   const editing = activityId !== null;
-  const base = editing
-    ? record.activities.get(activityId)
-    : defaultsFor(record.data, record.activities);
+  // What the user sees, their own waiting changes included.
+  const shown = view.activities();
+  const base = editing ? shown.get(activityId) : defaultsFor(record.data, shown);
   const conflict = h("p", { class: "conflict", role: "alert", hidden: true, tabindex: "-1" });
   const picker = placePicker(base);
   const { form } = formDialog({
@@ -181,11 +186,13 @@ export function activityDialog(view, activityId = null) {
       const body = values(data, zone);
       try {
         if (editing) return await save(view, activityId, form, body, conflict, zone);
-        view.keep(await api.post(`plans/${view.planId}/activities`, body));
+        const sent = await view.submit(createActivity(view.planId, body, newClientId()));
+        if (sent.answer) view.keep(sent.answer);
+        const added = t("plan.activity_dialog.added_title", { title: body.title });
+        toast(sent.answer ? added : t("offline.kept_for_later"));
       } catch (error) {
         throw humanActivityError(error, view.record().data, view.record().activities);
       }
-      toast(t("plan.activity_dialog.added_title", { title: body.title }));
       return true;
     },
   });

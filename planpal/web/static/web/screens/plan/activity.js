@@ -54,7 +54,8 @@ function moveButtons(activity, closed, ordering, actions) {
 
 function actionButtons(plan, activity, ordering, actions) {
   const done = Boolean(activity.completed_at);
-  const closed = isClosed(plan);
+  // An activity the server has not created yet has no id to act on.
+  const closed = isClosed(plan) || typeof activity.id !== "number";
   const { id, title } = activity;
   return [
     ordering ? moveButtons(activity, closed, ordering, actions) : null,
@@ -68,7 +69,7 @@ function actionButtons(plan, activity, ordering, actions) {
       () => actions.toggleDone(activity),
       {
         style: done ? "button button-quiet" : "button button-secondary",
-        disabled: plan.status === "cancelled",
+        disabled: plan.status === "cancelled" || typeof activity.id !== "number",
       },
     ),
     button(t("common.edit"), `edit-${id}`, () => actions.edit(activity), {
@@ -122,6 +123,18 @@ function timeColumn(activity, zone, ordering) {
   );
 }
 
+const SYNC_MARKS = {
+  pending: () => t("offline.mark.pending"),
+  conflict: () => t("offline.mark.conflict"),
+  failed: () => t("offline.mark.failed"),
+};
+
+/** A change kept on this device (offline/pending.js): marked until the server has it. */
+function syncMark(activity) {
+  if (!activity.sync) return null;
+  return h("p", { class: `sync-mark sync-${activity.sync}` }, SYNC_MARKS[activity.sync]());
+}
+
 function body(activity) {
   const done = Boolean(activity.completed_at);
   const cost = activity.estimated_cost
@@ -149,6 +162,7 @@ function body(activity) {
       : null,
     activity.notes ? h("p", { class: "notes" }, activity.notes) : null,
     done ? h("p", { class: "done-by" }, doneText) : null,
+    syncMark(activity),
   );
 }
 
@@ -159,7 +173,11 @@ export function activityItem(plan, activity, zone, actions, ordering = null) {
     "li",
     {
       class: done ? "activity card done" : "activity card",
-      dataset: { activityId: activity.id, version: activity.version },
+      dataset: {
+        activityId: activity.id,
+        version: activity.version,
+        ...(activity.sync ? { sync: activity.sync } : {}),
+      },
     },
     timeColumn(activity, zone, ordering),
     body(activity),

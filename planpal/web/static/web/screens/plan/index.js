@@ -6,6 +6,8 @@ import { api } from "../../api.js";
 import { crumbs, h, notice } from "../../lib/dom.js";
 import { feedList } from "../../lib/feed.js";
 import { errorMessage } from "../../lib/toast.js";
+import { activitiesWithPending } from "../../offline/pending.js";
+import { outbox, submit } from "../../offline/sync.js";
 import { loadPlan } from "../../state/live.js";
 import { onChange, store } from "../../state/store.js";
 import { budgetTab } from "../money/index.js";
@@ -108,6 +110,10 @@ export async function renderPlan(main, planId, tabName = "plan") {
   const view = {
     planId,
     record: () => record,
+    /** The activities as the user sees them: with their changes still waiting to be sent. */
+    activities: () => activitiesWithPending(record.activities, outbox.entries, planId, store.me),
+    /** A write that also works offline (offline/sync.js): {answer} or {queued}. */
+    submit,
     /** A REST answer may arrive before or after its event: keep whichever is newer. */
     keep(activity) {
       const held = record.activities.get(activity.id);
@@ -144,6 +150,7 @@ export async function renderPlan(main, planId, tabName = "plan") {
   feed.render();
   store.openPlan = planId;
   const stop = onChange(({ kind, id }) => {
+    if (kind === "outbox") list.render(); // a change kept for later was sent, or needs the user
     if (id !== planId) return;
     if (kind === "plan") {
       record = store.plans.get(planId) || record;

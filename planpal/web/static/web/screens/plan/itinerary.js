@@ -1,12 +1,13 @@
 // The itinerary: activities by day in the plan's zone, or in the group's custom order, with the
 // actions on them (add, complete / reopen, move, delete; edit opens the activity dialog).
 
-import { api } from "../../api.js";
+import { api, newClientId } from "../../api.js";
 import { confirmDialog } from "../../lib/dialogs.js";
 import { h, replaceChildren } from "../../lib/dom.js";
 import { dayKey, formatDay, isClosed, safeZone, STATUS_LABELS } from "../../lib/format.js";
 import { attempt, toast } from "../../lib/toast.js";
 import { segmented } from "../../lib/widgets.js";
+import { completeActivity } from "../../offline/writes.js";
 import { activityItem } from "./activity.js";
 import { activityDialog } from "./activity-dialog.js";
 import { costLine, totals } from "./costs.js";
@@ -74,16 +75,16 @@ function activityActions(view) {
   const keep = (activity) => view.keep(activity);
   return {
     toggleDone: async (activity) => {
-      const answer = await attempt(() =>
-        activity.completed_at
-          ? api.post(`activities/${activity.id}/reopen`)
-          : api.post(`activities/${activity.id}/complete`),
-      );
-      if (answer) keep(answer);
+      // Works offline: kept in the outbox and shown done (marked as waiting) until sent.
+      const write = completeActivity(activity, !activity.completed_at, newClientId());
+      const sent = await attempt(() => view.submit(write));
+      if (sent && sent.answer) keep(sent.answer);
     },
     move: async (order, index, step) => {
       const ids = order.map((activity) => activity.id);
       [ids[index], ids[index + step]] = [ids[index + step], ids[index]];
+      // Activities still waiting to be created have no place in the server's order yet.
+      ids.splice(0, ids.length, ...ids.filter((id) => typeof id === "number"));
       const list = await attempt(() =>
         api.post(`plans/${view.planId}/activities/reorder`, { order: ids }),
       );
@@ -142,7 +143,8 @@ export function itinerary(view) {
   });
 
   function render() {
-    const { data: plan, activities } = view.record();
+    const plan = view.record().data;
+    const activities = view.activities();
     const zone = safeZone(plan.timezone);
     addButton.disabled = isClosed(plan);
     addButton.title = isClosed(plan)
