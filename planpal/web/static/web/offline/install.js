@@ -3,10 +3,15 @@
 // user's feet (a half-filled form would be lost).
 
 import { h } from "../lib/dom.js";
+import { t } from "../lib/i18n.js";
 
 function showUpdate(worker) {
   if (document.getElementById("update-bar")) return;
-  const reload = h("button", { type: "button", class: "button button-primary" }, "Reload");
+  const reload = h(
+    "button",
+    { type: "button", class: "button button-primary" },
+    t("offline.reload"),
+  );
   reload.addEventListener("click", () => {
     reload.disabled = true;
     worker.postMessage({ type: "skip-waiting" }); // "controllerchange" then reloads the page
@@ -14,7 +19,7 @@ function showUpdate(worker) {
   const bar = h(
     "div",
     { class: "update-bar", id: "update-bar", role: "status" },
-    h("span", {}, "A new version of PlanPal is ready."),
+    h("span", {}, t("offline.new_version")),
     reload,
   );
   document.body.append(bar);

@@ -124,7 +124,7 @@ export function createOutbox({ db, send, onSent = () => {}, owner = () => null }
     },
     /** Read this user's entries back (after a reload). */
     load: () => kept.load(),
-    /** Keep a write: {kind, method, path, body, clientId, baseVersion, target, label}. */
+    /** Keep a write: {kind, method, path, body, clientId, baseVersion, target, about}. */
     add: (write) => kept.add(write),
     /** Whether new writes must queue behind earlier ones (order is kept). */
     busy: () => kept.entries.some((entry) => entry.status === "pending"),

@@ -5,31 +5,43 @@
 
 import { h, replaceChildren } from "../lib/dom.js";
 import { formatShort } from "../lib/format.js";
+import { t } from "../lib/i18n.js";
 import { rt } from "../state/live.js";
 import { onChange } from "../state/store.js";
 import { keepActivity, outbox } from "./sync.js";
 
 const FIELD_NAMES = {
-  title: "Title",
-  kind: "Kind",
-  starts_at: "Starts",
-  ends_at: "Ends",
-  location_name: "Place",
-  estimated_cost: "Cost",
-  currency: "Currency",
-  notes: "Notes",
+  title: () => t("offline.field.title"),
+  kind: () => t("offline.field.kind"),
+  starts_at: () => t("offline.field.starts"),
+  ends_at: () => t("offline.field.ends"),
+  location_name: () => t("offline.field.place"),
+  estimated_cost: () => t("offline.field.cost"),
+  currency: () => t("offline.field.currency"),
+  notes: () => t("offline.field.notes"),
 };
+/** What an outbox entry does, in words (writes.js: `kind` and `about`). */
+const LABELS = {
+  "activity.create": (about) => t("offline.label.add", about),
+  "activity.update": (about) => t("offline.label.edit", about),
+  "activity.complete": (about) => t("offline.label.complete", about),
+  "activity.reopen": (about) => t("offline.label.reopen", about),
+  "message.send": (about) => t("offline.label.send", about),
+  "notification.read": (about) => t("offline.label.read", about),
+};
+const labelOf = (entry) => LABELS[entry.kind](entry.about);
 const shown = (value) => (value === null || value === undefined || value === "" ? "—" : value);
 
 /** The fields where the user's change and the server's version differ. */
 function differences(entry) {
   const rows = [];
-  for (const [name, label] of Object.entries(FIELD_NAMES)) {
+  for (const [name, fieldName] of Object.entries(FIELD_NAMES)) {
     if (!entry.body || !(name in entry.body)) continue;
     const mine = entry.body[name];
     const theirs = entry.current[name];
     if (String(shown(mine)) === String(shown(theirs))) continue;
-    rows.push(h("li", {}, `${label}: theirs “${shown(theirs)}”, yours “${shown(mine)}”`));
+    const values = { field: fieldName(), theirs: shown(theirs), mine: shown(mine) };
+    rows.push(h("li", {}, t("offline.conflict.difference", values)));
   }
   return rows.length ? h("ul", { class: "sync-diff" }, rows) : null;
 }
@@ -47,14 +59,14 @@ function conflictItem(entry) {
   return h(
     "li",
     { class: "sync-item sync-conflict", dataset: { seq: entry.seq } },
-    h("p", { class: "sync-label" }, entry.label),
-    h("p", {}, "Someone else changed it while you were offline."),
+    h("p", { class: "sync-label" }, labelOf(entry)),
+    h("p", {}, t("offline.conflict.explain")),
     differences(entry),
     h(
       "div",
       { class: "actions" },
-      actionButton("Keep mine", () => outbox.resolve(entry, "mine"), true),
-      actionButton("Take theirs", theirs),
+      actionButton(t("offline.conflict.keep_mine"), () => outbox.resolve(entry, "mine"), true),
+      actionButton(t("offline.conflict.take_theirs"), theirs),
     ),
   );
 }
@@ -63,13 +75,13 @@ function failedItem(entry) {
   return h(
     "li",
     { class: "sync-item sync-failed", dataset: { seq: entry.seq } },
-    h("p", { class: "sync-label" }, entry.label),
-    h("p", {}, `Not saved: ${entry.error}`),
+    h("p", { class: "sync-label" }, labelOf(entry)),
+    h("p", {}, t("offline.failed.explain", { error: entry.error })),
     h(
       "div",
       { class: "actions" },
-      actionButton("Retry", () => outbox.retry(entry), true),
-      actionButton("Discard", () => outbox.discard(entry)),
+      actionButton(t("offline.failed.retry"), () => outbox.retry(entry), true),
+      actionButton(t("offline.failed.discard"), () => outbox.discard(entry)),
     ),
   );
 }
@@ -78,15 +90,9 @@ function panelContent(entries) {
   const waiting = entries.filter((entry) => entry.status === "pending").length;
   const decide = entries.filter((entry) => entry.status !== "pending");
   return [
-    h("h2", { id: "sync-title" }, "Changes on this device"),
+    h("h2", { id: "sync-title" }, t("offline.panel.title")),
     waiting
-      ? h(
-          "p",
-          { class: "sync-waiting" },
-          waiting === 1
-            ? "1 change waits for the connection."
-            : `${waiting} changes wait for the connection.`,
-        )
+      ? h("p", { class: "sync-waiting" }, t("offline.panel.waiting", { count: waiting }))
       : null,
     decide.length
       ? h(
@@ -122,7 +128,7 @@ export function setupSyncPanel() {
   };
   window.addEventListener("planpal:offline-copy", (event) => {
     const saved = new Date(event.detail.savedAt).toISOString();
-    banner.textContent = `Offline: showing what this device saved (${formatShort(saved)}).`;
+    banner.textContent = t("offline.banner", { saved: formatShort(saved) });
     banner.hidden = false;
   });
   rt.addEventListener("state", (event) => {

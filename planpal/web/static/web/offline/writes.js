@@ -1,8 +1,7 @@
 // The writes that work offline, as outbox entries: what to send (method, path, body with its
-// client_id or version) and what it is about (target), with a label the user recognises.
-// Pure: the plan screen, the chat and the bell build entries here; sync.js sends them.
-
-const about = (activity) => `“${activity.title}”`;
+// client_id or version) and what it is about (target).
+// Pure: the plan screen, the chat and the bell build entries here; sync.js sends them. `about`
+// names what it changes (panel.js words it in the language of the moment).
 
 export function createActivity(planId, body, clientId) {
   return {
@@ -13,7 +12,7 @@ export function createActivity(planId, body, clientId) {
     clientId,
     baseVersion: null,
     target: { type: "activity", plan: planId, id: null },
-    label: `Add ${about(body)}`,
+    about: { title: body.title },
   };
 }
 
@@ -27,7 +26,7 @@ export function updateActivity(activity, body, clientId) {
     clientId,
     baseVersion: activity.version,
     target: { type: "activity", plan: activity.plan, id: activity.id },
-    label: `Edit ${about(activity)}`,
+    about: { title: activity.title },
   };
 }
 
@@ -43,7 +42,7 @@ export function completeActivity(activity, done, clientId) {
     clientId,
     baseVersion: activity.version,
     target: { type: "activity", plan: activity.plan, id: activity.id },
-    label: `${done ? "Mark" : "Reopen"} ${about(activity)}${done ? " done" : ""}`,
+    about: { title: activity.title },
   };
 }
 
@@ -58,7 +57,7 @@ export function sendMessage(conversationId, fields) {
     clientId: fields.client_id,
     baseVersion: null,
     target: { type: "conversation", id: conversationId },
-    label: `Send “${text.slice(0, 40)}”`,
+    about: { text: text.slice(0, 40) },
   };
 }
 
@@ -71,6 +70,6 @@ export function readNotification(notification, clientId) {
     clientId,
     baseVersion: null,
     target: { type: "notification", id: notification.id },
-    label: `Mark “${notification.title}” read`,
+    about: { title: notification.title },
   };
 }
