@@ -150,7 +150,8 @@ export async function renderPlan(main, planId, tabName = "plan") {
   feed.render();
   store.openPlan = planId;
   const stop = onChange(({ kind, id }) => {
-    if (kind === "outbox") list.render(); // a change kept for later was sent, or needs the user
+    // A change kept for later was sent, or needs the user.
+    if (kind === "outbox" && record.activities) tab.renderActivities();
     if (id !== planId) return;
     if (kind === "plan") {
       record = store.plans.get(planId) || record;
