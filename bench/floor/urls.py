@@ -7,6 +7,6 @@ from bench.floor import views
 urlpatterns = [
     path("api/v1/health/live", views.live),
     path("api/v1/me", views.MeApi.as_view()),
-    path("api/v1/plans", views.PlanListView.as_view()),
-    path("api/v1/plans/<int:plan_id>", views.PlanDetailView.as_view()),
+    path("api/v1/plans", views.PlanListApi.as_view()),
+    path("api/v1/plans/<int:plan_id>", views.PlanDetailApi.as_view()),
 ]

@@ -22,7 +22,7 @@ class MeApi(APIView):
         return Response(MeSerializer(request.user).data)
 
 
-class PlanListView(APIView):
+class PlanListApi(APIView):
     def get(self, request):
         plans = selectors.plans_for_user(user=request.user)
         paginator = PlanPagination()
@@ -35,7 +35,7 @@ class PlanListView(APIView):
         return paginator.get_paginated_response(rows.data)
 
 
-class PlanDetailView(APIView):
+class PlanDetailApi(APIView):
     def get(self, request, plan_id: int):
         stream = stream_position(topic_for("plan", plan_id))
         plan = selectors.plan_for_member(user=request.user, plan_id=plan_id)

@@ -20,7 +20,7 @@ from planpal.chat.serializers import (
 from planpal.core.api import VERSION_PARAMETERS, conflicts_show, expected_version
 from planpal.core.pagination import ConversationPagination, StreamCursorPagination
 from planpal.core.schema import CONFLICT, IDEMPOTENCY_KEY
-from planpal.realtime.selectors import stream_position
+from planpal.realtime.selectors import stream_position, stream_positions
 
 
 def _conversation_response(request, conversation: Conversation, *, status_code=200) -> Response:
@@ -48,10 +48,8 @@ class ConversationListCreateApi(GenericAPIView):
         responses=ConversationOutputSerializer(many=True),
     )
     def get(self, request):
-        streams = selectors.conversation_streams_for_user(user=request.user)
         paginator = ConversationPagination()
-        conversations = selectors.conversations_for_user(user=request.user)
-        page = paginator.paginate_queryset(conversations, request, view=self)
+        streams, page = self._page(request, paginator)
         last_messages = selectors.messages_by_id(c.last_message_id for c in page)
         context = {"request": request, "streams": streams, "last_messages": last_messages}
         data = ConversationOutputSerializer(page, many=True, context=context).data
@@ -69,6 +67,20 @@ class ConversationListCreateApi(GenericAPIView):
             actor=request.user, other_user_id=payload.validated_data["user"]
         )
         return _conversation_response(request, conversation, status_code=201 if created else 200)
+
+    def _page(self, request, paginator) -> tuple[dict[str, dict], list]:
+        """The streams, then the page. A group joined after its stream was read (none was) has
+        its head read and the page is read again, so every stream still precedes its snapshot."""
+        streams = selectors.conversation_streams_for_user(user=request.user)
+        for _ in range(3):
+            conversations = selectors.conversations_for_user(user=request.user)
+            page = paginator.paginate_queryset(conversations, request, view=self)
+            topics = {selectors.conversation_topic(c, viewer_id=request.user.pk) for c in page}
+            missing = topics - streams.keys()
+            if not missing:
+                break
+            streams |= stream_positions(sorted(missing))
+        return streams, page
 
 
 class ConversationDetailApi(APIView):

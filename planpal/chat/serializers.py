@@ -17,10 +17,10 @@ from planpal.core.serializers import (
     StrictCharField,
     client_id_field,
     id_field,
+    stream_from,
     version_field,
 )
 from planpal.files.serializers import AttachmentSerializer
-from planpal.realtime.selectors import stream_position
 
 
 class CoordinateField(serializers.FloatField):
@@ -78,8 +78,8 @@ class MessageOutputSerializer(serializers.Serializer):
 
 
 class ConversationOutputSerializer(serializers.Serializer):
-    """A conversation from the viewer's side. Context: `request`; optionally `last_messages`
-    ({id: Message}) and `streams` ({topic: {"topic", "seq"}}) read in bulk before the snapshot."""
+    """A conversation from the viewer's side. Context: `request`, `streams` ({topic: {"topic",
+    "seq"}}, read before the snapshot) and optionally `last_messages` ({id: Message})."""
 
     id = serializers.IntegerField(read_only=True)
     kind = serializers.ChoiceField(choices=Conversation.Kind.choices, read_only=True)
@@ -128,8 +128,7 @@ class ConversationOutputSerializer(serializers.Serializer):
     @extend_schema_field(StreamSerializer)
     def get_stream(self, conversation: Conversation) -> dict:
         topic = conversation_topic(conversation, viewer_id=self._viewer_id())
-        streams = self.context.get("streams", {})
-        return streams[topic] if topic in streams else stream_position(topic)
+        return stream_from(self.context, topic)
 
 
 class ReadStateOutputSerializer(serializers.Serializer):

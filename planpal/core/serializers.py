@@ -1,6 +1,9 @@
 """DRF pieces every app's serializers share: database-id inputs, text that must be text, and the
 `stream` field of resources a client follows live."""
 
+from collections.abc import Mapping
+from typing import Any
+
 from django.utils import timezone
 from rest_framework import serializers
 
@@ -56,6 +59,17 @@ class StreamSerializer(serializers.Serializer):
 
     topic = serializers.CharField(read_only=True)
     seq = serializers.IntegerField(read_only=True)
+
+
+def stream_from(context: Mapping[str, Any], topic: str) -> dict:
+    """The stream of `topic` that the view read *before* the snapshot (`context["streams"]`,
+    {topic: {"topic", "seq"}}). A serializer never reads a stream itself: read after the
+    snapshot, it would let a client subscribing `since` it miss what happened in between. A
+    missing one is the view's bug, not something to paper over."""
+    streams = context.get("streams") or {}
+    if topic not in streams:
+        raise LookupError(f"No stream for {topic} in the context: read it before the snapshot.")
+    return streams[topic]
 
 
 def client_id_field() -> "StrictCharField":

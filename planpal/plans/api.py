@@ -1,6 +1,9 @@
 """REST endpoints of plans, participants and activities: parse, call a service or selector,
 serialise. Responses that a client follows live carry `stream`, read before the snapshot."""
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import status
 from rest_framework.request import Request
@@ -11,6 +14,7 @@ from planpal.accounts.requests import AuthenticatedRequest
 from planpal.core import apicache
 from planpal.core.api import VERSION_PARAMETERS, conflicts_show, expected_version
 from planpal.core.events import topic_for
+from planpal.core.exceptions import VersionConflict
 from planpal.core.pagination import PlanPagination
 from planpal.core.schema import CONFLICT, IDEMPOTENCY_KEY
 from planpal.plans import selectors, services
@@ -62,6 +66,17 @@ def _plan_detail(request: Request, plan_id: int) -> dict:
         lambda: _shared(PlanDetailOutputSerializer(plan, context=context).data),
     )
     return {**shared, "can_manage": selectors.can_manage_plan(request.user, plan), "stream": stream}
+
+
+@contextmanager
+def _current_on_conflict(request: Request, plan_id: int) -> Iterator[None]:
+    """A stale write's 409 carries the plan as it is now, read like any plan: the stream head,
+    then the snapshot (the service's copy was read before that head)."""
+    try:
+        yield
+    except VersionConflict as exc:
+        exc.current = _plan_detail(request, plan_id)
+        raise
 
 
 def _activity_list(request: Request, plan_id: int) -> dict:
@@ -140,7 +155,7 @@ class PlanDetailApi(APIView):
     )
     def patch(self, request: AuthenticatedRequest, plan_id: int) -> Response:
         data = dict(_valid(PlanUpdateInputSerializer, request.data))
-        with conflicts_show(PlanDetailOutputSerializer, context={"request": request}):
+        with _current_on_conflict(request, plan_id):
             services.plan_update(actor=request.user, plan_id=plan_id, **data)
         return Response(_plan_detail(request, plan_id))
 
@@ -151,7 +166,7 @@ class PlanDetailApi(APIView):
     )
     def delete(self, request: AuthenticatedRequest, plan_id: int) -> Response:
         version = expected_version(request)
-        with conflicts_show(PlanDetailOutputSerializer, context={"request": request}):
+        with _current_on_conflict(request, plan_id):
             services.plan_delete(actor=request.user, plan_id=plan_id, version=version)
         return Response(status=status.HTTP_204_NO_CONTENT)
 

@@ -16,11 +16,11 @@ from planpal.core.serializers import (
     StrictCharField,
     client_id_field,
     id_field,
+    stream_from,
     version_field,
 )
 from planpal.plans.models import Activity, Plan
 from planpal.plans.selectors import activities_of, can_manage_plan
-from planpal.realtime.selectors import stream_position
 
 MAX_ORDER_LENGTH = 500
 
@@ -209,8 +209,8 @@ class PlanSerializer(serializers.ModelSerializer):
 
 
 class PlanOutputSerializer(PlanSerializer):
-    """A plan as one viewer sees it. Context: `request`; optionally `streams` ({topic: stream},
-    read before the plans were loaded) and `manager_group_ids` (for lists)."""
+    """A plan as one viewer sees it. Context: `request`, `streams` ({topic: stream}, read before
+    the plans were loaded) and optionally `manager_group_ids` (for lists)."""
 
     can_manage = serializers.SerializerMethodField()
     activity_count = serializers.SerializerMethodField()
@@ -233,9 +233,7 @@ class PlanOutputSerializer(PlanSerializer):
 
     @extend_schema_field(StreamSerializer)
     def get_stream(self, plan: Plan) -> dict:
-        topic = topic_for("plan", plan.pk)
-        streams = self.context.get("streams") or {}
-        return streams.get(topic) or stream_position(topic)
+        return stream_from(self.context, topic_for("plan", plan.pk))
 
 
 class PlanDetailOutputSerializer(PlanOutputSerializer):

@@ -6,6 +6,7 @@ import pytest
 from django.utils import timezone
 
 from planpal.plans.models import Plan
+from planpal.plans.serializers import PlanOutputSerializer
 from tests.conftest import assert_error
 from tests.factories import make_group
 from tests.plans.factories import (
@@ -331,9 +332,20 @@ def test_stale_version_gets_409_with_the_current_plan_and_changes_nothing(as_, t
     assert error["current"]["version"] == 2
     assert error["current"]["can_manage"] is True
     assert "activities" in error["current"]
+    # Its stream is the head after bob's edit, read with it: subscribing since it misses nothing.
+    assert error["current"]["stream"] == {"topic": plan_topic(trip_plan), "seq": 2}
     trip_plan.refresh_from_db()
     assert (trip_plan.title, trip_plan.version) == ("Lisboa", 2)
     assert len(events(plan_topic(trip_plan))) == 2
+
+
+def test_a_plan_serialised_without_its_stream_is_a_bug_not_a_late_read(trip_plan, rf, alice):
+    """Serializers never read streams: the view reads the head before the snapshot and hands
+    it over; one forgotten is an error, not a head read after the snapshot."""
+    request = rf.get("/")
+    request.user = alice
+    with pytest.raises(LookupError, match=plan_topic(trip_plan)):
+        PlanOutputSerializer(trip_plan, context={"request": request}).data  # noqa: B018
 
 
 @pytest.mark.parametrize("version", [None, "one", 0, -1, 10**12])
