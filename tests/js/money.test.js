@@ -287,3 +287,44 @@ describe("money notices", () => {
     assert.equal(notificationTarget(notice("plan.activity_added")), "#/plans/12");
   });
 });
+
+describe("several payers", () => {
+  it("must add up to the amount, each above zero with the currency's decimals", async () => {
+    const { payersCheck } =
+      await import("../../planpal/web/static/web/screens/money/payers-editor.js");
+    const paid = (entries) => new Map(entries);
+    assert.equal(payersCheck("10.00", "USD", paid([])).problem, "none");
+    assert.equal(
+      payersCheck(
+        "10",
+        "USD",
+        paid([
+          [1, "6"],
+          [2, "4"],
+        ]),
+      ).problem,
+      null,
+    );
+    const short = payersCheck(
+      "10",
+      "USD",
+      paid([
+        [1, "6"],
+        [2, "3.99"],
+      ]),
+    );
+    assert.deepEqual([short.problem, short.sum], ["sum", 999n]);
+    assert.equal(payersCheck("10", "USD", paid([[1, "10.001"]])).problem, "value");
+    assert.equal(
+      payersCheck(
+        "1000",
+        "VND",
+        paid([
+          [1, "1000"],
+          [2, ""],
+        ]),
+      ).problem,
+      null,
+    );
+  });
+});

@@ -1,7 +1,8 @@
 """Money on a trip in the browser (issue 17): Alice sets a budget and adds a dinner split between
 three, watching each share as she types; Bob sees the expense, the budget bar and the new balances
 live; Bob records his payment from the settle-up list and Alice's list shrinks to Carol's one
-payment. Carol, on her phone, splits a taxi by percent between Alice and Bob. No REST call by
+payment. Carol, on her phone, adds a taxi she and Bob paid, split by percent between Alice and
+Bob. No REST call by
 the test: everything goes through the Budget tab."""
 
 from playwright.sync_api import expect
@@ -86,17 +87,31 @@ def test_an_expense_split_between_three_settles_up_live(browsing, trip):
     dialog.get_by_label("By percent").check()
     dialog.get_by_label("Carol Le", exact=True).uncheck()
     dialog.get_by_label("Alice Nguyen: %").fill("50")
-    expect(dialog.locator(".split-status")).to_contain_text("Give everyone chosen a value")
+    expect(dialog.locator('[data-field="split"] .split-status')).to_contain_text(
+        "Give everyone chosen a value"
+    )
     dialog.get_by_label("Bob Tran: %").fill("40")
-    expect(dialog.locator(".split-status")).to_contain_text("add up to 90 %, not 100 %")
+    expect(dialog.locator('[data-field="split"] .split-status')).to_contain_text(
+        "add up to 90 %, not 100 %"
+    )
     dialog.get_by_label("Bob Tran: %").fill("50")
     expect(share_of(phone, trip.alice)).to_have_text("₫501")  # equal remainders: lower id
     expect(share_of(phone, trip.bob)).to_have_text("₫500")
+    # Carol and Bob paid it together.
+    dialog.get_by_label("Paid by").select_option(label="Several people")
+    dialog.get_by_label("Carol Le: amount paid").fill("600")
+    dialog.get_by_label("Bob Tran: amount paid").fill("400")
+    expect(dialog.locator(".payers-editor .split-status")).to_contain_text("add up to ₫1,000")
+    dialog.get_by_label("Bob Tran: amount paid").fill("401")
+    expect(dialog.locator(".payers-editor .split-status")).to_have_text(
+        "The payers add up to the amount."
+    )
     width = dialog.evaluate("node => node.scrollWidth - node.clientWidth")
     assert width <= 0, f"the expense dialog scrolls sideways on a phone ({width}px)"
     dialog.get_by_role("button", name="Add expense").click()
     expect(dialog).to_have_count(0)
     expect(alice.locator(".expense").first).to_contain_text("Taxi", timeout=2000)
     expect(alice.locator(".expense").first).to_contain_text("your share ₫501")
+    expect(alice.locator(".expense").first).to_contain_text("Bob Tran, Carol Le paid")
     for page in (alice, bob):
         assert_not_reloaded(page)

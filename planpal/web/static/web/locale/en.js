@@ -241,6 +241,13 @@ export default {
   "money.owes_amount": "owes {amount}",
   "money.paid": "Paid",
   "money.paid_by": "Paid by",
+  "money.payers.add_up": "The payers add up to the amount.",
+  "money.payers.amount_paid_by": "{name}: amount paid",
+  "money.payers.amounts_above_zero":
+    "Give each payer an amount above zero, with the currency's decimals.",
+  "money.payers.enter_who_paid": "Enter how much each payer paid.",
+  "money.payers.sum_differs": "The payers add up to {sum}, not the expense's amount.",
+  "money.payers.who_paid_how_much": "Who paid how much",
   "money.payment_deleted": "Payment deleted.",
   "money.payment_line": "{payment} on {when}",
   "money.payment_recorded": "Payment recorded.",
@@ -260,7 +267,7 @@ export default {
   "money.set_the_budget": "Set the budget",
   "money.settle_up": "Settle up",
   "money.settled": "settled",
-  "money.several_people_unchanged": "Several people (unchanged)",
+  "money.several_people": "Several people",
   "money.share": "Share",
   "money.someone_else_set_the_budget":
     "Someone else set the budget meanwhile: it is shown now. Save again to change it.",

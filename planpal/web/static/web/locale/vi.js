@@ -240,6 +240,14 @@ export default {
   "money.owes_amount": "nợ {amount}",
   "money.paid": "Đã trả",
   "money.paid_by": "Người trả",
+  "money.payers.add_up": "Tổng tiền những người trả bằng số tiền của khoản chi.",
+  "money.payers.amount_paid_by": "{name}: số tiền đã trả",
+  "money.payers.amounts_above_zero":
+    "Hãy nhập cho mỗi người trả một số tiền lớn hơn 0, đúng số chữ số thập phân của loại tiền.",
+  "money.payers.enter_who_paid": "Hãy nhập số tiền mỗi người đã trả.",
+  "money.payers.sum_differs":
+    "Tổng tiền những người trả là {sum}, không bằng số tiền của khoản chi.",
+  "money.payers.who_paid_how_much": "Ai đã trả bao nhiêu",
   "money.payment_deleted": "Đã xóa khoản thanh toán.",
   "money.payment_line": "{payment} vào {when}",
   "money.payment_recorded": "Đã ghi nhận khoản thanh toán.",
@@ -256,7 +264,7 @@ export default {
   "money.set_the_budget": "Đặt ngân sách cho chuyến đi",
   "money.settle_up": "Thanh toán cho xong",
   "money.settled": "đã xong",
-  "money.several_people_unchanged": "Nhiều người (giữ nguyên)",
+  "money.several_people": "Nhiều người",
   "money.share": "Phần chia",
   "money.someone_else_set_the_budget":
     "Có người khác vừa đặt ngân sách: giờ nó đang được hiển thị. Lưu lại để thay đổi.",

@@ -12,6 +12,7 @@ import { toast } from "../../lib/toast.js";
 import { keepItem } from "../../state/money.js";
 import { changed, store } from "../../state/store.js";
 import { CATEGORIES } from "./categories.js";
+import { payersEditor } from "./payers-editor.js";
 import { splitEditor } from "./split-editor.js";
 
 function rateField(base, money) {
@@ -30,16 +31,18 @@ function rateField(base, money) {
   return { field, sync };
 }
 
-function choices(money, base) {
+function choices(money) {
   const payers = money.people.map((person) => [person.id, person.name]);
-  if (base.id && base.paid_by === null) payers.unshift(["", t("money.several_people_unchanged")]);
+  payers.push([SEVERAL, t("money.several_people")]);
   const activities = [["", t("money.no_activity")]];
   for (const activity of money.activities()) activities.push([activity.id, activity.title]);
   return { payers, activities };
 }
 
-function fields(base, money, rate, editor, conflict) {
-  const { payers, activities } = choices(money, base);
+const SEVERAL = "several";
+
+function fields(base, money, rate, editors, conflict) {
+  const { payers, activities } = choices(money);
   const select = (label, name, value, options) =>
     formField(label, { name, value: value ?? "" }, { control: "select", options });
   const currencies = CURRENCIES.map((code) => [code, code]);
@@ -60,14 +63,15 @@ function fields(base, money, rate, editor, conflict) {
     h(
       "div",
       { class: "field-row" },
-      select(t("money.paid_by"), "paid_by", base.paid_by, payers),
+      select(t("money.paid_by"), "paid_by", base.paid_by ?? SEVERAL, payers),
       select(t("money.category"), "category", base.category, CATEGORIES),
     ),
+    editors.payers.node,
     formField(t("money.when"), when),
     activities.length > 1
       ? select(t("money.for_the_activity"), "activity", base.activity, activities)
       : null,
-    editor.node,
+    editors.split.node,
     formField(
       t("money.note"),
       { name: "note", rows: "2", maxlength: "2000", value: base.note || "" },
@@ -76,7 +80,7 @@ function fields(base, money, rate, editor, conflict) {
   ];
 }
 
-function body(data, money, editor, editing) {
+function body(data, money, editors, editing) {
   const result = {
     title: data.title,
     amount: data.amount.trim(),
@@ -86,9 +90,10 @@ function body(data, money, editor, editing) {
     spent_at: fromLocalInput(data.spent_at, money.zone),
     activity: data.activity ? Number(data.activity) : null,
     note: data.note || "",
-    split: editor.value(),
+    split: editors.split.value(),
   };
-  if (data.paid_by) result.paid_by = Number(data.paid_by);
+  if (data.paid_by === SEVERAL) result.payers = editors.payers.value();
+  else result.paid_by = Number(data.paid_by);
   if (!editing) result.client_id = newClientId();
   return result;
 }
@@ -134,29 +139,35 @@ export function expenseDialog(money, expense = null, { conflict = false } = {}) 
   const rate = rateField(base, money);
   let form = null;
   const read = (name) => (form ? form.elements[name].value : base[name]);
-  const editor = splitEditor({
-    people: money.people,
-    split: expense?.split,
-    amount: () => read("amount"),
-    currency: () => read("currency"),
-  });
+  const typed = { amount: () => read("amount"), currency: () => read("currency") };
+  const editors = {
+    split: splitEditor({ people: money.people, split: expense?.split, ...typed }),
+    payers: payersEditor({ people: money.people, payers: expense?.payers, ...typed }),
+  };
   ({ form } = formDialog({
     title: editing ? t("money.edit_title", { title: base.title }) : t("money.add_expense"),
     submitLabel: editing ? t("money.save_changes") : t("money.add_expense"),
-    fields: fields(base, money, rate, editor, notice),
+    fields: fields(base, money, rate, editors, notice),
     onSubmit: async (data) => {
-      const payload = body(data, money, editor, editing);
+      const payload = body(data, money, editors, editing);
       if (editing) return save(money, expense, payload);
       keep(money.planId, await api.post(`plans/${money.planId}/expenses`, payload));
       toast(t("money.added_title", { title: payload.title }));
     },
   }));
   rate.sync(base.currency);
-  form.addEventListener("input", () => editor.render());
+  const several = () => (editors.payers.node.hidden = form.elements.paid_by.value !== SEVERAL);
+  const render = () => {
+    editors.split.render();
+    editors.payers.render();
+  };
+  form.addEventListener("input", render);
+  form.elements.paid_by.addEventListener("change", several);
   form.elements.currency.addEventListener("change", (event) => {
     rate.sync(event.target.value);
-    editor.render();
+    render();
   });
-  editor.render();
+  several();
+  render();
   notice?.focus();
 }
