@@ -4,6 +4,8 @@ integer minor units (`to_units` / `from_units`), so nothing is lost to binary fl
 
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
+from django.utils.translation import gettext as _
+
 from planpal.core.exceptions import InvalidInput
 
 # ISO 4217 code → decimals of its minor unit. A small table on purpose: a code outside it is a
@@ -25,13 +27,16 @@ MAX_RATE_WHOLE_DIGITS = 10
 
 
 def _fail(field: str, message: str) -> InvalidInput:
-    return InvalidInput("Some fields are invalid.", fields={field: [message]})
+    return InvalidInput(_("Some fields are invalid."), fields={field: [message]})
 
 
 def check_currency(code: str, *, field: str = "currency") -> str:
     if code not in MINOR_UNITS:
         known = ", ".join(sorted(MINOR_UNITS))
-        raise _fail(field, f"Unknown currency {code!r}; one of {known}.")
+        raise _fail(
+            field,
+            _("Unknown currency %(code)r; one of %(known)s.") % {"code": code, "known": known},
+        )
     return code
 
 
@@ -49,15 +54,23 @@ def parse_amount(raw: str | Decimal, code: str, *, field: str = "amount") -> Dec
     try:
         value = Decimal(raw)
     except (InvalidOperation, TypeError, ValueError):
-        raise _fail(field, 'A decimal string is expected, e.g. "12.50".') from None
+        raise _fail(field, _('A decimal string is expected, e.g. "12.50".')) from None
     if not value.is_finite() or value <= 0:
-        raise _fail(field, "Must be a positive amount.")
+        raise _fail(field, _("Must be a positive amount."))
     exponent = value.normalize().as_tuple().exponent
     assert isinstance(exponent, int)  # finite
     if -exponent > MINOR_UNITS[code]:
-        raise _fail(field, f"{code} has {MINOR_UNITS[code]} decimals at most.")
+        raise _fail(
+            field,
+            _("%(code)s has %(value)s decimals at most.")
+            % {"code": code, "value": MINOR_UNITS[code]},
+        )
     if value.adjusted() >= MAX_WHOLE_DIGITS:
-        raise _fail(field, f"At most {MAX_WHOLE_DIGITS} digits before the point.")
+        raise _fail(
+            field,
+            _("At most %(max_whole_digits)s digits before the point.")
+            % {"max_whole_digits": MAX_WHOLE_DIGITS},
+        )
     return value.quantize(quantum(code))
 
 
@@ -65,13 +78,17 @@ def parse_rate(raw: str | Decimal, *, field: str = "rate") -> Decimal:
     try:
         value = Decimal(raw)
     except (InvalidOperation, TypeError, ValueError):
-        raise _fail(field, 'A decimal string is expected, e.g. "25400".') from None
+        raise _fail(field, _('A decimal string is expected, e.g. "25400".')) from None
     if not value.is_finite() or value <= 0:
-        raise _fail(field, "Must be a positive rate.")
+        raise _fail(field, _("Must be a positive rate."))
     exponent = value.normalize().as_tuple().exponent
     assert isinstance(exponent, int)
     if -exponent > RATE_DECIMALS or value.adjusted() >= MAX_RATE_WHOLE_DIGITS:
-        raise _fail(field, f"At most {MAX_RATE_WHOLE_DIGITS} digits and {RATE_DECIMALS} decimals.")
+        raise _fail(
+            field,
+            _("At most %(max_rate_whole_digits)s digits and %(rate_decimals)s decimals.")
+            % {"max_rate_whole_digits": MAX_RATE_WHOLE_DIGITS, "rate_decimals": RATE_DECIMALS},
+        )
     return value.quantize(Decimal(1).scaleb(-RATE_DECIMALS))
 
 

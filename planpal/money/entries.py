@@ -6,6 +6,8 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from django.utils.translation import gettext as _
+
 from planpal.core.exceptions import InvalidInput
 from planpal.money import currency as money
 from planpal.money.models import Expense
@@ -18,7 +20,7 @@ Strategy = Expense.Strategy
 
 
 def fail(field: str, message: str) -> InvalidInput:
-    return InvalidInput("Some fields are invalid.", fields={field: [message]})
+    return InvalidInput(_("Some fields are invalid."), fields={field: [message]})
 
 
 @dataclass(frozen=True)
@@ -46,9 +48,9 @@ def _decimal(raw: Any, field: str) -> Decimal:
     try:
         value = Decimal(str(raw))
     except (InvalidOperation, ValueError):
-        raise fail(field, "A number is expected.") from None
+        raise fail(field, _("A number is expected.")) from None
     if not value.is_finite():
-        raise fail(field, "A finite number is expected.")
+        raise fail(field, _("A finite number is expected."))
     return value
 
 
@@ -57,41 +59,56 @@ def _conversion(
 ) -> tuple[Decimal | None, Decimal]:
     if code == plan_code:
         if rate is not None and _decimal(rate, "rate") != 1:
-            raise fail("rate", "No rate when the expense is in the plan's currency.")
+            raise fail("rate", _("No rate when the expense is in the plan's currency."))
         return None, amount
     if rate is None:
-        raise fail("rate", f"Give the rate from {code} to the plan's currency {plan_code}.")
+        raise fail(
+            "rate",
+            _("Give the rate from %(code)s to the plan's currency %(plan_code)s.")
+            % {"code": code, "plan_code": plan_code},
+        )
     parsed = money.parse_rate(str(rate))
     plan_amount = money.convert(amount, parsed, plan_code)
     if plan_amount <= 0:
-        raise fail("rate", f"The converted amount rounds to 0 {plan_code}.")
+        raise fail(
+            "rate", _("The converted amount rounds to 0 %(plan_code)s.") % {"plan_code": plan_code}
+        )
     return parsed, plan_amount
 
 
 def _members(user_ids: list[int], members: set[int], field: str) -> None:
     if len(set(user_ids)) != len(user_ids):
-        raise fail(field, "A user is listed twice.")
+        raise fail(field, _("A user is listed twice."))
     strangers = sorted(set(user_ids) - members)
     if strangers:
-        raise fail(field, f"Not members of this plan: {', '.join(map(str, strangers))}.")
+        raise fail(
+            field,
+            _("Not members of this plan: %(values)s.") % {"values": ", ".join(map(str, strangers))},
+        )
 
 
 def _weight(strategy: str, raw: Any, code: str, field: str) -> Decimal:
     if strategy == Strategy.EQUAL:
         if raw is not None:
-            raise fail(field, "An equal split takes no values.")
+            raise fail(field, _("An equal split takes no values."))
         return Decimal(1)
     if raw is None:
-        raise fail(field, f"A {strategy} split needs a value for everyone.")
+        raise fail(
+            field, _("A %(strategy)s split needs a value for everyone.") % {"strategy": strategy}
+        )
     if strategy == Strategy.EXACT:
         return money.parse_amount(str(raw), code, field=field)
     value = _decimal(raw, field)
     if strategy == Strategy.SHARES:
         if value != value.to_integral_value() or not 1 <= value <= MAX_SHARE_COUNT:
-            raise fail(field, f"Shares are whole numbers from 1 to {MAX_SHARE_COUNT}.")
+            raise fail(
+                field,
+                _("Shares are whole numbers from 1 to %(max_share_count)s.")
+                % {"max_share_count": MAX_SHARE_COUNT},
+            )
         return value.quantize(Decimal(1))
     if value <= 0 or value > HUNDRED or value != value.quantize(Decimal("0.01")):
-        raise fail(field, "Percents are above 0, at most 100, with 2 decimals at most.")
+        raise fail(field, _("Percents are above 0, at most 100, with 2 decimals at most."))
     return value.quantize(Decimal("0.01"))
 
 
@@ -100,17 +117,27 @@ def _weights(
 ) -> dict[int, Decimal]:
     strategy = split.get("strategy")
     if strategy not in Strategy.values:
-        raise fail("split", f"strategy is one of {', '.join(Strategy.values)}.")
+        raise fail(
+            "split", _("strategy is one of %(values)s.") % {"values": ", ".join(Strategy.values)}
+        )
     people = split.get("participants") or []
     if not 1 <= len(people) <= MAX_PARTICIPANTS:
-        raise fail("split", f"Give 1 to {MAX_PARTICIPANTS} participants.")
+        raise fail(
+            "split",
+            _("Give 1 to %(max_participants)s participants.")
+            % {"max_participants": MAX_PARTICIPANTS},
+        )
     _members([p["user_id"] for p in people], members, "split")
     weights = {p["user_id"]: _weight(strategy, p.get("value"), code, "split") for p in people}
     total = sum(weights.values(), Decimal(0))
     if strategy == Strategy.PERCENT and total != HUNDRED:
-        raise fail("split", f"Percents add up to {total}, not 100.")
+        raise fail("split", _("Percents add up to %(total)s, not 100.") % {"total": total})
     if strategy == Strategy.EXACT and total != amount:
-        raise fail("split", f"Exact shares add up to {total}, not {amount}.")
+        raise fail(
+            "split",
+            _("Exact shares add up to %(total)s, not %(amount)s.")
+            % {"total": total, "amount": amount},
+        )
     return weights
 
 
@@ -123,20 +150,27 @@ def _payers(
     members: set[int],
 ) -> dict[int, Decimal]:
     if paid_by is not None and payers is not None:
-        raise fail("payers", "Give paid_by or payers, not both.")
+        raise fail("payers", _("Give paid_by or payers, not both."))
     if payers is None:
         who = actor_id if paid_by is None else paid_by
         _members([who], members, "paid_by")
         return {who: amount}
     if not 1 <= len(payers) <= MAX_PARTICIPANTS:
-        raise fail("payers", f"Give 1 to {MAX_PARTICIPANTS} payers.")
+        raise fail(
+            "payers",
+            _("Give 1 to %(max_participants)s payers.") % {"max_participants": MAX_PARTICIPANTS},
+        )
     _members([p["user_id"] for p in payers], members, "payers")
     paid = {
         p["user_id"]: money.parse_amount(str(p["amount"]), code, field="payers") for p in payers
     }
     total = sum(paid.values(), Decimal(0))
     if total != amount:
-        raise fail("payers", f"Payers' amounts add up to {total}, not {amount}.")
+        raise fail(
+            "payers",
+            _("Payers' amounts add up to %(total)s, not %(amount)s.")
+            % {"total": total, "amount": amount},
+        )
     return paid
 
 

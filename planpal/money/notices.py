@@ -5,10 +5,13 @@ of the budget, and each member with a balance when the plan completes."""
 
 from decimal import Decimal
 
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
+
 from planpal.core import notices
 from planpal.core.notices import Notice, register
 from planpal.money import events, selectors
-from planpal.money.summaries import amount_text
+from planpal.money.summaries import amount_text_lazy as amount_text
 from planpal.plans.events import PlanStatusChanged
 from planpal.plans.models import Plan
 from planpal.plans.selectors import plan_member_ids
@@ -29,13 +32,18 @@ def _crossings(plan_id: int, crossed: list[int], balances: events.BalancesData) 
     top = max(crossed)
     spent = amount_text(str(balances.spent), balances.currency)
     budget = amount_text(str(balances.budget), balances.currency)
-    title = f"{plan.title}: budget {'reached' if top == 100 else f'{top} % used'}"
+    if top == 100:
+        title = format_lazy(_("{plan}: budget reached"), plan=plan.title)
+    else:
+        # "80 %" is one value: no "%" in the msgid, which gettext would read as a directive.
+        used = f"{top} %"
+        title = format_lazy(_("{plan}: budget {percent} used"), plan=plan.title, percent=used)
     return [
         Notice(
             kind=f"plan.budget_{top}",
             recipients=plan_member_ids(plan=plan),
             title=title,
-            body=f"{spent} spent of {budget}.",
+            body=format_lazy(_("{spent} spent of {budget}."), spent=spent, budget=budget),
             data={"plan_id": plan.pk},
             group_id=plan.group_id,
             plan_id=plan.pk,
@@ -62,8 +70,12 @@ def _large(event: events.ExpenseAdded) -> list[Notice]:
         Notice(
             kind="plan.expense_large",
             recipients=plan_member_ids(plan=plan),
-            title=f"{plan.title}: a large expense",
-            body=f"{expense.title}: {amount}, at least a quarter of the budget.",
+            title=format_lazy(_("{plan}: a large expense"), plan=plan.title),
+            body=format_lazy(
+                _("{expense}: {amount}, at least a quarter of the budget."),
+                expense=expense.title,
+                amount=amount,
+            ),
             data={"plan_id": plan.pk, "expense_id": expense.id},
             group_id=plan.group_id,
             plan_id=plan.pk,
@@ -90,12 +102,13 @@ def plan_completed(event: PlanStatusChanged, topic: str, actor_id: int | None) -
         if net == 0:
             continue
         text = amount_text(str(abs(net)), code)
-        body = f"You owe {text}." if net < 0 else f"You are owed {text}."
+        owing = _("You owe {amount}.") if net < 0 else _("You are owed {amount}.")
+        body = format_lazy(owing, amount=text)
         notices.append(
             Notice(
                 kind="plan.balance_due",
                 recipients=[row["user"]["id"]],
-                title=f"{plan.title} is over: settle up",
+                title=format_lazy(_("{plan} is over: settle up"), plan=plan.title),
                 body=body,
                 data={"plan_id": plan.pk, "net": row["net"], "currency": code},
                 group_id=plan.group_id,

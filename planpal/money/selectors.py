@@ -7,6 +7,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.db.models import QuerySet, Sum
+from django.utils.translation import gettext as _
 
 from planpal.accounts.selectors import users_public_data
 from planpal.core.exceptions import NotFound
@@ -57,7 +58,7 @@ def settlements_of(*, plan: Plan) -> QuerySet[Settlement]:
 def expense_for_member(*, user, expense_id: int) -> Expense:
     expense = expenses_of_any().filter(pk=expense_id).first()
     if expense is None or not is_plan_member(user=user, plan=expense.plan):
-        raise NotFound("Expense not found.")
+        raise NotFound(_("Expense not found."))
     return expense
 
 
@@ -70,7 +71,7 @@ def settlement_for_member(*, user, settlement_id: int) -> Settlement:
         Settlement.objects.select_related("recorded_by", "plan").filter(pk=settlement_id).first()
     )
     if settlement is None or not is_plan_member(user=user, plan=settlement.plan):
-        raise NotFound("Settlement not found.")
+        raise NotFound(_("Settlement not found."))
     return settlement
 
 

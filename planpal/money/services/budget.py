@@ -3,6 +3,7 @@
 from decimal import Decimal
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from planpal.accounts.models import User
 from planpal.core.exceptions import VersionConflict
@@ -37,7 +38,10 @@ def budget_set(
         current = budget.currency if budget else money.DEFAULT_CURRENCY
         code = money.check_currency(currency or current)
         if code != current and _has_entries(plan):
-            raise fail("currency", f"The plan has expenses or payments in {current}.")
+            raise fail(
+                "currency",
+                _("The plan has expenses or payments in %(current)s.") % {"current": current},
+            )
         value = None if amount is None else money.parse_amount(amount, code)
         before = selectors.spent_of(plan_id=plan.pk)
         old_line = budget.amount if budget else None

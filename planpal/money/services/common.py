@@ -4,6 +4,8 @@ line crossings."""
 from decimal import Decimal
 from typing import Any
 
+from django.utils.translation import gettext as _
+
 from planpal.core.events import DomainEvent, emit, topic_for
 from planpal.core.exceptions import NotFound
 from planpal.money import events, selectors
@@ -19,7 +21,7 @@ MONEY_FIELDS = ("amount", "currency", "rate", "split", "paid_by", "payers")
 def locked_plan(*, actor, plan_id: int) -> Plan:
     plan = Plan.objects.select_for_update().filter(pk=plan_id).first()
     if plan is None or not is_plan_member(user=actor, plan=plan):
-        raise NotFound("Plan not found.")
+        raise NotFound(_("Plan not found."))
     return plan
 
 

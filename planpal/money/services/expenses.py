@@ -7,6 +7,7 @@ from typing import Any
 from django.db import transaction
 from django.utils.timezone import is_naive
 from django.utils.timezone import now as utc_now
+from django.utils.translation import gettext as _
 
 from planpal.accounts.models import User
 from planpal.core.db import retry_transaction
@@ -33,11 +34,13 @@ def _details(values: dict[str, Any], plan: Plan) -> dict[str, Any]:
     if "title" in values:
         title = (values["title"] or "").strip()
         if not title or len(title) > 200:
-            raise fail("title", "A title of 1 to 200 characters.")
+            raise fail("title", _("A title of 1 to 200 characters."))
         clean["title"] = title
     if "category" in values:
         if values["category"] not in Expense.Category.values:
-            raise fail("category", f"One of {', '.join(Expense.Category.values)}.")
+            raise fail(
+                "category", _("One of %(values)s.") % {"values": ", ".join(Expense.Category.values)}
+            )
         clean["category"] = values["category"]
     if "spent_at" in values:
         clean["spent_at"] = _moment(values["spent_at"], plan)
@@ -47,12 +50,12 @@ def _details(values: dict[str, Any], plan: Plan) -> dict[str, Any]:
             activity_id is not None
             and not Activity.objects.filter(pk=activity_id, plan=plan).exists()
         ):
-            raise fail("activity", "Not an activity of this plan.")
+            raise fail("activity", _("Not an activity of this plan."))
         clean["activity_id"] = activity_id
     if "note" in values:
         note = values["note"] or ""
         if len(note) > 2000:
-            raise fail("note", "At most 2000 characters.")
+            raise fail("note", _("At most 2000 characters."))
         clean["note"] = note
     return clean
 
@@ -119,7 +122,9 @@ def expense_create(
                     return found, False
             if Expense.objects.filter(plan=plan).count() >= MAX_EXPENSES_PER_PLAN:
                 raise InvalidInput(
-                    f"At most {MAX_EXPENSES_PER_PLAN} expenses in a plan.", code="too_many_expenses"
+                    _("At most %(max_expenses_per_plan)s expenses in a plan.")
+                    % {"max_expenses_per_plan": MAX_EXPENSES_PER_PLAN},
+                    code="too_many_expenses",
                 )
             values.setdefault("spent_at", None)
             details = _details(values, plan)
@@ -148,16 +153,16 @@ def _locked_expense(*, actor: User, expense_id: int, version: int | None) -> tup
     """The expense and its plan (locked), after the permission and version checks."""
     plan_id = Expense.objects.filter(pk=expense_id).values_list("plan_id", flat=True).first()
     if plan_id is None:
-        raise NotFound("Expense not found.")
+        raise NotFound(_("Expense not found."))
     try:
         plan = locked_plan(actor=actor, plan_id=plan_id)
     except NotFound:
-        raise NotFound("Expense not found.") from None
+        raise NotFound(_("Expense not found.")) from None
     expense = selectors.expenses_of_any().filter(pk=expense_id).first()
     if expense is None:
-        raise NotFound("Expense not found.")
+        raise NotFound(_("Expense not found."))
     if not selectors.may_edit_expense(user=actor, expense=expense):
-        raise Forbidden("Only who added this expense or the plan's managers can change it.")
+        raise Forbidden(_("Only who added this expense or the plan's managers can change it."))
     if version is not None and version != expense.version:
         raise VersionConflict(expense)
     return expense, plan

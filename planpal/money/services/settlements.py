@@ -1,6 +1,7 @@
 """Payments between members: record, delete (either party)."""
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from planpal.accounts.models import User
 from planpal.core.db import retry_transaction
@@ -44,9 +45,11 @@ def settlement_record(
             code = selectors.currency_of(plan_id=plan.pk)
             value = money.parse_amount(str(amount), code)
             if len(note or "") > 500:
-                raise fail("note", "At most 500 characters.")
+                raise fail("note", _("At most 500 characters."))
             if Settlement.objects.filter(plan=plan).count() >= MAX_SETTLEMENTS_PER_PLAN:
-                raise InvalidInput("Too many payments in this plan.", code="too_many_settlements")
+                raise InvalidInput(
+                    _("Too many payments in this plan."), code="too_many_settlements"
+                )
             settlement = Settlement.objects.create(
                 plan=plan,
                 from_user_id=from_user,
@@ -71,13 +74,15 @@ def settlement_record(
 
 def _check_parties(plan: Plan, actor: User, from_user: int, to_user: int) -> None:
     if from_user == to_user:
-        raise fail("to_user", "A payment is between two different members.")
+        raise fail("to_user", _("A payment is between two different members."))
     members = set(plan_member_ids(plan=plan))
     for field, user_id in (("from_user", from_user), ("to_user", to_user)):
         if user_id not in members:
-            raise fail(field, f"User {user_id} is not a member of this plan.")
+            raise fail(
+                field, _("User %(user_id)s is not a member of this plan.") % {"user_id": user_id}
+            )
     if actor.pk not in (from_user, to_user):
-        raise Forbidden("Only the payer or the payee can record a payment.")
+        raise Forbidden(_("Only the payer or the payee can record a payment."))
 
 
 def settlement_delete(*, actor: User, settlement_id: int, version: int | None = None) -> None:
@@ -91,18 +96,18 @@ def settlement_delete(*, actor: User, settlement_id: int, version: int | None = 
                 .first()
             )
             if plan_id is None:
-                raise NotFound("Settlement not found.")
+                raise NotFound(_("Settlement not found."))
             try:
                 plan = locked_plan(actor=actor, plan_id=plan_id)
             except NotFound:
-                raise NotFound("Settlement not found.") from None
+                raise NotFound(_("Settlement not found.")) from None
             settlement = (
                 Settlement.objects.select_related("recorded_by").filter(pk=settlement_id).first()
             )
             if settlement is None:
-                raise NotFound("Settlement not found.")
+                raise NotFound(_("Settlement not found."))
             if actor.pk not in (settlement.from_user_id, settlement.to_user_id):
-                raise Forbidden("Only the payer or the payee can delete a payment.")
+                raise Forbidden(_("Only the payer or the payee can delete a payment."))
             if version is not None and version != settlement.version:
                 raise VersionConflict(settlement)
             settlement.delete()
