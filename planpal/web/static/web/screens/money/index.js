@@ -13,11 +13,16 @@ import { budgetBar } from "./bar.js";
 import { expenseList } from "./expenses.js";
 
 /** Who may share an expense: a group plan's group members, a personal plan's creator and
- *  participants. */
+ *  participants. Until a group's members have loaded, the balances' members (the plan's
+ *  current members, and anyone who left with a debt: the server refuses those). */
 function peopleOf(plan) {
-  const users = plan.group
-    ? [...(store.members.get(plan.group)?.items?.values() || [])].map((member) => member.user)
-    : [plan.creator, ...(plan.participants || [])].filter(Boolean);
+  const members = plan.group ? store.members.get(plan.group)?.items : null;
+  const balances = store.money.get(plan.id)?.balances?.members || [];
+  const users = !plan.group
+    ? [plan.creator, ...(plan.participants || [])].filter(Boolean)
+    : members
+      ? [...members.values()].map((member) => member.user)
+      : balances.map((row) => row.user);
   return users
     .map((user) => ({ id: user.id, name: displayName(user) }))
     .sort((a, b) => a.id - b.id);
