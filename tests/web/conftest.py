@@ -108,8 +108,11 @@ class Browsing:
         """A console error the test provokes on purpose (e.g. the browser logging a 409)."""
         self.allowed.append(re.compile(pattern))
 
-    def person(self, user=None, *, viewport=(1200, 800)):
-        context = self.browser.new_context(viewport={"width": viewport[0], "height": viewport[1]})
+    def person(self, user=None, *, viewport=(1200, 800), locale=None):
+        """`locale` (e.g. "vi-VN") sets the browser's languages and its Accept-Language."""
+        context = self.browser.new_context(
+            viewport={"width": viewport[0], "height": viewport[1]}, locale=locale
+        )
         context.set_default_timeout(10_000)
         # No internet here: the map's tile host (MAP_TILE_URL's default) gets a blank tile, so
         # pages with a map load tiles under the CSP as they would live, without console errors.

@@ -24,8 +24,14 @@ export function setupLanguageSwitch(select, isSignedIn) {
   );
   select.addEventListener("change", async () => {
     const code = select.value;
-    document.cookie = `${LANGUAGE_COOKIE}=${code}; path=/; max-age=31536000; samesite=lax`;
     if (isSignedIn()) await api.patch("me", { language: code }).catch(() => {});
-    window.location.reload();
+    reloadIn(code);
   });
+}
+
+/** Show the page in `code` from now on: the cookie keeps it when signed out, and Django's
+ *  LocaleMiddleware reads it; the reload lets every module's labels be made in it. */
+export function reloadIn(code) {
+  document.cookie = `${LANGUAGE_COOKIE}=${code}; path=/; max-age=31536000; samesite=lax`;
+  window.location.reload();
 }

@@ -10,6 +10,7 @@ import { outbox, submit } from "../offline/sync.js";
 import { readNotification } from "../offline/writes.js";
 import { loadNotifications } from "../state/live.js";
 import { onChange, store } from "../state/store.js";
+import { t } from "../lib/i18n.js";
 
 /** The notices of a plan's money (docs/money.md §7): they lead to the plan's Budget tab. */
 const MONEY_KINDS = new Set([
@@ -33,7 +34,11 @@ export function notificationTarget(item) {
 
 function notificationItem(item, open) {
   const more = item.count > 1;
-  const what = item.kind === "chat.message" ? "messages" : "updates";
+  const count = item.count;
+  const what =
+    item.kind === "chat.message"
+      ? t("bell.more_messages", { count })
+      : t("bell.more_updates", { count });
   return h(
     "li",
     { class: item.read_at ? "notification" : "notification unread" },
@@ -51,8 +56,8 @@ function notificationItem(item, open) {
         "span",
         { class: "notification-meta" },
         formatShort(item.created_at),
-        more ? ` · ${item.count} ${what}` : "",
-        item.read_at ? "" : " · unread",
+        more ? ` · ${what}` : "",
+        item.read_at ? "" : ` · ${t("bell.unread")}`,
       ),
     ),
   );
@@ -105,7 +110,7 @@ export function setupNotifications(navigate) {
     ui.count.hidden = unread === 0;
     ui.bell.setAttribute(
       "aria-label",
-      unread ? `Notifications, ${unread} unread` : "Notifications",
+      unread ? t("bell.notifications_unread", { count: unread }) : t("shell.notifications"),
     );
     ui.readAll.disabled = unread === 0;
   }
@@ -113,7 +118,8 @@ export function setupNotifications(navigate) {
   function renderList() {
     const items = store.notifications.items;
     if (!items) return;
-    if (!items.size) replaceChildren(ui.list, h("li", { class: "empty" }, "No notifications yet."));
+    if (!items.size)
+      replaceChildren(ui.list, h("li", { class: "empty" }, t("bell.no_notifications_yet")));
     else
       replaceChildren(
         ui.list,
@@ -139,7 +145,7 @@ export function setupNotifications(navigate) {
     ui.panel.hidden = !show;
     ui.bell.setAttribute("aria-expanded", String(show));
     if (!show) return;
-    replaceChildren(ui.list, h("li", { class: "empty" }, "Loading…"));
+    replaceChildren(ui.list, h("li", { class: "empty" }, t("shell.loading")));
     await attempt(loadNotifications);
     renderList();
   }

@@ -5,13 +5,14 @@ import { api } from "../api.js";
 import { confirmDialog } from "../lib/dialogs.js";
 import { h, replaceChildren } from "../lib/dom.js";
 import { attempt, toast } from "../lib/toast.js";
+import { t } from "../lib/i18n.js";
 
 async function copy(url) {
   try {
     await navigator.clipboard.writeText(url);
-    toast("Feed URL copied. Paste it into your calendar app's “subscribe by URL”.");
+    toast(t("calendar_feed.feed_url_copied_paste_it"));
   } catch {
-    toast("Select the URL and copy it yourself: this browser did not allow copying.");
+    toast(t("calendar_feed.select_the_url_and_copy"));
   }
 }
 
@@ -19,7 +20,7 @@ function feedRow(feed, rotate) {
   const field = h("input", {
     readonly: true,
     value: feed.url,
-    "aria-label": "Calendar feed URL",
+    "aria-label": t("calendar_feed.calendar_feed_url"),
     dataset: { key: "calendar-feed-url" },
   });
   field.addEventListener("focus", () => field.select());
@@ -31,27 +32,35 @@ function feedRow(feed, rotate) {
       h(
         "button",
         { type: "button", class: "button button-primary", onclick: () => copy(feed.url) },
-        "Copy",
+        t("calendar_feed.copy"),
       ),
     ),
     h(
       "p",
       { class: "copy-row" },
-      h("a", { class: "button button-secondary", href: feed.webcal_url }, "Open in calendar app"),
-      h("button", { type: "button", class: "button button-quiet", onclick: rotate }, "New URL"),
+      h(
+        "a",
+        { class: "button button-secondary", href: feed.webcal_url },
+        t("calendar_feed.open_in_calendar_app"),
+      ),
+      h(
+        "button",
+        { type: "button", class: "button button-quiet", onclick: rotate },
+        t("calendar_feed.new_url"),
+      ),
     ),
   ];
 }
 
 /** A card with the feed URL of `planId` (or of all plans when null). */
 export function calendarFeedCard(planId = null) {
-  const body = h("div", { class: "stack" }, h("p", { class: "muted" }, "Loading…"));
+  const body = h("div", { class: "stack" }, h("p", { class: "muted" }, t("shell.loading")));
   const show = (feed) => replaceChildren(body, feedRow(feed, rotate));
   async function rotate() {
     const sure = await confirmDialog(
-      "Get a new feed URL?",
-      "Calendars subscribed with the current URL stop updating; subscribe them again.",
-      "New URL",
+      t("calendar_feed.get_a_new_feed_url"),
+      t("calendar_feed.calendars_subscribed_with_the_current"),
+      t("calendar_feed.new_url"),
     );
     if (!sure) return;
     const feed = await attempt(() =>
@@ -59,7 +68,7 @@ export function calendarFeedCard(planId = null) {
     );
     if (feed) {
       show(feed);
-      toast("New feed URL made; the old one no longer works.");
+      toast(t("calendar_feed.new_feed_url_made_the"));
     }
   }
   const asked =
@@ -70,14 +79,13 @@ export function calendarFeedCard(planId = null) {
   return h(
     "section",
     { class: "stack card", "aria-labelledby": "calendar-feed-title" },
-    h("h2", { id: "calendar-feed-title" }, "Calendar feed"),
+    h("h2", { id: "calendar-feed-title" }, t("calendar_feed.calendar_feed")),
     h(
       "p",
       { class: "field-hint" },
       planId === null
-        ? "Subscribe to this private URL in your calendar app to see every plan you are in."
-        : "Subscribe to this private URL in your calendar app to see this plan.",
-      " Anyone with the URL can read it: keep it to yourself, or get a new one.",
+        ? t("calendar_feed.subscribe_every_plan")
+        : t("calendar_feed.subscribe_this_plan"),
     ),
     body,
   );

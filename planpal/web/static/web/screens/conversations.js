@@ -10,6 +10,7 @@ import { friendsWith } from "../state/accounts.js";
 import { loadFriends } from "../state/live.js";
 import { installConversation } from "../state/chat.js";
 import { onChange, store } from "../state/store.js";
+import { t } from "../lib/i18n.js";
 
 /** Open (or start) the direct chat with a friend. */
 export async function openDirectChat(userId) {
@@ -32,8 +33,8 @@ function row(conversation) {
     ? `#/groups/${conversation.group}/chat`
     : `#/conversations/${conversation.id}`;
   const preview = last
-    ? `${displayName(last.sender)}: ${last.deleted_at ? "Message deleted" : last.text}`
-    : "No messages yet";
+    ? `${displayName(last.sender)}: ${last.deleted_at ? t("common.message_deleted") : last.text}`
+    : t("conversations.no_messages_yet");
   return h(
     "li",
     { class: "conversation-row card", dataset: { conversationId: conversation.id } },
@@ -41,7 +42,7 @@ function row(conversation) {
       "a",
       { href, class: "conversation-link" },
       h("span", { class: "conversation-title" }, titleOf(conversation)),
-      unread ? h("span", { class: "count" }, `${unread} unread`) : null,
+      unread ? h("span", { class: "count" }, t("conversations.unread", { count: unread })) : null,
     ),
     h("p", { class: "muted last-message" }, preview),
     last ? h("p", { class: "muted" }, formatShort(last.created_at)) : null,
@@ -51,11 +52,13 @@ function row(conversation) {
 async function startChat() {
   await attempt(loadFriends);
   const friends = friendsWith(store, "accepted").map(({ user }) => [user.id, displayName(user)]);
-  if (!friends.length) return toast("Add friends first: on the Friends page.");
+  if (!friends.length) return toast(t("conversations.add_friends_first_on_the"));
   formDialog({
-    title: "New direct chat",
-    submitLabel: "Open chat",
-    fields: [formField("Friend", { name: "user" }, { control: "select", options: friends })],
+    title: t("conversations.new_direct_chat"),
+    submitLabel: t("group.header.open_chat"),
+    fields: [
+      formField(t("common.friend"), { name: "user" }, { control: "select", options: friends }),
+    ],
     onSubmit: async (data) => {
       await openDirectChat(Number(data.user));
     },
@@ -63,7 +66,10 @@ async function startChat() {
 }
 
 export function renderConversations(main) {
-  const list = h("ul", { class: "conversation-list", "aria-label": "Conversations" });
+  const list = h("ul", {
+    class: "conversation-list",
+    "aria-label": t("conversations.conversations"),
+  });
   const render = () => {
     const items = [...store.conversations.values()]
       .map((record) => record.data)
@@ -72,15 +78,20 @@ export function renderConversations(main) {
       );
     replaceChildren(
       list,
-      items.length ? items.map(row) : h("li", { class: "empty card" }, "No chats yet."),
+      items.length
+        ? items.map(row)
+        : h("li", { class: "empty card" }, t("conversations.no_chats_yet")),
     );
   };
   const start = h(
     "button",
     { type: "button", class: "button button-primary", onclick: startChat },
-    "New direct chat",
+    t("conversations.new_direct_chat"),
   );
-  main.replaceChildren(h("div", { class: "page-head" }, h("h1", {}, "Chats"), start), list);
+  main.replaceChildren(
+    h("div", { class: "page-head" }, h("h1", {}, t("shell.chats")), start),
+    list,
+  );
   render();
   return onChange(({ kind }) => {
     if (["all", "conversation", "group", "group-removed"].includes(kind)) render();

@@ -10,6 +10,14 @@ import { friendsWith } from "../state/accounts.js";
 import { loadFriends } from "../state/live.js";
 import { onChange, store } from "../state/store.js";
 import { openDirectChat } from "./conversations.js";
+import { t } from "../lib/i18n.js";
+
+/** A search result's relation to the viewer (the API's friendship status). */
+const FRIEND_STATUS = {
+  accepted: t("friends.status_friend"),
+  pending: t("friends.status_pending"),
+  blocked: t("friends.status_blocked"),
+};
 
 function personRow(user, ...buttons) {
   return h(
@@ -34,10 +42,12 @@ const act = (request, message) => async () => {
   if ((await attempt(request)) !== undefined) toast(message);
 };
 
-async function unfriend(user, what) {
-  if (!(await confirmDialog(`${what} ${displayName(user)}?`, "You can ask again later.", what)))
+/** `ask`: the confirmation's question ("Remove Ana?"), `label`: its button. */
+async function unfriend(user, ask, label) {
+  if (!(await confirmDialog(ask, t("friends.you_can_ask_again_later"), label))) {
     return;
-  if ((await attempt(() => api.del(`friends/${user.id}`))) !== undefined) toast("Done.");
+  }
+  if ((await attempt(() => api.del(`friends/${user.id}`))) !== undefined) toast(t("friends.done"));
 }
 
 function requestButtons(entry) {
@@ -45,28 +55,35 @@ function requestButtons(entry) {
   const name = displayName(user);
   if (entry.direction === "outgoing") {
     return [
-      h("span", { class: "muted" }, "asked"),
-      button("Withdraw", `Withdraw request to ${name}`, () =>
-        unfriend(user, "Withdraw the request to"),
+      h("span", { class: "muted" }, t("friends.asked")),
+      button(t("friends.withdraw"), t("friends.withdraw_request_to_name", { name }), () =>
+        unfriend(
+          user,
+          t("friends.withdraw_ask", { name: displayName(user) }),
+          t("friends.withdraw"),
+        ),
       ),
     ];
   }
   return [
     button(
       "Accept",
-      `Accept ${name}`,
-      act(() => api.post(`friends/${user.id}/accept`), `You and ${name} are friends.`),
+      t("friends.accept_name", { name }),
+      act(
+        () => api.post(`friends/${user.id}/accept`),
+        t("friends.you_and_name_are_friends", { name }),
+      ),
       "button button-primary",
     ),
     button(
-      "Decline",
-      `Decline ${name}`,
-      act(() => api.post(`friends/${user.id}/decline`), "Request declined."),
+      t("friends.decline"),
+      t("friends.decline_name", { name }),
+      act(() => api.post(`friends/${user.id}/decline`), t("friends.request_declined")),
     ),
     button(
-      "Block",
-      `Block ${name}`,
-      act(() => api.post(`friends/${user.id}/block`), `${name} is blocked.`),
+      t("friends.block"),
+      t("friends.block_name", { name }),
+      act(() => api.post(`friends/${user.id}/block`), t("friends.name_is_blocked", { name })),
       "button button-danger",
     ),
   ];
@@ -76,18 +93,22 @@ function searchForm(results) {
   const form = h(
     "form",
     { class: "search-row", role: "search" },
-    formField("Find people", {
+    formField(t("friends.find_people"), {
       name: "search",
       type: "search",
       minlength: "2",
-      placeholder: "Name or username",
+      placeholder: t("friends.name_or_username"),
     }),
-    h("button", { type: "submit", class: "button button-secondary" }, "Search"),
+    h(
+      "button",
+      { type: "submit", class: "button button-secondary" },
+      t("plan.place_picker.search"),
+    ),
   );
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
     const query = form.elements.search.value.trim();
-    if (query.length < 2) return toast("Type at least two letters.");
+    if (query.length < 2) return toast(t("friends.type_at_least_two_letters"));
     const answer = await attempt(() => api.get(`users?search=${encodeURIComponent(query)}`));
     if (!answer) return;
     const known = store.friends?.items || new Map();
@@ -98,17 +119,17 @@ function searchForm(results) {
         if (entry)
           return personRow(
             user,
-            h("span", { class: "muted" }, entry.status === "accepted" ? "friend" : entry.status),
+            h("span", { class: "muted" }, FRIEND_STATUS[entry.status] || entry.status),
           );
         const ask = async () => {
           if (await attempt(() => api.post("friends", { user: user.id })))
-            toast(`Friend request sent to ${displayName(user)}.`);
+            toast(t("friends.friend_request_sent_to_user", { user: displayName(user) }));
         };
         return personRow(
           user,
           button(
-            "Add friend",
-            `Add ${displayName(user)} as a friend`,
+            t("friends.add_friend"),
+            t("friends.add_user_as_a_friend", { user: displayName(user) }),
             ask,
             "button button-primary",
           ),
@@ -116,23 +137,23 @@ function searchForm(results) {
       });
     replaceChildren(
       results,
-      rows.length ? rows : h("li", { class: "empty" }, "Nobody found by that name."),
+      rows.length ? rows : h("li", { class: "empty" }, t("friends.nobody_found_by_that_name")),
     );
   });
   return form;
 }
 
 function lists() {
-  const requests = h("ul", { class: "people", "aria-label": "Friend requests" });
-  const friends = h("ul", { class: "people", "aria-label": "Friends" });
-  const blocked = h("ul", { class: "people", "aria-label": "Blocked" });
+  const requests = h("ul", { class: "people", "aria-label": t("friends.friend_requests") });
+  const friends = h("ul", { class: "people", "aria-label": t("shell.friends") });
+  const blocked = h("ul", { class: "people", "aria-label": t("friends.blocked") });
   function render() {
     const pending = friendsWith(store, "pending");
     replaceChildren(
       requests,
       pending.length
         ? pending.map((entry) => personRow(entry.user, requestButtons(entry)))
-        : h("li", { class: "empty" }, "No open requests."),
+        : h("li", { class: "empty" }, t("friends.no_open_requests")),
     );
     const accepted = friendsWith(store, "accepted");
     replaceChildren(
@@ -142,15 +163,24 @@ function lists() {
             personRow(
               user,
               button(
-                "Message",
-                `Message ${displayName(user)}`,
+                t("friends.message"),
+                t("friends.message_user", { user: displayName(user) }),
                 () => openDirectChat(user.id),
                 "button button-secondary",
               ),
-              button("Remove", `Remove ${displayName(user)}`, () => unfriend(user, "Remove")),
+              button(
+                t("common.remove"),
+                t("group.members.remove_user", { user: displayName(user) }),
+                () =>
+                  unfriend(
+                    user,
+                    t("friends.remove_ask", { name: displayName(user) }),
+                    t("common.remove"),
+                  ),
+              ),
             ),
           )
-        : h("li", { class: "empty" }, "No friends yet. Find people above."),
+        : h("li", { class: "empty" }, t("friends.no_friends_yet_find_people")),
     );
     const gone = friendsWith(store, "blocked");
     replaceChildren(
@@ -159,10 +189,19 @@ function lists() {
         ? gone.map(({ user }) =>
             personRow(
               user,
-              button("Unblock", `Unblock ${displayName(user)}`, () => unfriend(user, "Unblock")),
+              button(
+                t("friends.unblock"),
+                t("friends.unblock_user", { user: displayName(user) }),
+                () =>
+                  unfriend(
+                    user,
+                    t("friends.unblock_ask", { name: displayName(user) }),
+                    t("friends.unblock"),
+                  ),
+              ),
             ),
           )
-        : h("li", { class: "empty" }, "Nobody."),
+        : h("li", { class: "empty" }, t("friends.nobody")),
     );
   }
   return { requests, friends, blocked, render };
@@ -172,18 +211,18 @@ export async function renderFriends(main) {
   await attempt(loadFriends);
   const results = h("ul", {
     class: "people",
-    "aria-label": "Search results",
+    "aria-label": t("friends.search_results"),
     "aria-live": "polite",
   });
   const parts = lists();
   const section = (id, title, ...content) =>
     h("section", { "aria-labelledby": id }, h("h2", { id }, title), ...content);
   main.replaceChildren(
-    h("h1", {}, "Friends"),
-    section("find-title", "Find people", searchForm(results), results),
-    section("requests-title", "Requests", parts.requests),
-    section("friends-title", "Your friends", parts.friends),
-    section("blocked-title", "Blocked", parts.blocked),
+    h("h1", {}, t("shell.friends")),
+    section("find-title", t("friends.find_people"), searchForm(results), results),
+    section("requests-title", t("friends.requests"), parts.requests),
+    section("friends-title", t("friends.your_friends"), parts.friends),
+    section("blocked-title", t("friends.blocked"), parts.blocked),
   );
   parts.render();
   return onChange(({ kind }) => {

@@ -7,6 +7,7 @@ import { crumbs, h, notice } from "../lib/dom.js";
 import { toast } from "../lib/toast.js";
 import { loadGroup } from "../state/live.js";
 import { store } from "../state/store.js";
+import { t } from "../lib/i18n.js";
 
 const PENDING = "planpal.invite"; // the invite to come back to after signing in (this tab only)
 
@@ -22,13 +23,13 @@ function signedOut(main, token) {
     h(
       "section",
       { class: "card invite-card" },
-      h("h1", {}, "You're invited to a group on PlanPal"),
-      h("p", {}, "Sign in or create an account, then join to plan the trip together."),
+      h("h1", {}, t("invite.you_re_invited_to_a")),
+      h("p", {}, t("invite.sign_in_or_create_an")),
       h(
         "div",
         { class: "actions" },
-        h("a", { class: "button button-primary", href: "#/register" }, "Create an account"),
-        h("a", { class: "button button-secondary", href: "#/login" }, "Sign in"),
+        h("a", { class: "button button-primary", href: "#/register" }, t("auth.create_an_account")),
+        h("a", { class: "button button-secondary", href: "#/login" }, t("auth.sign_in")),
       ),
     ),
   );
@@ -36,25 +37,19 @@ function signedOut(main, token) {
 
 function refused(main, error) {
   sessionStorage.removeItem(PENDING);
-  const back = crumbs("#/", "← Your trips");
+  const back = crumbs("#/", t("invite.your_trips"));
   if (error.status === 410) {
-    return notice(
-      main,
-      "This invite link no longer works",
-      "It has expired, was revoked, or has been used as many times as allowed. Ask the person " +
-        "who sent it for a new link.",
-      back,
-    );
+    return notice(main, t("invite.this_invite_link_no_longer"), t("invite.expired_or_used"), back);
   }
   if (error.status === 404) {
     return notice(
       main,
-      "This invite link is not valid",
-      "Check that you copied the whole link, or ask for a new one.",
+      t("invite.this_invite_link_is_not"),
+      t("invite.check_that_you_copied_the"),
       back,
     );
   }
-  return notice(main, "Could not join the group", error.message, back);
+  return notice(main, t("invite.could_not_join_the_group"), error.message, back);
 }
 
 async function join(main, token, button) {
@@ -63,7 +58,7 @@ async function join(main, token, button) {
     const group = await api.post(`invites/${encodeURIComponent(token)}/accept`);
     sessionStorage.removeItem(PENDING);
     await loadGroup(group.id);
-    toast(`You joined ${group.name}.`);
+    toast(t("invite.you_joined_name", { name: group.name }));
     window.location.hash = `#/groups/${group.id}/chat`;
   } catch (error) {
     refused(main, error);
@@ -73,14 +68,18 @@ async function join(main, token, button) {
 
 export function renderInvite(main, token) {
   if (!store.me) return signedOut(main, token);
-  const button = h("button", { type: "button", class: "button button-primary" }, "Join the group");
+  const button = h(
+    "button",
+    { type: "button", class: "button button-primary" },
+    t("invite.join_the_group"),
+  );
   button.addEventListener("click", () => join(main, token, button));
   main.replaceChildren(
     h(
       "section",
       { class: "card invite-card" },
-      h("h1", {}, "Join the group"),
-      h("p", {}, "You were invited to plan a trip together. Joining shows you its plans and chat."),
+      h("h1", {}, t("invite.join_the_group")),
+      h("p", {}, t("invite.you_were_invited_to_plan")),
       h("div", { class: "actions" }, button),
     ),
   );

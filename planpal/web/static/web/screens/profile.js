@@ -7,19 +7,21 @@ import { h } from "../lib/dom.js";
 import { toast } from "../lib/toast.js";
 import { store } from "../state/store.js";
 import { calendarFeedCard } from "./calendar-feed.js";
+import { currentLanguage, LANGUAGES, t } from "../lib/i18n.js";
+import { reloadIn } from "../lib/language.js";
 
 const KINDS = [
-  ["chat.message", "Chat messages"],
-  ["friend.requested", "Friend requests"],
-  ["friend.accepted", "Accepted friend requests"],
-  ["group.member_added", "Being added to a group"],
-  ["plan.created", "New plans"],
-  ["plan.updated", "Plan changes"],
-  ["plan.status_changed", "Trips starting, ending or cancelled"],
-  ["plan.activity_completed", "Activities done"],
-  ["plan.reminder", "Trip reminders"],
-  ["plan.activity_reminder", "Activity reminders"],
-  ["webhook.disabled", "Webhooks switched off"],
+  ["chat.message", t("profile.chat_messages")],
+  ["friend.requested", t("friends.friend_requests")],
+  ["friend.accepted", t("profile.accepted_friend_requests")],
+  ["group.member_added", t("profile.being_added_to_a_group")],
+  ["plan.created", t("profile.new_plans")],
+  ["plan.updated", t("profile.plan_changes")],
+  ["plan.status_changed", t("profile.trips_starting_ending_or_cancelled")],
+  ["plan.activity_completed", t("profile.activities_done")],
+  ["plan.reminder", t("profile.trip_reminders")],
+  ["plan.activity_reminder", t("profile.activity_reminders")],
+  ["webhook.disabled", t("profile.webhooks_switched_off")],
 ];
 
 function zones() {
@@ -34,15 +36,15 @@ function profileForm() {
   const form = h(
     "form",
     { class: "stack card", novalidate: true, "aria-labelledby": "profile-title" },
-    h("h2", { id: "profile-title" }, "Profile"),
+    h("h2", { id: "profile-title" }, t("shell.profile")),
     formError(),
-    formField("Display name", {
+    formField(t("auth.display_name"), {
       name: "display_name",
       maxlength: "80",
       value: me.display_name || "",
       autocomplete: "name",
     }),
-    formField("Email", {
+    formField(t("auth.email"), {
       name: "email",
       type: "email",
       required: true,
@@ -50,23 +52,29 @@ function profileForm() {
       autocomplete: "email",
     }),
     formField(
-      "Time zone",
+      t("profile.time_zone"),
       { name: "timezone", value: me.timezone || "UTC" },
-      { control: "select", options: zones(), hint: "Used for new plans and for quiet hours." },
+      { control: "select", options: zones(), hint: t("profile.used_for_new_plans_and") },
     ),
-    formField("Avatar image URL", {
+    formField(
+      t("shell.language"),
+      { name: "language", value: currentLanguage() },
+      { control: "select", options: LANGUAGES.map(({ code, name }) => [code, name]) },
+    ),
+    formField(t("profile.avatar_image_url"), {
       name: "avatar_url",
       type: "url",
       value: me.avatar_url || "",
       placeholder: "https://…",
     }),
-    h("button", { type: "submit", class: "button button-primary" }, "Save profile"),
+    h("button", { type: "submit", class: "button button-primary" }, t("profile.save_profile")),
   );
   onFormSubmit(form, async (data) => {
     const me = await api.patch("me", data);
     Object.assign(store.me, me);
+    if (data.language !== currentLanguage()) return reloadIn(data.language);
     document.getElementById("me-name").textContent = me.display_name || me.username;
-    toast("Profile saved.");
+    toast(t("profile.profile_saved"));
   });
   return form;
 }
@@ -75,25 +83,25 @@ function passwordForm() {
   const form = h(
     "form",
     { class: "stack card", novalidate: true, "aria-labelledby": "password-title" },
-    h("h2", { id: "password-title" }, "Password"),
+    h("h2", { id: "password-title" }, t("auth.password")),
     formError(),
-    formField("Current password", {
+    formField(t("profile.current_password"), {
       name: "old_password",
       type: "password",
       autocomplete: "current-password",
       required: true,
     }),
     formField(
-      "New password",
+      t("auth.new_password"),
       { name: "new_password", type: "password", autocomplete: "new-password", required: true },
-      { hint: "Changing it signs you out on every other device and browser." },
+      { hint: t("profile.changing_it_signs_you_out") },
     ),
-    h("button", { type: "submit", class: "button button-primary" }, "Change password"),
+    h("button", { type: "submit", class: "button button-primary" }, t("profile.change_password")),
   );
   onFormSubmit(form, async (data) => {
     await api.post("me/password", data);
     form.reset();
-    toast("Password changed. Your other devices are signed out.");
+    toast(t("profile.password_changed_your_other_devices"));
   });
   return form;
 }
@@ -122,10 +130,10 @@ function preferencesForm(prefs) {
   const form = h(
     "form",
     { class: "stack card", novalidate: true, "aria-labelledby": "prefs-title" },
-    h("h2", { id: "prefs-title" }, "Notifications"),
+    h("h2", { id: "prefs-title" }, t("shell.notifications")),
     formError(),
     checkboxes(
-      "Notify me about",
+      t("profile.notify_me_about"),
       "kinds",
       KINDS,
       KINDS.map(([kind]) => kind).filter((kind) => !prefs.disabled_kinds.includes(kind)),
@@ -133,27 +141,29 @@ function preferencesForm(prefs) {
     h(
       "div",
       { class: "field-row" },
-      formField("Quiet from", {
+      formField(t("profile.quiet_from"), {
         name: "quiet_hours_start",
         type: "time",
         value: time(prefs.quiet_hours_start),
       }),
-      formField("Quiet until", {
+      formField(t("profile.quiet_until"), {
         name: "quiet_hours_end",
         type: "time",
         value: time(prefs.quiet_hours_end),
       }),
     ),
-    h(
-      "p",
-      { class: "field-hint" },
-      "No pushes during quiet hours (in your time zone). Leave both empty for none.",
-    ),
+    h("p", { class: "field-hint" }, t("profile.no_pushes_during_quiet_hours")),
     groups.length
-      ? checkboxes("Mute groups", "muted_group_ids", groups, prefs.muted_group_ids)
+      ? checkboxes(t("profile.mute_groups"), "muted_group_ids", groups, prefs.muted_group_ids)
       : null,
-    plans.length ? checkboxes("Mute plans", "muted_plan_ids", plans, prefs.muted_plan_ids) : null,
-    h("button", { type: "submit", class: "button button-primary" }, "Save notification settings"),
+    plans.length
+      ? checkboxes(t("profile.mute_plans"), "muted_plan_ids", plans, prefs.muted_plan_ids)
+      : null,
+    h(
+      "button",
+      { type: "submit", class: "button button-primary" },
+      t("profile.save_notification_settings"),
+    ),
   );
   onFormSubmit(form, async () => {
     const values = (name) =>
@@ -166,7 +176,7 @@ function preferencesForm(prefs) {
       muted_group_ids: values("muted_group_ids").map(Number),
       muted_plan_ids: values("muted_plan_ids").map(Number),
     });
-    toast("Notification settings saved.");
+    toast(t("profile.notification_settings_saved"));
   });
   return form;
 }
@@ -174,7 +184,7 @@ function preferencesForm(prefs) {
 export async function renderProfile(main) {
   const prefs = await api.get("notification-preferences");
   main.replaceChildren(
-    h("h1", {}, "Profile and settings"),
+    h("h1", {}, t("profile.profile_and_settings")),
     h(
       "div",
       { class: "settings" },

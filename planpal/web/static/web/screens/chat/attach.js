@@ -3,6 +3,7 @@
 
 import { h } from "../../lib/dom.js";
 import { formDialog, formField } from "../../lib/dialogs.js";
+import { t } from "../../lib/i18n.js";
 
 const ACCEPT = "image/jpeg,image/png,image/webp,image/heic,image/heif,image/gif,.heic,.pdf,.gpx";
 
@@ -16,23 +17,39 @@ function placeOf(data) {
   const lat = coordinate(data.lat.trim(), 90);
   const lng = coordinate(data.lng.trim(), 180);
   const fields = {};
-  if (lat === null) fields.lat = ["A number from -90 to 90."];
-  if (lng === null) fields.lng = ["A number from -180 to 180."];
-  if (Object.keys(fields).length) throw { message: "Check the coordinates.", fields };
+  if (lat === null) fields.lat = [t("chat.attach.a_number_from_90_to")];
+  if (lng === null) fields.lng = [t("chat.attach.a_number_from_180_to")];
+  if (Object.keys(fields).length) throw { message: t("chat.attach.check_the_coordinates"), fields };
   return { kind: "location", lat, lng, location_name: data.location_name.trim(), text: "" };
 }
 
 function askForPlace(onPlace) {
-  const here = h("button", { type: "button", class: "button button-quiet" }, "Use my location");
+  const here = h(
+    "button",
+    { type: "button", class: "button button-quiet" },
+    t("chat.attach.use_my_location"),
+  );
   const { form } = formDialog({
-    title: "Share a location",
+    title: t("chat.attach.share_a_location"),
     intro: navigator.geolocation ? here : null,
     fields: [
-      formField("Place name", { name: "location_name", maxlength: "200", autocomplete: "off" }),
-      formField("Latitude", { name: "lat", inputmode: "decimal", required: true }),
-      formField("Longitude", { name: "lng", inputmode: "decimal", required: true }),
+      formField(t("chat.attach.place_name"), {
+        name: "location_name",
+        maxlength: "200",
+        autocomplete: "off",
+      }),
+      formField(t("plan.place_picker.latitude"), {
+        name: "lat",
+        inputmode: "decimal",
+        required: true,
+      }),
+      formField(t("plan.place_picker.longitude"), {
+        name: "lng",
+        inputmode: "decimal",
+        required: true,
+      }),
     ],
-    submitLabel: "Share",
+    submitLabel: t("chat.attach.share"),
     onSubmit: (data) => onPlace(placeOf(data)),
   });
   here.addEventListener("click", () =>
@@ -55,7 +72,9 @@ export function attachButtons(send) {
     h("button", { type: "button", class: "button button-quiet", title, onclick }, label);
   return [
     picker,
-    button("Attach", "Send a photo or a file (PDF, GPX)", () => picker.click()),
-    button("Place", "Share a location", () => askForPlace(send)),
+    button(t("chat.attach.attach"), t("chat.attach.send_a_photo_or_a"), () => picker.click()),
+    button(t("plan.activity_dialog.place"), t("chat.attach.share_a_location"), () =>
+      askForPlace(send),
+    ),
   ];
 }

@@ -7,6 +7,7 @@ import { displayName } from "../../lib/format.js";
 import { rt } from "../../state/live.js";
 import { attachButtons } from "./attach.js";
 import { describe } from "./message.js";
+import { t } from "../../lib/i18n.js";
 
 const TYPING_EVERY_MS = 1500;
 
@@ -25,8 +26,15 @@ function replyBar(input) {
     },
     start(message) {
       replyTo = message.id;
-      const text = `Replying to ${displayName(message.sender)}: ${describe(message).slice(0, 80)}`;
-      const button = h("button", { type: "button", class: "link-button" }, "Cancel reply");
+      const text = t("chat.composer.replying_to", {
+        name: displayName(message.sender),
+        text: describe(message).slice(0, 80),
+      });
+      const button = h(
+        "button",
+        { type: "button", class: "link-button" },
+        t("chat.composer.cancel_reply"),
+      );
       button.addEventListener("click", cancel);
       replaceChildren(node, h("span", {}, text), button);
       node.hidden = false;
@@ -47,23 +55,27 @@ export function composer(topic, send, askPoll = null) {
     name: "text",
     rows: "1",
     maxlength: "4000",
-    placeholder: "Write a message…",
+    placeholder: t("chat.composer.write_a_message"),
     autocomplete: "off",
   });
   const reply = replyBar(input);
   const form = h(
     "form",
-    { class: "composer", "aria-label": "Send a message" },
+    { class: "composer", "aria-label": t("chat.composer.send_a_message") },
     attachButtons((content) => {
       send(content, { replyTo: reply.id });
       reply.cancel();
     }),
-    h("label", { for: "composer-input", class: "visually-hidden" }, "Message"),
+    h("label", { for: "composer-input", class: "visually-hidden" }, t("common.message")),
     input,
     askPoll
-      ? h("button", { type: "button", class: "button button-secondary", onclick: askPoll }, "Poll")
+      ? h(
+          "button",
+          { type: "button", class: "button button-secondary", onclick: askPoll },
+          t("chat.composer.poll"),
+        )
       : null,
-    h("button", { type: "submit", class: "button button-primary" }, "Send"),
+    h("button", { type: "submit", class: "button button-primary" }, t("chat.composer.send")),
   );
   let lastTyping = 0;
   let typingTimer = null;

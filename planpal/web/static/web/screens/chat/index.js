@@ -12,13 +12,14 @@ import { newPollDialog } from "../polls/dialog.js";
 import { composer } from "./composer.js";
 import { messageLog } from "./messages.js";
 import { peoplePanel } from "./people.js";
+import { t } from "../../lib/i18n.js";
 
 function layout(head, log, compose, people) {
   const aside = people
     ? h(
         "aside",
         { class: "card people-card", "aria-labelledby": "people-title" },
-        h("h2", { id: "people-title" }, "Who's here"),
+        h("h2", { id: "people-title" }, t("chat.who_s_here")),
         people.list,
       )
     : null;
@@ -42,7 +43,7 @@ function nameOf(groupId, conversation) {
     const member = groupId && store.members.get(groupId)?.items.get(userId);
     if (member) return displayName(member.user);
     const other = conversation.other_user;
-    return other && other.id === userId ? displayName(other) : "Someone";
+    return other && other.id === userId ? displayName(other) : t("people.someone");
   };
 }
 
@@ -60,7 +61,7 @@ async function openChat(main, conversationId, groupId, titleOf) {
   store.openConversation = conversationId;
   const conversation = store.conversations.get(conversationId).data;
   const title = h("h1", { id: "chat-heading" }, titleOf());
-  const kind = groupId ? "Group chat" : "Direct chat";
+  const kind = groupId ? t("plan.header.group_chat") : t("chat.direct_chat");
   const head = h("div", { class: "chat-head" }, title, h("p", { class: "muted" }, kind));
   const topic = groupId ? groupTopic(groupId) : null;
   const people = groupId ? peoplePanel(groupId, topic) : null;
@@ -74,8 +75,8 @@ async function openChat(main, conversationId, groupId, titleOf) {
   });
   compose = composer(topic, log.send, topic ? () => newPollDialog(topic) : null);
   const back = groupId
-    ? crumbs(`#/groups/${groupId}`, "← Group")
-    : crumbs("#/conversations", "← Chats");
+    ? crumbs(`#/groups/${groupId}`, t("chat.group"))
+    : crumbs("#/conversations", t("chat.chats"));
   main.replaceChildren(back, layout(head, log, compose, people));
   log.render();
   people?.render();
@@ -108,7 +109,7 @@ async function openChat(main, conversationId, groupId, titleOf) {
 export async function renderChat(main, groupId) {
   const group = store.groups.get(groupId);
   if (!group || !group.data.conversation) {
-    return notice(main, "Chat not found", "You are not a member of this group.");
+    return notice(main, t("chat.chat_not_found"), t("chat.you_are_not_a_member"));
   }
   const conversationId = group.data.conversation;
   if (!store.conversations.has(conversationId)) await loadConversation(conversationId);
@@ -120,7 +121,7 @@ export async function renderConversation(main, conversationId) {
   if (!conversation) {
     conversation = await loadConversation(conversationId).catch(() => null);
     if (!conversation)
-      return notice(main, "Chat not found", "It does not exist, or it is not yours.");
+      return notice(main, t("chat.chat_not_found"), t("chat.it_does_not_exist_or"));
   }
   if (conversation.data.group) {
     window.location.hash = `#/groups/${conversation.data.group}/chat`;

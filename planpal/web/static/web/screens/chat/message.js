@@ -6,8 +6,13 @@ import { h } from "../../lib/dom.js";
 import { displayName, formatBytes, formatShort } from "../../lib/format.js";
 import { store } from "../../state/store.js";
 import { openViewer, uploadHref } from "./viewer.js";
+import { t } from "../../lib/i18n.js";
 
-const KIND_LABELS = { image: "Photo", file: "File", location: "Location" };
+const KIND_LABELS = {
+  image: t("chat.message.photo"),
+  file: t("chat.message.file"),
+  location: t("chat.message.location"),
+};
 
 /** A few words that name the message (screen reader labels, the reply bar). */
 export function describe(message) {
@@ -59,19 +64,24 @@ function locationBody(message) {
   return h(
     "div",
     { class: "location-card" },
-    h("p", { class: "location-name" }, `📍 ${message.location_name || "Shared location"}`),
+    h(
+      "p",
+      { class: "location-name" },
+      `📍 ${message.location_name || t("chat.message.shared_location")}`,
+    ),
     h("p", { class: "location-coords" }, `${lat.toFixed(5)}, ${lng.toFixed(5)}`),
     h(
       "a",
       { href: mapLink(lat, lng), target: "_blank", rel: "noopener noreferrer" },
-      "Open in OpenStreetMap",
+      t("chat.message.open_in_openstreetmap"),
     ),
     caption(message),
   );
 }
 
 function body(message) {
-  if (message.deleted_at) return h("p", { class: "message-text deleted" }, "Message deleted");
+  if (message.deleted_at)
+    return h("p", { class: "message-text deleted" }, t("common.message_deleted"));
   if (message.kind === "location") return locationBody(message);
   if (message.kind === "image" || message.kind === "file") {
     // Still uploading (an unsent message has no attachment yet): name the file.
@@ -83,8 +93,11 @@ function body(message) {
 
 /** `quoted`: the reply's original, {sender, kind, text, deleted} (state/chat.js quoteOf). */
 function quote(quoted) {
-  if (!quoted) return h("p", { class: "message-quote" }, "Reply to an earlier message");
-  const text = quoted.deleted ? "Message deleted" : quoted.text || KIND_LABELS[quoted.kind] || "";
+  if (!quoted)
+    return h("p", { class: "message-quote" }, t("chat.message.reply_to_an_earlier_message"));
+  const text = quoted.deleted
+    ? t("common.message_deleted")
+    : quoted.text || KIND_LABELS[quoted.kind] || "";
   return h("p", { class: "message-quote" }, `${displayName(quoted.sender)}: ${text}`);
 }
 
@@ -93,29 +106,38 @@ function meta(message, pending, actions) {
     const retry = () => actions.retry(message);
     const discard = () => actions.discard(message);
     return [
-      "Not sent. ",
-      h("button", { type: "button", class: "link-button", onclick: retry }, "Retry"),
+      `${t("chat.message.not_sent")} `,
+      h(
+        "button",
+        { type: "button", class: "link-button", onclick: retry },
+        t("chat.message.retry"),
+      ),
       " · ",
-      h("button", { type: "button", class: "link-button", onclick: discard }, "Discard"),
+      h(
+        "button",
+        { type: "button", class: "link-button", onclick: discard },
+        t("chat.message.discard"),
+      ),
     ];
   }
-  if (pending && pending.status === "queued") return "Waiting for the connection…";
-  if (pending) return "Sending…";
+  if (pending && pending.status === "queued") return t("chat.message.waiting_for_connection");
+  if (pending) return t("chat.message.sending");
   return [
     h("time", { datetime: message.created_at }, formatShort(message.created_at)),
-    message.edited_at ? " · edited" : "",
+    message.edited_at ? ` · ${t("chat.message.edited")}` : "",
   ];
 }
 
 function tools(message, mine, actions) {
   if (message.deleted_at || message.kind === "system") return null;
-  const button = (label, action) =>
+  const excerpt = { text: describe(message).slice(0, 40) };
+  const button = (label, name, action) =>
     h(
       "button",
       {
         type: "button",
         class: "link-button",
-        "aria-label": `${label} message: ${describe(message).slice(0, 40)}`,
+        "aria-label": name,
         onclick: () => action(message),
       },
       label,
@@ -123,9 +145,20 @@ function tools(message, mine, actions) {
   return h(
     "p",
     { class: "message-tools" },
-    button("Reply", actions.reply),
-    mine ? button(message.kind === "text" ? "Edit" : "Edit caption", actions.edit) : null,
-    mine ? button("Delete", actions.remove) : null,
+    button(t("chat.message.reply"), t("chat.message.reply_to", excerpt), actions.reply),
+    mine && message.kind === "text"
+      ? button(t("common.edit"), t("chat.message.edit_message_text", excerpt), actions.edit)
+      : null,
+    mine && message.kind !== "text"
+      ? button(
+          t("chat.message.edit_caption"),
+          t("chat.message.edit_caption_of", excerpt),
+          actions.edit,
+        )
+      : null,
+    mine
+      ? button(t("common.delete"), t("chat.message.delete_message_text", excerpt), actions.remove)
+      : null,
   );
 }
 
@@ -145,7 +178,13 @@ export function messageNode(message, options, actions) {
     message.reply_to ? quote(quoted) : null,
     body(message),
     h("p", { class: "message-meta" }, meta(message, pending, actions)),
-    seenBy.length ? h("p", { class: "message-seen" }, `Seen by ${seenBy.join(", ")}`) : null,
+    seenBy.length
+      ? h(
+          "p",
+          { class: "message-seen" },
+          t("chat.message.seen_by_value", { value: seenBy.join(", ") }),
+        )
+      : null,
     pending ? null : tools(message, mine, actions),
   );
 }

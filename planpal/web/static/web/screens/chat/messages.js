@@ -15,6 +15,7 @@ import { pollCard } from "../polls/card.js";
 import { messageNode } from "./message.js";
 import { messageSender } from "./sending.js";
 import { timeline } from "./timeline.js";
+import { t } from "../../lib/i18n.js";
 
 /** Names of the others who have read up to `messageId` (live read receipts). */
 function seenBy(conversationId, messageId, nameOf) {
@@ -151,11 +152,11 @@ function messageActions(sender, onReply) {
     reply: (message) => onReply(message),
     edit: (message) =>
       formDialog({
-        title: text(message) ? "Edit message" : "Edit caption",
-        submitLabel: "Save",
+        title: text(message) ? t("chat.messages.edit_message") : t("chat.message.edit_caption"),
+        submitLabel: t("common.save"),
         fields: [
           formField(
-            text(message) ? "Message" : "Caption",
+            text(message) ? t("common.message") : t("chat.messages.caption"),
             {
               name: "text",
               rows: "3",
@@ -172,9 +173,9 @@ function messageActions(sender, onReply) {
       }),
     remove: async (message) => {
       const sure = await confirmDialog(
-        "Delete this message?",
-        "Everyone in the conversation sees that a message was deleted.",
-        "Delete message",
+        t("chat.messages.delete_this_message"),
+        t("chat.messages.everyone_in_the_conversation_sees"),
+        t("chat.messages.delete_message"),
       );
       if (sure) await attempt(() => api.del(`messages/${message.id}?version=${message.version}`));
     },
@@ -189,7 +190,12 @@ export function messageLog({ conversationId, getRecord, getPolls, nameOf, onRepl
   const log = h("ol", { class: "messages" });
   const scroller = h(
     "div",
-    { class: "message-scroller", role: "log", "aria-label": "Messages", tabindex: "0" },
+    {
+      class: "message-scroller",
+      role: "log",
+      "aria-label": t("chat.messages.messages"),
+      tabindex: "0",
+    },
     log,
   );
   const earlier = h(
@@ -199,7 +205,7 @@ export function messageLog({ conversationId, getRecord, getPolls, nameOf, onRepl
       class: "link-button earlier",
       onclick: () => loadEarlierMessages(conversationId),
     },
-    "Load earlier messages",
+    t("chat.messages.load_earlier_messages"),
   );
   const nodes = new Map(); // key → {node, signature}
   const reader = readMarker(conversationId);

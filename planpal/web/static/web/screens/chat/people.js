@@ -5,6 +5,7 @@ import { h, replaceChildren } from "../../lib/dom.js";
 import { displayName, initials } from "../../lib/format.js";
 import { rt } from "../../state/live.js";
 import { store } from "../../state/store.js";
+import { locale, t } from "../../lib/i18n.js";
 
 const PRESENCE_EVERY_MS = 10000;
 
@@ -14,20 +15,27 @@ function person(member, isOnline) {
     "li",
     { class: isOnline ? "person online" : "person", dataset: { userId: member.user.id } },
     h("span", { class: "avatar", "aria-hidden": "true" }, initials(member.user)),
-    h("span", { class: "person-name" }, displayName(member.user), isMe ? " (you)" : ""),
-    h("span", { class: "presence" }, isOnline ? "online" : "offline"),
+    h(
+      "span",
+      { class: "person-name" },
+      displayName(member.user),
+      isMe ? t("people.you_suffix") : "",
+    ),
+    h("span", { class: "presence" }, isOnline ? t("chat.people.online") : t("chat.people.offline")),
   );
 }
 
 function typingText(names) {
   if (!names.length) return "";
-  if (names.length === 1) return `${names[0]} is typing…`;
-  return `${names.slice(0, -1).join(", ")} and ${names.at(-1)} are typing…`;
+  if (names.length === 1) return t("chat.people.one_typing", { name: names[0] });
+  return t("chat.people.many_typing", {
+    names: new Intl.ListFormat(locale(), { type: "conjunction" }).format(names),
+  });
 }
 
 export function peoplePanel(groupId, topic) {
   let online = new Set();
-  const list = h("ul", { class: "people", "aria-label": "Members" });
+  const list = h("ul", { class: "people", "aria-label": t("group.members.members") });
   const typing = h("p", { class: "typing", "aria-live": "polite" });
 
   function render() {
@@ -58,7 +66,7 @@ export function peoplePanel(groupId, topic) {
     const ids = users ? [...users.keys()] : [];
     const names = ids.map((id) => {
       const member = members && members.items.get(id);
-      return member ? displayName(member.user) : "Someone";
+      return member ? displayName(member.user) : t("people.someone");
     });
     typing.textContent = typingText(names);
     if (ids.some((id) => !online.has(id))) refresh();

@@ -3,6 +3,7 @@
 
 import { api } from "../../api.js";
 import { h } from "../../lib/dom.js";
+import { t } from "../../lib/i18n.js";
 
 /** Full-size images come through uploads/{id}/content: a fresh signed URL each time. */
 export function uploadHref(attachment, { thumbnail = false } = {}) {
@@ -13,7 +14,11 @@ export function uploadHref(attachment, { thumbnail = false } = {}) {
 }
 
 export function openViewer(attachment, alt) {
-  const close = h("button", { type: "button", class: "button button-quiet" }, "Close");
+  const close = h(
+    "button",
+    { type: "button", class: "button button-quiet" },
+    t("group.webhooks.close"),
+  );
   const image = h("img", {
     class: "viewer-image",
     src: uploadHref(attachment),
@@ -23,12 +28,19 @@ export function openViewer(attachment, alt) {
   });
   const dialog = h(
     "dialog",
-    { class: "dialog image-viewer", "aria-label": `Photo: ${attachment.name}` },
+    {
+      class: "dialog image-viewer",
+      "aria-label": t("chat.viewer.photo_name", { name: attachment.name }),
+    },
     image,
     h(
       "div",
       { class: "dialog-actions" },
-      h("a", { href: uploadHref(attachment), download: attachment.name }, "Download"),
+      h(
+        "a",
+        { href: uploadHref(attachment), download: attachment.name },
+        t("chat.viewer.download"),
+      ),
       close,
     ),
   );
