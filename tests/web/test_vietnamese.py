@@ -28,8 +28,10 @@ def sign_up_in_vietnamese(page) -> None:
     page.get_by_label("Tên hiển thị").fill("Nguyễn Thị Lan")
     page.get_by_label("Mật khẩu").fill(PASSWORD)
     page.get_by_role("button", name="Tạo tài khoản").click()
-    # The API's own error, in the request's language, beside the field it is about.
-    expect(page.get_by_text("Trường này không được bỏ trống.")).to_be_visible()
+    # The API's own error, in the request's language: the summary, and beside the field.
+    form = page.get_by_role("form", name="Tạo tài khoản mới")
+    expect(form.get_by_role("alert")).to_contain_text("không hợp lệ")
+    expect(form.get_by_text(re.compile(r"^Trường này"))).to_be_visible()
     page.get_by_label("Địa chỉ email").fill("lan@example.com")
     page.get_by_role("button", name="Tạo tài khoản").click()
     expect(page.get_by_role("heading", name="Chuyến đi của bạn")).to_be_visible()
