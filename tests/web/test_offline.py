@@ -18,6 +18,17 @@ RECORD_EVENTS = """() => {
 }"""
 
 
+# Alice's page received the message live (she is on the plan page); then the copy of the chat
+# on her device is rewritten from the store (offline/keep.js, after a 1 s pause).
+KEPT_AFTER_EVENT = """async (text) => {
+  const pause = (ms) => new Promise((done) => setTimeout(done, ms));
+  const has = () => [...window.planpal.store.messages.values()].some((record) =>
+    [...record.items.values()].some((message) => message.text === text));
+  while (!has()) await pause(50);
+  await pause(1500);
+}"""
+
+
 def wait_for_service_worker(page) -> None:
     """The page is controlled by the service worker (its first install claims it)."""
     page.evaluate(
@@ -75,6 +86,9 @@ def test_offline_changes_survive_a_reload_and_reach_the_others_once_and_in_order
         wait_live(page)
         page.evaluate(RECORD_EVENTS)
 
+    send(bob_chat, "See you at the market")
+    alice.evaluate(KEPT_AFTER_EVENT, "See you at the market")
+
     alice_context.set_offline(True)
     expect(alice.locator("#connection")).to_have_text("Offline")
     alice.reload()  # the shell from the service worker, the plan from IndexedDB
@@ -92,6 +106,8 @@ def test_offline_changes_survive_a_reload_and_reach_the_others_once_and_in_order
     alice.get_by_role("dialog").get_by_role("button", name="Save changes").click()
     expect(activity(alice, "Market visit")).to_contain_text("Waiting to sync")
     go(alice, chat)
+    # The chat as last seen, with what arrived live after it was loaded.
+    expect(alice.get_by_text("See you at the market")).to_be_visible()
     send(alice, "Offline hello")
     send(alice, "Still offline")
     expect(alice.locator(".message.pending")).to_have_count(2)

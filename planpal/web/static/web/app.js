@@ -21,10 +21,11 @@ import { afterSignIn, renderInvite } from "./screens/invite.js";
 import { renderPlan } from "./screens/plan/index.js";
 import { snapshots } from "./offline/device.js";
 import { forgetShellPage, installApp } from "./offline/install.js";
+import { keepCopy } from "./offline/keep.js";
 import { setupSyncPanel } from "./offline/panel.js";
 import { startSync } from "./offline/sync.js";
 import { endSession, loadAll, rt } from "./state/live.js";
-import { store } from "./state/store.js";
+import { onChange, store } from "./state/store.js";
 import { t } from "./lib/i18n.js";
 
 const main = document.getElementById("main");
@@ -213,5 +214,6 @@ const routeOrToast = () => route().catch((error) => toast(errorMessage(error), {
 window.addEventListener("hashchange", routeOrToast);
 window.planpal = { rt, store }; // for debugging in the console, and for the browser tests
 setupSyncPanel();
+onChange(keepCopy); // the device's copies follow what the screens show
 routeOrToast();
 installApp();
