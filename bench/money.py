@@ -34,7 +34,9 @@ from rest_framework_simplejwt.tokens import AccessToken  # noqa: E402
 from planpal.accounts.models import User  # noqa: E402
 from planpal.groups.models import Group, Membership  # noqa: E402
 from planpal.money import services as money  # noqa: E402
+from planpal.money.models import Expense  # noqa: E402
 from planpal.plans import services as plans  # noqa: E402
+from planpal.plans.models import Plan  # noqa: E402
 from planpal.realtime import fanout  # noqa: E402
 
 
@@ -146,29 +148,29 @@ def main(argv=None) -> int:
     parser.add_argument("--expenses", type=int, default=1000)
     parser.add_argument("--members", type=int, default=20)
     parser.add_argument("--requests", type=int, default=300)
+    parser.add_argument("--plan", type=int, help="measure this plan of an earlier run (no refill)")
+    parser.add_argument("--skip-add", action="store_true", help="only GET balances")
     args = parser.parse_args(argv)
     call_command("migrate", verbosity=0)
     tag = str(int(time.time()))
     print(f"database: {connection.vendor} {connection.settings_dict['NAME']}", file=sys.stderr)
-    plan, users = world(args.members, tag)
-    started = time.perf_counter()
-    fill(plan, users, args.expenses)
-    print(
-        f"{args.expenses} expenses written in {time.perf_counter() - started:.1f} s",
-        file=sys.stderr,
-    )
+    if args.plan:
+        plan = Plan.objects.get(pk=args.plan)
+        users = list(User.objects.filter(memberships__group=plan.group).order_by("pk"))
+    else:
+        plan, users = world(args.members, tag)
+        started = time.perf_counter()
+        fill(plan, users, args.expenses)
+        print(f"written in {time.perf_counter() - started:.1f} s (plan {plan.pk})", file=sys.stderr)
+    count = Expense.objects.filter(plan=plan).count()
     client = client_for(users[1])
     url = f"/api/v1/plans/{plan.pk}/balances"
     assert client.get(url).status_code == 200
     print("| measured | median | p90 | p99 | max |")
     print("|---|---|---|---|---|")
-    print(
-        row(
-            f"GET balances, {args.expenses} expenses, {args.members} members",
-            timed(lambda: client.get(url), args.requests),
-        )
-    )
-    for size in (2, 40):
+    name = f"GET balances, {count} expenses, {len(users)} members"
+    print(row(name, timed(lambda: client.get(url), args.requests)))
+    for size in () if args.skip_add else (2, 40):
         print(row(f"POST expense split between {size} members", add_cost(size, tag, 50)))
     return 0
 

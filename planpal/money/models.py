@@ -86,6 +86,9 @@ class ExpenseShare(models.Model):
     share count, percent or exact amount; NULL for equal)."""
 
     expense = models.ForeignKey(Expense, on_delete=models.CASCADE, related_name="shares")
+    # The expense's plan again: balances sum one plan's rows from the covering index below,
+    # without joining the expenses (docs/money.md §4; bench.money).
+    plan = models.ForeignKey("plans.Plan", on_delete=models.CASCADE, related_name="+")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     value = _amount(null=True, blank=True)
     amount = _amount()
@@ -95,6 +98,9 @@ class ExpenseShare(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["expense", "user"], name="expense_share_once")
         ]
+        indexes = [
+            models.Index(fields=["plan", "user", "plan_amount"], name="money_share_plan_user_sum")
+        ]
 
     def __str__(self) -> str:
         return f"{self.user_id}: {self.amount}"
@@ -102,6 +108,9 @@ class ExpenseShare(models.Model):
 
 class ExpensePayer(models.Model):
     expense = models.ForeignKey(Expense, on_delete=models.CASCADE, related_name="payers")
+    # The expense's plan again: balances sum one plan's rows from the covering index below,
+    # without joining the expenses (docs/money.md §4; bench.money).
+    plan = models.ForeignKey("plans.Plan", on_delete=models.CASCADE, related_name="+")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     amount = _amount()
     plan_amount = _amount()
@@ -109,6 +118,9 @@ class ExpensePayer(models.Model):
     class Meta:
         constraints = [
             models.UniqueConstraint(fields=["expense", "user"], name="expense_payer_once")
+        ]
+        indexes = [
+            models.Index(fields=["plan", "user", "plan_amount"], name="money_payer_plan_user_sum")
         ]
 
     def __str__(self) -> str:

@@ -113,8 +113,8 @@ def balances(*, plan: Plan) -> dict[str, Any]:
     budget = Budget.objects.filter(plan_id=plan.pk).first()
     code = budget.currency if budget else money.DEFAULT_CURRENCY
     columns = {
-        "paid": _sums(ExpensePayer.objects.filter(expense__plan=plan), "user_id", "plan_amount"),
-        "owed": _sums(ExpenseShare.objects.filter(expense__plan=plan), "user_id", "plan_amount"),
+        "paid": _sums(ExpensePayer.objects.filter(plan=plan), "user_id", "plan_amount"),
+        "owed": _sums(ExpenseShare.objects.filter(plan=plan), "user_id", "plan_amount"),
         "sent": _sums(Settlement.objects.filter(plan=plan), "from_user_id", "amount"),
         "received": _sums(Settlement.objects.filter(plan=plan), "to_user_id", "amount"),
     }

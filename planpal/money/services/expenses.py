@@ -79,6 +79,7 @@ def _save_lines(expense: Expense, entry: entries.Entry) -> None:
     ExpenseShare.objects.bulk_create(
         ExpenseShare(
             expense=expense,
+            plan_id=expense.plan_id,
             user_id=line.user_id,
             value=line.value,
             amount=line.amount,
@@ -88,7 +89,11 @@ def _save_lines(expense: Expense, entry: entries.Entry) -> None:
     )
     ExpensePayer.objects.bulk_create(
         ExpensePayer(
-            expense=expense, user_id=line.user_id, amount=line.amount, plan_amount=line.plan_amount
+            expense=expense,
+            plan_id=expense.plan_id,
+            user_id=line.user_id,
+            amount=line.amount,
+            plan_amount=line.plan_amount,
         )
         for line in entry.payers
     )
