@@ -2,15 +2,17 @@
 Accept-Language `vi`) a new user signs up, makes a group and a plan with a cost in VND, and
 sends a chat message, and every page on the way is in Vietnamese — `<html lang="vi">`, the
 texts of the catalogue (static/web/locale/vi.js), an API error in Vietnamese, and money as
-`1.250.000 ₫`. No REST call by the test."""
+`1.250.000 ₫`. The one REST call is another (English-speaking) person's friend request, whose
+notice Lan reads in Vietnamese: the server writes it in the recipient's language."""
 
 import re
 
 from playwright.sync_api import expect
 
-from tests.conftest import PASSWORD
+from planpal.accounts.models import User
+from tests.conftest import PASSWORD, make_user
 from tests.web.axe import assert_accessible
-from tests.web.conftest import wait_live
+from tests.web.conftest import api_as, wait_live
 
 VND = re.compile(r"1\.250\.000\s₫")  # Intl puts a no-break space before the sign
 
@@ -80,7 +82,17 @@ def chat(page) -> None:
     ).to_be_visible()
 
 
-def test_a_vietnamese_browser_goes_from_sign_up_to_chat_in_vietnamese(browsing):
+def a_friend_request_read_in_vietnamese(page, server) -> None:
+    minh = make_user("minh", display_name="Tran Minh")
+    lan = User.objects.get(username="lan")
+    with api_as(server, minh) as api:
+        assert api.post("/friends", json={"user": lan.pk}).status_code == 201
+    page.get_by_role("button", name=re.compile(r"^Thông báo, 1 chưa đọc")).click()
+    notice = page.get_by_role("button", name=re.compile("Tran Minh muốn kết bạn với bạn"))
+    expect(notice.first).to_be_visible()
+
+
+def test_a_vietnamese_browser_goes_from_sign_up_to_chat_in_vietnamese(browsing, server):
     browsing.allow("status of 400")  # the sign-up sent without an e-mail, on purpose
     page = browsing.page(browsing.person(locale="vi-VN"), "/")
     sign_up_in_vietnamese(page)
@@ -92,6 +104,7 @@ def test_a_vietnamese_browser_goes_from_sign_up_to_chat_in_vietnamese(browsing):
     activity_in_vnd(page)
     assert_accessible(page, "plan page in Vietnamese")
     chat(page)
+    a_friend_request_read_in_vietnamese(page, server)
     expect(page.locator("html")).to_have_attribute("lang", "vi")
     # The account keeps the language it signed up in: a reload renders the shell in it.
     page.reload()
