@@ -1,6 +1,7 @@
 """`python -m bench.money [--expenses 1000] [--members 20] [--requests 300]`: how long a plan's
 balances take (issue 17: 1,000 expenses and 20 members answered in ≤ 50 ms p99 on MariaDB), and
-what adding an expense costs at 2 and at 40 members.
+what adding an expense costs in a group of 2 and of 40 (the same split between 2), and split
+between all 40.
 
 Django runs in this process on `DATABASE_URL` (MariaDB for figures that mean something; the
 database is migrated, the run's users and plan are new). The expenses are written through the
@@ -126,21 +127,27 @@ def client_for(user) -> APIClient:
     return client
 
 
-def add_cost(members: int, tag: str, requests: int) -> list[float]:
+def add_cost(members: int, split_between: int, tag: str, requests: int) -> list[float]:
+    """The request's own time: the notifications after commit run between requests, untimed
+    (a web process hands them to a worker)."""
     plan, users = world(members, tag)
     client = client_for(users[0])
+    people = users[:split_between]
     body = {
         "title": "Dinner",
         "amount": "1000000",
-        "split": {"strategy": "equal", "participants": [{"user_id": u.pk} for u in users]},
+        "split": {"strategy": "equal", "participants": [{"user_id": u.pk} for u in people]},
     }
-
-    def post():
+    times: list[float] = []
+    for n in range(requests + 5):
+        started = time.perf_counter()
         response = client.post(f"/api/v1/plans/{plan.pk}/expenses", body, format="json")
+        elapsed = (time.perf_counter() - started) * 1000
         assert response.status_code == 201, response.content[:300]
         fanout.run_pending()
-
-    return timed(post, requests)
+        if n >= 5:  # warm-up
+            times.append(elapsed)
+    return sorted(times)
 
 
 def main(argv=None) -> int:
@@ -170,8 +177,10 @@ def main(argv=None) -> int:
     print("|---|---|---|---|---|")
     name = f"GET balances, {count} expenses, {len(users)} members"
     print(row(name, timed(lambda: client.get(url), args.requests)))
-    for size in () if args.skip_add else (2, 40):
-        print(row(f"POST expense split between {size} members", add_cost(size, tag, 50)))
+    # The group's size alone (2 → 40, the same split) and the split's size (2 → 40 shares).
+    for members, between in () if args.skip_add else ((2, 2), (40, 2), (40, 40)):
+        name = f"POST expense split between {between} of a group of {members}"
+        print(row(name, add_cost(members, between, f"{tag}s{between}", 100)))
     return 0
 
 
