@@ -24,6 +24,8 @@ DEFAULT_CURRENCY = "VND"
 MAX_WHOLE_DIGITS = 12  # 999,999,999,999: a trip's ledger, not a national budget
 RATE_DECIMALS = 8
 MAX_RATE_WHOLE_DIGITS = 10
+# The plan-currency columns hold 16 digits with 2 decimals: a converted amount must fit in them.
+MAX_CONVERTED_WHOLE_DIGITS = 14
 
 
 def _fail(field: str, message: str) -> InvalidInput:
@@ -57,21 +59,27 @@ def parse_amount(raw: str | Decimal, code: str, *, field: str = "amount") -> Dec
         raise _fail(field, _('A decimal string is expected, e.g. "12.50".')) from None
     if not value.is_finite() or value <= 0:
         raise _fail(field, _("Must be a positive amount."))
-    exponent = value.normalize().as_tuple().exponent
-    assert isinstance(exponent, int)  # finite
-    if -exponent > MINOR_UNITS[code]:
-        raise _fail(
-            field,
-            _("%(code)s has %(value)s decimals at most.")
-            % {"code": code, "value": MINOR_UNITS[code]},
-        )
+    # Bounds before normalize(): "1e1000000" would overflow it and "1e-1000000" underflow to 0.
     if value.adjusted() >= MAX_WHOLE_DIGITS:
         raise _fail(
             field,
             _("At most %(max_whole_digits)s digits before the point.")
             % {"max_whole_digits": MAX_WHOLE_DIGITS},
         )
+    if value.adjusted() < -MINOR_UNITS[code] or -_exponent(value) > MINOR_UNITS[code]:
+        raise _fail(
+            field,
+            _("%(code)s has %(value)s decimals at most.")
+            % {"code": code, "value": MINOR_UNITS[code]},
+        )
     return value.quantize(quantum(code))
+
+
+def _exponent(value: Decimal) -> int:
+    """The exponent of `value` without trailing zeros (a finite value within the bounds)."""
+    exponent = value.normalize().as_tuple().exponent
+    assert isinstance(exponent, int)  # finite
+    return exponent
 
 
 def parse_rate(raw: str | Decimal, *, field: str = "rate") -> Decimal:
@@ -81,9 +89,11 @@ def parse_rate(raw: str | Decimal, *, field: str = "rate") -> Decimal:
         raise _fail(field, _('A decimal string is expected, e.g. "25400".')) from None
     if not value.is_finite() or value <= 0:
         raise _fail(field, _("Must be a positive rate."))
-    exponent = value.normalize().as_tuple().exponent
-    assert isinstance(exponent, int)
-    if -exponent > RATE_DECIMALS or value.adjusted() >= MAX_RATE_WHOLE_DIGITS:
+    if (
+        value.adjusted() >= MAX_RATE_WHOLE_DIGITS
+        or value.adjusted() < -RATE_DECIMALS
+        or -_exponent(value) > RATE_DECIMALS
+    ):
         raise _fail(
             field,
             _("At most %(max_rate_whole_digits)s digits and %(rate_decimals)s decimals.")

@@ -69,6 +69,12 @@ def _conversion(
         )
     parsed = money.parse_rate(str(rate))
     plan_amount = money.convert(amount, parsed, plan_code)
+    if plan_amount.adjusted() >= money.MAX_CONVERTED_WHOLE_DIGITS:
+        raise fail(
+            "rate",
+            _("The converted amount has more than %(digits)s digits before the point.")
+            % {"digits": money.MAX_CONVERTED_WHOLE_DIGITS},
+        )
     if plan_amount <= 0:
         raise fail(
             "rate", _("The converted amount rounds to 0 %(plan_code)s.") % {"plan_code": plan_code}

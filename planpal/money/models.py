@@ -72,7 +72,7 @@ class Expense(models.Model):
         indexes = [models.Index(fields=["plan", "spent_at"])]
         constraints = [
             models.UniqueConstraint(
-                fields=["created_by", "client_id"], name="expense_client_id_once"
+                fields=["plan", "created_by", "client_id"], name="expense_client_id_once"
             ),
             models.CheckConstraint(condition=Q(amount__gt=0), name="expense_amount_positive"),
         ]
@@ -150,7 +150,7 @@ class Settlement(models.Model):
     class Meta:
         constraints = [
             models.UniqueConstraint(
-                fields=["recorded_by", "client_id"], name="settlement_client_id_once"
+                fields=["plan", "recorded_by", "client_id"], name="settlement_client_id_once"
             ),
             models.CheckConstraint(condition=Q(amount__gt=0), name="settlement_amount_positive"),
             models.CheckConstraint(

@@ -122,10 +122,13 @@ def _completed_rows(rows: list[Event]) -> None:
     """After the commit of a plan's status change: tell the balances. Not a planner of
     `plan.status_changed`: that event already notifies the same people (one notification per
     event and person), so these are sent as their own notices."""
-    for row in rows:
-        event = PlanStatusChanged.model_validate(row.payload)
-        planned: list[notices.Upkeep] = [*plan_completed(event, row.topic, row.actor_id)]
-        notices.send(planned, actor_id=row.actor_id)
+    fanout.each_row_alone(rows, _tell_balances, "balance notices")
+
+
+def _tell_balances(row: Event) -> None:
+    event = PlanStatusChanged.model_validate(row.payload)
+    planned: list[notices.Upkeep] = [*plan_completed(event, row.topic, row.actor_id)]
+    notices.send(planned, actor_id=row.actor_id)
 
 
 LISTENER = fanout.Listener(

@@ -3,18 +3,11 @@ write commits: every written event that an app has notice planners for (`planpal
 is read back as its typed event, planned from the copy on its topic, and applied
 (`services.notices_apply`) in a transaction of the fan-out, not the write's."""
 
-import logging
-
-from django.db import IntegrityError, transaction
-
 from planpal.core import notices
-from planpal.core.db import is_database_unavailable, is_transient_conflict
 from planpal.core.events import EVENT_TYPES
 from planpal.notifications.services import notices_apply
-from planpal.realtime.fanout import Listener
+from planpal.realtime.fanout import Listener, each_row_alone
 from planpal.realtime.models import Event
-
-log = logging.getLogger(__name__)
 
 
 def wants(name: str, topic: str) -> bool:
@@ -22,17 +15,7 @@ def wants(name: str, topic: str) -> bool:
 
 
 def handle(rows: list[Event]) -> None:
-    for row in rows:
-        try:
-            with transaction.atomic():  # one event that cannot be applied holds up no other
-                apply(row)
-        except IntegrityError:
-            # The (source event, user) constraint: these people were told of it already.
-            log.warning("notices of event %s (%s) were applied already", row.id, row.name)
-        except Exception as exc:
-            if is_transient_conflict(exc) or is_database_unavailable(exc):
-                raise  # the whole batch is retried (a deadlock victim lost all of it)
-            log.exception("notices of event %s (%s) could not be applied", row.id, row.name)
+    each_row_alone(rows, apply, "notices")
 
 
 def apply(row: Event) -> int:

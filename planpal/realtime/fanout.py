@@ -23,11 +23,16 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from django.conf import settings
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from planpal.core import metrics
-from planpal.core.db import reconnecting, retry_transaction
+from planpal.core.db import (
+    is_database_unavailable,
+    is_transient_conflict,
+    reconnecting,
+    retry_transaction,
+)
 from planpal.realtime.models import Event
 
 log = logging.getLogger(__name__)
@@ -61,6 +66,24 @@ def listeners_for(row: Event, *, after_commit: bool = False) -> list[Listener]:
         for listener in _listeners.values()
         if listener.after_commit == after_commit and listener.wants(row.name, row.topic)
     ]
+
+
+def each_row_alone(rows: list[Event], apply: Callable[[Event], object], what: str) -> None:
+    """Apply `apply` to every row in a savepoint of its own, so that one event that cannot be
+    applied holds up no other (the batch is taken in the same order each time: a row that
+    always fails would otherwise stop every later one). A deadlock or a lost database fails the
+    whole batch, which is retried."""
+    for row in rows:
+        try:
+            with transaction.atomic():
+                apply(row)
+        except IntegrityError:
+            # A (source event, user)-style constraint: this was applied already.
+            log.warning("%s of event %s (%s) were applied already", what, row.id, row.name)
+        except Exception as exc:
+            if is_transient_conflict(exc) or is_database_unavailable(exc):
+                raise
+            log.exception("%s of event %s (%s) could not be applied", what, row.id, row.name)
 
 
 def owed_after_commit(row: Event) -> bool:

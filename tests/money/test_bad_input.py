@@ -27,6 +27,21 @@ CASES = {
     "not a number": ({"amount": "lots"}, "amount"),
     "a boolean amount": ({"amount": True}, "amount"),
     "a huge amount": ({"amount": "1" + "0" * 13}, "amount"),
+    "an amount beyond Decimal's range": ({"amount": "1e1000000"}, "amount"),
+    "an amount that normalizes to zero": ({"amount": "1e-1000027"}, "amount"),
+    "a rate beyond Decimal's range": (
+        {"currency": "USD", "amount": "10", "rate": "1e999999"},
+        "rate",
+    ),
+    "a rate that normalizes to zero": (
+        {"currency": "USD", "amount": "10", "rate": "1e-999999"},
+        "rate",
+    ),
+    "an exact share beyond Decimal's range": ("exact_huge", "split"),
+    "a converted amount too large for the ledger": (
+        {"amount": "999999999999", "currency": "JPY", "rate": "170"},
+        "rate",
+    ),
     "unknown currency": ({"currency": "XYZ"}, "currency"),
     "foreign without rate": ({"currency": "USD", "amount": "10"}, "rate"),
     "rate in the plan currency": ({"rate": "2"}, "rate"),
@@ -78,6 +93,12 @@ def _body(case, alice, bob, dave) -> dict:
         "equal_values": {
             "split": {"strategy": "equal", "participants": _people(alice, bob, values=["1", "1"])}
         },
+        "exact_huge": {
+            "split": {
+                "strategy": "exact",
+                "participants": _people(alice, bob, values=["1e1000000", "1"]),
+            }
+        },
         "payers_sum": {"payers": [{"user_id": alice.pk, "amount": "1000"}]},
         "activity": {"activity": 10**9},
     }
@@ -121,3 +142,19 @@ def test_a_patch_without_version_is_a_400(as_, trip_plan, alice):
     expense = spend(alice, trip_plan)
     response = as_("alice").patch(f"/api/v1/expenses/{expense.pk}", {"title": "x"}, format="json")
     assert "version" in assert_error(response, 400)["fields"]
+
+
+@pytest.mark.parametrize("amount", ["1e1000000", "1e-1000027"])
+def test_a_budget_or_payment_beyond_decimals_range_is_a_400(as_, trip_plan, alice, bob, amount):
+    client = as_("alice")
+    budget = client.put(f"/api/v1/plans/{trip_plan.pk}/budget", {"amount": amount}, format="json")
+    payment = client.post(
+        f"/api/v1/plans/{trip_plan.pk}/settlements",
+        {"from_user": bob.pk, "to_user": alice.pk, "amount": amount},
+        format="json",
+    )
+
+    assert "amount" in assert_error(budget, 400)["fields"]
+    assert "amount" in assert_error(payment, 400)["fields"]
+    written = Event.objects.filter(name__in=["plan.budget_updated", "plan.settlement_recorded"])
+    assert not written.exists()

@@ -7,6 +7,7 @@ import pytest
 from planpal.money.models import Expense, ExpenseShare
 from tests.conftest import public
 from tests.money.factories import equal, spend
+from tests.plans.factories import make_plan
 
 pytestmark = pytest.mark.django_db
 
@@ -87,6 +88,19 @@ def test_a_retry_with_the_same_client_id_returns_the_first_expense(as_, trip_pla
     assert (first.status_code, again.status_code) == (201, 200)
     assert again.json()["id"] == first.json()["id"]
     assert Expense.objects.count() == 1
+
+
+def test_the_same_client_id_in_another_plan_is_another_expense(as_, trip, trip_plan, alice, bob):
+    """A client_id names one write in one plan: reusing it elsewhere neither returns the first
+    plan's expense nor fails."""
+    other_plan = make_plan(bob, group=trip)
+    client = as_("alice")
+    first = _post(client, trip_plan, amount="1000", split=equal(alice), client_id="k-1")
+    other = _post(client, other_plan, amount="2000", split=equal(alice), client_id="k-1")
+
+    assert (first.status_code, other.status_code) == (201, 201)
+    assert other.json()["id"] != first.json()["id"]
+    assert Expense.objects.get(pk=other.json()["id"]).plan_id == other_plan.pk
 
 
 def test_a_stale_edit_is_a_409_with_the_current_expense(as_, trip_plan, alice, bob):

@@ -122,7 +122,9 @@ def expense_create(
         with transaction.atomic():
             plan = locked_plan(actor=actor, plan_id=plan_id)
             if client_id is not None:
-                first = selectors.expenses_of_any().filter(created_by=actor, client_id=client_id)
+                first = selectors.expenses_of_any().filter(
+                    plan=plan, created_by=actor, client_id=client_id
+                )
                 if found := first.first():
                     return found, False
             if Expense.objects.filter(plan=plan).count() >= MAX_EXPENSES_PER_PLAN:

@@ -39,7 +39,8 @@ def settlement_record(
             plan = locked_plan(actor=actor, plan_id=plan_id)
             if client_id is not None:
                 first = Settlement.objects.select_related("recorded_by")
-                if found := first.filter(recorded_by=actor, client_id=client_id).first():
+                mine = first.filter(plan=plan, recorded_by=actor, client_id=client_id)
+                if found := mine.first():
                     return found, False
             _check_parties(plan, actor, from_user, to_user)
             code = selectors.currency_of(plan_id=plan.pk)
