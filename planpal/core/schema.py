@@ -91,6 +91,9 @@ class AutoSchema(BaseAutoSchema):
             p["in"] == "path" or p["name"] == "cursor" for p in parameters
         ):
             statuses["404"] = "Not found, or not visible to you (or an invalid cursor)."
+        if self.method in UNSAFE_METHODS:
+            # DRF parses any body a write sends, documented or not.
+            statuses["415"] = "Unsupported Content-Type (send application/json)."
         if self.view.get_throttles():
             statuses["429"] = "Too many requests: retry after Retry-After seconds."
         return statuses

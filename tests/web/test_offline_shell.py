@@ -58,8 +58,10 @@ def test_a_deploy_offers_the_new_version_and_reloads_into_it(browsing, trip):
         bar = page.locator("#update-bar")
         expect(bar).to_contain_text("A new version of PlanPal is ready.")
         assert_not_reloaded(page)  # nothing switches under the user's feet
-        bar.get_by_role("button", name="Reload").click()
-        page.wait_for_load_state()
+        # The reload follows the new worker's activation, after the click returns: wait for
+        # that page load itself (wait_for_load_state would see the old page, already loaded).
+        with page.expect_event("load"):
+            bar.get_by_role("button", name="Reload").click()
         wait_live(page)
         assert page.evaluate("window.__notReloaded") is None, "the page reloaded into it"
         expect(page.locator("#update-bar")).to_have_count(0)

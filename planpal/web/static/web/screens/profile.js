@@ -5,6 +5,7 @@ import { api } from "../api.js";
 import { formError, formField, onFormSubmit } from "../lib/dialogs.js";
 import { h } from "../lib/dom.js";
 import { toast } from "../lib/toast.js";
+import { rt } from "../state/live.js";
 import { store } from "../state/store.js";
 import { calendarFeedCard } from "./calendar-feed.js";
 import { currentLanguage, LANGUAGES, t } from "../lib/i18n.js";
@@ -99,7 +100,15 @@ function passwordForm() {
     h("button", { type: "submit", class: "button button-primary" }, t("profile.change_password")),
   );
   onFormSubmit(form, async (data) => {
-    await api.post("me/password", data);
+    // The change closes every connection of the account, ours too (4001), and our close
+    // handler would ask the API with the old session cookie while the answer carrying the new
+    // one is still on its way: that request's answer deletes the new cookie. Stop ours first.
+    rt.stop();
+    try {
+      await api.post("me/password", data);
+    } finally {
+      rt.start();
+    }
     form.reset();
     toast(t("profile.password_changed_your_other_devices"));
   });
