@@ -100,9 +100,12 @@ function passwordForm() {
     h("button", { type: "submit", class: "button button-primary" }, t("profile.change_password")),
   );
   onFormSubmit(form, async (data) => {
-    // The change closes every connection of the account, ours too (4001), and our close
-    // handler would ask the API with the old session cookie while the answer carrying the new
-    // one is still on its way: that request's answer deletes the new cookie. Stop ours first.
+    // The change gives this browser a new session cookie. A request that left with the old one
+    // and is answered after the change comes back deleting the new cookie (Django ends a session
+    // whose password hash is stale), so nothing of ours may be out meanwhile: the service
+    // worker's first install fetches the page with the cookie, and our live connection's
+    // checks use it too.
+    await serviceWorkerInstalled();
     rt.stop();
     try {
       await api.post("me/password", data);
@@ -113,6 +116,16 @@ function passwordForm() {
     toast(t("profile.password_changed_your_other_devices"));
   });
   return form;
+}
+
+function serviceWorkerInstalled() {
+  if (!("serviceWorker" in navigator) || navigator.serviceWorker.controller) {
+    return Promise.resolve();
+  }
+  // Not controlled yet: the first install is running (or the worker is unavailable: give up
+  // waiting after a few seconds).
+  const timeout = new Promise((resolve) => setTimeout(resolve, 5000));
+  return Promise.race([navigator.serviceWorker.ready, timeout]);
 }
 
 function checkboxes(legend, name, options, checked) {
