@@ -20,7 +20,7 @@ from planpal.checklists.serializers import (
     ItemReorderInputSerializer,
     ItemUpdateInputSerializer,
 )
-from planpal.core.api import conflicts_show
+from planpal.core.api import conflicts_show, validated
 from planpal.core.events import topic_for
 from planpal.core.schema import CONFLICT, IDEMPOTENCY_KEY
 from planpal.realtime.selectors import stream_position
@@ -30,12 +30,6 @@ NO_CONTENT = {204: OpenApiResponse(description="Done.")}
 # Every write locks the list's plan, and a cancelled or completed plan's lists are read-only
 # (409 plan_closed); an item edit with a stale version is a 409 with `current`.
 CLOSED = {409: CONFLICT}
-
-
-def _valid(serializer_class, data) -> dict:
-    serializer = serializer_class(data=data)
-    serializer.is_valid(raise_exception=True)
-    return serializer.validated_data
 
 
 def _checklist(request: Request, checklist_id: int, status_code: int = 200) -> Response:
@@ -85,7 +79,7 @@ class PlanChecklistsApi(APIView):
         responses={201: ChecklistOutputSerializer, 200: ChecklistOutputSerializer, **CLOSED},
     )
     def post(self, request: AuthenticatedRequest, plan_id: int) -> Response:
-        data = _valid(ChecklistCreateInputSerializer, request.data)
+        data = validated(ChecklistCreateInputSerializer, request.data)
         data["client_id"] = data.get("client_id") or request.headers.get("Idempotency-Key")
         checklist, created = services.checklist_create(actor=request.user, plan_id=plan_id, **data)
         return _checklist(request, checklist.pk, 201 if created else 200)
@@ -105,7 +99,7 @@ class ChecklistDetailApi(APIView):
         responses={200: ChecklistOutputSerializer, **CLOSED},
     )
     def patch(self, request: AuthenticatedRequest, checklist_id: int) -> Response:
-        data = _valid(ChecklistRenameInputSerializer, request.data)
+        data = validated(ChecklistRenameInputSerializer, request.data)
         services.checklist_rename(
             actor=request.user, checklist_id=checklist_id, title=data["title"]
         )
@@ -126,7 +120,7 @@ class ChecklistItemsApi(APIView):
         responses={201: ItemOutputSerializer, 200: ItemOutputSerializer, **CLOSED},
     )
     def post(self, request: AuthenticatedRequest, checklist_id: int) -> Response:
-        data = _valid(ItemCreateInputSerializer, request.data)
+        data = validated(ItemCreateInputSerializer, request.data)
         item, created = services.item_add(
             actor=request.user,
             checklist_id=checklist_id,
@@ -148,7 +142,7 @@ class ChecklistReorderApi(APIView):
         responses={200: ChecklistOutputSerializer, **CLOSED},
     )
     def post(self, request: AuthenticatedRequest, checklist_id: int) -> Response:
-        data = _valid(ItemReorderInputSerializer, request.data)
+        data = validated(ItemReorderInputSerializer, request.data)
         services.items_reorder(actor=request.user, checklist_id=checklist_id, order=data["order"])
         return _checklist(request, checklist_id)
 
@@ -161,7 +155,7 @@ class ChecklistItemApi(APIView):
         responses={200: ItemOutputSerializer, **CLOSED},
     )
     def patch(self, request: AuthenticatedRequest, item_id: int) -> Response:
-        data = _valid(ItemUpdateInputSerializer, request.data)
+        data = validated(ItemUpdateInputSerializer, request.data)
         changes = {k: v for k, v in data.items() if k in ("text", "due_at")}
         if "assignee" in data:
             changes["assignee_id"] = data["assignee"]

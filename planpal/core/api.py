@@ -34,6 +34,13 @@ VERSION_PARAMETERS = [
 ]
 
 
+def validated(serializer_class, data) -> dict:
+    """An input serializer's validated data, or a 400 naming the fields."""
+    serializer = serializer_class(data=data)
+    serializer.is_valid(raise_exception=True)
+    return dict(serializer.validated_data)
+
+
 @contextmanager
 def conflicts_show(serializer_class, **serializer_kwargs) -> Iterator[None]:
     """Turn a service's VersionConflict into a 409 that carries the server's current state."""

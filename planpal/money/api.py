@@ -10,7 +10,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from planpal.accounts.requests import AuthenticatedRequest
-from planpal.core.api import VERSION_PARAMETERS, conflicts_show, expected_version
+from planpal.core.api import VERSION_PARAMETERS, conflicts_show, expected_version, validated
 from planpal.core.events import topic_for
 from planpal.core.schema import CONFLICT, IDEMPOTENCY_KEY
 from planpal.money import export, selectors, services
@@ -30,12 +30,6 @@ from planpal.realtime.selectors import stream_position
 
 TAGS = ["money"]
 NO_CONTENT = {204: OpenApiResponse(description="Deleted")}
-
-
-def _valid(serializer_class, data) -> dict:
-    serializer = serializer_class(data=data)
-    serializer.is_valid(raise_exception=True)
-    return dict(serializer.validated_data)
 
 
 def _with_key(request: Request, data: dict) -> dict:
@@ -71,7 +65,7 @@ class BudgetApi(APIView):
         responses={200: BudgetOutputSerializer, 409: CONFLICT},
     )
     def put(self, request: AuthenticatedRequest, plan_id: int) -> Response:
-        data = _valid(BudgetInputSerializer, request.data)
+        data = validated(BudgetInputSerializer, request.data)
         amount = data["amount"]
         with conflicts_show(BudgetOutputSerializer):
             services.budget_set(
@@ -105,7 +99,7 @@ class PlanExpensesApi(APIView):
         responses={201: ExpenseOutputSerializer, 200: ExpenseOutputSerializer},
     )
     def post(self, request: AuthenticatedRequest, plan_id: int) -> Response:
-        data = _with_key(request, _valid(ExpenseCreateInputSerializer, request.data))
+        data = _with_key(request, validated(ExpenseCreateInputSerializer, request.data))
         expense, created = services.expense_create(actor=request.user, plan_id=plan_id, **data)
         return Response(_expense(expense), status=201 if created else 200)
 
@@ -123,7 +117,7 @@ class ExpenseDetailApi(APIView):
         responses={200: ExpenseOutputSerializer, 409: CONFLICT},
     )
     def patch(self, request: AuthenticatedRequest, expense_id: int) -> Response:
-        data = _valid(ExpenseUpdateInputSerializer, request.data)
+        data = validated(ExpenseUpdateInputSerializer, request.data)
         with conflicts_show(ExpenseOutputSerializer):
             expense = services.expense_update(actor=request.user, expense_id=expense_id, **data)
         return Response(_expense(expense))
@@ -164,7 +158,7 @@ class PlanSettlementsApi(APIView):
         responses={201: SettlementOutputSerializer, 200: SettlementOutputSerializer},
     )
     def post(self, request: AuthenticatedRequest, plan_id: int) -> Response:
-        data = _with_key(request, _valid(SettlementInputSerializer, request.data))
+        data = _with_key(request, validated(SettlementInputSerializer, request.data))
         settlement, created = services.settlement_record(
             actor=request.user, plan_id=plan_id, **data
         )

@@ -12,7 +12,7 @@ from rest_framework.views import APIView
 
 from planpal.accounts.requests import AuthenticatedRequest
 from planpal.core import apicache
-from planpal.core.api import VERSION_PARAMETERS, conflicts_show, expected_version
+from planpal.core.api import VERSION_PARAMETERS, conflicts_show, expected_version, validated
 from planpal.core.events import topic_for
 from planpal.core.exceptions import VersionConflict
 from planpal.core.pagination import PlanPagination
@@ -36,12 +36,6 @@ from planpal.realtime.selectors import stream_position, stream_positions
 
 TAGS = ["plans"]
 NO_CONTENT = {204: OpenApiResponse(description="Done.")}
-
-
-def _valid(serializer_class, data) -> dict:
-    serializer = serializer_class(data=data)
-    serializer.is_valid(raise_exception=True)
-    return serializer.validated_data
 
 
 # Per-viewer fields, computed per request around the cached snapshot (planpal.core.apicache).
@@ -97,7 +91,7 @@ class PlanListCreateApi(APIView):
     )
     def get(self, request: Request) -> Response:
         # A plain dict: an empty `?status=` is then a bad status, not "no filter" (form rules).
-        filters = _valid(PlanFilterSerializer, request.query_params.dict())
+        filters = validated(PlanFilterSerializer, request.query_params.dict())
         plans = selectors.plans_for_user(
             user=request.user, status=filters.get("status"), group_id=filters.get("group")
         )
@@ -127,7 +121,7 @@ class PlanListCreateApi(APIView):
         tags=TAGS, request=PlanCreateInputSerializer, responses={201: PlanDetailOutputSerializer}
     )
     def post(self, request: AuthenticatedRequest) -> Response:
-        data = _valid(PlanCreateInputSerializer, request.data)
+        data = validated(PlanCreateInputSerializer, request.data)
         plan = services.plan_create(
             actor=request.user,
             title=data["title"],
@@ -154,7 +148,7 @@ class PlanDetailApi(APIView):
         },
     )
     def patch(self, request: AuthenticatedRequest, plan_id: int) -> Response:
-        data = dict(_valid(PlanUpdateInputSerializer, request.data))
+        data = dict(validated(PlanUpdateInputSerializer, request.data))
         with _current_on_conflict(request, plan_id):
             services.plan_update(actor=request.user, plan_id=plan_id, **data)
         return Response(_plan_detail(request, plan_id))
@@ -203,7 +197,7 @@ class PlanParticipantsApi(APIView):
         responses={201: PlanDetailOutputSerializer, 409: CONFLICT},
     )
     def post(self, request: AuthenticatedRequest, plan_id: int) -> Response:
-        data = _valid(ParticipantInputSerializer, request.data)
+        data = validated(ParticipantInputSerializer, request.data)
         services.plan_participant_add(actor=request.user, plan_id=plan_id, user_id=data["user"])
         return Response(_plan_detail(request, plan_id), status=status.HTTP_201_CREATED)
 
@@ -231,7 +225,7 @@ class PlanActivitiesApi(APIView):
         responses={201: ActivityOutputSerializer, 200: ActivityOutputSerializer, 409: CONFLICT},
     )
     def post(self, request: AuthenticatedRequest, plan_id: int) -> Response:
-        data = dict(_valid(ActivityCreateInputSerializer, request.data))
+        data = dict(validated(ActivityCreateInputSerializer, request.data))
         data["client_id"] = data.get("client_id") or request.headers.get("Idempotency-Key")
         activity, created = services.activity_create(actor=request.user, plan_id=plan_id, **data)
         return Response(ActivityOutputSerializer(activity).data, status=201 if created else 200)
@@ -244,7 +238,7 @@ class ActivityReorderApi(APIView):
         responses={200: ActivityListOutputSerializer, 409: CONFLICT},
     )
     def post(self, request: AuthenticatedRequest, plan_id: int) -> Response:
-        data = _valid(ReorderInputSerializer, request.data)
+        data = validated(ReorderInputSerializer, request.data)
         services.activities_reorder(actor=request.user, plan_id=plan_id, order=data["order"])
         return Response(_activity_list(request, plan_id))
 
@@ -264,7 +258,7 @@ class ActivityDetailApi(APIView):
         },
     )
     def patch(self, request: AuthenticatedRequest, activity_id: int) -> Response:
-        data = dict(_valid(ActivityUpdateInputSerializer, request.data))
+        data = dict(validated(ActivityUpdateInputSerializer, request.data))
         with conflicts_show(ActivityOutputSerializer):
             activity = services.activity_update(actor=request.user, activity_id=activity_id, **data)
         return Response(ActivityOutputSerializer(activity).data)

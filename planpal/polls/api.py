@@ -10,6 +10,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from planpal.accounts.requests import AuthenticatedRequest
+from planpal.core.api import validated
 from planpal.core.events import topic_for
 from planpal.core.logging import unattributed
 from planpal.core.schema import CONFLICT, IDEMPOTENCY_KEY
@@ -30,12 +31,6 @@ TAGS = ["polls"]
 CHANGED = {200: PollOutputSerializer, 409: CONFLICT}
 
 
-def _valid(serializer_class, data) -> dict:
-    serializer = serializer_class(data=data)
-    serializer.is_valid(raise_exception=True)
-    return serializer.validated_data
-
-
 def _poll_response(request: Request, poll_id: int, status_code: int = 200) -> Response:
     """Stream head first, then the snapshot: a client subscribing `since` misses nothing."""
     where = selectors.poll_for_member(user=request.user, poll_id=poll_id)  # only for its topic
@@ -52,7 +47,7 @@ def _list_response(request: Request, topic: str, load) -> Response:
 
 
 def _create(request: AuthenticatedRequest, **place) -> Response:
-    data = _valid(PollCreateInputSerializer, request.data)
+    data = validated(PollCreateInputSerializer, request.data)
     data["client_id"] = data.get("client_id") or request.headers.get("Idempotency-Key")
     poll, created = services.poll_create(actor=request.user, **place, **data)
     return _poll_response(request, poll.pk, status.HTTP_201_CREATED if created else 200)
@@ -139,7 +134,7 @@ class PollVotesApi(APIView):
         responses=CHANGED,
     )
     def put(self, request: AuthenticatedRequest, poll_id: int) -> Response:
-        data = _valid(VoteInputSerializer, request.data)
+        data = validated(VoteInputSerializer, request.data)
         services.poll_vote(
             actor=request.user, poll_id=poll_id, options=data.get("options"), days=data.get("days")
         )
@@ -171,7 +166,7 @@ class PollApplyApi(APIView):
         responses=CHANGED,
     )
     def post(self, request: AuthenticatedRequest, poll_id: int) -> Response:
-        data = _valid(ApplyInputSerializer, request.data)
+        data = validated(ApplyInputSerializer, request.data)
         services.poll_apply(
             actor=request.user,
             poll_id=poll_id,

@@ -8,6 +8,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from planpal.core.api import validated
 from planpal.core.pagination import DefaultPagination, NewestFirstCursorPagination
 from planpal.core.schema import CONFLICT
 from planpal.webhooks import selectors, services
@@ -24,12 +25,6 @@ from planpal.webhooks.serializers import (
 
 TAGS = ["webhooks"]
 NO_CONTENT = {204: OpenApiResponse(description="Done.")}
-
-
-def _valid(serializer_class, data) -> dict:
-    serializer = serializer_class(data=data)
-    serializer.is_valid(raise_exception=True)
-    return serializer.validated_data
 
 
 class GroupWebhooksApi(APIView):
@@ -50,7 +45,7 @@ class GroupWebhooksApi(APIView):
         "it now, it is never shown again.",
     )
     def post(self, request: Request, group_id: int) -> Response:
-        data = _valid(WebhookCreateInputSerializer, request.data)
+        data = validated(WebhookCreateInputSerializer, request.data)
         endpoint = services.webhook_create(actor=request.user, group_id=group_id, **data)
         return Response(WebhookWithSecretSerializer(endpoint).data, status=status.HTTP_201_CREATED)
 
@@ -63,7 +58,7 @@ class WebhookDetailApi(APIView):
 
     @extend_schema(tags=TAGS, request=WebhookUpdateInputSerializer, responses=WebhookSerializer)
     def patch(self, request: Request, webhook_id: int) -> Response:
-        data = _valid(WebhookUpdateInputSerializer, request.data)
+        data = validated(WebhookUpdateInputSerializer, request.data)
         endpoint = services.webhook_update(actor=request.user, webhook_id=webhook_id, **data)
         return Response(WebhookSerializer(endpoint).data)
 
@@ -82,7 +77,7 @@ class WebhookRotateSecretApi(APIView):
         "v1= in the signature header) for grace_seconds.",
     )
     def post(self, request: Request, webhook_id: int) -> Response:
-        data = _valid(RotateSecretInputSerializer, request.data)
+        data = validated(RotateSecretInputSerializer, request.data)
         endpoint = services.webhook_rotate_secret(actor=request.user, webhook_id=webhook_id, **data)
         return Response(WebhookWithSecretSerializer(endpoint).data)
 
