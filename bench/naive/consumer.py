@@ -29,7 +29,7 @@ class NaiveConsumer(AsyncWebsocketConsumer):
         self.replayed: dict[str, int] = {}  # topic → newest seq sent by the replay (or the head)
         await self.accept()
         try:
-            self.user_id = await authenticate(self.scope)
+            self.user_id = (await authenticate(self.scope)).user_id
         except Refused as refused:
             await self.close(code=refused.code)
             return
