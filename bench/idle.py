@@ -70,24 +70,33 @@ async def _one_peer(bench, peer: str, connections: int, least_procs: int, say) -
         connect_s = time.monotonic() - started
         await asyncio.sleep(3.0)
         held = server.sample()
+        # Closes while held (the event's reset below clears them): who closed, with what code.
+        held_stats = await clients.stats({}, label=peer)
+        while_held = {**held_stats["closes"], "alive": held_stats["alive"]}
         rest = con["connected"]
         con["connected"] += warmed["connected"]
         con["failed"] += warmed["failed"]
         say(
             f"{peer} idle: {con['connected']} of {connections} connections over {procs} "
-            f"processes ({connect_s:.0f}s for the last {rest}), {held['rss'] / 2**20:.0f} MB RSS"
+            f"processes ({connect_s:.0f}s for the last {rest}), {held['rss'] / 2**20:.0f} MB RSS, "
+            f"closed while held {while_held or 'none'}"
         )
         event = await _one_event_per_second(bench, clients, peer, jobs[:1])
+        event["rejoin"] = await _rejoin(bench, clients, server, users, topic, event["heads"], peer)
+        event["lost"] = event["rejoin"]["lost"]
         say(
-            f"  {peer} idle: {event['deliveries']} deliveries of {event['events']} events, "
-            f"p50 {event['p50_ms']} p99 {event['p99_ms']} max {event['max_ms']} ms, "
-            f"lost {event['lost']}, behind {event['behind']}"
+            f"  {peer} idle: {event['deliveries']} deliveries of {event['events']} events to "
+            f"{event['alive']} open connections, p50 {event['p50_ms']} p99 {event['p99_ms']} "
+            f"max {event['max_ms']} ms, behind {event['behind']}; closed {event['closes'] or 0}, "
+            f"{event['rejoin']['reconnected']} reconnected with since, "
+            f"{event['rejoin']['replayed']} replayed; lost {event['lost']}"
         )
         return {
             "connections": connections,
             "connected": con["connected"],
             "failed": con["failed"],
             "connect_errors": con["errors"],
+            "closed_while_held": while_held,
             "server_procs": procs,
             "client_procs": workers,
             "connect_s": connect_s,
@@ -112,7 +121,36 @@ async def _one_event_per_second(bench, clients, peer: str, jobs: list) -> dict:
     stats = await clients.stats(drive["heads"], label=peer)
     return {
         **summarise(stats),
+        "heads": drive["heads"],
         "events": drive["events"],
         "drain_s": drained["seconds"],
         "behind": drained["behind"],
+    }
+
+
+async def _rejoin(bench, clients, server, users, topic, heads, peer: str) -> dict:
+    """What the real client does after a close: reconnect with `since` = the last seq it saw,
+    then count what is still missing. A connection the server closed while it was held (its
+    code is in `closes`) is lost only if this replay does not bring its events back; the
+    latency figures above are of the open connections alone (a replay's latency is the
+    reconnect's, not the fan-out's)."""
+    from bench.run import summarise
+
+    before = await clients.stats(heads, label=peer)
+    closed = await clients.closed(peer)
+    if closed:
+        tickets = await bench.tickets([users[cid] for cid in closed] * TICKETS_PER_CONNECTION)
+        conns = [[cid, tickets[i :: len(closed)], [[topic, None]]] for i, cid in enumerate(closed)]
+        await clients.connect(
+            server.ws_url, conns, concurrency=200, timeout=120, label=peer, sources=SOURCES,
+            t0=time.time(),
+        )  # fmt: skip
+        await clients.drain(heads, timeout=60)
+    after = await clients.stats(heads, label=peer)
+    return {
+        "closed": len(closed),
+        "reconnected": after["alive"] - before["alive"],
+        "replayed": after["deliveries"] - before["deliveries"],
+        "lost": summarise(after)["lost"],
+        "dups": after["dups"],
     }

@@ -393,6 +393,16 @@ class Worker:
         await asyncio.sleep(0)
         return {"dropped": len(cids)}
 
+    async def cmd_closed(self, label=None):
+        """Connections (cids) that are not open now: closed by the server or never opened."""
+        return {
+            "cids": [
+                cid
+                for cid, c in self.conns.items()
+                if not c.alive and label in (None, c.label) and not self.dropping.get(cid)
+            ]
+        }
+
     async def cmd_reset(self, per_event: bool = False):
         self.per_event = {} if per_event else None
         for stats in self.stats.values():

@@ -144,6 +144,9 @@ class Clients:
             "per_event": _merge_per_event(r.get("per_event") for r in results),
         }
 
+    async def closed(self, label: str | None = None) -> list[int]:
+        return [cid for r in await self.each("closed", label=label) for cid in r["cids"]]
+
     async def drain(self, heads: dict, timeout: float) -> dict:
         results = await self.each("drain", heads=heads, timeout=timeout)
         return {

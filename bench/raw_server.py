@@ -56,8 +56,12 @@ class RawHub:
             topic = message["channel"][cut:].decode()
             header, _, frame = message["data"].partition(b"\n")
             kind = header.split(b" ", 1)[0]
-            if kind == b"-":
-                continue  # ephemeral (typing, presence): not part of the benchmark
+            if not kind.isdigit():
+                # Ephemeral frames ("- origin": typing, presence) and PlanPal's own control
+                # messages on the same prefix (the readiness round trip's "ping <token>" on
+                # `<prefix>_hub`): not events. int() of one used to end this task, and with it
+                # every delivery of the process (the writes scenario's raw peer delivered 0).
+                continue
             seq = int(kind)
             ring = self.ring.get(topic)
             if ring is None:

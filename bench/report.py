@@ -300,7 +300,16 @@ def idle_rows(idle: dict) -> list[list[str]]:
         ],
         [
             name,
-            "events lost",
+            "closed by the server while held (code: count); reconnected with since",
+            *(_closed(d) for d in (ours, raw)),
+            "—",
+            "",
+            "",
+            "0",
+        ],
+        [
+            name,
+            "events lost (after the closed ones reconnected with since)",
             *(_fmt(event[p].get("lost")) for p in ("planpal", "raw")),
             "—",
             "",
@@ -308,6 +317,15 @@ def idle_rows(idle: dict) -> list[list[str]]:
             "0",
         ],
     ]
+
+
+def _closed(peer: dict) -> str:
+    held = {
+        k.split(":", 1)[1]: v for k, v in (peer.get("closed_while_held") or {}).items() if ":" in k
+    }
+    rejoin = (peer.get("event") or {}).get("rejoin") or {}
+    codes = ", ".join(f"{code}: {count}" for code, count in sorted(held.items())) or "none"
+    return f"{codes}; {_fmt(rejoin.get('reconnected', 0))}" if peer else "—"
 
 
 READS = {"live": "health/live", "me": "me", "plans": "plan list", "plan": "plan detail"}

@@ -37,8 +37,13 @@ class HttpClient:
     async def request(
         self, method: str, path: str, body: bytes | None = None, token: str = ""
     ) -> tuple[int, bytes, float]:
-        """One request; `token` (a user's access token) overrides the client's."""
-        if self.writer is None or self.writer.is_closing():
+        """One request; `token` (a user's access token) overrides the client's.
+
+        The server closes a keep-alive connection idle for 5 s (uvicorn's `timeout_keep_alive`),
+        as it does between the peers' turns: such a connection is replaced before the request
+        (it used to fail the reads scenario with IncompleteReadError, "0 bytes read")."""
+        if self.writer is None or self.writer.is_closing() or self.reader.at_eof():
+            await self.close()
             self.reader, self.writer = await asyncio.open_connection("127.0.0.1", self.port)
         started = time.perf_counter()
         extra = f"Host: 127.0.0.1:{self.port}\r\nAuthorization: Bearer {token or self.token}\r\n"
@@ -70,6 +75,7 @@ class HttpClient:
     async def close(self) -> None:
         if self.writer is not None:
             self.writer.close()
+            self.writer = None
 
 
 def mysql_connections(database_url: str) -> int | None:

@@ -42,9 +42,14 @@ def test_bench_smoke_run_writes_results(tmp_path):
     writes = results["scenarios"]["writes"]["planpal"]["2"]["rungs"][0]  # REST writes, 2 members
     assert writes["writes"] > 0 and writes["paired_events"] == writes["writes"], writes
     assert writes["deliveries"] > 0 and writes["lost"] == 0
+    # The raw floor's fan-out beside it: its listener used to die on PlanPal's non-event bus
+    # messages, and it delivered nothing.
+    floor = results["scenarios"]["writes"]["raw"]["2"]["rungs"][0]
+    assert floor["deliveries"] > 0 and floor["lost"] == 0, floor
     idle = results["scenarios"]["idle"]  # clients bound to 127.0.0.2-5, 2 server processes
     for peer in ("planpal", "raw"):
         assert idle[peer]["connected"] == 40 and idle[peer]["server_procs"] >= 2, idle[peer]
         assert idle[peer]["event"]["deliveries"] == 3 * 40 and idle[peer]["event"]["lost"] == 0
+        assert idle[peer]["event"]["rejoin"]["closed"] == 0, idle[peer]  # none to reconnect
     assert (out / "summary.md").read_text().startswith("# Bench run")
     assert (out / "fanout.png").stat().st_size > 0
