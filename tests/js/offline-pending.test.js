@@ -6,6 +6,7 @@ import { describe, it } from "node:test";
 import {
   activitiesWithPending,
   messagesWaiting,
+  messagesWithEdits,
   notificationsReadHere,
 } from "../../planpal/web/static/web/offline/pending.js";
 import * as writes from "../../planpal/web/static/web/offline/writes.js";
@@ -69,6 +70,69 @@ describe("activitiesWithPending", () => {
     const entries = [entry(writes.completeActivity(done, false, "r"), 1)];
     const shown = activitiesWithPending(new Map([[5, done]]), entries, 3);
     assert.equal(shown.get(5).completed_at, null);
+  });
+});
+
+describe("a waiting reorder", () => {
+  const lake = { id: 8, plan: 3, title: "Lake", version: 2, completed_at: null };
+  const ordered = new Map([
+    [5, { ...coffee, position: 0 }],
+    [6, { ...market, position: 1 }],
+    [8, { ...lake, position: 2 }],
+  ]);
+  const order = (shown) => [...shown.values()].sort((a, b) => a.position - b.position);
+
+  it("shows the new order and marks the activities it moves", () => {
+    const entries = [entry(writes.reorderActivities(3, [5, 8, 6], "Lake", "r"), 1)];
+    const shown = activitiesWithPending(ordered, entries, 3);
+    assert.deepEqual(
+      order(shown).map((a) => a.id),
+      [5, 8, 6],
+    );
+    assert.deepEqual(
+      order(shown).map((a) => a.sync),
+      [undefined, "pending", "pending"],
+    );
+    assert.equal(ordered.get(8).position, 2, "the store is not touched");
+  });
+
+  it("builds on an earlier waiting reorder and keeps an edit's mark and fields", () => {
+    const entries = [
+      entry(writes.updateActivity(market, { title: "Market visit" }, "e"), 1),
+      entry(writes.reorderActivities(3, [5, 8, 6], "Lake", "r1"), 2),
+      entry(writes.reorderActivities(3, [8, 5, 6], "Lake", "r2"), 3, "failed"),
+    ];
+    const shown = order(activitiesWithPending(ordered, entries, 3));
+    assert.deepEqual(
+      shown.map((a) => [a.id, a.sync]),
+      [
+        [8, "pending"],
+        [5, "failed"],
+        [6, "pending"],
+      ],
+    );
+    assert.equal(shown[2].title, "Market visit");
+  });
+});
+
+describe("messagesWithEdits", () => {
+  const hello = { id: 31, conversation_id: 8, text: "Hello", version: 1 };
+  const items = new Map([[31, hello]]);
+
+  it("shows the edited text, marked, and leaves the log and other chats alone", () => {
+    const entries = [entry(writes.editMessage(hello, "Hello all", "e"), 1)];
+    const shown = messagesWithEdits(items, entries, 8);
+    assert.equal(shown.get(31).text, "Hello all");
+    assert.equal(shown.get(31).sync, "pending");
+    assert.equal(items.get(31).text, "Hello", "the store is not touched");
+    assert.equal(messagesWithEdits(items, entries, 9), items);
+  });
+
+  it("shows the server's text while the edit conflicts", () => {
+    const entries = [entry(writes.editMessage(hello, "Mine", "e"), 1, "conflict")];
+    const shown = messagesWithEdits(items, entries, 8);
+    assert.equal(shown.get(31).text, "Hello");
+    assert.equal(shown.get(31).sync, "conflict");
   });
 });
 

@@ -213,3 +213,155 @@ describe("edits on top of edits", () => {
     assert.deepEqual(server.sent[1].body, { title: "Two", version: 3 });
   });
 });
+
+describe("reorders", () => {
+  const lake = { id: 8, plan: 3, title: "Lake", version: 1 };
+  /** The plan's activities as the server lists them: [[id, version], …] in order. */
+  const listed = (pairs) => pairs.map(([id, version], position) => ({ id, version, position }));
+
+  it("are kept with the other writes and sent in the order they were made", async () => {
+    const server = fakeServer();
+    const outbox = createOutbox({
+      db: openDb(new IDBFactory()),
+      send: server.send,
+      owner: () => 1,
+    });
+    await outbox.add(writes.updateActivity(market, { title: "Market visit" }, "e1"));
+    const reorder = writes.reorderActivities(3, [5, 8, 7], "Lake", "r1");
+    await outbox.add(reorder);
+    await outbox.add(writes.sendMessage(5, { kind: "text", text: "moved", client_id: "m1" }));
+    await outbox.flush();
+    assert.deepEqual(
+      server.sent.map((call) => [call.path, call.key]),
+      [
+        ["activities/7", "e1"],
+        ["plans/3/activities/reorder", "r1"],
+        ["conversations/5/messages", "m1"],
+      ],
+    );
+    assert.deepEqual(server.sent[1].body, { order: [5, 8, 7] });
+    assert.equal(reorder.baseVersion, null, "the reorder endpoint takes no version");
+  });
+
+  it("rebase the edits behind them that the reorder itself bumped, and only those", async () => {
+    const server = fakeServer();
+    const outbox = createOutbox({
+      db: openDb(new IDBFactory()),
+      send: server.send,
+      owner: () => 1,
+    });
+    await outbox.add(writes.reorderActivities(3, [8, 7], "Lake", "r1"));
+    await outbox.add(writes.updateActivity(market, { title: "Market visit" }, "e1"));
+    await outbox.add(writes.updateActivity(lake, { title: "Lake walk" }, "e2"));
+    // Before the reorder Market was still at 2 (as seen), Lake at 5 (someone else edited it).
+    const before = listed([
+      [5, 1],
+      [7, 2],
+      [8, 5],
+    ]);
+    const after = listed([
+      [5, 1],
+      [8, 6],
+      [7, 3],
+    ]);
+    const moved = writes.versionsMoved(before, after);
+    assert.deepEqual(moved, [
+      { id: 8, from: 5, to: 6 },
+      { id: 7, from: 2, to: 3 },
+    ]);
+    server.answer("plans/3/activities/reorder", { results: [], moved });
+    await outbox.flush();
+    const edits = server.sent.filter((call) => call.path.startsWith("activities/"));
+    assert.deepEqual(edits[0].body, { title: "Market visit", version: 3 }, "rebased");
+    assert.deepEqual(edits[1].body, { title: "Lake walk", version: 1 }, "still meets the 409");
+  });
+
+  it("take the places the user arranged, keeping activities added since, leaving deleted ones", () => {
+    // The user put Lake (8) before Market (7); meanwhile 9 was added and Coffee (5) deleted.
+    assert.deepEqual(writes.orderAgainst([8, 7, 5], [7, 9, 8]), [8, 9, 7]);
+    assert.deepEqual(writes.orderAgainst([8, 7], [7, 8]), [8, 7]);
+    assert.deepEqual(writes.orderAgainst([], [7, 8]), [7, 8]);
+  });
+
+  it("read the server's order by position, then start, then id", () => {
+    const list = [
+      { id: 3, position: 1, starts_at: "2026-12-06T08:00:00Z" },
+      { id: 2, position: 0, starts_at: "2026-12-06T09:00:00Z" },
+      { id: 1, position: 0, starts_at: "2026-12-06T09:00:00Z" },
+      { id: 4, position: 0, starts_at: "2026-12-06T07:00:00Z" },
+    ];
+    assert.deepEqual(writes.inOrder(list), [4, 1, 2, 3]);
+  });
+});
+
+describe("message edits", () => {
+  const hello = { id: 31, conversation_id: 5, text: "Hello", version: 1 };
+
+  it("are sent with the version they were based on, and rebased behind each other", async () => {
+    const server = fakeServer();
+    const outbox = createOutbox({
+      db: openDb(new IDBFactory()),
+      send: server.send,
+      owner: () => 1,
+    });
+    await outbox.add(writes.editMessage(hello, "Hello all", "e1"));
+    await outbox.add(writes.editMessage(hello, "Hello everyone", "e2"));
+    server.answer("messages/31", { ...hello, text: "Hello all", version: 2 }, { version: 3 });
+    await outbox.flush();
+    assert.deepEqual(
+      server.sent.map((call) => [call.path, call.body]),
+      [
+        ["messages/31", { text: "Hello all", version: 1 }],
+        ["messages/31", { text: "Hello everyone", version: 2 }],
+      ],
+    );
+  });
+
+  it("keep a 409 as a conflict, and Keep mine sends the text on the server's version", async () => {
+    const server = fakeServer();
+    const outbox = createOutbox({
+      db: openDb(new IDBFactory()),
+      send: server.send,
+      owner: () => 1,
+    });
+    const edit = await outbox.add(writes.editMessage(hello, "Mine", "e1"));
+    const theirs = { ...hello, text: "Theirs", version: 2 };
+    server.answer("messages/31", failure(409, { current: theirs }), { ...hello, version: 3 });
+    await outbox.flush();
+    assert.equal(edit.status, "conflict");
+    await outbox.resolve(edit, "mine");
+    assert.deepEqual(server.sent.at(-1).body, { text: "Mine", version: 2 });
+    assert.deepEqual(outbox.entries, []);
+  });
+
+  it("count a 409 that already shows the edit as sent (its first answer was lost)", async () => {
+    const got = [];
+    const server = fakeServer();
+    const outbox = createOutbox({
+      db: openDb(new IDBFactory()),
+      send: server.send,
+      onSent: (entry, answer) => got.push(answer.version),
+      owner: () => 1,
+    });
+    await outbox.add(writes.editMessage(hello, "Mine", "e1"));
+    server.answer("messages/31", failure(409, { current: { ...hello, text: "Mine", version: 2 } }));
+    await outbox.flush();
+    assert.deepEqual(outbox.entries, [], "no conflict with the user's own change");
+    assert.deepEqual(got, [2], "the server's copy is kept");
+  });
+
+  it("show a refusal for good (the message was deleted) with the server's words", async () => {
+    const server = fakeServer();
+    const outbox = createOutbox({
+      db: openDb(new IDBFactory()),
+      send: server.send,
+      owner: () => 1,
+    });
+    const edit = await outbox.add(writes.editMessage(hello, "Mine", "e1"));
+    const deleted = failure(409, { code: "message_deleted", message: "This message was deleted." });
+    server.answer("messages/31", deleted);
+    await outbox.flush();
+    assert.equal(edit.status, "failed");
+    assert.equal(edit.error, "This message was deleted.");
+  });
+});

@@ -113,6 +113,21 @@ class Browsing:
         context = self.browser.new_context(
             viewport={"width": viewport[0], "height": viewport[1]}, locale=locale
         )
+        return self._prepared(context, user)
+
+    def persistent(self, profile: Path, user=None):
+        """A whole browser of its own on the profile directory `profile`, as a person's own
+        browser keeps it (cookies, IndexedDB, the service worker) across a restart: close
+        the context to quit that browser, call again with the same directory to start it."""
+        context = self.browser.browser_type.launch_persistent_context(
+            str(profile),
+            executable_path=str(CHROMIUM),
+            args=CHROMIUM_ARGS,
+            viewport={"width": 1200, "height": 800},
+        )
+        return self._prepared(context, user)
+
+    def _prepared(self, context, user):
         context.set_default_timeout(10_000)
         # No internet here: the map's tile host (MAP_TILE_URL's default) gets a blank tile, so
         # pages with a map load tiles under the CSP as they would live, without console errors.

@@ -2,7 +2,9 @@
 // in IndexedDB so they survive a reload, and sent in the order they were made once the
 // connection is back. Each entry carries its Idempotency-Key (a retry after a lost answer
 // creates nothing twice) and the version it was based on (an edit never overwrites a change
-// the user has not seen: the server answers 409 with its current version).
+// the user has not seen: the server answers 409 with its current version). A reorder needs
+// neither (its endpoint reads no key and no version: the same order twice moves nothing);
+// sync.js sends it against the plan's order of the moment.
 //
 // An entry is `pending` (waiting), `conflict` (409: the user keeps theirs or takes the
 // server's) or `failed` (refused for good: shown until retried or discarded, never dropped).
@@ -64,22 +66,39 @@ function ledger(opening, owner) {
   return state;
 }
 
+/** The versions a sent entry took things from and to: [{type, id, from, to}]. A reorder's
+ *  answer lists the activities it moved (sync.js: `moved`); an edit, the one it changed. */
+function versionSteps(entry, answer) {
+  if (!answer) return [];
+  if (Array.isArray(answer.moved))
+    return answer.moved.map((step) => ({ type: "activity", ...step }));
+  if (!entry.target || answer.version == null || entry.baseVersion == null) return [];
+  const { type, id } = entry.target;
+  return [{ type, id, from: entry.baseVersion, to: answer.version }];
+}
+
 /** Later edits of the same thing were made on top of `entry`: once it is sent they are based
  *  on the version the server gave it, not the one before (else they would conflict with the
- *  user's own change). */
+ *  user's own change). Only those based on the version `entry` changed: a change by someone
+ *  else in between still conflicts. */
 async function rebase(kept, entry, answer) {
-  if (!entry.target || !answer || answer.version == null || entry.baseVersion == null) return;
-  for (const later of kept.entries) {
-    if (later === entry) continue;
-    const target = later.target || {};
-    if (target.type !== entry.target.type || target.id !== entry.target.id) continue;
-    if (later.status !== "pending" || later.baseVersion !== entry.baseVersion) continue;
-    const body =
-      later.body && later.body.version != null
-        ? { ...later.body, version: answer.version }
-        : later.body;
-    await kept.update(later, { baseVersion: answer.version, body });
+  for (const step of versionSteps(entry, answer)) {
+    for (const later of kept.entries) {
+      const target = later.target || {};
+      if (later === entry || target.type !== step.type || target.id !== step.id) continue;
+      if (later.status !== "pending" || later.baseVersion !== step.from) continue;
+      const body =
+        later.body && later.body.version != null ? { ...later.body, version: step.to } : later.body;
+      await kept.update(later, { baseVersion: step.to, body });
+    }
   }
+}
+
+/** A 409 whose current state already says what the entry asked for: its first sending
+ *  reached the server but the answer was lost (the retry is based on the version before it). */
+function alreadyThere(entry, current) {
+  const fields = Object.entries(entry.body || {}).filter(([name]) => name !== "version");
+  return fields.length > 0 && fields.every(([name, value]) => current[name] === value);
 }
 
 /** Send one entry; false when the connection is not good enough to go on. */
@@ -94,7 +113,10 @@ async function deliver(kept, entry, send, onSent) {
     const verdict = classify(error);
     if (verdict === "later") return false;
     if (verdict === "done") await kept.drop(entry);
-    else if (verdict === "conflict") {
+    else if (verdict === "conflict" && alreadyThere(entry, error.current)) {
+      await kept.drop(entry);
+      onSent(entry, error.current);
+    } else if (verdict === "conflict") {
       await kept.update(entry, { status: "conflict", current: error.current });
     } else await kept.update(entry, { status: "failed", error: error.message || String(error) });
     return true;

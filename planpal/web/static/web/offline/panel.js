@@ -8,7 +8,7 @@ import { formatShort } from "../lib/format.js";
 import { t } from "../lib/i18n.js";
 import { rt } from "../state/live.js";
 import { onChange } from "../state/store.js";
-import { keepActivity, outbox } from "./sync.js";
+import { keepActivity, keepMessage, outbox } from "./sync.js";
 
 const FIELD_NAMES = {
   title: () => t("offline.field.title"),
@@ -19,6 +19,7 @@ const FIELD_NAMES = {
   estimated_cost: () => t("offline.field.cost"),
   currency: () => t("offline.field.currency"),
   notes: () => t("offline.field.notes"),
+  text: () => t("offline.field.text"), // a message's
 };
 /** What an outbox entry does, in words (writes.js: `kind` and `about`). */
 const LABELS = {
@@ -26,7 +27,9 @@ const LABELS = {
   "activity.update": (about) => t("offline.label.edit", about),
   "activity.complete": (about) => t("offline.label.complete", about),
   "activity.reopen": (about) => t("offline.label.reopen", about),
+  "activity.reorder": (about) => t("offline.label.reorder", about),
   "message.send": (about) => t("offline.label.send", about),
+  "message.edit": (about) => t("offline.label.edit_message", about),
   "notification.read": (about) => t("offline.label.read", about),
 };
 const labelOf = (entry) => LABELS[entry.kind](entry.about);
@@ -53,7 +56,8 @@ function actionButton(label, onclick, primary = false) {
 
 function conflictItem(entry) {
   const theirs = () => {
-    keepActivity(entry.current);
+    if (entry.kind.startsWith("message.")) keepMessage(entry.current);
+    else keepActivity(entry.current);
     outbox.resolve(entry, "theirs");
   };
   return h(

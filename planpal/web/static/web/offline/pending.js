@@ -3,6 +3,8 @@
 // user). Derived on every render, never stored: once an entry is sent or dropped its mark is
 // gone and the server's version (from the answer or the event) shows. Pure, unit-tested.
 
+import { inOrder, orderAgainst } from "./writes.js";
+
 const MARKS = { pending: "pending", conflict: "conflict", failed: "failed" };
 
 function overlay(activity, entry, me) {
@@ -24,6 +26,18 @@ function overlay(activity, entry, me) {
     return { ...activity, completed_at: null, completed_by: null, ...mark };
   }
   return activity;
+}
+
+/** A waiting reorder: positions as the user arranged them (against the activities shown now,
+ *  as the server will be asked: writes.js orderAgainst); the ones it moves are marked. */
+function reordered(result, entry) {
+  const current = inOrder([...result.values()].filter((a) => typeof a.id === "number"));
+  orderAgainst(entry.body.order, current).forEach((id, position) => {
+    const activity = result.get(id);
+    const moved = current[position] !== id;
+    const mark = moved && !activity.sync ? { sync: MARKS[entry.status], entrySeq: entry.seq } : {};
+    result.set(id, { ...activity, position, ...mark });
+  });
 }
 
 /** A plan's activities (Map id → activity) with the outbox's changes to them applied. New
@@ -48,6 +62,8 @@ export function activitiesWithPending(activities, entries, planId, me = null) {
         sync: MARKS[entry.status],
         entrySeq: entry.seq,
       });
+    } else if (entry.kind === "activity.reorder") {
+      reordered(result, entry);
     } else if (result.has(target.id)) {
       result.set(target.id, overlay(result.get(target.id), entry, me));
     }
@@ -71,6 +87,22 @@ export function messagesWaiting(entries, conversationId, me) {
     });
   }
   return waiting;
+}
+
+/** A conversation's messages (Map id → message) with the edits still in the outbox laid over
+ *  them: the new text, marked like activities (`sync`); a conflict shows the server's text. */
+export function messagesWithEdits(items, entries, conversationId) {
+  let result = items;
+  for (const entry of entries) {
+    const target = entry.target || {};
+    if (entry.kind !== "message.edit" || target.conversation !== conversationId) continue;
+    const message = result.get(target.id);
+    if (!message) continue;
+    if (result === items) result = new Map(items);
+    const text = entry.status === "conflict" ? message.text : entry.body.text;
+    result.set(target.id, { ...message, text, sync: MARKS[entry.status], entrySeq: entry.seq });
+  }
+  return result;
 }
 
 /** Notifications marked read on this device but not yet on the server. */

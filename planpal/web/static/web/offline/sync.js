@@ -8,11 +8,24 @@ import { rt } from "../state/live.js";
 import { changed, store } from "../state/store.js";
 import { database } from "./device.js";
 import { createOutbox } from "./outbox.js";
+import { inOrder, orderAgainst, versionsMoved } from "./writes.js";
 
 const RETRY_MS = 5000;
 
 const send = (entry) =>
   request(entry.method, entry.path, entry.body, { idempotencyKey: entry.clientId });
+
+/** A kept reorder, sent against the plan's activities as they are now (writes.js
+ *  orderAgainst). The answer says which activities it moved, from which version to which, so
+ *  later edits of them made on this device are rebased (outbox.js), not refused as conflicts. */
+async function sendReorder(entry) {
+  const before = await request("GET", `plans/${entry.target.plan}/activities`);
+  const order = orderAgainst(entry.body.order, inOrder(before.results));
+  const answer = await send({ ...entry, body: { order } });
+  return { ...answer, moved: versionsMoved(before.results, answer.results) };
+}
+
+const sendKept = (entry) => (entry.kind === "activity.reorder" ? sendReorder(entry) : send(entry));
 
 /** A newer activity from an answer goes into its plan (an older one changes nothing). */
 export function keepActivity(activity) {
@@ -23,8 +36,19 @@ export function keepActivity(activity) {
   changed("plan", activity.plan);
 }
 
+/** A newer message from an answer goes into its conversation's log (if it is loaded). */
+export function keepMessage(message) {
+  const record = store.messages.get(message.conversation_id);
+  if (!record) return;
+  const held = record.items.get(message.id);
+  if (!held || message.version > held.version) record.items.set(message.id, message);
+  changed("messages", message.conversation_id);
+}
+
 function applyAnswer(entry, answer) {
-  if (entry.kind.startsWith("activity.") && answer) keepActivity(answer);
+  if (entry.kind === "activity.reorder" && answer) answer.results.forEach(keepActivity);
+  else if (entry.kind.startsWith("activity.") && answer) keepActivity(answer);
+  if (entry.kind === "message.edit" && answer) keepMessage(answer);
   if (entry.kind === "message.send" && answer) {
     const record = store.messages.get(entry.target.id);
     if (!record) return;
@@ -36,7 +60,7 @@ function applyAnswer(entry, answer) {
 
 export const outbox = createOutbox({
   db: database,
-  send,
+  send: sendKept,
   onSent: applyAnswer,
   owner: () => (store.me ? store.me.id : null),
 });

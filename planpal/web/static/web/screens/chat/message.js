@@ -4,6 +4,7 @@
 
 import { h } from "../../lib/dom.js";
 import { displayName, formatBytes, formatShort } from "../../lib/format.js";
+import { markText } from "../../offline/marks.js";
 import { store } from "../../state/store.js";
 import { openViewer, uploadHref } from "./viewer.js";
 import { t } from "../../lib/i18n.js";
@@ -125,8 +126,12 @@ function meta(message, pending, actions) {
   return [
     h("time", { datetime: message.created_at }, formatShort(message.created_at)),
     message.edited_at ? ` · ${t("chat.message.edited")}` : "",
+    message.sync ? syncMark(message.sync) : "",
   ];
 }
+
+/** An edit kept on this device (offline/pending.js messagesWithEdits): marked until sent. */
+const syncMark = (sync) => [" · ", h("span", { class: `sync-mark sync-${sync}` }, markText(sync))];
 
 function tools(message, mine, actions) {
   if (message.deleted_at || message.kind === "system") return null;
@@ -168,6 +173,7 @@ export function messageNode(message, options, actions) {
   const mine = message.sender && store.me && message.sender.id === store.me.id;
   const classes = ["message", mine ? "mine" : "theirs", message.kind === "system" ? "system" : ""];
   if (pending) classes.push(`pending ${pending.status}`);
+  if (message.sync) classes.push(`sync-${message.sync}`);
   const dataset = { messageId: message.id || "", clientId: message.client_id || "" };
   return h(
     "li",

@@ -2,12 +2,13 @@
 // messages reconciled by client_id, "Load earlier messages", marking what is seen as read, and
 // who has seen the last message you sent.
 
-import { api } from "../../api.js";
+import { api, newClientId } from "../../api.js";
 import { h } from "../../lib/dom.js";
 import { confirmDialog, formDialog, formField } from "../../lib/dialogs.js";
-import { attempt } from "../../lib/toast.js";
-import { messagesWaiting } from "../../offline/pending.js";
-import { outbox } from "../../offline/sync.js";
+import { attempt, toast } from "../../lib/toast.js";
+import { messagesWaiting, messagesWithEdits } from "../../offline/pending.js";
+import { keepMessage, outbox, submit } from "../../offline/sync.js";
+import { editMessage } from "../../offline/writes.js";
 import { quoteOf } from "../../state/chat.js";
 import { loadEarlierMessages } from "../../state/live.js";
 import { store } from "../../state/store.js";
@@ -25,11 +26,12 @@ function seenBy(conversationId, messageId, nameOf) {
 }
 
 function messageEntry(message, options, actions) {
-  const { text, edited_at, deleted_at } = message;
+  const { text, edited_at, deleted_at, sync } = message;
   const signature = JSON.stringify([
     text,
     edited_at,
     deleted_at,
+    sync,
     options.quoted,
     options.showSender,
     options.seenBy,
@@ -48,7 +50,9 @@ const pollEntry = (poll) => [
 function wantedNodes(conversationId, record, polls, actions, nameOf) {
   const wanted = [];
   let previousSender = null;
-  const entries = timeline(record.items.values(), polls, { complete: !record.next });
+  // With the edits still waiting on this device, marked (offline/pending.js).
+  const messages = messagesWithEdits(record.items, outbox.entries, conversationId);
+  const entries = timeline(messages.values(), polls, { complete: !record.next });
   const mine = entries.filter(
     ({ kind, item }) => kind === "message" && item.sender && item.sender.id === store.me?.id,
   );
@@ -167,8 +171,11 @@ function messageActions(sender, onReply) {
             { control: "textarea" },
           ),
         ],
+        // Works offline: kept in the outbox and shown with its new text (marked) until sent.
         onSubmit: async (data) => {
-          await api.patch(`messages/${message.id}`, { text: data.text, version: message.version });
+          const sent = await submit(editMessage(message, data.text, newClientId()));
+          if (sent.answer) keepMessage(sent.answer);
+          else toast(t("offline.kept_for_later"));
         },
       }),
     remove: async (message) => {

@@ -14,6 +14,7 @@ import {
   viewerZone,
 } from "../../lib/format.js";
 import { t } from "../../lib/i18n.js";
+import { markText } from "../../offline/marks.js";
 
 export const KINDS = [
   ["activity", t("group.activity")],
@@ -123,16 +124,10 @@ function timeColumn(activity, zone, ordering) {
   );
 }
 
-const SYNC_MARKS = {
-  pending: () => t("offline.mark.pending"),
-  conflict: () => t("offline.mark.conflict"),
-  failed: () => t("offline.mark.failed"),
-};
-
 /** A change kept on this device (offline/pending.js): marked until the server has it. */
 function syncMark(activity) {
   if (!activity.sync) return null;
-  return h("p", { class: `sync-mark sync-${activity.sync}` }, SYNC_MARKS[activity.sync]());
+  return h("p", { class: `sync-mark sync-${activity.sync}` }, markText(activity.sync));
 }
 
 function body(activity) {

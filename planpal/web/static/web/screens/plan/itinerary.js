@@ -7,7 +7,7 @@ import { h, replaceChildren } from "../../lib/dom.js";
 import { dayKey, formatDay, isClosed, safeZone, STATUS_LABELS } from "../../lib/format.js";
 import { attempt, toast } from "../../lib/toast.js";
 import { segmented } from "../../lib/widgets.js";
-import { completeActivity } from "../../offline/writes.js";
+import { completeActivity, reorderActivities } from "../../offline/writes.js";
 import { activityItem } from "./activity.js";
 import { activityDialog } from "./activity-dialog.js";
 import { costLine, totals } from "./costs.js";
@@ -85,12 +85,13 @@ function activityActions(view) {
       [ids[index], ids[index + step]] = [ids[index + step], ids[index]];
       // Activities still waiting to be created have no place in the server's order yet.
       ids.splice(0, ids.length, ...ids.filter((id) => typeof id === "number"));
-      const list = await attempt(() =>
-        api.post(`plans/${view.planId}/activities/reorder`, { order: ids }),
-      );
-      if (!list) return;
-      list.results.forEach(keep);
+      // Works offline: kept in the outbox and shown in its new place (marked) until sent.
       const title = order[index].title;
+      const write = reorderActivities(view.planId, ids, title, newClientId());
+      const sent = await attempt(() => view.submit(write));
+      if (!sent) return;
+      if (sent.queued) return toast(t("offline.kept_for_later"));
+      sent.answer.results.forEach(keep);
       toast(
         step < 0
           ? t("plan.itinerary.moved_up", { title })

@@ -111,6 +111,7 @@ export function placePicker(base) {
     show(Number(place.lat), Number(place.lng));
     leaflet?.map.setView([Number(place.lat), Number(place.lng)], 15);
   };
+  const hint = h("p", { class: "field-hint" }, t("plan.place_picker.or_click_the_map_to"));
   const nodes = [
     searchBox(() => form, onPick),
     formField(t("plan.place_picker.address"), {
@@ -119,12 +120,19 @@ export function placePicker(base) {
       value: base.location_address || "",
     }),
     coordinateFields(base),
-    h("p", { class: "field-hint" }, t("plan.place_picker.or_click_the_map_to")),
+    hint,
     box,
   ];
   async function start(theForm) {
     form = theForm;
-    leaflet = await createMap(box);
+    try {
+      leaflet = await createMap(box);
+    } catch {
+      // Offline before the service worker kept the map's code: the fields above still work.
+      hint.hidden = true;
+      box.hidden = true;
+      return;
+    }
     const has = base.lat != null && base.lat !== "";
     if (has) leaflet.map.setView([Number(base.lat), Number(base.lng)], 14);
     else leaflet.map.setView(...DEFAULT_VIEW);
