@@ -63,6 +63,7 @@ async def _one_peer(bench, peer: str, connections: int, least_procs: int, say) -
             )
 
         warmed = await connect(conns[:warm])
+        pids = {proc.pid for proc in server.tree()}
         await asyncio.sleep(1.0)
         base = server.sample()
         started = time.monotonic()
@@ -84,12 +85,16 @@ async def _one_peer(bench, peer: str, connections: int, least_procs: int, say) -
         event = await _one_event_per_second(bench, clients, peer, jobs[:1])
         event["rejoin"] = await _rejoin(bench, clients, server, users, topic, event["heads"], peer)
         event["lost"] = event["rejoin"]["lost"]
+        # A server process that died (uvicorn's supervisor kills a worker that misses its 5 s
+        # health check, and starts another) drops its connections without a close frame.
+        replaced = len(pids - {proc.pid for proc in server.tree()})
         say(
             f"  {peer} idle: {event['deliveries']} deliveries of {event['events']} events to "
             f"{event['alive']} open connections, p50 {event['p50_ms']} p99 {event['p99_ms']} "
             f"max {event['max_ms']} ms, behind {event['behind']}; closed {event['closes'] or 0}, "
             f"{event['rejoin']['reconnected']} reconnected with since, "
-            f"{event['rejoin']['replayed']} replayed; lost {event['lost']}"
+            f"{event['rejoin']['replayed']} replayed; lost {event['lost']}; "
+            f"server processes replaced {replaced}"
         )
         return {
             "connections": connections,
@@ -97,6 +102,7 @@ async def _one_peer(bench, peer: str, connections: int, least_procs: int, say) -
             "failed": con["failed"],
             "connect_errors": con["errors"],
             "closed_while_held": while_held,
+            "server_procs_replaced": replaced,
             "server_procs": procs,
             "client_procs": workers,
             "connect_s": connect_s,

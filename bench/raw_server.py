@@ -57,9 +57,9 @@ class RawHub:
             header, _, frame = message["data"].partition(b"\n")
             kind = header.split(b" ", 1)[0]
             if not kind.isdigit():
-                # Ephemeral frames ("- origin": typing, presence) and PlanPal's own control
-                # messages on the same prefix (the readiness round trip's "ping <token>" on
-                # `<prefix>_hub`): not events. int() of one used to end this task, and with it
+                # Ephemeral frames ("- origin": typing, presence) and other messages under the
+                # same prefix (Celery's pidbox and worker events, PlanPal's readiness pings):
+                # not events. int() of one used to end this task, and with it
                 # every delivery of the process (the writes scenario's raw peer delivered 0).
                 continue
             seq = int(kind)

@@ -300,7 +300,7 @@ def idle_rows(idle: dict) -> list[list[str]]:
         ],
         [
             name,
-            "closed by the server while held (code: count); reconnected with since",
+            "closed while held (code: count, None: no close frame); reconnected with since",
             *(_closed(d) for d in (ours, raw)),
             "—",
             "",
@@ -325,7 +325,9 @@ def _closed(peer: dict) -> str:
     }
     rejoin = (peer.get("event") or {}).get("rejoin") or {}
     codes = ", ".join(f"{code}: {count}" for code, count in sorted(held.items())) or "none"
-    return f"{codes}; {_fmt(rejoin.get('reconnected', 0))}" if peer else "—"
+    replaced = peer.get("server_procs_replaced")
+    died = f" ({replaced} server processes replaced)" if replaced else ""
+    return f"{codes}{died}; {_fmt(rejoin.get('reconnected', 0))}" if peer else "—"
 
 
 READS = {"live": "health/live", "me": "me", "plans": "plan list", "plan": "plan detail"}
