@@ -15,12 +15,14 @@ def normalize_username(username: str) -> str:
     return unicodedata.normalize("NFKC", unicodedata.normalize("NFKC", username).casefold())
 
 
-class PlanPalUserManager(UserManager):
-    def get_by_natural_key(self, username):
+class PlanPalUserManager(UserManager["User"]):
+    def get_by_natural_key(self, username: str | None) -> "User":
         """The account a typed name signs in to: its normalised form, else (an account named
         before names were normalised, kept as it was because it collided) the name as typed."""
+        # Django's backends never ask for None; it is no account either way.
+        normalized = normalize_username(username) if username is not None else None
         try:
-            return self.get(username=normalize_username(username))
+            return self.get(username=normalized)
         except self.model.DoesNotExist:
             return self.get(username=username)
 
@@ -40,7 +42,7 @@ class User(AbstractUser):
     objects: ClassVar[PlanPalUserManager] = PlanPalUserManager()
 
     @classmethod
-    def normalize_username(cls, username):
+    def normalize_username(cls, username: str) -> str:
         return normalize_username(username) if isinstance(username, str) else username
 
     def __str__(self) -> str:

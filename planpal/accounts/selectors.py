@@ -51,6 +51,8 @@ def user_get_active(*, user_id: int) -> User:
 
 def public_name_of(user_id: int | None) -> str:
     """How notifications name whoever did something; "PlanPal" for the system (no actor)."""
+    if user_id is None:
+        return "PlanPal"
     user = User.objects.filter(pk=user_id).only("username", "display_name").first()
     return user.public_name if user else "PlanPal"
 

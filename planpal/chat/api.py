@@ -20,7 +20,7 @@ from planpal.chat.serializers import (
 from planpal.core.api import VERSION_PARAMETERS, conflicts_show, expected_version
 from planpal.core.pagination import ConversationPagination, StreamCursorPagination
 from planpal.core.schema import CONFLICT, IDEMPOTENCY_KEY
-from planpal.realtime.selectors import stream_position, stream_positions
+from planpal.realtime.selectors import StreamPosition, stream_position, stream_positions
 
 
 def _conversation_response(request, conversation: Conversation, *, status_code=200) -> Response:
@@ -68,7 +68,7 @@ class ConversationListCreateApi(GenericAPIView):
         )
         return _conversation_response(request, conversation, status_code=201 if created else 200)
 
-    def _page(self, request, paginator) -> tuple[dict[str, dict], list]:
+    def _page(self, request, paginator) -> tuple[dict[str, StreamPosition], list]:
         """The streams, then the page. A group joined after its stream was read (none was) has
         its head read and the page is read again, so every stream still precedes its snapshot."""
         streams = selectors.conversation_streams_for_user(user=request.user)

@@ -11,7 +11,7 @@ from planpal.core.events import topic_for
 from planpal.core.exceptions import NotFound
 from planpal.groups.models import Membership
 from planpal.groups.selectors import get_membership
-from planpal.realtime.selectors import stream_positions
+from planpal.realtime.selectors import StreamPosition, stream_positions
 
 # What serialising a message reads besides its row (MessageOutputSerializer, the chat events).
 MESSAGE_RELATED = ("sender", "attachment", "reply_to__sender", "reply_to__attachment")
@@ -160,7 +160,7 @@ def conversation_topic(conversation: Conversation, *, viewer_id: int) -> str:
     return topic_for("user", viewer_id)
 
 
-def conversation_streams_for_user(*, user) -> dict[str, dict]:
+def conversation_streams_for_user(*, user) -> dict[str, StreamPosition]:
     """{topic: {"topic", "seq"}} for every topic the user's conversation list depends on, in two
     queries. Read it *before* the list, like `planpal.realtime.selectors.stream_position`."""
     group_ids = Membership.objects.filter(user=user).values_list("group_id", flat=True)

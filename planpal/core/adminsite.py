@@ -6,10 +6,11 @@ Retry-After once one is exceeded.
 """
 
 import math
+from typing import Any
 
 from django.contrib import admin
 from django.contrib.admin.apps import AdminConfig
-from django.http import HttpResponse
+from django.http import HttpRequest, HttpResponse
 
 from planpal.core import ratelimit
 
@@ -17,7 +18,9 @@ LOGIN_LIMITS = ("ip", "login_ip", "login_username")
 
 
 class PlanPalAdminSite(admin.AdminSite):
-    def login(self, request, extra_context=None):
+    def login(
+        self, request: HttpRequest, extra_context: dict[str, Any] | None = None
+    ) -> HttpResponse:
         if request.method == "POST":
             wait = ratelimit.check(request, LOGIN_LIMITS)
             if wait is not None:

@@ -1,12 +1,15 @@
 """Small helpers shared by the thin API views."""
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from typing import Any, Protocol
 
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter
 from rest_framework.exceptions import ValidationError
+from rest_framework.request import Request
+from rest_framework.serializers import BaseSerializer
 
 from planpal.core.exceptions import VersionConflict
 from planpal.core.serializers import MAX_VERSION
@@ -34,15 +37,25 @@ VERSION_PARAMETERS = [
 ]
 
 
-def validated(serializer_class, data) -> dict:
+def validated(serializer_class: type[BaseSerializer[Any]], data: Any) -> dict[str, Any]:
     """An input serializer's validated data, or a 400 naming the fields."""
     serializer = serializer_class(data=data)
     serializer.is_valid(raise_exception=True)
     return dict(serializer.validated_data)
 
 
+class Shown(Protocol):
+    """What `conflicts_show` renders the current state with: a serializer, or anything with
+    its `data`."""
+
+    @property
+    def data(self) -> Any: ...
+
+
 @contextmanager
-def conflicts_show(serializer_class, **serializer_kwargs) -> Iterator[None]:
+def conflicts_show(
+    serializer_class: Callable[..., Shown], **serializer_kwargs: Any
+) -> Iterator[None]:
     """Turn a service's VersionConflict into a 409 that carries the server's current state."""
     try:
         yield
@@ -52,10 +65,10 @@ def conflicts_show(serializer_class, **serializer_kwargs) -> Iterator[None]:
         raise
 
 
-def expected_version(request) -> int | None:
+def expected_version(request: Request) -> int | None:
     """The version a write was decided on: `?version=` or `If-Match`, None when neither is
     given (or If-Match is `*`). A malformed value, or two that disagree, is a 400."""
-    versions = set()
+    versions: set[int] = set()
     query = request.query_params.get("version")
     if query is not None:
         versions.add(_version(query, "version"))

@@ -1,11 +1,12 @@
 """One error shape for the whole API: {"error": {"code", "message", "fields"}}."""
 
 import logging
+from typing import Any, overload
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import InterfaceError, OperationalError
-from django.http import Http404, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.utils.translation import gettext as _
 from rest_framework import exceptions as drf
 from rest_framework.response import Response
@@ -20,15 +21,17 @@ log = logging.getLogger(__name__)
 DATABASE_RETRY_AFTER_SECONDS = 5
 
 
-def error_body(code: str, message: str, fields: dict | None = None, **extra) -> dict:
+def error_body(
+    code: str, message: str, fields: dict[str, list[str]] | None = None, **extra: Any
+) -> dict[str, Any]:
     return {"error": {"code": code, "message": message, "fields": fields or {}, **extra}}
 
 
-def _flatten_fields(detail) -> dict:
+def _flatten_fields(detail: object) -> dict[str, list[str]]:
     """DRF validation details → {"field": ["message", ...]} with nested paths dotted."""
     fields: dict[str, list[str]] = {}
 
-    def walk(prefix: str, value) -> None:
+    def walk(prefix: str, value: object) -> None:
         if isinstance(value, dict):
             for key, sub in value.items():
                 walk(f"{prefix}.{key}" if prefix else str(key), sub)
@@ -43,7 +46,7 @@ def _flatten_fields(detail) -> dict:
     return fields
 
 
-def _from_drf(exc: drf.APIException) -> tuple[str, str, dict]:
+def _from_drf(exc: drf.APIException) -> tuple[str, str, dict[str, list[str]]]:
     if isinstance(exc, drf.ValidationError):
         fields = _flatten_fields(exc.detail)
         message = _("Some fields are invalid.")
@@ -59,7 +62,17 @@ def _from_drf(exc: drf.APIException) -> tuple[str, str, dict]:
     return str(code), str(detail), {}
 
 
-def database_unavailable_response(response_class=Response):
+@overload
+def database_unavailable_response() -> Response: ...
+
+
+@overload
+def database_unavailable_response(response_class: type[JsonResponse]) -> JsonResponse: ...
+
+
+def database_unavailable_response(
+    response_class: type[Response] | type[JsonResponse] = Response,
+) -> Response | JsonResponse:
     """503 for a request the database could not serve: nothing was written (the transaction
     rolled back with the connection), so the client may simply retry. A DRF Response for API
     views, a JsonResponse (`response_class=JsonResponse`) for everything else."""
@@ -69,7 +82,7 @@ def database_unavailable_response(response_class=Response):
     return response
 
 
-def exception_handler(exc, context):
+def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
     if isinstance(exc, OperationalError | InterfaceError) and is_database_unavailable(exc):
         log.warning("database unavailable: %s", exc)
         return database_unavailable_response()
@@ -87,20 +100,20 @@ def exception_handler(exc, context):
         exc = drf.PermissionDenied()
 
     response = drf_exception_handler(exc, context)
-    if response is None:
-        return None
+    if response is None or not isinstance(exc, drf.APIException):
+        return response  # DRF answers only its own exceptions (the ones converted above)
     code, message, fields = _from_drf(exc)
     response.data = error_body(code, message, fields)
     return response
 
 
-def json_not_found(request, exception=None):
+def json_not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
     return JsonResponse(error_body("not_found", _("Not found.")), status=404)
 
 
-def json_server_error(request):
+def json_server_error(request: HttpRequest) -> HttpResponse:
     return JsonResponse(error_body("server_error", _("Internal server error.")), status=500)
 
 
-def json_bad_request(request, exception=None):
+def json_bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
     return JsonResponse(error_body("bad_request", _("Bad request.")), status=400)

@@ -39,6 +39,9 @@ log = logging.getLogger(__name__)
 
 USERS_VERSION = "api:users-version"
 
+# A serialised resource, the same for every viewer.
+Snapshot = dict[str, Any]
+
 
 def _rev_key(topic: str) -> str:
     return f"api:rev:{topic}"
@@ -51,8 +54,8 @@ def _versions(topics: Iterable[str]) -> tuple[dict[str, int], int]:
 
 
 def fetch_many(
-    kind: str, heads: dict[str, int], build: Callable[[list[str]], dict[str, dict]]
-) -> dict[str, dict]:
+    kind: str, heads: dict[str, int], build: Callable[[list[str]], dict[str, Snapshot]]
+) -> dict[str, Snapshot]:
     """Snapshots of several resources: `heads` maps each one's topic to the seq read before;
     `build(missing topics)` returns {topic: snapshot} for the misses (absent: not found)."""
     if not settings.API_CACHE_SECONDS or not heads:
@@ -77,7 +80,7 @@ def fetch_many(
     return result
 
 
-def fetch(kind: str, topic: str, seq: int, build: Callable[[], dict]) -> dict:
+def fetch(kind: str, topic: str, seq: int, build: Callable[[], Snapshot]) -> Snapshot:
     return fetch_many(kind, {topic: seq}, lambda missing: {topic: build()})[topic]
 
 
@@ -116,7 +119,14 @@ def invalidate_topic_on_m2m(through: type[Model], *, prefix: str) -> None:
     """Adds and removes through a many-to-many field of a topic's object (`Plan.participants`)
     bump that object's topic, from whichever side they are made."""
 
-    def changed(sender, instance, action: str, reverse: bool, pk_set=None, **_: Any) -> None:
+    def changed(
+        sender: type[Model],
+        instance: Model,
+        action: str,
+        reverse: bool,
+        pk_set: set[Any] | None = None,
+        **_: Any,
+    ) -> None:
         if action.startswith("post_"):
             # Forward (plan.participants.add): the instance is the topic's object; reverse
             # (user.plans.add): pk_set names the objects.
@@ -133,7 +143,7 @@ def invalidate_users_on(model: type[Model]) -> None:
 
 
 def _topic_bumper(prefix: str, attribute: str) -> Callable[..., None]:
-    def changed(sender, instance, **_: Any) -> None:
+    def changed(sender: type[Model], instance: Model, **_: Any) -> None:
         pk = getattr(instance, attribute, None)
         if pk is not None:
             bump(_rev_key(f"{prefix}:{pk}"))
@@ -141,7 +151,12 @@ def _topic_bumper(prefix: str, attribute: str) -> Callable[..., None]:
     return changed
 
 
-def _user_changed(sender, instance, update_fields=None, **_: Any) -> None:
+def _user_changed(
+    sender: type[Model],
+    instance: Model,
+    update_fields: frozenset[str] | None = None,
+    **_: Any,
+) -> None:
     if update_fields is not None and set(update_fields) <= {"last_login"}:
         return
     bump(USERS_VERSION)

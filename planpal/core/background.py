@@ -5,8 +5,8 @@ functional — plans still start and complete on time)."""
 import asyncio
 import logging
 import time
-from collections.abc import Mapping
-from typing import Any
+from collections.abc import Coroutine, Mapping
+from typing import Any, Protocol
 
 from asgiref.sync import sync_to_async
 from django.conf import settings
@@ -20,12 +20,22 @@ log = logging.getLogger(__name__)
 _scheduler: "EmbeddedScheduler | None" = None
 
 
+class Task(Protocol):
+    """What is used of a Celery task (`shared_task`), run here or handed to the broker."""
+
+    name: str
+
+    def __call__(self, **kwargs: Any) -> object: ...
+
+    def apply_async(self, *, kwargs: dict[str, Any], countdown: float) -> object: ...
+
+
 class EmbeddedScheduler:
     def __init__(self, schedule: Mapping[str, tuple[str, float]]) -> None:
         self.schedule = schedule
         self.loop = asyncio.get_running_loop()
         self.running: set[str] = set()
-        self._tasks: set[asyncio.Task] = set()
+        self._tasks: set[asyncio.Task[None]] = set()
         self.last_tick = time.monotonic()
 
     def start(self) -> None:
@@ -33,7 +43,7 @@ class EmbeddedScheduler:
 
     async def _tick_forever(self) -> None:
         # Task names are their dotted paths (shared_task's default).
-        schedule = {
+        schedule: dict[str, tuple[Task, float]] = {
             name: (import_string(task_name), period)
             for name, (task_name, period) in self.schedule.items()
         }
@@ -46,7 +56,7 @@ class EmbeddedScheduler:
                     self._spawn(self._run(name, task, {}))
             await asyncio.sleep(0.5)
 
-    async def _run(self, name: str, task, kwargs: dict[str, Any]) -> None:
+    async def _run(self, name: str, task: Task, kwargs: dict[str, Any]) -> None:
         self.running.add(name)
         started = time.monotonic()
         outcome = "success"
@@ -60,7 +70,7 @@ class EmbeddedScheduler:
             metrics.tasks.labels(task.name, outcome).inc()
             metrics.task_latency.labels(task.name).observe(time.monotonic() - started)
 
-    def submit(self, task, kwargs: dict[str, Any], countdown: float) -> None:
+    def submit(self, task: Task, kwargs: dict[str, Any], countdown: float) -> None:
         """Thread-safe: run `task(**kwargs)` in a worker thread after `countdown` seconds."""
 
         def schedule() -> None:
@@ -70,13 +80,13 @@ class EmbeddedScheduler:
 
         self.loop.call_soon_threadsafe(schedule)
 
-    def _spawn(self, coro) -> None:
+    def _spawn(self, coro: Coroutine[Any, Any, None]) -> None:
         task = self.loop.create_task(coro)
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
 
 
-def _call(task, kwargs: dict[str, Any]) -> None:
+def _call(task: Task, kwargs: dict[str, Any]) -> None:
     close_old_connections()
     try:
         task(**kwargs)
@@ -100,7 +110,7 @@ def start_embedded_scheduler(schedule: Mapping[str, tuple[str, float]]) -> None:
         _scheduler.start()
 
 
-def enqueue(task, *, countdown: float = 0, **kwargs: Any) -> None:
+def enqueue(task: Task, *, countdown: float = 0, **kwargs: Any) -> None:
     """Run a Celery task after the current transaction commits: through the broker in
     production, in this process in embedded mode (inline when no scheduler runs here, e.g. in a
     management command)."""
@@ -117,7 +127,7 @@ def enqueue(task, *, countdown: float = 0, **kwargs: Any) -> None:
     transaction.on_commit(hand_over)
 
 
-def _send(task, kwargs: dict[str, Any], countdown: float) -> None:
+def _send(task: Task, kwargs: dict[str, Any], countdown: float) -> None:
     """Hand a task to the broker. The write it follows has committed: if the broker is down the
     request still succeeds, and the loss is logged and counted (every task is either re-planned
     by a periodic sweep or best effort, like a push)."""

@@ -21,7 +21,7 @@ def retry_delay(
     window of base·2^(attempt-1), of which the `floor` fraction is fixed and the rest jittered
     (0: full jitter, 0.5: equal jitter); at least the server's Retry-After and never more than
     `cap` — a countdown beyond the broker's visibility timeout would run twice."""
-    window = min(cap, base * 2 ** min(attempt - 1, 32))
+    window = min(cap, base * float(2 ** min(attempt - 1, 32)))
     jittered = window * (floor + (1 - floor) * rand())
     return min(cap, max(retry_after or 0.0, jittered))
 

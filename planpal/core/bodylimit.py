@@ -10,10 +10,11 @@ REQUEST_BYTES_BY_PATH (the upload route) get theirs."""
 import json
 
 from planpal.core.api_errors import error_body
+from planpal.core.asgi_types import App, Message, Receive, Scope, Send
 
 
 class BodySizeLimit:
-    def __init__(self, app, *, default: int, by_path: dict[str, int]) -> None:
+    def __init__(self, app: App, *, default: int, by_path: dict[str, int]) -> None:
         self.app = app
         self.default = default
         self.by_path = by_path
@@ -21,7 +22,7 @@ class BodySizeLimit:
     def limit_for(self, path: str) -> int:
         return self.by_path.get(path, self.default)
 
-    async def __call__(self, scope, receive, send) -> None:
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
@@ -32,7 +33,7 @@ class BodySizeLimit:
             return
         state = {"received": 0, "exceeded": False, "started": False}
 
-        async def counted_receive():
+        async def counted_receive() -> Message:
             message = await receive()
             if message["type"] == "http.request":
                 state["received"] += len(message.get("body", b""))
@@ -43,7 +44,7 @@ class BodySizeLimit:
                     return {"type": "http.disconnect"}
             return message
 
-        async def tracked_send(message):
+        async def tracked_send(message: Message) -> None:
             if message["type"] == "http.response.start":
                 state["started"] = True
             await send(message)
@@ -53,7 +54,7 @@ class BodySizeLimit:
             await _refuse(send, limit)
 
 
-def _content_length(scope) -> int | None:
+def _content_length(scope: Scope) -> int | None:
     for name, value in scope.get("headers", ()):
         if name == b"content-length":
             try:
@@ -63,7 +64,7 @@ def _content_length(scope) -> int | None:
     return None
 
 
-async def _refuse(send, limit: int) -> None:
+async def _refuse(send: Send, limit: int) -> None:
     body = json.dumps(
         error_body(
             "request_too_large",

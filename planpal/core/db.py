@@ -5,12 +5,13 @@ import functools
 import random
 import time
 from collections.abc import Awaitable, Callable
-from typing import TypeVar
+from typing import ParamSpec, TypeVar
 
 from asgiref.sync import sync_to_async
 from django.db import InterfaceError, OperationalError, connection
 
 T = TypeVar("T")
+P = ParamSpec("P")
 
 # MySQL/MariaDB: 1213 deadlock, 1205 lock wait timeout. PostgreSQL: deadlock, serialization.
 _RETRYABLE_MYSQL = {1205, 1213}
@@ -69,7 +70,7 @@ def is_database_unavailable(exc: BaseException) -> bool:
     return False  # SQLite: "database is locked" and the like are not outages
 
 
-def reconnecting(function: Callable[..., T]) -> Callable[..., T]:
+def reconnecting(function: Callable[P, T]) -> Callable[P, T]:
     """For read-only or idempotent database work in a pooled thread (`sync_to_async(...,
     thread_sensitive=False)`). Django checks and replaces connections only when a request starts
     or ends, which such threads never see: here each call does what a request start does (drop
@@ -78,7 +79,7 @@ def reconnecting(function: Callable[..., T]) -> Callable[..., T]:
     (it may simply have died between the check and the query)."""
 
     @functools.wraps(function)
-    def call(*args, **kwargs) -> T:
+    def call(*args: P.args, **kwargs: P.kwargs) -> T:
         if not connection.in_atomic_block:
             connection.close_if_unusable_or_obsolete()
         had_connection = connection.connection is not None
@@ -96,7 +97,7 @@ def reconnecting(function: Callable[..., T]) -> Callable[..., T]:
     return call
 
 
-def in_thread_pool(function: Callable[..., T]) -> Callable[..., Awaitable[T]]:
+def in_thread_pool(function: Callable[P, T]) -> Callable[P, Awaitable[T]]:
     """`function` as a coroutine run in a pooled thread, reconnecting as above: how the realtime
     gateway reads the database without blocking its event loop."""
     return sync_to_async(reconnecting(function), thread_sensitive=False)

@@ -12,7 +12,13 @@ class DomainError(Exception):
     code = "invalid"
     default_message: Any = _("The request is invalid.")  # lazy: in the language of the request
 
-    def __init__(self, message: Any = None, *, code: str | None = None, fields=None):
+    def __init__(
+        self,
+        message: Any = None,
+        *,
+        code: str | None = None,
+        fields: dict[str, list[str]] | None = None,
+    ) -> None:
         self.message = message or self.default_message
         if code:
             self.code = code
@@ -54,7 +60,7 @@ class VersionConflict(Conflict):
     code = "version_conflict"
     default_message: Any = _("This was changed by someone else; here is the current version.")
 
-    def __init__(self, instance: Any, message: str | None = None):
+    def __init__(self, instance: Any, message: str | None = None) -> None:
         super().__init__(message)
         self.instance = instance
         # Filled in by the API layer (planpal.core.api.conflicts_show) with the serialised object.

@@ -6,6 +6,7 @@ import json
 import logging
 import re
 from datetime import UTC, datetime
+from typing import Any
 
 SECRET_QUERY = re.compile(r"(ticket|token|access|refresh|password)=[^&\s\"']+", re.IGNORECASE)
 BEARER = re.compile(r"(Bearer\s+)[A-Za-z0-9._~+/=-]+", re.IGNORECASE)
@@ -16,26 +17,28 @@ CALENDAR_PATH = re.compile(r"(/calendar/)[^/\s\"']+(\.ics)")
 
 # What is being done right now; set by the request middleware and the WebSocket consumer.
 CONTEXT_FIELDS = ("request_id", "user_id", "conn_id", "topic")
-_context: dict[str, contextvars.ContextVar] = {
+_context: dict[str, contextvars.ContextVar[Any]] = {
     name: contextvars.ContextVar(f"log_{name}", default=None) for name in CONTEXT_FIELDS
 }
 
 
-def bind(**values) -> None:
+def bind(**values: Any) -> None:
     """Attach values (request_id, user_id, conn_id, topic) to every log line of this context."""
     for name, value in values.items():
         _context[name].set(value)
 
 
-def unattributed(request) -> None:
+def unattributed(request: object) -> None:
     """This request's log lines name no user: a vote in an anonymous poll must not be traceable
     to its voter through the request log (`ObservabilityMiddleware` reads the mark). Takes a DRF
     or a Django request."""
     bind(user_id=None)
-    getattr(request, "_request", request).log_unattributed = True
+    # A DRF request wraps Django's, which the middleware sees; the mark is no declared attribute.
+    django_request: Any = getattr(request, "_request", request)
+    django_request.log_unattributed = True
 
 
-def context() -> dict:
+def context() -> dict[str, Any]:
     return {name: var.get() for name, var in _context.items() if var.get() is not None}
 
 
@@ -108,7 +111,7 @@ class RedactSecrets(logging.Filter):
         return True
 
 
-def formatter_config(log_format: str) -> dict:
+def formatter_config(log_format: str) -> dict[str, str]:
     if log_format == "json":
         return {"()": "planpal.core.logging.JsonFormatter"}
     return {
@@ -117,7 +120,7 @@ def formatter_config(log_format: str) -> dict:
     }
 
 
-def uvicorn_log_config(log_format: str = "plain") -> dict:
+def uvicorn_log_config(log_format: str = "plain") -> dict[str, Any]:
     import copy
 
     from uvicorn.config import LOGGING_CONFIG

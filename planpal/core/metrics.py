@@ -12,6 +12,7 @@ the process's own registry is exported.
 import os
 import time
 from collections.abc import Iterable
+from typing import Protocol
 
 from prometheus_client import (
     CONTENT_TYPE_LATEST,
@@ -164,27 +165,36 @@ def process_exited() -> None:
 
 
 # ---------------------------------------------------------------------------- Celery signals
+class _Task(Protocol):
+    name: str
+
+
 def connect_celery_signals() -> None:
     """Count task outcomes and run times in whichever process runs the task."""
     from celery import signals
 
-    started: dict[str, float] = {}
+    started: dict[str | None, float] = {}
 
-    def prerun(task_id=None, **_):
+    def prerun(task_id: str | None = None, **_: object) -> None:
         started[task_id] = time.monotonic()
 
-    def postrun(task_id=None, task=None, state=None, **_):
+    def postrun(
+        task_id: str | None = None,
+        task: _Task | None = None,
+        state: str | None = None,
+        **_: object,
+    ) -> None:
         begun = started.pop(task_id, None)
         if begun is not None and task is not None:
             task_latency.labels(task.name).observe(time.monotonic() - begun)
 
-    def success(sender=None, **_):
+    def success(sender: _Task, **_: object) -> None:
         tasks.labels(sender.name, "success").inc()
 
-    def failure(sender=None, **_):
+    def failure(sender: _Task, **_: object) -> None:
         tasks.labels(sender.name, "failure").inc()
 
-    def retry(sender=None, **_):
+    def retry(sender: _Task, **_: object) -> None:
         tasks.labels(sender.name, "retry").inc()
 
     signals.task_prerun.connect(prerun, weak=False)

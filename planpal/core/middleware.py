@@ -5,9 +5,10 @@ import logging
 import re
 import secrets
 import time
+from collections.abc import Callable
 
 from django.db import DatabaseError
-from django.http import JsonResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 
 from planpal.core import metrics
 from planpal.core.api_errors import database_unavailable_response
@@ -25,7 +26,7 @@ _SAFE_REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
 QUIET_ROUTES = {"metrics", "api/v1/health/live", "api/v1/health/ready"}
 
 
-def route_of(request) -> str:
+def route_of(request: HttpRequest) -> str:
     """The URL pattern that matched ("api/v1/plans/<int:plan_id>"), never the raw path: paths
     carry ids (unbounded label values) and invite tokens (secrets)."""
     match = getattr(request, "resolver_match", None)
@@ -34,7 +35,7 @@ def route_of(request) -> str:
     return match.route or match.view_name or "unmatched"
 
 
-def _user_id(request) -> int | None:
+def _user_id(request: HttpRequest) -> int | None:
     user = getattr(request, "user", None)  # DRF copies its authenticated user here
     try:
         # A session user is lazy: reading it may be this request's first query, and during a
@@ -44,14 +45,17 @@ def _user_id(request) -> int | None:
         return None
 
 
+GetResponse = Callable[[HttpRequest], HttpResponse]
+
+
 class ObservabilityMiddleware:
-    def __init__(self, get_response) -> None:
+    def __init__(self, get_response: GetResponse) -> None:
         self.get_response = get_response
 
-    def __call__(self, request):
+    def __call__(self, request: HttpRequest) -> HttpResponse:
         incoming = request.headers.get(REQUEST_ID_HEADER, "")
         request_id = incoming if _SAFE_REQUEST_ID.match(incoming) else secrets.token_hex(8)
-        request.request_id = request_id
+        setattr(request, "request_id", request_id)  # noqa: B010 (not an HttpRequest attribute)
         bind(request_id=request_id, user_id=None, conn_id=None, topic=None)
         started = time.perf_counter()
         response = self.get_response(request)
@@ -85,13 +89,13 @@ class DatabaseUnavailableMiddleware:
     """Outside the API's own exception handler (web pages, admin, a session loaded by
     middleware): an unreachable database is a 503 with Retry-After too, not a 500."""
 
-    def __init__(self, get_response) -> None:
+    def __init__(self, get_response: GetResponse) -> None:
         self.get_response = get_response
 
-    def __call__(self, request):
+    def __call__(self, request: HttpRequest) -> HttpResponse:
         return self.get_response(request)
 
-    def process_exception(self, request, exception):
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
         if is_database_unavailable(exception):
             log.warning("database unavailable: %s", exception)
             return database_unavailable_response(JsonResponse)

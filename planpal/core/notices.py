@@ -13,7 +13,7 @@ from datetime import timedelta
 from typing import Any
 
 from planpal.core.events import DomainEvent
-from planpal.core.i18n import Text  # a notice's title and body: rendered per recipient
+from planpal.core.i18n import Text as Text  # re-exported: a notice's title and body
 
 
 @dataclass(frozen=True)

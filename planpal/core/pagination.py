@@ -9,10 +9,12 @@ import base64
 import binascii
 import json
 import re
+from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
+from typing import Any, TypeVar
 from urllib.parse import parse_qs
 
-from django.db.models import Q
+from django.db.models import Model, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from rest_framework.exceptions import ValidationError
@@ -22,14 +24,18 @@ from rest_framework.pagination import (
     CursorPagination,
     LimitOffsetPagination,
 )
+from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.utils.urls import remove_query_param, replace_query_param
+from rest_framework.views import APIView
 
 MAX_QUERY_INT = 10**18 - 1
 _DIGITS = re.compile(r"[0-9]{1,18}")
 
 
-def query_int(request, name: str, *, default: int, minimum: int, maximum: int | None) -> int:
+def query_int(
+    request: Request, name: str, *, default: int, minimum: int, maximum: int | None
+) -> int:
     """The query parameter `name` as an int in minimum..MAX_QUERY_INT, capped at `maximum`."""
     raw = request.query_params.get(name)
     if raw is None:
@@ -41,7 +47,15 @@ def query_int(request, name: str, *, default: int, minimum: int, maximum: int | 
     return min(value, maximum) if maximum is not None else value
 
 
-def _documented(parameters: list[dict], minimums: dict[str, int]) -> list[dict]:
+# An OpenAPI parameter object, as drf-spectacular builds it.
+Parameter = dict[str, Any]
+# A list's model, and its rows: model instances, or dicts of values() (KeysetPagination reads
+# either).
+M = TypeVar("M", bound=Model)
+R = TypeVar("R")
+
+
+def _documented(parameters: list[Parameter], minimums: dict[str, int]) -> list[Parameter]:
     for parameter in parameters:
         if parameter["name"] in minimums:
             bounds = {"minimum": minimums[parameter["name"]], "maximum": MAX_QUERY_INT}
@@ -53,7 +67,7 @@ class DefaultPagination(LimitOffsetPagination):
     default_limit = 50
     max_limit = 200
 
-    def get_limit(self, request) -> int:
+    def get_limit(self, request: Request) -> int:
         return query_int(
             request,
             self.limit_query_param,
@@ -62,14 +76,16 @@ class DefaultPagination(LimitOffsetPagination):
             maximum=self.max_limit,
         )
 
-    def paginate_queryset(self, queryset, request, view=None) -> list:
+    def paginate_queryset(
+        self, queryset: QuerySet[M, R] | Sequence[R], request: Request, view: APIView | None = None
+    ) -> list[R]:
         # DRF answers None only without a limit; get_limit always gives one.
         return super().paginate_queryset(queryset, request, view) or []
 
-    def get_offset(self, request) -> int:
+    def get_offset(self, request: Request) -> int:
         return query_int(request, self.offset_query_param, default=0, minimum=0, maximum=None)
 
-    def get_schema_operation_parameters(self, view) -> list[dict]:
+    def get_schema_operation_parameters(self, view: APIView) -> list[Parameter]:
         parameters = super().get_schema_operation_parameters(view)
         return _documented(parameters, {self.limit_query_param: 1, self.offset_query_param: 0})
 
@@ -89,7 +105,7 @@ class NewestFirstCursorPagination(CursorPagination):
     page_size_query_param = "limit"
     max_page_size = 200
 
-    def get_page_size(self, request) -> int:
+    def get_page_size(self, request: Request) -> int:
         return query_int(
             request,
             self.page_size_query_param,
@@ -98,7 +114,7 @@ class NewestFirstCursorPagination(CursorPagination):
             maximum=self.max_page_size,
         )
 
-    def decode_cursor(self, request) -> Cursor | None:
+    def decode_cursor(self, request: Request) -> Cursor | None:
         encoded = request.query_params.get(self.cursor_query_param)
         if encoded is None:
             return None
@@ -119,7 +135,7 @@ class NewestFirstCursorPagination(CursorPagination):
         row = int(position) if position is not None else None
         return Cursor(min(int(offset), self.offset_cutoff), reverse == "1", row)
 
-    def get_schema_operation_parameters(self, view) -> list[dict]:
+    def get_schema_operation_parameters(self, view: APIView) -> list[Parameter]:
         parameters = super().get_schema_operation_parameters(view)
         return _documented(parameters, {self.page_size_query_param: 1})
 
@@ -128,18 +144,20 @@ class StreamCursorPagination(NewestFirstCursorPagination):
     """A page of a topic's history that also carries the topic's `stream` (set by the view,
     read before the page), so a client can follow live from where the page ends."""
 
-    stream: dict | None = None
+    stream: Mapping[str, object] | None = None  # realtime.selectors.StreamPosition
 
-    def paginate_queryset(self, queryset, request, view=None) -> list:
+    def paginate_queryset(
+        self, queryset: QuerySet[M, R] | Sequence[R], request: Request, view: APIView | None = None
+    ) -> list[R]:
         # DRF answers None only without a page size; get_page_size always gives one.
         return super().paginate_queryset(queryset, request, view) or []
 
-    def get_paginated_response(self, data):
+    def get_paginated_response(self, data: Any) -> Response:
         response = super().get_paginated_response(data)
         response.data["stream"] = self.stream
         return response
 
-    def get_paginated_response_schema(self, schema):
+    def get_paginated_response_schema(self, schema: dict[str, Any]) -> dict[str, Any]:
         result = super().get_paginated_response_schema(schema)
         result["properties"]["stream"] = {
             "type": "object",
@@ -170,7 +188,9 @@ class KeysetPagination(BasePagination):
     cursor_query_param = "cursor"
     page_size_query_param = "limit"
 
-    def paginate_queryset(self, queryset, request, view=None) -> list:
+    def paginate_queryset(
+        self, queryset: QuerySet[M, R] | Sequence[R], request: Request, view: APIView | None = None
+    ) -> list[R]:
         self.base_url = request.build_absolute_uri()
         limit = query_int(
             request,
@@ -181,6 +201,8 @@ class KeysetPagination(BasePagination):
         )
         if "offset" in request.query_params:
             raise ValidationError({"offset": [_("This list is cursor-paginated: follow `next`.")]})
+        if not isinstance(queryset, QuerySet):  # DRF's signature allows lists; keys need SQL
+            raise TypeError("KeysetPagination pages a QuerySet")
         cursor = self._decode(request.query_params.get(self.cursor_query_param))
         backwards = cursor is not None and cursor[1]
         names = [name for name, _ in self.keys]
@@ -208,10 +230,10 @@ class KeysetPagination(BasePagination):
             self.previous_link = self._link(first, True) if cursor is not None else None
         return page
 
-    def get_paginated_response(self, data) -> Response:
+    def get_paginated_response(self, data: Any) -> Response:
         return Response({"next": self.next_link, "previous": self.previous_link, "results": data})
 
-    def get_paginated_response_schema(self, schema: dict) -> dict:
+    def get_paginated_response_schema(self, schema: dict[str, Any]) -> dict[str, Any]:
         link = {"type": "string", "nullable": True, "format": "uri"}
         return {
             "type": "object",
@@ -219,7 +241,7 @@ class KeysetPagination(BasePagination):
             "properties": {"next": link, "previous": link, "results": schema},
         }
 
-    def get_schema_operation_parameters(self, view) -> list[dict]:
+    def get_schema_operation_parameters(self, view: APIView) -> list[Parameter]:
         return [
             {
                 "name": self.cursor_query_param,
@@ -239,7 +261,7 @@ class KeysetPagination(BasePagination):
         ]
 
     # ------------------------------------------------------------------------ private
-    def _key(self, row) -> list:
+    def _key(self, row: object) -> list[Any]:
         values = []
         for name, _direction in self.keys:
             value = (
@@ -248,7 +270,7 @@ class KeysetPagination(BasePagination):
             values.append(value.isoformat() if isinstance(value, datetime) else value)
         return values
 
-    def _beyond(self, key: list, backwards: bool) -> Q:
+    def _beyond(self, key: list[Any], backwards: bool) -> Q:
         """Rows after `key` in the list's order (before it when going back): lexicographic."""
         condition = Q(pk__in=[])
         for index, (name, _direction) in enumerate(self.keys):
@@ -260,7 +282,7 @@ class KeysetPagination(BasePagination):
             condition |= step
         return condition
 
-    def _decode(self, encoded: str | None) -> tuple[list, bool] | None:
+    def _decode(self, encoded: str | None) -> tuple[list[Any], bool] | None:
         if encoded is None:
             return None
         try:
@@ -277,7 +299,7 @@ class KeysetPagination(BasePagination):
             raise invalid_cursor() from None
         return key, bool(backwards)
 
-    def _link(self, key: list, backwards: bool) -> str:
+    def _link(self, key: list[Any], backwards: bool) -> str:
         payload = json.dumps({"k": key, "b": int(backwards)}, separators=(",", ":"))
         encoded = base64.b64encode(payload.encode()).decode("ascii")
         return replace_query_param(self.base_url, self.cursor_query_param, encoded)
@@ -286,7 +308,7 @@ class KeysetPagination(BasePagination):
         return remove_query_param(self.base_url, self.cursor_query_param)
 
 
-def _key_value(value, kind: type):
+def _key_value(value: object, kind: type) -> int | datetime:
     """A cursor's key value checked against its column's type (the cursor is client input)."""
     if kind is int:
         if type(value) is not int or not 0 <= value <= MAX_QUERY_INT:

@@ -17,18 +17,26 @@ Redis down: limits fail open (requests pass) with one logged warning per outage,
 planpal_redis_failures_total{component="ratelimit"}.
 """
 
+from __future__ import annotations
+
 import hashlib
 import logging
 import math
 import threading
 import time
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from rest_framework.throttling import BaseThrottle
 
 from planpal.core import metrics
+
+if TYPE_CHECKING:  # imported at run time, these would load models before the app registry
+    from django.http import HttpRequest
+    from rest_framework.request import Request
+    from rest_framework.views import APIView
 
 log = logging.getLogger(__name__)
 
@@ -65,7 +73,7 @@ class Rate:
     seconds: int
 
     @classmethod
-    def parse(cls, text: str) -> "Rate":
+    def parse(cls, text: str) -> Rate:
         count, _, seconds = text.partition("/")
         rate = cls(int(count), int(seconds or 1))
         if rate.count < 1 or rate.seconds < 1:
@@ -166,13 +174,13 @@ def hit(limit: str, identity: str) -> float | None:
 
 
 # ---------------------------------------------------------------------------- DRF
-def client_ip(request) -> str:
+def client_ip(request: HttpRequest | Request) -> str:
     """The peer address (uvicorn has already applied X-Forwarded-For from trusted proxies, see
     FORWARDED_ALLOW_IPS)."""
     return request.META.get("REMOTE_ADDR") or "unknown"
 
 
-def _identity(limit: str, request) -> str | None:
+def _identity(limit: str, request: HttpRequest | Request) -> str | None:
     if limit.endswith("ip"):
         return "ip:" + client_ip(request)
     if limit.endswith("user"):
@@ -198,7 +206,7 @@ def account_identity(username: str) -> str:
         return f"username:{users.normalize_username(username.strip())}"
 
 
-def check(request, limits: tuple[str, ...]) -> float | None:
+def check(request: HttpRequest | Request, limits: tuple[str, ...]) -> float | None:
     """Count the request against each limit; the seconds to wait when any is exceeded."""
     if not settings.RATE_LIMITS_ENABLED:
         return None
@@ -215,7 +223,7 @@ def check(request, limits: tuple[str, ...]) -> float | None:
 class RateLimitThrottle(BaseThrottle):
     """The one throttle of the API (settings.REST_FRAMEWORK)."""
 
-    def allow_request(self, request, view) -> bool:
+    def allow_request(self, request: Request, view: APIView) -> bool:
         match = getattr(request, "resolver_match", None)
         limits = DEFAULT_LIMITS + SCOPED.get(getattr(match, "url_name", None) or "", ())
         self.retry_after = check(request, limits)

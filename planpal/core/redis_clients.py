@@ -36,21 +36,28 @@ def _sentinel_kwargs() -> dict[str, Any]:
     return kwargs
 
 
-def client(**options) -> redis.Redis:
+def client(**options: Any) -> redis.Redis:
     """A client for commands (options: socket timeouts and the like, as for redis.Redis)."""
     if not settings.REDIS_SENTINELS:
         return redis.Redis.from_url(settings.REDIS_URL, **options)
     from redis.sentinel import Sentinel
 
     sentinel = Sentinel(settings.REDIS_SENTINELS, sentinel_kwargs=_sentinel_kwargs())
-    return sentinel.master_for(settings.REDIS_SENTINEL_MASTER, **_database_options(), **options)
+    primary: redis.Redis = sentinel.master_for(
+        settings.REDIS_SENTINEL_MASTER, **_database_options(), **options
+    )
+    return primary
 
 
-def async_client(**options) -> redis.asyncio.Redis:
+def async_client(**options: Any) -> redis.asyncio.Redis:
     """The same for asyncio code (the realtime gateway)."""
     if not settings.REDIS_SENTINELS:
-        return redis.asyncio.Redis.from_url(settings.REDIS_URL, **options)
+        direct: redis.asyncio.Redis = redis.asyncio.Redis.from_url(settings.REDIS_URL, **options)
+        return direct
     from redis.asyncio.sentinel import Sentinel
 
     sentinel = Sentinel(settings.REDIS_SENTINELS, sentinel_kwargs=_sentinel_kwargs())
-    return sentinel.master_for(settings.REDIS_SENTINEL_MASTER, **_database_options(), **options)
+    primary: redis.asyncio.Redis = sentinel.master_for(
+        settings.REDIS_SENTINEL_MASTER, **_database_options(), **options
+    )
+    return primary

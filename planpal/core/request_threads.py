@@ -20,6 +20,8 @@ from asgiref.sync import ThreadSensitiveContext
 from django.core.handlers.asgi import ASGIHandler
 from django.db import connections
 
+from planpal.core.asgi_types import Receive, Scope, Send
+
 
 class RequestThreads:
     """`size` persistent single-thread executors, leased one per request."""
@@ -63,7 +65,7 @@ class PersistentThreadsHandler(ASGIHandler):
         super().__init__()
         self.threads = RequestThreads(threads)
 
-    async def __call__(self, scope, receive, send) -> None:
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             raise ValueError(f"Django can only handle ASGI/HTTP connections, not {scope['type']}.")
         executor = await self.threads.lease()

@@ -1,6 +1,8 @@
 """The OpenAPI schema's shared parts: the project's authentication classes, and the one error
 shape documented on every operation for each status the API layer can answer it with."""
 
+from typing import Any
+
 from drf_spectacular.authentication import SessionScheme
 from drf_spectacular.contrib.rest_framework_simplejwt import SimpleJWTScheme
 from drf_spectacular.openapi import AutoSchema as BaseAutoSchema
@@ -20,7 +22,7 @@ class CookieScheme(SessionScheme):
     target_class = "planpal.core.authentication.SessionAuthentication"
 
 
-class ErrorDetailSerializer(serializers.Serializer):
+class ErrorDetailSerializer(serializers.Serializer[Any]):
     code = serializers.CharField(help_text="Stable machine name: invalid, not_found, ...")
     message = serializers.CharField()
     # The JSON key is "fields"; DRF's metaclass moves declared fields out of the class, so the
@@ -34,7 +36,7 @@ class ErrorDetailSerializer(serializers.Serializer):
     )
 
 
-class ErrorSerializer(serializers.Serializer):
+class ErrorSerializer(serializers.Serializer[Any]):
     """`{"error": {"code", "message", "fields"}}` (planpal.core.api_errors)."""
 
     error = ErrorDetailSerializer()
@@ -56,7 +58,7 @@ IDEMPOTENCY_KEY = OpenApiParameter(
 class AutoSchema(BaseAutoSchema):
     """drf-spectacular's AutoSchema, plus the error answers every operation can give."""
 
-    def get_operation(self, *args, **kwargs):
+    def get_operation(self, *args: Any, **kwargs: Any) -> dict[str, Any] | None:
         operation = super().get_operation(*args, **kwargs)
         if operation is None:
             return None
@@ -72,7 +74,7 @@ class AutoSchema(BaseAutoSchema):
         operation["responses"] = dict(sorted(responses.items()))
         return operation
 
-    def _error_statuses(self, operation: dict) -> dict[str, str]:
+    def _error_statuses(self, operation: dict[str, Any]) -> dict[str, str]:
         parameters = operation.get("parameters", [])
         authenticators = self.view.get_authenticators()
         statuses = {}

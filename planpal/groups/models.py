@@ -1,10 +1,13 @@
 """Groups of friends, their memberships and invite links."""
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+
+if TYPE_CHECKING:
+    from planpal.realtime.selectors import StreamPosition
 
 
 class Group(models.Model):
@@ -15,7 +18,7 @@ class Group(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     # Not a column: the group topic's {topic, seq}, set by selectors.groups_snapshot.
-    stream: dict[str, Any]
+    stream: "StreamPosition"
 
     def __str__(self) -> str:
         return self.name

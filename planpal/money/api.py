@@ -26,7 +26,7 @@ from planpal.money.serializers import (
     SettlementListOutputSerializer,
     SettlementOutputSerializer,
 )
-from planpal.realtime.selectors import stream_position
+from planpal.realtime.selectors import StreamPosition, stream_position
 
 TAGS = ["money"]
 NO_CONTENT = {204: OpenApiResponse(description="Deleted")}
@@ -37,7 +37,7 @@ def _with_key(request: Request, data: dict) -> dict:
     return data
 
 
-def _stream(plan_id: int) -> dict:
+def _stream(plan_id: int) -> StreamPosition:
     """Read before the snapshot: a client subscribing `since` this misses nothing."""
     return stream_position(topic_for("plan", plan_id))
 

@@ -21,6 +21,8 @@ from collections import OrderedDict
 
 from django.conf import settings
 
+from planpal.core.asgi_types import Scope
+
 # Why a connection was not admitted (the transports map them to a close code or HTTP status).
 ADDRESS_THROTTLED = "address_throttled"
 BUSY = "busy"
@@ -92,7 +94,7 @@ def connect_retry_after() -> int:
 _refusals: OrderedDict[str, TokenBucket] = OrderedDict()
 
 
-def client_address(scope) -> str:
+def client_address(scope: Scope) -> str:
     """The peer (uvicorn has applied X-Forwarded-For from trusted proxies, FORWARDED_ALLOW_IPS).
     An IPv6 client is its /64: one host holds a whole /64 and could rotate through it."""
     host = (scope.get("client") or ("unknown", 0))[0]
@@ -131,7 +133,7 @@ def _address_limited() -> bool:
     return settings.RATE_LIMITS_ENABLED and bool(settings.REALTIME["REFUSED_CONNECT_RATE"])
 
 
-def address_retry_after(scope) -> int | None:
+def address_retry_after(scope: Scope) -> int | None:
     """None if the address may try a credential; else the seconds until it may again."""
     if not _address_limited():
         return None
@@ -139,7 +141,7 @@ def address_retry_after(scope) -> int | None:
     return None if bucket is None or bucket.has() else bucket.wait_seconds()
 
 
-def charge_refusal(scope) -> None:
+def charge_refusal(scope: Scope) -> None:
     """The handshake was refused for its credential: the address pays for it."""
     if _address_limited():
         _bucket_made(client_address(scope)).take()

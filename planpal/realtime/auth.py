@@ -7,6 +7,7 @@ from channels.auth import get_user
 from django.conf import settings
 from django.db import InterfaceError, OperationalError
 
+from planpal.core.asgi_types import Scope
 from planpal.core.db import in_thread_pool, is_database_unavailable
 from planpal.realtime import users
 from planpal.realtime.admission import HandshakeRefused
@@ -14,8 +15,9 @@ from planpal.realtime.credentials import Credential, session_ref
 from planpal.realtime.tickets import ticket_consume_async
 
 
-def _header(scope, name: bytes) -> str | None:
-    for key, value in scope.get("headers", []):
+def _header(scope: Scope, name: bytes) -> str | None:
+    headers: list[tuple[bytes, bytes]] = scope.get("headers", [])
+    for key, value in headers:
         if key == name:
             return value.decode("latin-1")
     return None
@@ -33,7 +35,7 @@ def origin_allowed(origin: str | None, host: str | None) -> bool:
 
 
 class Refused(HandshakeRefused):
-    def __init__(self, code: int, reason: str):
+    def __init__(self, code: int, reason: str) -> None:
         super().__init__(reason)
         self.code = code
         self.reason = reason
@@ -42,7 +44,7 @@ class Refused(HandshakeRefused):
         self.charges_address = code != 1013  # the database being down is nobody's fault
 
 
-async def authenticate(scope) -> Credential:
+async def authenticate(scope: Scope) -> Credential:
     """Who is connecting; raises Refused with the close code to use (4001 / 4003, or 1013 when
     the database cannot be asked: the client retries with backoff)."""
     try:
@@ -53,7 +55,7 @@ async def authenticate(scope) -> Credential:
         raise Refused(1013, "database unavailable: retry with backoff") from exc
 
 
-async def _authenticate(scope) -> Credential:
+async def _authenticate(scope: Scope) -> Credential:
     query = parse_qs(scope.get("query_string", b"").decode("latin-1"))
     if "ticket" in query:
         credential = await ticket_consume_async(query["ticket"][0])
@@ -72,7 +74,7 @@ async def _authenticate(scope) -> Credential:
     return await session_credential(scope)
 
 
-async def session_credential(scope) -> Credential:
+async def session_credential(scope: Scope) -> Credential:
     """The browser session's user (Django checks the session against the account's password
     hash, so a password change ends the other sessions), or Refused 4001."""
     user = await get_user(scope)

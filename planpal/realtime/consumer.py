@@ -14,6 +14,8 @@ import logging
 import secrets
 import time
 from collections import deque
+from collections.abc import Awaitable, Callable
+from typing import Any, ClassVar
 
 from channels.consumer import get_handler_name
 from channels.generic.websocket import AsyncWebsocketConsumer
@@ -28,6 +30,7 @@ from planpal.realtime.admission import TokenBucket
 from planpal.realtime.auth import Refused, authenticate
 from planpal.realtime.authorisers import parse_topic
 from planpal.realtime.frames import (
+    DirectSocket,
     close_now,
     direct_socket,
     dumps,
@@ -50,6 +53,11 @@ CLOSE_INTERNAL = 1011
 CLOSE_IDLE = 1001
 CLOSE_TRY_LATER = 1013
 
+# A client frame's `ref`, echoed in the answers to it: a short string or number, else None.
+Ref = str | int | None
+# A handler of a client frame's `op`.
+Op = Callable[["RealtimeConsumer", dict[str, Any], Ref], Awaitable[None]]
+
 
 # How a connection that was not admitted is closed: (metrics label, close code, reason).
 NOT_ADMITTED = {
@@ -67,13 +75,12 @@ NOT_ADMITTED = {
 }
 
 
-class RealtimeConsumer(TopicSubscriber, AsyncWebsocketConsumer):
+# Channels has no types: its consumers are Any to mypy (disallow_subclassing_any).
+class RealtimeConsumer(TopicSubscriber, AsyncWebsocketConsumer):  # type: ignore[misc]
     """Subscriptions and their guarantees come from TopicSubscriber (subscriptions.py); this is
     the WebSocket's part: authentication, limits, ops, and writing frames to the socket."""
 
-    user_id: int | None = None
-
-    async def dispatch(self, message) -> None:
+    async def dispatch(self, message: dict[str, Any]) -> None:
         """Channels closes stale database connections before handling every message, through
         its single thread-sensitive executor: one thread hop per ping, per subscribe, per
         connect, queued behind every other connection's. This consumer never uses the database
@@ -89,8 +96,9 @@ class RealtimeConsumer(TopicSubscriber, AsyncWebsocketConsumer):
         self.subs = {}
         self.typing_at: dict[str, float] | None = None  # topic → last typing signal forwarded
         self.backlog: deque[str] | None = None  # frames the socket has not taken yet (bounded)
-        self.flusher: asyncio.Task | None = None
-        self.socket = None  # uvicorn's connection, when frames can be written to it directly
+        self.flusher: asyncio.Task[None] | None = None
+        # uvicorn's connection, when frames can be written to it directly
+        self.socket: DirectSocket | None = None
         self.closing = False
         self.config = settings.REALTIME
         self.bucket = TokenBucket(self.config["OPS_PER_SECOND"], self.config["OPS_BURST"])
@@ -122,7 +130,7 @@ class RealtimeConsumer(TopicSubscriber, AsyncWebsocketConsumer):
             log.warning("connect refused, database unavailable: %s", exc)
             self.shut(CLOSE_TRY_LATER, "database unavailable: retry with backoff")
 
-    async def disconnect(self, code) -> None:
+    async def disconnect(self, code: int) -> None:
         self.closing = True
         self.release()
 
@@ -221,7 +229,7 @@ class RealtimeConsumer(TopicSubscriber, AsyncWebsocketConsumer):
             self.queue(frame)
 
     # ------------------------------------------------------------------ frames from the client
-    async def receive(self, text_data=None, bytes_data=None) -> None:
+    async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None) -> None:
         self.last_received = time.monotonic()
         # A refused connection's frames (sent before it heard the refusal) are nobody's business:
         # they used to reach presence for a connection never registered, and raise.
@@ -229,7 +237,7 @@ class RealtimeConsumer(TopicSubscriber, AsyncWebsocketConsumer):
             return
         self.last_active_wall = time.time()
         self.hub.presence.active(self)
-        if bytes_data is not None:
+        if bytes_data is not None or text_data is None:
             self.queue(error_frame("bad_frame", "binary frames are not supported"))
             return
         if len(text_data.encode()) > self.config["MAX_FRAME_BYTES"]:
@@ -273,7 +281,7 @@ class RealtimeConsumer(TopicSubscriber, AsyncWebsocketConsumer):
             self.shut(CLOSE_RATE_LIMITED, "rate limited")
         return False
 
-    async def op_subscribe(self, message: dict, ref) -> None:
+    async def op_subscribe(self, message: dict[str, Any], ref: Ref) -> None:
         topic, since = message.get("topic"), message.get("since")
         if not isinstance(topic, str) or parse_topic(topic) is None:
             self.queue(error_frame("bad_topic", "unknown or malformed topic", ref))
@@ -292,7 +300,7 @@ class RealtimeConsumer(TopicSubscriber, AsyncWebsocketConsumer):
             return
         await self.follow(topic, since=since, head_before=heads[topic], ref=ref)
 
-    async def op_unsubscribe(self, message: dict, ref) -> None:
+    async def op_unsubscribe(self, message: dict[str, Any], ref: Ref) -> None:
         topic = message.get("topic")
         if not isinstance(topic, str) or topic not in self.subs:
             self.queue(error_frame("not_subscribed", "not subscribed to this topic", ref))
@@ -300,10 +308,10 @@ class RealtimeConsumer(TopicSubscriber, AsyncWebsocketConsumer):
         self.unfollow(topic)
         self.queue(unsubscribed_frame(topic, "client", ref))
 
-    async def op_ping(self, message: dict, ref) -> None:
+    async def op_ping(self, message: dict[str, Any], ref: Ref) -> None:
         self.queue(dumps({"type": "pong", "ref": ref}))
 
-    async def op_typing(self, message: dict, ref) -> None:
+    async def op_typing(self, message: dict[str, Any], ref: Ref) -> None:
         topic = message.get("topic")
         if not isinstance(topic, str) or topic not in self.subs:
             self.queue(error_frame("not_subscribed", "subscribe to the topic first", ref))
@@ -317,7 +325,7 @@ class RealtimeConsumer(TopicSubscriber, AsyncWebsocketConsumer):
         frame = dumps({"type": "typing", "topic": topic, "user": self.user_id})
         await self.hub.publish_ephemeral(topic, self.conn_id, frame)
 
-    async def op_presence(self, message: dict, ref) -> None:
+    async def op_presence(self, message: dict[str, Any], ref: Ref) -> None:
         topic = message.get("topic")
         if not isinstance(topic, str) or topic not in self.subs:
             self.queue(error_frame("not_subscribed", "subscribe to the topic first", ref))
@@ -325,7 +333,7 @@ class RealtimeConsumer(TopicSubscriber, AsyncWebsocketConsumer):
         online = await self.hub.presence.online(topic)
         self.queue(dumps({"type": "presence", "topic": topic, "online": online, "ref": ref}))
 
-    OPS = {
+    OPS: ClassVar[dict[str, Op]] = {
         "subscribe": op_subscribe,
         "unsubscribe": op_unsubscribe,
         "ping": op_ping,

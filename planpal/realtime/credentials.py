@@ -5,6 +5,7 @@ covers (`subscriptions.TopicSubscriber._take`)."""
 
 from dataclasses import dataclass
 
+from django.contrib.sessions.backends.base import SessionBase
 from django.utils.crypto import salted_hmac
 
 from planpal.core.events import parse_connections_rule
@@ -21,18 +22,18 @@ class Credential:
     session: str = ""  # session_ref of the browser session, "" for token clients
 
 
-def session_ref(session) -> str:
+def session_ref(session: SessionBase | None) -> str:
     """A browser session's name for its connections: not the key (which authenticates), a
     keyed hash of it, or the name the session was given before its key changed."""
     if session is None or not session.session_key:
         return ""
-    pinned = session.get(SESSION_REF_KEY)
+    pinned: str = session.get(SESSION_REF_KEY, "")
     if pinned:
         return pinned
     return salted_hmac("planpal.realtime.session", session.session_key).hexdigest()[:20]
 
 
-def session_ref_pin(session) -> str:
+def session_ref_pin(session: SessionBase) -> str:
     """Keep the session's name across the key change that follows (before cycle_key)."""
     ref = session_ref(session)
     if ref:

@@ -7,11 +7,15 @@ the feed (no summary is registered for them): conversations have their own histo
 where edits and deletions are applied.
 """
 
+from typing import Any
+
+from django.db.models import QuerySet
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
 from rest_framework.generics import GenericAPIView
 from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework.views import APIView
 
 from planpal.core.pagination import StreamCursorPagination
 from planpal.realtime import users
@@ -21,7 +25,7 @@ from planpal.realtime.selectors import stream_position
 from planpal.realtime.summaries import Names, summarise, summarised_names, user_ids_in, users_of
 
 
-class FeedQuerySerializer(serializers.Serializer):
+class FeedQuerySerializer(serializers.Serializer[Any]):
     since = serializers.IntegerField(
         min_value=0,
         max_value=2**63 - 1,
@@ -30,7 +34,7 @@ class FeedQuerySerializer(serializers.Serializer):
     )
 
 
-class FeedItemSerializer(serializers.Serializer):
+class FeedItemSerializer(serializers.Serializer[Any]):
     id = serializers.UUIDField(read_only=True)
     topic = serializers.CharField(read_only=True)
     seq = serializers.IntegerField(read_only=True)
@@ -42,7 +46,7 @@ class FeedItemSerializer(serializers.Serializer):
     # does not hide Serializer.data, but the stubs cannot know.
     data = serializers.JSONField(read_only=True)  # type: ignore[assignment]
 
-    def get_fields(self):
+    def get_fields(self) -> dict[str, serializers.Field[Any, Any, Any, Any]]:
         """`actor` is the accounts app's public user: its serializer is registered with
         realtime.users (realtime imports no domain app)."""
         fields = super().get_fields()
@@ -50,12 +54,12 @@ class FeedItemSerializer(serializers.Serializer):
         return fields
 
 
-def feed_events(topic: str, *, since: int | None = None):
+def feed_events(topic: str, *, since: int | None = None) -> QuerySet[Event]:
     rows = Event.objects.filter(topic=topic, name__in=summarised_names())
     return rows.filter(seq__gt=since) if since is not None else rows
 
 
-def feed_items(rows: list[Event]) -> list[dict]:
+def feed_items(rows: list[Event]) -> list[dict[str, Any]]:
     """The page's events with summaries and actors (one query for every user on the page)."""
     people = users_of(pk for row in rows for pk in user_ids_in(row.actor_id, row.payload))
     names = Names(people)
@@ -77,7 +81,9 @@ def feed_items(rows: list[Event]) -> list[dict]:
 class FeedPagination(StreamCursorPagination):
     """Newest first; with `since`, oldest first. The page carries the topic's `stream`."""
 
-    def get_ordering(self, request, queryset, view):
+    def get_ordering(
+        self, request: Request, queryset: QuerySet[Any], view: APIView
+    ) -> tuple[str, ...]:
         return ("seq",) if "since" in request.query_params else ("-seq",)
 
 
@@ -93,7 +99,7 @@ FEED_SCHEMA = extend_schema(
 )
 
 
-class TopicFeedApi(GenericAPIView):
+class TopicFeedApi(GenericAPIView[Event]):
     queryset = Event.objects.none()
     serializer_class = FeedItemSerializer
     pagination_class = FeedPagination

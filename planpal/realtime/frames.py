@@ -2,8 +2,11 @@
 and framed for the WebSocket once per process (`ws_text`), then written as-is to every local
 connection that follows its topic."""
 
+import asyncio
 import json
-from typing import Any
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any, Protocol
 
 from planpal.realtime.models import Event
 
@@ -12,7 +15,7 @@ def dumps(frame: dict[str, Any]) -> str:
     return json.dumps(frame, separators=(",", ":"), ensure_ascii=False)
 
 
-def iso_ms(value) -> str:
+def iso_ms(value: datetime) -> str:
     return value.isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
@@ -64,10 +67,19 @@ def ws_text(frame: str) -> bytes:
     return data
 
 
+class DirectSocket(Protocol):
+    """What is written to and read of uvicorn's websockets-sansio connection."""
+
+    transport: asyncio.Transport
+    writable: asyncio.Event
+    close_sent: bool
+    disconnected: bool
+
+
 SANSIO_PROTOCOL = "uvicorn.protocols.websockets.websockets_sansio_impl.WebSocketsSansIOProtocol"
 
 
-def direct_socket(send):
+def direct_socket(send: Callable[..., object]) -> DirectSocket | None:
     """The uvicorn connection behind an ASGI `send` callable, if frames may be written to its
     transport directly, else None (other servers, test communicators, permessage-deflate).
 
@@ -78,7 +90,7 @@ def direct_socket(send):
     above its high-water mark), `close_sent` and `disconnected`; writing complete frames beside
     it keeps the stream valid. Channels wraps `send` in bound methods (`real_send` of the
     session middleware), which are followed here."""
-    target = send
+    target: object = send
     for _ in range(8):
         owner = getattr(target, "__self__", None)
         if owner is None:
@@ -96,7 +108,7 @@ def direct_socket(send):
 CLOSE_NEEDS = ("conn", "queue", "loop", "close_timeout", "close_timer", "read_paused")
 
 
-def close_now(socket, code: int, reason: str) -> bool:
+def close_now(direct: DirectSocket, code: int, reason: str) -> bool:
     """Send the close frame on a `direct_socket` now, behind the data its transport already
     holds; False when it cannot be done here (the caller closes through ASGI).
 
@@ -105,6 +117,7 @@ def close_now(socket, code: int, reason: str) -> bool:
     never went out: the client ended up with 1006 when the connection finally dropped. This does
     what uvicorn's close does, minus the wait: the close frame, the disconnect message to the
     application, and the timer that closes the transport if the client never answers."""
+    socket: Any = direct  # what CLOSE_NEEDS names are uvicorn internals, checked for here
     if not all(hasattr(socket, name) for name in CLOSE_NEEDS):
         return False
     if socket.close_sent or socket.disconnected or socket.transport.is_closing():

@@ -6,13 +6,16 @@ refresh."""
 import asyncio
 import logging
 import time
-from typing import Any, Protocol
+from collections.abc import Collection, Mapping
+from typing import Protocol
 
 from django.conf import settings
+from redis.asyncio import Redis
 
 from planpal.core import metrics
 from planpal.core.db import in_thread_pool
 from planpal.realtime import bus, fanout
+from planpal.realtime.connections import Connection, Topic
 from planpal.realtime.presence import REFRESH_SECONDS, Presence
 from planpal.realtime.publisher import republish_unpublished
 
@@ -24,13 +27,17 @@ SWEEP_LOCK = bus.CHANNEL_PREFIX + "sweeper"
 class Kept(Protocol):
     """What housekeeping looks after: the process's hub."""
 
-    topics: dict[str, Any]
-    connections: set
     presence: Presence
-    redis: Any  # the command client, None in embedded mode
+    redis: Redis | None  # the command client, None in embedded mode
+
+    @property
+    def topics(self) -> Mapping[str, Topic]: ...
+
+    @property
+    def connections(self) -> Collection[Connection]: ...
 
 
-async def claim_sweep(client, seconds: int) -> bool:
+async def claim_sweep(client: Redis | None, seconds: int) -> bool:
     """One web process sweeps the outbox per interval (embedded: the only one)."""
     if client is None:
         return True

@@ -15,16 +15,18 @@ import logging
 import threading
 import time
 from collections import deque
-from collections.abc import Iterable
+from collections.abc import Coroutine, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Protocol
+from typing import Any
 
 from django.conf import settings
+from redis.asyncio import Redis
 
 from planpal.core import metrics
 from planpal.core.db import in_thread_pool
 from planpal.realtime import bus, housekeeping, store, tuning
+from planpal.realtime.connections import Connection, Subscriber
 from planpal.realtime.presence import EmbeddedPresence, Presence, RedisPresence
 from planpal.realtime.selectors import stream_positions
 from planpal.realtime.transport import READY_TIMEOUT_SECONDS, RedisTransport, command_client
@@ -43,24 +45,18 @@ RECENT_FRAMES = 32
 # Topics opened together (a burst of connections) share one SUBSCRIBE and one head query.
 OPEN_BATCH = 500
 
-
-class Subscriber(Protocol):
-    conn_id: str
-    user_id: int
-
-    def accept_event(self, topic: str, seq: int, revoked: str, frame: str) -> None: ...
-
-    def accept_ephemeral(self, topic: str, frame: str) -> None: ...
+# An event as delivered: (seq, revocation, frame).
+Row = tuple[int, str, str]
 
 
 @dataclass(eq=False)
 class TopicState:
-    subscribers: set = field(default_factory=set)
+    subscribers: set[Subscriber] = field(default_factory=set)
     last_seq: int | None = None  # None until the topic's head was read after subscribing
     pending: dict[int, tuple[str, str]] = field(default_factory=dict)
     ready: asyncio.Event | None = None  # created by the first attach() that has to wait
     filling: bool = False
-    recent: deque | None = None  # the last RECENT_FRAMES (seq, revoked, frame) delivered
+    recent: deque[Row] | None = None  # the last RECENT_FRAMES (seq, revoked, frame) delivered
     linger: asyncio.TimerHandle | None = None  # closes the topic when no one came back
 
 
@@ -69,13 +65,15 @@ class Hub:
         self.loop = asyncio.get_running_loop()
         tuning.use_worker_threads(self.loop)
         self.topics: dict[str, TopicState] = {}
-        self.connections: set = set()  # every live connection of this process, for housekeeping
-        self.users: dict[int, set] = {}  # user id → their live connections in this process
-        self._tasks: set[asyncio.Task] = set()
+        # Every live connection of this process, for housekeeping.
+        self.connections: set[Connection] = set()
+        # User id → their live connections in this process.
+        self.users: dict[int, set[Connection]] = {}
+        self._tasks: set[asyncio.Task[Any]] = set()
         self._opening: list[tuple[str, TopicState]] = []  # topics waiting for _open_topics
         self.presence: Presence
         if settings.REDIS_URL:
-            self.redis = command_client()
+            self.redis: Redis | None = command_client()
             self.transport: RedisTransport | None = RedisTransport(self, self.redis)
             self.presence = RedisPresence(self, self.redis)
             self.spawn(self.transport.run())
@@ -157,7 +155,7 @@ class Hub:
         state = self.topics.get(topic)
         return state.last_seq if state is not None else None
 
-    def replay_from_memory(self, topic: str, since: int | None):
+    def replay_from_memory(self, topic: str, since: int | None) -> tuple[list[Row], int] | None:
         """(rows, head) for a subscriber attached just now, from the frames this process
         delivered: `head` is the last seq delivered, rows are (seq, revoked, frame) after
         `since` up to it. None when memory cannot answer (topic not live yet, `since` older than
@@ -254,12 +252,12 @@ class Hub:
             self.receive(topic, message)
 
     # ------------------------------------------------------------------ connections
-    def connected(self, connection) -> None:
+    def connected(self, connection: Connection) -> None:
         self.connections.add(connection)
         self.users.setdefault(connection.user_id, set()).add(connection)
         self.presence.connected(connection)
 
-    def disconnected(self, connection) -> None:
+    def disconnected(self, connection: Connection) -> None:
         self.connections.discard(connection)
         own = self.users.get(connection.user_id)
         if own is not None:
@@ -279,14 +277,14 @@ class Hub:
         if self.transport:
             await self.transport.close()
 
-    def spawn(self, coro) -> None:
+    def spawn(self, coro: Coroutine[Any, Any, object]) -> None:
         """Run in the background, keeping a reference (a task nobody holds may vanish) until it
         is done, its failure logged, and cancelled at shutdown."""
         task = self.loop.create_task(coro)
         self._tasks.add(task)
         task.add_done_callback(self._finished)
 
-    def _finished(self, task: asyncio.Task) -> None:
+    def _finished(self, task: asyncio.Task[Any]) -> None:
         """Nothing is left to log "Task exception was never retrieved" at exit."""
         self._tasks.discard(task)
         if not task.cancelled() and task.exception() is not None:

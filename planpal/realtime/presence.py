@@ -19,16 +19,20 @@ Nothing here raises into delivery: a failed Redis call is logged and presence de
 import asyncio
 import logging
 import time
-from collections.abc import Callable, Iterable
-from typing import Any, Protocol
+from collections.abc import Awaitable, Callable, Collection, Coroutine, Iterable, Mapping
+from typing import Any, Protocol, TypeVar
 
 from django.conf import settings
+from redis.asyncio import Redis
 
 from planpal.core.db import in_thread_pool
 from planpal.realtime import bus
+from planpal.realtime.connections import Connection, Subscriber, Topic
 from planpal.realtime.frames import dumps
 
 log = logging.getLogger(__name__)
+
+T = TypeVar("T")
 
 OFFLINE_DEBOUNCE_SECONDS = 5.0
 TOUCH_SECONDS = 10.0  # a client frame refreshes the user's presence at most this often
@@ -92,11 +96,16 @@ def active_users(user_ids: Iterable[int]) -> set[int]:
 class Local(Protocol):
     """What presence needs of the process's hub."""
 
-    topics: dict[str, Any]
-    connections: set
-    users: dict[int, set]
+    @property
+    def topics(self) -> Mapping[str, Topic]: ...
 
-    def spawn(self, coro) -> None: ...
+    @property
+    def connections(self) -> Collection[Connection]: ...
+
+    @property
+    def users(self) -> Mapping[int, Collection[Connection]]: ...
+
+    def spawn(self, coro: Coroutine[Any, Any, object]) -> None: ...
 
     async def publish_ephemeral(self, topic: str, origin: str, frame: str) -> None: ...
 
@@ -108,36 +117,36 @@ class Presence:
         self.hub = hub
 
     # ------------------------------------------------------------------ per topic
-    def joined(self, topic: str, subscriber) -> None:
+    def joined(self, topic: str, subscriber: Subscriber) -> None:
         """A local subscriber was attached to the topic."""
 
-    def left(self, topic: str, subscriber) -> None:
+    def left(self, topic: str, subscriber: Subscriber) -> None:
         """A local subscriber was detached from the topic."""
 
     async def online(self, topic: str) -> list[int]:
         """Users with a live connection following the topic, across all web processes."""
         raise NotImplementedError
 
-    async def take_slot(self, connection, limit: int) -> bool:
+    async def take_slot(self, connection: Connection, limit: int) -> bool:
         """May `connection` (not registered yet) be one of its user's `limit` live connections
         across all web processes? The answer holds only if the connection is registered before
         the caller awaits anything else."""
         return len(self.hub.users.get(connection.user_id, ())) < limit
 
-    def give_back_slot(self, connection) -> None:
+    def give_back_slot(self, connection: Connection) -> None:
         """A slot `take_slot` granted goes unused (the connection was refused after all)."""
 
     async def refresh(self) -> None:
         """Housekeeping, every REFRESH_SECONDS."""
 
     # ------------------------------------------------------------------ per user
-    def connected(self, connection) -> None:
+    def connected(self, connection: Connection) -> None:
         self.hub.spawn(self._connected(connection.user_id, connection.conn_id))
 
-    def disconnected(self, connection) -> None:
+    def disconnected(self, connection: Connection) -> None:
         self.hub.spawn(self._disconnected(connection.user_id, connection.conn_id))
 
-    def active(self, connection) -> None:
+    def active(self, connection: Connection) -> None:
         """A client frame arrived; tell the shared presence at most every few seconds."""
         now = time.monotonic()
         if now - connection.presence_touched >= TOUCH_SECONDS:
@@ -208,22 +217,22 @@ class EmbeddedPresence(Presence):
 
 
 class RedisPresence(Presence):
-    def __init__(self, hub: Local, client) -> None:
+    def __init__(self, hub: Local, client: Redis) -> None:
         super().__init__(hub)
         self.client = client
 
-    async def _quietly(self, awaitable):
+    async def _quietly(self, awaitable: Awaitable[T]) -> T | None:
         try:
             return await awaitable
         except Exception as exc:  # noqa: BLE001 - presence degrades, never breaks delivery
             log.warning("presence update failed: %s", exc)
             return None
 
-    def joined(self, topic: str, subscriber) -> None:
+    def joined(self, topic: str, subscriber: Subscriber) -> None:
         member = {f"{subscriber.user_id}:{subscriber.conn_id}": _expiry()}
         self.hub.spawn(self._quietly(self.client.zadd(_topic_key(topic), member)))
 
-    def left(self, topic: str, subscriber) -> None:
+    def left(self, topic: str, subscriber: Subscriber) -> None:
         member = f"{subscriber.user_id}:{subscriber.conn_id}"
         self.hub.spawn(self._quietly(self.client.zrem(_topic_key(topic), member)))
 
@@ -233,7 +242,7 @@ class RedisPresence(Presence):
         )
         return sorted({int(member.split(b":")[0]) for member in members or []})
 
-    async def take_slot(self, connection, limit: int) -> bool:
+    async def take_slot(self, connection: Connection, limit: int) -> bool:
         """One transaction adds the connection to its user's slots and counts them, so two
         processes admitting the user's last free slot at once do not both take it. This
         process's own count decides too (Redis may not have heard of its connections yet, or
@@ -256,7 +265,7 @@ class RedisPresence(Presence):
         await self._quietly(self.client.zrem(key, connection.conn_id))
         return False
 
-    def give_back_slot(self, connection) -> None:
+    def give_back_slot(self, connection: Connection) -> None:
         key = _slots_key(connection.user_id)
         self.hub.spawn(self._quietly(self.client.zrem(key, connection.conn_id)))
 
@@ -285,7 +294,7 @@ class RedisPresence(Presence):
 
     async def touch(self, user_id: int, conn_id: str) -> None:
         pipe = self.client.pipeline(transaction=False)
-        pipe.hset(_user_key(user_id), conn_id, time.time())
+        pipe.hset(_user_key(user_id), conn_id, str(time.time()))
         pipe.expire(_user_key(user_id), int(settings.REALTIME["IDLE_TIMEOUT_SECONDS"] * 2))
         await self._quietly(pipe.execute())
 
@@ -298,7 +307,8 @@ class RedisPresence(Presence):
     async def is_online(self, user_id: int) -> bool:
         """Errs on the side of "online" when Redis cannot say: no offline announcement."""
         cutoff = time.time() - settings.REALTIME["IDLE_TIMEOUT_SECONDS"]
-        stamps = await self._quietly(self.client.hvals(_user_key(user_id)))
+        # redis-py types its asyncio commands as sync-or-async; this one is a coroutine.
+        stamps = await self._quietly(self.client.hvals(_user_key(user_id)))  # type: ignore[arg-type]
         return stamps is None or any(float(stamp) > cutoff for stamp in stamps)
 
     async def flip(self, user_id: int, online: bool) -> bool:

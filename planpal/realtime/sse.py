@@ -21,13 +21,17 @@ import re
 import secrets
 import signal
 from collections import deque
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from types import FrameType
+from typing import Any
 from urllib.parse import parse_qs
 
 from channels.generic.http import AsyncHttpConsumer
 from django.conf import settings
 from django.db import InterfaceError, OperationalError
 
+from planpal.core.asgi_types import Scope
 from planpal.core.db import in_thread_pool, is_database_unavailable
 from planpal.realtime import admission
 from planpal.realtime.admission import HandshakeRefused
@@ -49,14 +53,21 @@ _streams: set["EventStreamConsumer"] = set()  # open streams of this process, fo
 
 db = in_thread_pool
 
+# A Python-level signal handler (what signal.getsignal returns when it is callable).
+Handler = Callable[[int, FrameType | None], Any]
+
+
+# An HTTP response header, as ASGI sends it.
+Header = tuple[bytes, bytes]
+
 
 @dataclass
 class Refusal(HandshakeRefused):
     status: int
     code: str
     message: str
-    fields: dict = field(default_factory=dict)
-    headers: list = field(default_factory=list)
+    fields: dict[str, list[str]] = field(default_factory=dict)
+    headers: list[Header] = field(default_factory=list)
 
     @property
     def charges_address(self) -> bool:  # type: ignore[override]
@@ -84,14 +95,15 @@ class StreamRequest:
 
 
 # ---------------------------------------------------------------------------- the request
-def _header(scope, name: bytes) -> str | None:
-    for key, value in scope.get("headers", []):
+def _header(scope: Scope, name: bytes) -> str | None:
+    headers: list[tuple[bytes, bytes]] = scope.get("headers", [])
+    for key, value in headers:
         if key == name:
             return value.decode("latin-1")
     return None
 
 
-def parse_request(scope) -> StreamRequest:
+def parse_request(scope: Scope) -> StreamRequest:
     """Topics from `?topics=`; positions from `?since=` (strict) and `Last-Event-ID` (an
     EventSource sends back whatever id it saw last: entries for other topics are ignored). Both
     hold `topic:seq` items, comma-separated; a bare seq is allowed when there is one topic.
@@ -144,7 +156,7 @@ def _keep_newest(positions: dict[str, int], topic: str, seq: int) -> None:
     positions[topic] = max(positions.get(topic, 0), seq)
 
 
-async def authenticate(scope) -> Credential:
+async def authenticate(scope: Scope) -> Credential:
     """Who is asking, from `Authorization: Bearer <access token>` (simplejwt, with the account's
     token version checked) or, without that header, the session cookie — refused when a
     cross-site page sends it (Origin not allowed)."""
@@ -191,15 +203,15 @@ def sse_data(frame: str) -> bytes:
     return f"data: {frame}\n\n".encode()
 
 
-class EventStreamConsumer(TopicSubscriber, AsyncHttpConsumer):
+# Channels has no types: its consumers are Any to mypy (disallow_subclassing_any).
+class EventStreamConsumer(TopicSubscriber, AsyncHttpConsumer):  # type: ignore[misc]
     """One SSE response following the requested topics. Subscriptions and their guarantees come
     from TopicSubscriber (subscriptions.py); this is the stream's part: the request, its buffer
     and writing the response."""
 
-    user_id: int | None = None
-    writer: asyncio.Task | None = None
+    writer: asyncio.Task[None] | None = None
 
-    async def http_request(self, message) -> None:
+    async def http_request(self, message: dict[str, Any]) -> None:
         # Unlike AsyncHttpConsumer's, this does not end the consumer when handle() returns: the
         # response stays open, fed by the hub, until the client goes (http.disconnect, handled
         # by http_disconnect) or the stream ends itself.
@@ -214,7 +226,7 @@ class EventStreamConsumer(TopicSubscriber, AsyncHttpConsumer):
         self.pending: deque[bytes] = deque()
         self.wake = asyncio.Event()
         self.closing = self.ending = False
-        self.writer: asyncio.Task | None = None
+        self.writer = None
         self.limit = settings.REALTIME["SEND_BUFFER_FRAMES"]
         if self.scope["method"] != "GET":
             await self._refuse(Refusal(405, "method_not_allowed", "Use GET."), [(b"allow", b"GET")])
@@ -343,7 +355,7 @@ class EventStreamConsumer(TopicSubscriber, AsyncHttpConsumer):
         except Exception:  # the client is gone; http_disconnect cleans up
             log.debug("SSE stream %s stopped writing", self.conn_id, exc_info=True)
 
-    async def _refuse(self, refusal: Refusal, extra_headers=()) -> None:
+    async def _refuse(self, refusal: Refusal, extra_headers: Iterable[Header] = ()) -> None:
         body = {
             "error": {"code": refusal.code, "message": refusal.message, "fields": refusal.fields}
         }
@@ -372,7 +384,7 @@ def end_streams_on_exit_signal() -> None:
         if not callable(previous) or getattr(previous, "ends_streams", False):
             continue
 
-        def handler(number, frame, previous=previous) -> None:
+        def handler(number: int, frame: FrameType | None, previous: Handler = previous) -> None:
             loop.call_soon_threadsafe(_end_all, "server restart: reconnect")
             previous(number, frame)
 

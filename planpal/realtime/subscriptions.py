@@ -28,12 +28,14 @@ from typing import Any
 from django.conf import settings
 
 from planpal.core import metrics
+from planpal.core.asgi_types import Receive, Scope, Send
 from planpal.core.db import in_thread_pool
 from planpal.core.events import CONNECTIONS, EVERYONE
 from planpal.realtime import admission, store
 from planpal.realtime.authorisers import authorised
 from planpal.realtime.credentials import Credential, ended_by
 from planpal.realtime.frames import dumps, unsubscribed_frame
+from planpal.realtime.hub import Hub, Row
 from planpal.realtime.selectors import stream_positions
 
 db = in_thread_pool
@@ -43,7 +45,7 @@ db = in_thread_pool
 class Subscription:
     revocable_after: int  # revocations with a higher seq apply to this connection
     last_seq: int = 0
-    held: list | None = field(default_factory=list)  # live frames held while replaying
+    held: list[Row] | None = field(default_factory=list)  # live frames held while replaying
 
 
 def heads_then_authorise(
@@ -69,10 +71,10 @@ class TopicSubscriber:
     which set `hub`, `conn_id`, `subs = {}` and `closing`, then `admit()` the connection before
     subscribing."""
 
-    hub: Any
-    scope: dict
+    hub: Hub
+    scope: Scope
     conn_id: str
-    user_id: int | None
+    user_id: int  # set by admit(): nothing reads it before
     credential: Credential
     own_topic: str
     subs: dict[str, Subscription]
@@ -81,7 +83,7 @@ class TopicSubscriber:
     watching = False  # attached to own_topic without following it (watch_own_topic)
 
     # ------------------------------------------------------------------ the connection
-    async def __call__(self, scope, receive, send) -> None:
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         """However the connection ends — a close, a handler that raised, a cancelled task — its
         slot in the per-user cap, its presence and its subscriptions are given back at once
         (Channels calls `disconnect` only for a disconnect message)."""
@@ -148,13 +150,25 @@ class TopicSubscriber:
         """After the event that revoked this connection's credentials was delivered: end it."""
         raise NotImplementedError
 
+    def accept_ephemeral(self, topic: str, frame: str) -> None:
+        """A frame of the topic that is not an event (typing, presence changes)."""
+        raise NotImplementedError
+
+    def tick(self, now: float) -> None:
+        """Housekeeping, every second: heartbeats and idle timeouts."""
+        raise NotImplementedError
+
+    def shut(self, code: int, reason: str = "") -> None:
+        """End the connection from a synchronous path (hub, housekeeping, a revocation)."""
+        raise NotImplementedError
+
     # ------------------------------------------------------------------ subscribing
     async def check_topics(self, topics: list[str]) -> tuple[dict[str, int], list[str]]:
         """The head of each topic taken before authorising (step 1), and the topics refused."""
-        heads = {topic: self.hub.head(topic) for topic in topics}
-        unknown = [topic for topic, head in heads.items() if head is None]
+        known = {topic: self.hub.head(topic) for topic in topics}
+        unknown = [topic for topic, head in known.items() if head is None]
         read, allowed = await db(heads_then_authorise)(self.user_id, topics, unknown)
-        heads.update(read)
+        heads = {topic: read[topic] if head is None else head for topic, head in known.items()}
         return heads, [topic for topic in topics if topic not in allowed]
 
     async def follow(
@@ -189,7 +203,7 @@ class TopicSubscriber:
                 break
             self._take(topic, sub, seq, revoked, frame)
 
-    async def _replay(self, topic: str, baseline: int | None) -> tuple[list, int, bool]:
+    async def _replay(self, topic: str, baseline: int | None) -> tuple[list[Row], int, bool]:
         """(rows after baseline, head, recovered): from memory when it reaches back that far."""
         answer = self.hub.replay_from_memory(topic, baseline)
         if answer is not None:

@@ -9,6 +9,6 @@ from planpal.core.backoff import DATABASE_ERROR_RETRY
 from planpal.realtime import fanout
 
 
-@shared_task(**DATABASE_ERROR_RETRY)
+@shared_task(**DATABASE_ERROR_RETRY)  # type: ignore[untyped-decorator]  # Celery has no types
 def fan_out() -> int:
     return fanout.run_pending()

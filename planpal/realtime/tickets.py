@@ -6,12 +6,14 @@ only the one whose delete actually removed the key wins.
 
 import logging
 import secrets
+from typing import Any
 
 from asgiref.sync import sync_to_async
 from django.conf import settings
 from django.core.cache import cache, caches
 from django.utils.translation import gettext_lazy
 
+from planpal.core.authentication import Account
 from planpal.core.exceptions import DomainError
 from planpal.realtime.credentials import Credential
 from planpal.realtime.hub import get_hub
@@ -27,7 +29,7 @@ class TicketStoreUnavailable(DomainError):
     default_message = gettext_lazy("Live updates are unavailable right now; retry shortly.")
 
 
-def ticket_issue(*, user, session: str = "") -> str:
+def ticket_issue(*, user: Account, session: str = "") -> str:
     """A ticket for `user`, bound to their current token version and to the browser session
     that asked for it ("" for a token client), so that revoking either ends its connection."""
     ticket = secrets.token_urlsafe(32)
@@ -40,11 +42,11 @@ def ticket_issue(*, user, session: str = "") -> str:
     return ticket
 
 
-def _well_formed(ticket) -> bool:
+def _well_formed(ticket: object) -> bool:
     return isinstance(ticket, str) and 20 <= len(ticket) <= 100
 
 
-def _credential(value) -> Credential:
+def _credential(value: object) -> Credential:
     user_id, _, rest = str(value).partition(":")
     version, _, session = rest.partition(":")
     return Credential(int(user_id), int(version or 0), session)
@@ -61,10 +63,11 @@ def ticket_consume(ticket: str) -> Credential | None:
     return _credential(value)
 
 
-_backend = None
+# The django-redis cache backend (untyped), False when the cache is another kind.
+_backend: Any = None
 
 
-def _redis_backend():
+def _redis_backend() -> Any:
     """A cache backend of our own (not the per-context one `cache` gives), for its key function
     and value decoding, when the cache is django-redis; else None."""
     global _backend
@@ -83,7 +86,7 @@ async def ticket_consume_async(ticket: str) -> Credential | None:
         return None
     client = get_hub().redis
     backend = _redis_backend() if client is not None else None
-    if backend is None:
+    if client is None or backend is None:
         return await sync_to_async(ticket_consume, thread_sensitive=False)(ticket)
     try:
         raw = await client.getdel(backend.make_key(PREFIX + ticket))

@@ -5,8 +5,10 @@ topic resubscribed after an outage."""
 import asyncio
 import logging
 import secrets
-from typing import Protocol
+from collections.abc import Collection, Coroutine
+from typing import Any, Protocol
 
+from redis.asyncio import Redis
 from redis.asyncio.client import PubSub
 
 from planpal.core import redis_clients
@@ -22,16 +24,18 @@ class Receiver(Protocol):
     """What the transport feeds: the hub."""
 
     loop: asyncio.AbstractEventLoop
-    topics: dict
+
+    @property
+    def topics(self) -> Collection[str]: ...
 
     def receive(self, topic: str, message: str) -> None: ...
 
     async def catch_up(self, topic: str) -> None: ...
 
-    def spawn(self, coro) -> None: ...
+    def spawn(self, coro: Coroutine[Any, Any, object]) -> None: ...
 
 
-def command_client():
+def command_client() -> Redis:
     """Redis for commands (publish, presence, locks, tickets): every call times out."""
     return redis_clients.async_client(socket_connect_timeout=2, socket_timeout=2)
 
@@ -39,7 +43,7 @@ def command_client():
 class RedisTransport:
     """One Redis pub/sub connection per process; reconnects with backoff and catches up."""
 
-    def __init__(self, receiver: Receiver, client) -> None:
+    def __init__(self, receiver: Receiver, client: Redis) -> None:
         self.receiver = receiver
         self.client = client
         # The subscription connection waits for messages as long as it takes: a client of its
@@ -47,8 +51,8 @@ class RedisTransport:
         self.subscriber = redis_clients.async_client(socket_connect_timeout=2)
         self.pubsub: PubSub | None = None
         self.connected = False
-        self.confirmations: dict[str, list[asyncio.Future]] = {}
-        self.pings: dict[str, asyncio.Future] = {}
+        self.confirmations: dict[str, list[asyncio.Future[bool]]] = {}
+        self.pings: dict[str, asyncio.Future[bool]] = {}
 
     async def subscribe(self, *topics: str) -> None:
         """Returns once Redis confirmed the subscriptions: every publish after this reaches us.
@@ -141,7 +145,7 @@ class RedisTransport:
                     resubscribed.discard(topic)
                     self.receiver.spawn(self.receiver.catch_up(topic))
 
-    def _heard(self, data) -> None:
+    def _heard(self, data: object) -> None:
         if isinstance(data, bytes) and data.startswith(b"ping "):
             heard = self.pings.get(data[5:].decode())
             if heard is not None and not heard.done():

@@ -6,6 +6,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from rest_framework.serializers import BaseSerializer
+
 
 @dataclass(frozen=True)
 class Accounts:
@@ -15,7 +17,7 @@ class Accounts:
     # user ids → {id: the public fields anyone may see: id, username, display_name, avatar_url}
     public_data: Callable[[Iterable[int]], dict[int, dict[str, Any]]]
     # the serializer that describes public_data's values (for the API schema)
-    public_serializer: type
+    public_serializer: type[BaseSerializer[Any]]
 
 
 _accounts: Accounts | None = None

@@ -13,8 +13,10 @@ from planpal.core.validation import validate_timezone
 
 
 def _check_email_free(email: str, *, exclude_pk: int | None = None) -> None:
-    taken = User.objects.filter(email__iexact=email).exclude(pk=exclude_pk).exists()
-    if taken:
+    same_email = User.objects.filter(email__iexact=email)
+    if exclude_pk is not None:
+        same_email = same_email.exclude(pk=exclude_pk)
+    if same_email.exists():
         raise InvalidInput(fields={"email": [_("An account with this email already exists.")]})
 
 

@@ -1,5 +1,7 @@
 """Apply the event-log retention policy (EVENT_RETENTION_DAYS, EVENT_RETENTION_MIN_PER_TOPIC)."""
 
+from typing import Any
+
 from django.core.management.base import BaseCommand
 
 from planpal.realtime.services import events_prune
@@ -8,5 +10,5 @@ from planpal.realtime.services import events_prune
 class Command(BaseCommand):
     help = __doc__
 
-    def handle(self, *args, **options):
+    def handle(self, *args: Any, **options: Any) -> None:
         self.stdout.write(f"deleted {events_prune()} event(s)")
