@@ -122,6 +122,8 @@ def serve(host: str, port: int, workers: int) -> None:
         log_config=uvicorn_log_config(settings.LOG_FORMAT),
         # On SIGTERM: stop accepting, close WebSockets with 1012, let requests finish.
         timeout_graceful_shutdown=settings.WEB_GRACEFUL_SECONDS,
+        # A worker is replaced only when it has not answered for this long (config/limits.py).
+        timeout_worker_healthcheck=settings.WEB_WORKER_HEALTHCHECK_SECONDS,
         log_level=settings.LOG_LEVEL.lower(),
     )
 

@@ -32,3 +32,22 @@ async def test_stopping_a_web_process_closes_websockets_with_1012(trip):  # noqa
         assert await asyncio.to_thread(server.process.wait, 15) in (0, -15)
     finally:
         await asyncio.to_thread(server.stop)
+
+
+def test_a_web_worker_is_replaced_only_after_its_configured_health_check_timeout(
+    monkeypatch, settings
+):
+    """uvicorn's supervisor kills a worker that misses its health check (5 s by default), and
+    every connection of the worker goes with it, without a close frame: `planpal web` passes
+    WEB_WORKER_HEALTHCHECK_SECONDS instead (a full GC sweep of a busy process holding ~16,000
+    connections can take longer than 5 s)."""
+    import uvicorn
+
+    from planpal import cli
+
+    seen: dict = {}
+    monkeypatch.setattr(uvicorn, "run", lambda app, **options: seen.update(options))
+    monkeypatch.delenv("PLANPAL_PROCESS", raising=False)  # serve() sets it; restored after
+    settings.WEB_WORKER_HEALTHCHECK_SECONDS = 45
+    cli.serve("127.0.0.1", 0, 2)
+    assert seen["timeout_worker_healthcheck"] == 45
