@@ -1,4 +1,7 @@
-"""Shared fixtures: fixed personas (alice, bob, carol, dave) and API clients acting as them."""
+"""Shared fixtures: fixed personas (alice, bob, carol, dave), API clients acting as them, and the
+"Lisbon trip" most app tests share: alice owns the group, carol is an admin, bob a member, dave
+an outsider; `trip_plan` is a group plan bob created there (through the plans services), three
+weeks from now, four days long. A folder whose tests need another trip defines its own."""
 
 from collections.abc import Iterable
 
@@ -6,7 +9,11 @@ import pytest
 from rest_framework.test import APIClient
 
 from planpal.accounts.models import User
+from planpal.groups.models import Group
+from planpal.plans.models import Plan
 from planpal.realtime.models import Event
+from tests.factories import make_group
+from tests.plans.factories import make_plan
 
 PASSWORD = "correct-horse-battery-staple"
 # Server processes started by tests use it too (tests/live.py), so test users can log in there.
@@ -80,6 +87,30 @@ def client_for(db):
         return client
 
     return build
+
+
+@pytest.fixture
+def as_(client_for, alice, bob, carol, dave):
+    """as_("bob") → an API client authenticated as that persona (the same one for the test)."""
+    users = {"alice": alice, "bob": bob, "carol": carol, "dave": dave}
+    clients: dict[str, APIClient] = {}
+
+    def client(name: str) -> APIClient:
+        if name not in clients:
+            clients[name] = client_for(users[name])
+        return clients[name]
+
+    return client
+
+
+@pytest.fixture
+def trip(alice, bob, carol, dave) -> Group:
+    return make_group("Lisbon trip", owner=alice, admins=[carol], members=[bob])
+
+
+@pytest.fixture
+def trip_plan(trip, bob) -> Plan:
+    return make_plan(bob, group=trip)
 
 
 @pytest.fixture

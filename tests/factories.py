@@ -49,33 +49,28 @@ def make_direct(a, b) -> Conversation:
 
 
 def insert_plan(
-    title: str = "Trip", *, creator, group=None, participants=(), status=Plan.Status.UPCOMING
+    title: str = "Trip", *, creator, group=None, participants=(), start=None, **fields
 ) -> Plan:
-    """A two-day plan a week from now, written without the plans services (no events)."""
-    start = timezone.now() + timedelta(days=7)
+    """A two-day plan from `start` (a week from now unless told), written without the plans
+    services (no events); `fields` are the Plan's other columns (status, timezone, ...)."""
+    start = start or timezone.now() + timedelta(days=7)
     plan = Plan.objects.create(
         title=title,
         creator=creator,
         group=group,
-        start_at=start,
-        end_at=start + timedelta(days=2),
-        status=status,
-    )
-    plan.participants.set(participants)
-    return plan
-
-
-def make_trip_plan(group, *, creator, start, title: str = "Dalat", **fields) -> Plan:
-    """A two-day plan from `start` with three one-hour activities two hours apart (Coffee,
-    Market, Lake), written without the plans services (no events); `plan.activities_made`."""
-    plan = Plan.objects.create(
-        title=title,
-        group=group,
-        creator=creator,
         start_at=start,
         end_at=start + timedelta(days=2),
         **fields,
     )
+    if participants:
+        plan.participants.set(participants)
+    return plan
+
+
+def make_trip_plan(group, *, creator, start, title: str = "Dalat", **fields) -> Plan:
+    """`insert_plan` with three one-hour activities two hours apart (Coffee, Market, Lake);
+    `plan.activities_made`."""
+    plan = insert_plan(title, creator=creator, group=group, start=start, **fields)
     plan.activities_made = [
         Activity.objects.create(
             plan=plan,

@@ -5,7 +5,7 @@ from django.middleware.csrf import get_token
 from django.utils import translation
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
-from rest_framework import serializers, status
+from rest_framework import status
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -20,6 +20,7 @@ from planpal.accounts.serializers import (
     FriendRequestInputSerializer,
     FriendSerializer,
     LoginInputSerializer,
+    LogoutInputSerializer,
     MeSerializer,
     MeUpdateInputSerializer,
     PasswordChangeInputSerializer,
@@ -32,11 +33,11 @@ from planpal.accounts.serializers import (
     UserSearchResultSerializer,
 )
 from planpal.accounts.tokens import TokenObtainSerializer, token_pair
+from planpal.core.api import validated
 from planpal.core.authentication import SessionAuthentication
 from planpal.core.events import topic_for
 from planpal.core.exceptions import InvalidInput
 from planpal.core.links import public_base
-from planpal.core.serializers import StrictCharField
 from planpal.realtime.credentials import session_ref, session_ref_pin
 from planpal.realtime.selectors import stream_position
 
@@ -52,10 +53,9 @@ class RegisterApi(APIView):
 
     @extend_schema(tags=["auth"], request=RegisterInputSerializer, responses={201: MeSerializer})
     def post(self, request: Request) -> Response:
-        data = RegisterInputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
+        data = validated(RegisterInputSerializer, request.data)
         # Unless the client names one, the language the sign-up was answered in is the user's.
-        fields = {"language": translation.get_language(), **data.validated_data}
+        fields = {"language": translation.get_language(), **data}
         user = services.user_register(**fields)
         return Response(MeSerializer(user).data, status=status.HTTP_201_CREATED)
 
@@ -91,10 +91,9 @@ class TokenRefreshApi(APIView):
         responses={200: TokenPairSerializer, 401: BAD_CREDENTIALS},
     )
     def post(self, request: Request) -> Response:
-        data = TokenRefreshInputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
+        data = validated(TokenRefreshInputSerializer, request.data)
         try:
-            pair = services.refresh_token_rotate(refresh=data.validated_data["refresh"])
+            pair = services.refresh_token_rotate(refresh=data["refresh"])
         except TokenError as exc:
             raise InvalidToken(exc.args[0]) from exc
         return Response(TokenPairSerializer(pair).data)
@@ -108,19 +107,13 @@ class LoginApi(APIView):
 
     @extend_schema(tags=["auth"], request=LoginInputSerializer, responses={200: MeSerializer})
     def post(self, request: Request) -> Response:
-        data = LoginInputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        user = authenticate(request._request, **data.validated_data)
+        data = validated(LoginInputSerializer, request.data)
+        user = authenticate(request._request, **data)
         if user is None:
             raise InvalidInput(_("Invalid username or password."), code="invalid_credentials")
         login(request._request, user)
         get_token(request._request)  # the browser needs the CSRF cookie for its next writes
         return Response(MeSerializer(user).data)
-
-
-class LogoutInputSerializer(serializers.Serializer):
-    device_token = StrictCharField(required=False, max_length=512)
-    refresh = StrictCharField(required=False, max_length=2048)
 
 
 class LogoutApi(APIView):
@@ -131,13 +124,12 @@ class LogoutApi(APIView):
 
     @extend_schema(tags=["auth"], request=LogoutInputSerializer, responses={204: NO_CONTENT})
     def post(self, request: Request) -> Response:
-        data = LogoutInputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        token = data.validated_data.get("device_token")
+        data = validated(LogoutInputSerializer, request.data)
+        token = data.get("device_token")
         if token and request.user.is_authenticated:
             hooks.run_logged_out(user=request.user, device_token=token)
-        if "refresh" in data.validated_data:
-            services.refresh_token_revoke(refresh=data.validated_data["refresh"])
+        if "refresh" in data:
+            services.refresh_token_revoke(refresh=data["refresh"])
         user = request.user
         if by_session(request) and user.is_authenticated:  # its WebSockets and SSE streams close
             services.user_session_end(actor=user, session=session_ref(request.session))
@@ -160,11 +152,8 @@ class PasswordResetApi(APIView):
         ),
     )
     def post(self, request: Request) -> Response:
-        data = PasswordResetInputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        services.password_reset_request(
-            email=data.validated_data["email"], base_url=public_base(request._request)
-        )
+        data = validated(PasswordResetInputSerializer, request.data)
+        services.password_reset_request(email=data["email"], base_url=public_base(request._request))
         return Response(status=status.HTTP_202_ACCEPTED)
 
 
@@ -183,9 +172,8 @@ class PasswordResetConfirmApi(APIView):
         ),
     )
     def post(self, request: Request) -> Response:
-        data = PasswordResetConfirmInputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        services.password_reset_confirm(**data.validated_data)
+        data = validated(PasswordResetConfirmInputSerializer, request.data)
+        services.password_reset_confirm(**data)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
@@ -199,9 +187,8 @@ class MeApi(APIView):
 
     @extend_schema(tags=["me"], request=MeUpdateInputSerializer, responses={200: MeSerializer})
     def patch(self, request: AuthenticatedRequest) -> Response:
-        data = MeUpdateInputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        user = services.user_update(actor=request.user, **data.validated_data)
+        data = validated(MeUpdateInputSerializer, request.data)
+        user = services.user_update(actor=request.user, **data)
         return Response(MeSerializer(user).data)
 
 
@@ -221,14 +208,11 @@ class MePasswordApi(APIView):
         ),
     )
     def post(self, request: AuthenticatedRequest) -> Response:
-        data = PasswordChangeInputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
+        data = validated(PasswordChangeInputSerializer, request.data)
         session = by_session(request)
         # The session's key changes below; its connections must still know it as the one kept.
         kept = session_ref_pin(request.session) if session else ""
-        user = services.user_password_change(
-            actor=request.user, kept_session=kept, **data.validated_data
-        )
+        user = services.user_password_change(actor=request.user, kept_session=kept, **data)
         if session:
             update_session_auth_hash(request._request, user)
             return Response(status=status.HTTP_204_NO_CONTENT)
@@ -242,9 +226,8 @@ class UserSearchApi(APIView):
         responses={200: UserSearchResultSerializer},
     )
     def get(self, request: AuthenticatedRequest) -> Response:
-        data = UserSearchInputSerializer(data=request.query_params)
-        data.is_valid(raise_exception=True)
-        users = selectors.user_search(actor=request.user, query=data.validated_data["search"])
+        data = validated(UserSearchInputSerializer, request.query_params)
+        users = selectors.user_search(actor=request.user, query=data["search"])
         return Response(UserSearchResultSerializer({"results": users}).data)
 
 
@@ -265,11 +248,8 @@ class FriendListApi(APIView):
         description="Send a request (accepts theirs if they asked first); 200 if nothing changed.",
     )
     def post(self, request: AuthenticatedRequest) -> Response:
-        data = FriendRequestInputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        entry, changed = services.friend_request(
-            actor=request.user, user_id=data.validated_data["user"]
-        )
+        data = validated(FriendRequestInputSerializer, request.data)
+        entry, changed = services.friend_request(actor=request.user, user_id=data["user"])
         code = status.HTTP_201_CREATED if changed else status.HTTP_200_OK
         return Response(FriendSerializer(entry).data, status=code)
 

@@ -102,6 +102,11 @@ class LoginInputSerializer(serializers.Serializer):
     password = StrictCharField(max_length=256, write_only=True, trim_whitespace=False)
 
 
+class LogoutInputSerializer(serializers.Serializer):
+    device_token = StrictCharField(required=False, max_length=512)
+    refresh = StrictCharField(required=False, max_length=2048)
+
+
 class TokenRefreshInputSerializer(serializers.Serializer):
     refresh = StrictCharField(max_length=2048)
 

@@ -10,7 +10,8 @@ from django.db import connection
 from planpal.plans import services
 from planpal.plans.models import Plan
 from planpal.plans.scheduling import plans_advance_due
-from tests.plans.factories import make_group, make_plan
+from tests.factories import make_group
+from tests.plans.factories import make_plan
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

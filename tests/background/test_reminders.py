@@ -10,7 +10,8 @@ from django.db import connection
 from planpal.notifications.models import Notification, NotificationPreference
 from planpal.plans import services
 from planpal.plans.scheduling import activity_reminders_send_due, plan_reminders_send_due
-from tests.plans.factories import make_activity, make_group, make_plan
+from tests.factories import make_group
+from tests.plans.factories import make_activity, make_plan
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -14,6 +14,7 @@ from django.utils import timezone
 from planpal.plans.models import Plan
 from planpal.plans.tasks import advance_plan_lifecycle
 from planpal.realtime.models import Event
+from tests.factories import make_group
 from tests.live import CeleryProcess
 from tests.plans.factories import make_plan
 from tests.realtime.conftest import require_redis
@@ -40,8 +41,6 @@ def status_events(plan) -> list[str]:
 
 @pytest.fixture
 def trip(alice, bob):
-    from tests.plans.factories import make_group
-
     return make_group("Dalat", owner=alice, members=[bob])
 
 

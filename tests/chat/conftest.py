@@ -1,17 +1,12 @@
-"""Chat fixtures: the "Lisbon trip" group (alice owner, carol admin, bob member; dave is an
-outsider), its conversation, and a direct conversation between the friends alice and bob."""
+"""Chat fixtures: the shared "Lisbon trip" group's conversation (tests/conftest.py), and a direct
+conversation between the friends alice and bob."""
 
 import pytest
 
 from planpal.chat import services
 from planpal.chat.models import Conversation, Message
-from tests.factories import befriend, make_direct, make_group
+from tests.factories import befriend, make_direct
 from tests.files.conftest import local_store, moto_s3, s3_store, store  # noqa: F401 - fixtures
-
-
-@pytest.fixture
-def trip(alice, bob, carol, dave):
-    return make_group("Lisbon trip", owner=alice, admins=[carol], members=[bob])
 
 
 @pytest.fixture

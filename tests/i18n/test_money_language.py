@@ -8,7 +8,6 @@ from planpal.money import services
 from planpal.money.summaries import amount_text
 from planpal.notifications.models import Notification
 from tests.conftest import assert_error
-from tests.money.conftest import trip, trip_plan  # noqa: F401 - fixtures
 from tests.money.factories import spend
 
 
@@ -20,7 +19,7 @@ def test_an_amount_reads_with_the_languages_separators():
 
 
 @pytest.mark.django_db(transaction=True)
-def test_a_budget_notice_is_written_in_each_members_language(trip_plan, alice, bob, carol):  # noqa: F811
+def test_a_budget_notice_is_written_in_each_members_language(trip_plan, alice, bob, carol):
     carol.language = "vi"
     carol.save()
     services.budget_set(actor=bob, plan_id=trip_plan.pk, amount="1000000")
@@ -31,7 +30,7 @@ def test_a_budget_notice_is_written_in_each_members_language(trip_plan, alice, b
 
 
 @pytest.mark.django_db
-def test_a_money_error_comes_back_in_vietnamese(trip_plan, bob, client_for):  # noqa: F811
+def test_a_money_error_comes_back_in_vietnamese(trip_plan, bob, client_for):
     body = {"amount": "-5"}
     response = client_for(bob).put(
         f"/api/v1/plans/{trip_plan.pk}/budget", body, format="json", HTTP_ACCEPT_LANGUAGE="vi"

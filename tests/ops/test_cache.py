@@ -6,7 +6,7 @@ import pytest
 from planpal.core import metrics
 from planpal.notifications import services as notification_services
 from planpal.plans.models import Activity
-from tests.plans.conftest import as_, trip, trip_plan  # noqa: F401 - fixtures
+from tests.conftest import trip  # noqa: F401 - the shared Lisbon trip, not ops' end-to-end one
 from tests.plans.factories import activity_url, at, iso, make_activity, make_plan, plan_url
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -20,7 +20,7 @@ def titles(detail: dict) -> list[str]:
     return [activity["title"] for activity in detail["activities"]]
 
 
-def test_a_cached_plan_detail_shows_an_activity_change_at_once(as_, trip_plan, bob):  # noqa: F811
+def test_a_cached_plan_detail_shows_an_activity_change_at_once(as_, trip_plan, bob):
     coffee = make_activity(bob, trip_plan, start_hour=2, title="Coffee")
     first = as_("alice").get(plan_url(trip_plan)).json()
     before = hits("plan")
@@ -63,7 +63,7 @@ def test_viewer_fields_are_never_shared(as_, trip, alice):  # noqa: F811
     assert listed[plan.pk]["can_manage"] is False
 
 
-def test_writes_that_emit_no_event_are_seen_too(as_, trip_plan, bob, alice):  # noqa: F811
+def test_writes_that_emit_no_event_are_seen_too(as_, trip_plan, bob, alice):
     coffee = make_activity(bob, trip_plan, start_hour=2, title="Coffee")
     as_("alice").get(plan_url(trip_plan))
     # A data fix in the shell: no service, no event; the post_save revision covers it.
@@ -78,7 +78,7 @@ def test_writes_that_emit_no_event_are_seen_too(as_, trip_plan, bob, alice):  # 
     assert detail["creator"]["display_name"] == "Bob the Planner"
 
 
-def test_plan_list_items_follow_changes(as_, trip_plan, bob):  # noqa: F811
+def test_plan_list_items_follow_changes(as_, trip_plan, bob):
     [item] = as_("alice").get("/api/v1/plans").json()["results"]
     assert (item["title"], item["activity_count"]) == (trip_plan.title, 0)
     response = as_("bob").patch(
@@ -107,7 +107,7 @@ def test_group_summary_follows_renames_and_members(as_, trip, dave, alice):  # n
     assert (summary["name"], summary["member_count"]) == ("Lisboa", first["member_count"] + 1)
 
 
-def test_unread_count_follows_new_and_read_notifications(as_, bob):  # noqa: F811
+def test_unread_count_follows_new_and_read_notifications(as_, bob):
     url = "/api/v1/notifications/unread-count"
     assert as_("bob").get(url).json()["count"] == 0
     note = notification_services.notification_create(

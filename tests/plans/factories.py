@@ -9,9 +9,6 @@ from django.utils import timezone
 from planpal.plans import services
 from planpal.plans.models import Activity, Plan
 
-# Shared builders; tests/background still imports them from this module.
-from tests.factories import befriend, make_group  # noqa: F401
-
 
 def start_of_trip():
     """Three weeks from now at 08:00 UTC: far enough that nothing starts during a test."""

@@ -12,8 +12,7 @@ from planpal.plans import services
 from planpal.plans.models import Activity, Plan
 from planpal.plans.services import activities
 from planpal.realtime.models import Event
-from tests.factories import make_group
-from tests.plans.factories import at, make_plan, plan_topic
+from tests.plans.factories import at, plan_topic
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -52,58 +51,54 @@ def run_together(*calls, rendezvous_in=None, monkeypatch=None):
     return outcomes
 
 
-@pytest.fixture
-def plan(alice, bob, carol, dave) -> Plan:
-    group = make_group("Lisbon trip", owner=alice, admins=[carol], members=[bob])
-    return make_plan(bob, group=group)
-
-
-def test_two_overlapping_activities_at_once_only_one_is_created(plan, alice, bob, monkeypatch):
+def test_two_overlapping_activities_at_once_only_one_is_created(trip_plan, alice, bob, monkeypatch):
     def create(actor, hour):
         return lambda: services.activity_create(
             actor=actor,
-            plan_id=plan.pk,
+            plan_id=trip_plan.pk,
             title=f"by {actor.username}",
-            starts_at=at(plan, hour),
-            ends_at=at(plan, hour + 2),
+            starts_at=at(trip_plan, hour),
+            ends_at=at(trip_plan, hour + 2),
         )[0]
 
     outcomes = run_together(
         create(alice, 1), create(bob, 2), rendezvous_in="_check_activity", monkeypatch=monkeypatch
     )
 
-    assert Activity.objects.filter(plan=plan).count() == 1
+    assert Activity.objects.filter(plan=trip_plan).count() == 1
     assert sum(isinstance(o, Activity) for o in outcomes) == 1
     [refused] = [o for o in outcomes if not isinstance(o, Activity)]
     assert isinstance(refused, InvalidInput) and refused.code == "overlap", refused
-    seqs = list(Event.objects.filter(topic=plan_topic(plan)).values_list("seq", flat=True))
+    seqs = list(Event.objects.filter(topic=plan_topic(trip_plan)).values_list("seq", flat=True))
     assert sorted(seqs) == [1, 2]
 
 
-def test_two_starts_at_once_start_the_plan_once(plan, alice, carol):
+def test_two_starts_at_once_start_the_plan_once(trip_plan, alice, carol):
     outcomes = run_together(
-        lambda: services.plan_start(actor=alice, plan_id=plan.pk),
-        lambda: services.plan_start(actor=carol, plan_id=plan.pk),
+        lambda: services.plan_start(actor=alice, plan_id=trip_plan.pk),
+        lambda: services.plan_start(actor=carol, plan_id=trip_plan.pk),
     )
 
     assert sum(isinstance(o, Plan) for o in outcomes) == 1
     [refused] = [o for o in outcomes if not isinstance(o, Plan)]
     assert isinstance(refused, Conflict) and refused.code == "invalid_transition", refused
-    plan.refresh_from_db()
-    assert (plan.status, plan.version) == ("ongoing", 2)
-    names = Event.objects.filter(topic=plan_topic(plan)).values_list("name", flat=True)
+    trip_plan.refresh_from_db()
+    assert (trip_plan.status, trip_plan.version) == ("ongoing", 2)
+    names = Event.objects.filter(topic=plan_topic(trip_plan)).values_list("name", flat=True)
     assert list(names).count("plan.status_changed") == 1
 
 
-def test_many_racing_transitions_change_the_status_once(plan):
+def test_many_racing_transitions_change_the_status_once(trip_plan):
     outcomes = run_together(
         *[
             lambda: services.plan_transition(
-                plan_id=plan.pk, from_status="upcoming", to_status="cancelled", reason="manual"
+                plan_id=trip_plan.pk, from_status="upcoming", to_status="cancelled", reason="manual"
             )
         ]
         * 4
     )
 
     assert sorted(outcomes) == [False, False, False, True]
-    assert Event.objects.filter(topic=plan_topic(plan), name="plan.status_changed").count() == 1
+    assert (
+        Event.objects.filter(topic=plan_topic(trip_plan), name="plan.status_changed").count() == 1
+    )

@@ -10,11 +10,9 @@ from django.conf import settings
 from django.utils import timezone
 from rest_framework_simplejwt.tokens import AccessToken
 
-from planpal.chat.services import conversation_create_for_group
 from planpal.client import RealtimeClient
-from planpal.groups.models import Group, Membership
 from tests.conftest import make_user
-from tests.factories import make_trip_plan
+from tests.factories import make_group, make_trip_plan
 from tests.live import LiveServer
 
 
@@ -50,10 +48,7 @@ def trip(transactional_db):
     """alice (owner) and bob (member) share a group and an upcoming plan with three activities;
     carol is a stranger to both."""
     alice, bob, carol = make_user("alice"), make_user("bob"), make_user("carol")
-    group = Group.objects.create(name="Dalat trip", owner=alice)
-    conversation_create_for_group(group=group)
-    Membership.objects.create(group=group, user=alice, role=Membership.Role.OWNER)
-    Membership.objects.create(group=group, user=bob, role=Membership.Role.MEMBER)
+    group = make_group("Dalat trip", owner=alice, members=[bob])
     start = timezone.now() + timedelta(days=3)
     plan = make_trip_plan(group, creator=alice, start=start)
     activities = plan.activities_made
