@@ -14,6 +14,7 @@ from rest_framework.views import APIView
 
 from planpal.calendars import ics, selectors, services
 from planpal.calendars.serializers import FeedInputSerializer, FeedOutputSerializer
+from planpal.core.api import validated
 from planpal.core.exceptions import NotFound
 from planpal.core.links import public_base
 from planpal.plans.selectors import activity_for_member
@@ -67,9 +68,7 @@ class CalendarFeedRotateApi(APIView):
 
 
 def _plan_id(data) -> int | None:
-    payload = FeedInputSerializer(data=data)
-    payload.is_valid(raise_exception=True)
-    return payload.validated_data.get("plan")
+    return validated(FeedInputSerializer, data).get("plan")
 
 
 class FirstRenderer(BaseContentNegotiation):

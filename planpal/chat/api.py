@@ -17,7 +17,7 @@ from planpal.chat.serializers import (
     MessageOutputSerializer,
     ReadStateOutputSerializer,
 )
-from planpal.core.api import VERSION_PARAMETERS, conflicts_show, expected_version
+from planpal.core.api import VERSION_PARAMETERS, conflicts_show, expected_version, validated
 from planpal.core.pagination import ConversationPagination, StreamCursorPagination
 from planpal.core.schema import CONFLICT, IDEMPOTENCY_KEY
 from planpal.realtime.selectors import StreamPosition, stream_position, stream_positions
@@ -61,10 +61,9 @@ class ConversationListCreateApi(GenericAPIView):
         responses={201: ConversationOutputSerializer, 200: ConversationOutputSerializer},
     )
     def post(self, request):
-        payload = ConversationCreateInputSerializer(data=request.data)
-        payload.is_valid(raise_exception=True)
+        payload = validated(ConversationCreateInputSerializer, request.data)
         conversation, created = services.direct_conversation_get_or_create(
-            actor=request.user, other_user_id=payload.validated_data["user"]
+            actor=request.user, other_user_id=payload["user"]
         )
         return _conversation_response(request, conversation, status_code=201 if created else 200)
 
@@ -120,9 +119,7 @@ class MessageListCreateApi(GenericAPIView):
     )
     def post(self, request, conversation_id: int):
         conversation = _conversation(request, conversation_id)
-        payload = MessageCreateInputSerializer(data=request.data)
-        payload.is_valid(raise_exception=True)
-        data = payload.validated_data
+        data = validated(MessageCreateInputSerializer, request.data)
         client_id = data.get("client_id") or request.headers.get("Idempotency-Key")
         message, created = services.message_send(
             actor=request.user,
@@ -146,14 +143,13 @@ class MessageDetailApi(APIView):
         responses={200: MessageOutputSerializer, 409: CONFLICT},
     )
     def patch(self, request, message_id: int):
-        payload = MessageEditInputSerializer(data=request.data)
-        payload.is_valid(raise_exception=True)
+        payload = validated(MessageEditInputSerializer, request.data)
         with conflicts_show(MessageOutputSerializer):
             message = services.message_edit(
                 actor=request.user,
                 message_id=message_id,
-                text=payload.validated_data["text"],
-                version=payload.validated_data.get("version"),
+                text=payload["text"],
+                version=payload.get("version"),
             )
         return Response(MessageOutputSerializer(message).data)
 
@@ -180,12 +176,11 @@ class ConversationReadApi(APIView):
     )
     def post(self, request, conversation_id: int):
         conversation = _conversation(request, conversation_id)
-        payload = MarkReadInputSerializer(data=request.data)
-        payload.is_valid(raise_exception=True)
+        payload = validated(MarkReadInputSerializer, request.data)
         last_read = services.conversation_mark_read(
             actor=request.user,
             conversation=conversation,
-            message_id=payload.validated_data.get("message_id"),
+            message_id=payload.get("message_id"),
         )
         body = {
             "conversation_id": conversation.pk,

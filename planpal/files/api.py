@@ -13,6 +13,7 @@ from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from planpal.core.api import validated
 from planpal.core.api_errors import error_body
 from planpal.core.exceptions import NotFound
 from planpal.core.schema import CONFLICT
@@ -42,9 +43,8 @@ class UploadCreateApi(APIView):
         },
     )
     def post(self, request):
-        payload = UploadInputSerializer(data=request.data)
-        payload.is_valid(raise_exception=True)
-        file = payload.validated_data["file"]
+        payload = validated(UploadInputSerializer, request.data)
+        file = payload["file"]
         upload = services.upload_create(actor=request.user, file=file, name=file.name)
         data = UploadOutputSerializer(upload, context={"request": request}).data
         return _no_store(Response(data, status=status.HTTP_201_CREATED))

@@ -9,6 +9,7 @@ from rest_framework.views import APIView
 
 from planpal.accounts.requests import AuthenticatedRequest
 from planpal.core import apicache
+from planpal.core.api import validated
 from planpal.core.events import topic_for
 from planpal.core.links import public_base
 from planpal.core.pagination import DefaultPagination
@@ -63,9 +64,8 @@ class GroupListApi(APIView):
         tags=["groups"], request=GroupCreateInputSerializer, responses={201: GroupSerializer}
     )
     def post(self, request: AuthenticatedRequest) -> Response:
-        data = GroupCreateInputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        group = services.group_create(actor=request.user, **data.validated_data)
+        data = validated(GroupCreateInputSerializer, request.data)
+        group = services.group_create(actor=request.user, **data)
         return _group_response(request, group.pk, status.HTTP_201_CREATED)
 
 
@@ -78,9 +78,8 @@ class GroupDetailApi(APIView):
         tags=["groups"], request=GroupUpdateInputSerializer, responses={200: GroupSerializer}
     )
     def patch(self, request: AuthenticatedRequest, group_id: int) -> Response:
-        data = GroupUpdateInputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        services.group_update(actor=request.user, group_id=group_id, **data.validated_data)
+        data = validated(GroupUpdateInputSerializer, request.data)
+        services.group_update(actor=request.user, group_id=group_id, **data)
         return _group_response(request, group_id)
 
     @extend_schema(tags=["groups"], responses={204: NO_CONTENT})
@@ -104,10 +103,9 @@ class MemberListApi(APIView):
         description="Owners and admins add one of their friends.",
     )
     def post(self, request: AuthenticatedRequest, group_id: int) -> Response:
-        data = MemberAddInputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
+        data = validated(MemberAddInputSerializer, request.data)
         membership = services.member_add(
-            actor=request.user, group_id=group_id, user_id=data.validated_data["user"]
+            actor=request.user, group_id=group_id, user_id=data["user"]
         )
         return Response(MemberSerializer(membership).data, status=status.HTTP_201_CREATED)
 
@@ -119,10 +117,9 @@ class MemberDetailApi(APIView):
         responses={200: MemberSerializer, 409: CONFLICT},
     )
     def patch(self, request: AuthenticatedRequest, group_id: int, user_id: int) -> Response:
-        data = MemberRoleInputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
+        data = validated(MemberRoleInputSerializer, request.data)
         membership = services.member_set_role(
-            actor=request.user, group_id=group_id, user_id=user_id, **data.validated_data
+            actor=request.user, group_id=group_id, user_id=user_id, **data
         )
         return Response(MemberSerializer(membership).data)
 
@@ -156,11 +153,8 @@ class InviteListApi(APIView):
         responses={201: InviteCreatedSerializer},
     )
     def post(self, request: AuthenticatedRequest, group_id: int) -> Response:
-        data = InviteCreateInputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        invite, token = services.invite_create(
-            actor=request.user, group_id=group_id, **data.validated_data
-        )
+        data = validated(InviteCreateInputSerializer, request.data)
+        invite, token = services.invite_create(actor=request.user, group_id=group_id, **data)
         invite.token = token
         invite.url = services.invite_url(token, base=public_base(request))
         return Response(InviteCreatedSerializer(invite).data, status=status.HTTP_201_CREATED)

@@ -7,6 +7,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from planpal.core import apicache
+from planpal.core.api import validated
 from planpal.core.events import topic_for
 from planpal.core.pagination import NewestFirstCursorPagination
 from planpal.notifications import selectors, services
@@ -37,10 +38,9 @@ class NotificationListApi(GenericAPIView):
         responses=NotificationOutputSerializer(many=True),
     )
     def get(self, request):
-        query = NotificationListQuerySerializer(data=request.query_params)
-        query.is_valid(raise_exception=True)
+        query = validated(NotificationListQuerySerializer, request.query_params)
         notifications = selectors.notifications_for_user(
-            user=request.user, unread_only=query.validated_data["unread"]
+            user=request.user, unread_only=query["unread"]
         )
         page = self.paginate_queryset(notifications)
         return self.get_paginated_response(NotificationOutputSerializer(page, many=True).data)
@@ -97,9 +97,8 @@ class DeviceListApi(APIView):
         responses={201: DeviceOutputSerializer, 200: DeviceOutputSerializer},
     )
     def post(self, request):
-        payload = DeviceRegisterInputSerializer(data=request.data)
-        payload.is_valid(raise_exception=True)
-        device, created = services.device_register(actor=request.user, **payload.validated_data)
+        payload = validated(DeviceRegisterInputSerializer, request.data)
+        device, created = services.device_register(actor=request.user, **payload)
         return Response(DeviceOutputSerializer(device).data, 201 if created else 200)
 
     @extend_schema(
@@ -108,9 +107,8 @@ class DeviceListApi(APIView):
         responses={204: None},
     )
     def delete(self, request):
-        payload = DeviceUnregisterInputSerializer(data=request.data)
-        payload.is_valid(raise_exception=True)
-        services.device_unregister(actor=request.user, token=payload.validated_data["token"])
+        payload = validated(DeviceUnregisterInputSerializer, request.data)
+        services.device_unregister(actor=request.user, token=payload["token"])
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
@@ -137,9 +135,8 @@ class NotificationPreferencesApi(APIView):
         responses=PreferencesSerializer,
     )
     def put(self, request):
-        payload = PreferencesSerializer(data=request.data)
-        payload.is_valid(raise_exception=True)
-        preferences = services.preferences_update(actor=request.user, **payload.validated_data)
+        payload = validated(PreferencesSerializer, request.data)
+        preferences = services.preferences_update(actor=request.user, **payload)
         return Response(PreferencesSerializer(preferences).data)
 
     @extend_schema(

@@ -4,6 +4,7 @@ from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from planpal.core.api import validated
 from planpal.places import geocoder
 from planpal.places.serializers import PlaceSearchInputSerializer, PlaceSearchOutputSerializer
 
@@ -20,8 +21,6 @@ class PlaceSearchApi(APIView):
         },
     )
     def get(self, request):
-        payload = PlaceSearchInputSerializer(data=request.query_params)
-        payload.is_valid(raise_exception=True)
-        data = payload.validated_data
+        data = validated(PlaceSearchInputSerializer, request.query_params)
         answer = geocoder.search(query=data["q"], near=data.get("near"), limit=data["limit"])
         return Response(PlaceSearchOutputSerializer(answer).data)
