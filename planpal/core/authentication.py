@@ -23,10 +23,12 @@ VERSION_CLAIM = "ver"
 
 class Account(Protocol):
     """What is read here of the user model (accounts.User; core does not import it): its
-    `token_version` revokes every token issued before it changed."""
+    `token_version` revokes every token issued before it changed; `language` is the profile's
+    (docs/i18n.md)."""
 
     pk: Any
     token_version: int
+    language: str
 
 
 def is_current(token: Token, user: Account) -> bool:

@@ -5,12 +5,17 @@ runs, and its own limits leave files out of the count, so a big body would cost 
 whatever the route. This ASGI wrapper refuses a body over the route's limit up front when
 Content-Length says so, and stops reading a chunked one as soon as it passes the limit; either
 way the answer is 413 in the API's error shape. Every route gets MAX_REQUEST_BYTES; the paths in
-REQUEST_BYTES_BY_PATH (the upload route) get theirs."""
+REQUEST_BYTES_BY_PATH (the upload route) get theirs. The 413 is written in the language of the
+request's Accept-Language (or language cookie): nobody is signed in yet at this level."""
 
 import json
 
+from django.utils import translation
+from django.utils.translation import gettext as _
+
 from planpal.core.api_errors import error_body
 from planpal.core.asgi_types import App, Message, Receive, Scope, Send
+from planpal.core.i18n import language_from_scope
 
 
 class BodySizeLimit:
@@ -29,7 +34,7 @@ class BodySizeLimit:
         limit = self.limit_for(scope["path"])
         declared = _content_length(scope)
         if declared is not None and (declared < 0 or declared > limit):
-            await _refuse(send, limit)
+            await _refuse(scope, send, limit)
             return
         state = {"received": 0, "exceeded": False, "started": False}
 
@@ -51,7 +56,7 @@ class BodySizeLimit:
 
         await self.app(scope, counted_receive, tracked_send)
         if state["exceeded"] and not state["started"]:
-            await _refuse(send, limit)
+            await _refuse(scope, send, limit)
 
 
 def _content_length(scope: Scope) -> int | None:
@@ -64,13 +69,12 @@ def _content_length(scope: Scope) -> int | None:
     return None
 
 
-async def _refuse(send: Send, limit: int) -> None:
-    body = json.dumps(
-        error_body(
-            "request_too_large",
-            f"The request body is larger than this endpoint accepts ({limit} bytes).",
-        )
-    ).encode()
+async def _refuse(scope: Scope, send: Send, limit: int) -> None:
+    with translation.override(language_from_scope(scope)):
+        message = _("The request body is larger than this endpoint accepts (%(limit)s bytes).") % {
+            "limit": limit
+        }
+    body = json.dumps(error_body("request_too_large", message), ensure_ascii=False).encode()
     await send(
         {
             "type": "http.response.start",

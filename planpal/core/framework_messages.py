@@ -63,6 +63,10 @@ DRF_AND_SIMPLEJWT = (
     gettext_noop("Could not satisfy the request Accept header."),
     gettext_noop('Unsupported media type "{media_type}" in request.'),
     gettext_noop("Request was throttled."),
+    # DRF looks each of these up before it fills in {wait} and picks one by the count, so they
+    # translate the "Expected available in N seconds." it appends to a 429's message.
+    gettext_noop("Expected available in {wait} second."),
+    gettext_noop("Expected available in {wait} seconds."),
     gettext_noop("Invalid data. Expected a dictionary, but got {datatype}."),
     gettext_noop("This field must be unique."),
     gettext_noop("The fields {field_names} must make a unique set."),

@@ -7,7 +7,7 @@ from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, parse_cookie
 from django.utils import translation
 
 if TYPE_CHECKING:
@@ -41,6 +41,22 @@ def group_by_language(languages: Iterable[tuple[int, str]]) -> dict[str, list[in
     for pk, code in languages:
         groups.setdefault(supported(code) or settings.LANGUAGE_CODE, []).append(pk)
     return groups
+
+
+def language_from_scope(scope: dict[str, Any]) -> str:
+    """The language LocaleMiddleware would choose for an ASGI request answered below Django (the
+    body limit's 413, the SSE stream's refusals): the language cookie, else Accept-Language,
+    else English. Django's own rule (`get_language_from_request`), read from the scope's
+    headers; the caller puts a signed-in user's profile language first when it knows it."""
+    request = HttpRequest()
+    cookies = []
+    for name, value in scope.get("headers", ()):
+        if name == b"accept-language":
+            request.META["HTTP_ACCEPT_LANGUAGE"] = value.decode("latin-1")
+        elif name == b"cookie":
+            cookies.append(value.decode("latin-1"))
+    request.COOKIES = parse_cookie("; ".join(cookies))
+    return translation.get_language_from_request(request)
 
 
 def use_profile_language(request: HttpRequest, user: Any) -> None:

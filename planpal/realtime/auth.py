@@ -80,4 +80,5 @@ async def session_credential(scope: Scope) -> Credential:
     user = await get_user(scope)
     if not user.is_authenticated:
         raise Refused(4001, "not logged in")
-    return Credential(user.pk, user.token_version, session_ref(scope.get("session")))
+    session = session_ref(scope.get("session"))
+    return Credential(user.pk, user.token_version, session, language=user.language)

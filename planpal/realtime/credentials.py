@@ -3,7 +3,7 @@ was admitted under, and the browser session behind it (its cookie, or the sessio
 for its ticket). A credential revocation announced on the user's topic ends the connections it
 covers (`subscriptions.TopicSubscriber._take`)."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.contrib.sessions.backends.base import SessionBase
 from django.utils.crypto import salted_hmac
@@ -20,6 +20,9 @@ class Credential:
     user_id: int
     token_version: int
     session: str = ""  # session_ref of the browser session, "" for token clients
+    # The account's profile language when it was admitted ("" for none): what the SSE stream's
+    # refusals are written in. Not part of what the credential is.
+    language: str = field(default="", compare=False)
 
 
 def session_ref(session: SessionBase | None) -> str:

@@ -22,7 +22,7 @@ import secrets
 import signal
 from collections import deque
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from types import FrameType
 from typing import Any
 from urllib.parse import parse_qs
@@ -30,16 +30,23 @@ from urllib.parse import parse_qs
 from channels.generic.http import AsyncHttpConsumer
 from django.conf import settings
 from django.db import InterfaceError, OperationalError
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
 
 from planpal.core.asgi_types import Scope
 from planpal.core.db import in_thread_pool, is_database_unavailable
-from planpal.realtime import admission
-from planpal.realtime.admission import HandshakeRefused
 from planpal.realtime.auth import Refused, origin_allowed, session_credential
 from planpal.realtime.authorisers import parse_topic
 from planpal.realtime.credentials import Credential
 from planpal.realtime.frames import dumps
 from planpal.realtime.hub import get_hub
+from planpal.realtime.sse_refusals import (
+    Header,
+    Refusal,
+    not_admitted,
+    refusal_body,
+    with_items,
+)
 from planpal.realtime.subscriptions import NotAdmitted, TopicSubscriber
 
 log = logging.getLogger(__name__)
@@ -55,37 +62,6 @@ db = in_thread_pool
 
 # A Python-level signal handler (what signal.getsignal returns when it is callable).
 Handler = Callable[[int, FrameType | None], Any]
-
-
-# An HTTP response header, as ASGI sends it.
-Header = tuple[bytes, bytes]
-
-
-@dataclass
-class Refusal(HandshakeRefused):
-    status: int
-    code: str
-    message: str
-    fields: dict[str, list[str]] = field(default_factory=dict)
-    headers: list[Header] = field(default_factory=list)
-
-    @property
-    def charges_address(self) -> bool:  # type: ignore[override]
-        return self.status in (401, 403)
-
-
-def not_admitted(refusal: NotAdmitted) -> Refusal:
-    """The answer to a stream the admission refused (admission.py)."""
-    retry_after = [(b"retry-after", str(refusal.retry_after).encode())]
-    if refusal.reason == admission.TOO_MANY_CONNECTIONS:
-        limit = settings.REALTIME["MAX_CONNECTIONS_PER_USER"]
-        message = f"You hold {limit} live connections (WebSockets and streams): close one first."
-        return Refusal(429, "too_many_connections", message)
-    if refusal.reason == admission.BUSY:
-        message = "Server busy; retry with backoff."
-        return Refusal(503, "unavailable", message, headers=retry_after)
-    message = "Too many refused requests from your address; retry later."
-    return Refusal(429, "throttled", message, headers=retry_after)
 
 
 @dataclass(frozen=True)
@@ -112,22 +88,25 @@ def parse_request(scope: Scope) -> StreamRequest:
     query = parse_qs(scope.get("query_string", b"").decode("latin-1"))
     items = _items(query.get("topics", []))
     if not items:
-        raise Refusal(400, "bad_topic", "Name the topics: ?topics=plan:42,group:3")
+        raise Refusal(400, "bad_topic", _("Name the topics: ?topics=plan:42,group:3"))
     limit = min(settings.SSE_MAX_TOPICS, settings.REALTIME["MAX_SUBSCRIPTIONS"])
     if len(items) > limit:
-        message = f"At most {limit} topics per stream: follow fewer, or open another stream."
+        message = format_lazy(
+            _("At most {limit} topics per stream: follow fewer, or open another stream."),
+            limit=limit,
+        )
         raise Refusal(400, "too_many_subscriptions", message, {"topics": [message]})
     bad = [item for item in items if parse_topic(item) is None]
     if bad:
-        message = "Unknown or malformed topic(s)."
+        message = _("Unknown or malformed topic(s).")
         shown = ", ".join(ascii(item) for item in bad[:10])
-        raise Refusal(400, "bad_topic", message, {"topics": [f"{message} {shown}"]})
+        raise Refusal(400, "bad_topic", message, {"topics": [with_items(message, shown)]})
     topics = list(dict.fromkeys(items))
     positions: dict[str, int] = {}
     for item in _items(query.get("since", [])):
         topic_seq = _position(item, topics)
         if topic_seq is None:
-            message = "since holds topic:seq items of the requested topics."
+            message = _("since holds topic:seq items of the requested topics.")
             raise Refusal(400, "bad_since", message, {"since": [message]})
         _keep_newest(positions, *topic_seq)
     last_event_id = _header(scope, b"last-event-id")
@@ -162,22 +141,22 @@ async def authenticate(scope: Scope) -> Credential:
     cross-site page sends it (Origin not allowed)."""
     authorization = _header(scope, b"authorization")
     if authorization is not None:
-        kind, _, token = authorization.partition(" ")
+        kind, _space, token = authorization.partition(" ")
         credential = (
             await db(_token_credential)(token.strip()) if kind.lower() == "bearer" else None
         )
         if credential is None:
-            raise Refusal(401, "not_authenticated", "The access token is invalid or expired.")
+            raise Refusal(401, "not_authenticated", _("The access token is invalid or expired."))
         return credential
     if not scope.get("cookies", {}).get(settings.SESSION_COOKIE_NAME):
-        raise Refusal(401, "not_authenticated", "Send Authorization: Bearer <access token>.")
+        raise Refusal(401, "not_authenticated", _("Send Authorization: Bearer <access token>."))
     origin = _header(scope, b"origin")
     if origin is not None and not origin_allowed(origin, _header(scope, b"host")):
-        raise Refusal(403, "forbidden", "This origin may not use the session.")
+        raise Refusal(403, "forbidden", _("This origin may not use the session."))
     try:
         return await session_credential(scope)
     except Refused as refused:
-        raise Refusal(401, "not_authenticated", "Not logged in.") from refused
+        raise Refusal(401, "not_authenticated", _("Not logged in.")) from refused
 
 
 def _token_credential(token: str) -> Credential | None:
@@ -191,7 +170,7 @@ def _token_credential(token: str) -> Credential | None:
         user = authentication.get_user(authentication.get_validated_token(token.encode()))
     except (InvalidToken, TokenError, AuthenticationFailed):
         return None
-    return Credential(user.pk, user.token_version)
+    return Credential(user.pk, user.token_version, language=user.language)
 
 
 # ---------------------------------------------------------------------------- the stream
@@ -229,7 +208,8 @@ class EventStreamConsumer(TopicSubscriber, AsyncHttpConsumer):  # type: ignore[m
         self.writer = None
         self.limit = settings.REALTIME["SEND_BUFFER_FRAMES"]
         if self.scope["method"] != "GET":
-            await self._refuse(Refusal(405, "method_not_allowed", "Use GET."), [(b"allow", b"GET")])
+            refusal = Refusal(405, "method_not_allowed", _("Use GET."))
+            await self._refuse(refusal, [(b"allow", b"GET")])
             return
         self.hub = get_hub()
         try:
@@ -281,10 +261,10 @@ class EventStreamConsumer(TopicSubscriber, AsyncHttpConsumer):  # type: ignore[m
         except (OperationalError, InterfaceError) as exc:
             if not is_database_unavailable(exc):
                 raise
-            raise Refusal(503, "unavailable", "Database unavailable; retry shortly.") from exc
+            raise Refusal(503, "unavailable", _("Database unavailable; retry shortly.")) from exc
         if refused:
-            message = "Not allowed to follow these topics."
-            fields = {"topics": [f"{message} {', '.join(refused)}"]}
+            message = _("Not allowed to follow these topics.")
+            fields = {"topics": [with_items(message, ", ".join(refused))]}
             raise Refusal(403, "forbidden", message, fields)
         return heads
 
@@ -356,9 +336,9 @@ class EventStreamConsumer(TopicSubscriber, AsyncHttpConsumer):  # type: ignore[m
             log.debug("SSE stream %s stopped writing", self.conn_id, exc_info=True)
 
     async def _refuse(self, refusal: Refusal, extra_headers: Iterable[Header] = ()) -> None:
-        body = {
-            "error": {"code": refusal.code, "message": refusal.message, "fields": refusal.fields}
-        }
+        # The profile's language once the request is authenticated (admit() keeps the credential).
+        credential = getattr(self, "credential", None)
+        body = refusal_body(refusal, self.scope, credential.language if credential else "")
         headers = [(b"content-type", b"application/json"), *refusal.headers, *extra_headers]
         if refusal.status == 401:
             headers.append((b"www-authenticate", b'Bearer realm="api"'))

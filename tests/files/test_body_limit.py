@@ -33,8 +33,9 @@ class Recorder:
         await send({"type": "http.response.body", "body": str(size).encode()})
 
 
-async def call(app, path: str, chunks: list[bytes], *, declared: int | None = None):
-    headers = [] if declared is None else [(b"content-length", str(declared).encode())]
+async def call(app, path: str, chunks: list[bytes], *, declared: int | None = None, headers=()):
+    if declared is not None:
+        headers = [*headers, (b"content-length", str(declared).encode())]
     scope = {"type": "http", "path": path, "headers": headers, "method": "POST"}
     queue = [
         {"type": "http.request", "body": chunk, "more_body": i < len(chunks) - 1}
@@ -78,6 +79,34 @@ async def test_the_upload_route_alone_may_send_more():
     assert status == 413  # another path, even a near one, has the default
     status, _ = await call(guarded(Recorder()), "/api/v1/uploads", [b"x" * 1001], declared=1001)
     assert status == 413
+
+
+THE_413 = {
+    "en": "The request body is larger than this endpoint accepts (100 bytes).",
+    "vi": "Nội dung yêu cầu lớn hơn mức địa chỉ này chấp nhận (100 byte).",
+}
+
+
+@pytest.mark.parametrize(
+    ("headers", "language"),
+    [
+        ((), "en"),
+        ([(b"accept-language", b"en-US,en;q=0.9")], "en"),
+        ([(b"accept-language", b"fr, vi-VN;q=0.9, en;q=0.5")], "vi"),
+        ([(b"accept-language", b"vi")], "vi"),
+        ([(b"cookie", b"a=b; django_language=vi"), (b"accept-language", b"en")], "vi"),
+    ],
+)
+async def test_the_413_is_in_the_language_of_the_request(headers, language):
+    """Accept-Language (or the language cookie) as LocaleMiddleware reads it: nobody is signed
+    in this far down. The code is the same in every language."""
+    for chunks, declared in (([b"x" * 101], 101), ([b"x" * 60, b"x" * 60], None)):
+        status, body = await call(
+            guarded(Recorder()), "/api/v1/groups", chunks, declared=declared, headers=headers
+        )
+        error = json.loads(body)["error"]
+        assert (status, error["code"]) == (413, "request_too_large")
+        assert error["message"] == THE_413[language]
 
 
 async def test_a_body_within_the_limit_passes_untouched():

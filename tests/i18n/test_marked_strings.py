@@ -32,6 +32,8 @@ MESSAGE_CALLS = {
 }
 # Calls whose first argument is a field name and second the message.
 FIELD_MESSAGE_CALLS = {"_fail", "fail"}
+# Calls whose message (and fields) come after other arguments: which ones are texts.
+TEXT_ARGUMENTS = {"Refusal": slice(2, 4), "error_body": slice(1, 3)}  # SSE refusals, the 413
 MESSAGE_KEYWORDS = {"message", "fields", "title", "body", "detail", "why", "action"}
 GETTEXT = {"_", "gettext", "gettext_lazy", "ngettext", "ngettext_lazy", "format_lazy", "pgettext"}
 
@@ -76,6 +78,8 @@ def bare_messages() -> list[str]:
             name = _name(node.func)
             if name in FIELD_MESSAGE_CALLS:
                 arguments = node.args[1:2]
+            elif name in TEXT_ARGUMENTS:
+                arguments = node.args[TEXT_ARGUMENTS[name]]
             elif name in MESSAGE_CALLS:
                 arguments = node.args[:1]
             else:

@@ -5,6 +5,7 @@ count, per-process connect rate (1013) and per-connection op rate (4008)."""
 import asyncio
 import json
 import logging
+import re
 import time
 
 import httpx
@@ -46,6 +47,22 @@ def test_login_attempts_per_ip_stop_at_the_limit_with_retry_after(anon, alice, l
     assert 1 <= int(refused["Retry-After"]) <= 60
     assert "throttled" in error["message"].lower()
     assert login(anon, "alice", ip="10.0.0.2").status_code == 200  # another address is fine
+
+
+def test_the_429_says_when_to_come_back_in_the_language_of_the_request(anon, alice, limits):
+    limits(login_ip="1/60")
+    assert login(anon, "alice").status_code == 200
+    english = assert_error(login(anon, "alice"), 429, "throttled")["message"]
+    assert re.fullmatch(r"Request was throttled\. Expected available in [0-9]+ seconds?\.", english)
+    body = {"username": "alice", "password": PASSWORD}
+    refused = anon.post(
+        "/api/v1/auth/token", body, format="json", REMOTE_ADDR="10.0.0.1", HTTP_ACCEPT_LANGUAGE="vi"
+    )
+    vietnamese = assert_error(refused, 429, "throttled")["message"]
+    assert re.fullmatch(
+        r"Bạn gửi quá nhiều yêu cầu; hãy thử lại sau\. Dự kiến có thể dùng lại sau [0-9]+ giây\.",
+        vietnamese,
+    )
 
 
 def test_one_account_cannot_be_brute_forced_from_many_addresses(anon, alice, limits):

@@ -177,6 +177,40 @@ async def test_it_needs_a_valid_token_or_session(sse_server, trip):
     assert anonymous.json()["error"]["code"] == "not_authenticated"
 
 
+async def test_refusals_are_in_the_language_of_the_request(sse_server, trip):
+    """Accept-Language until the request is authenticated, then the profile's language
+    (docs/i18n.md); the codes are the same in every language."""
+    from planpal.accounts.models import User
+
+    await User.objects.filter(pk=trip.carol.pk).aupdate(language="vi")
+    params = {"topics": trip.plan_topic}  # carol is not a member
+    carol = {"Authorization": f"Bearer {token_for(trip.carol)}", "Accept-Language": "en"}
+    bob = {"Authorization": f"Bearer {token_for(trip.bob)}", "Accept-Language": "vi"}
+    async with httpx.AsyncClient(base_url=sse_server.url) as client:
+        anonymous = await client.get("/api/v1/stream", params=params)
+        vi = {"Accept-Language": "vi"}
+        anonymous_vi = await client.get("/api/v1/stream", params=params, headers=vi)
+        forbidden = await client.get("/api/v1/stream", params=params, headers=carol)
+        bad_since = await client.get("/api/v1/stream", params={**params, "since": "x"}, headers=bob)
+    assert anonymous_vi.status_code == anonymous.status_code == 401
+    english, vietnamese = anonymous.json()["error"], anonymous_vi.json()["error"]
+    assert english["code"] == vietnamese["code"] == "not_authenticated"
+    assert english["message"] == "Send Authorization: Bearer <access token>."
+    assert vietnamese["message"] == "Hãy gửi Authorization: Bearer <access token>."
+    assert forbidden.status_code == 403, forbidden.text
+    assert forbidden.json()["error"] == {
+        "code": "forbidden",
+        "message": "Bạn không được phép theo dõi các chủ đề này.",
+        "fields": {"topics": [f"Bạn không được phép theo dõi các chủ đề này. {trip.plan_topic}"]},
+    }
+    assert bad_since.status_code == 400
+    error = bad_since.json()["error"]  # bob has no profile language: his Accept-Language
+    assert (error["code"], error["message"]) == (
+        "bad_since",
+        "since phải gồm các mục topic:seq của những chủ đề được yêu cầu.",
+    )
+
+
 async def test_a_browser_session_works_from_our_origin_only(sse_server, trip, stream_for):
     async with httpx.AsyncClient(base_url=f"{sse_server.url}/api/v1") as api:
         login = await api.post(

@@ -3,8 +3,10 @@
 import pytest
 
 from planpal.core.events import EVERYONE
+from planpal.realtime import admission
 from planpal.realtime.sse import EventStreamConsumer, Refusal, parse_request
-from planpal.realtime.subscriptions import Subscription
+from planpal.realtime.sse_refusals import not_admitted, refusal_body
+from planpal.realtime.subscriptions import NotAdmitted, Subscription
 
 
 class FakeHub:
@@ -103,3 +105,64 @@ def test_positions_come_from_since_and_last_event_id_newest_wins():
     assert parse_request(scope("topics=plan:1", last_event_id="group:3:7")).positions == {}
     with pytest.raises(Refusal):
         parse_request(scope("topics=plan:1,group:2&since=4"))  # bare seq, but two topics
+
+
+VI = [(b"accept-language", b"vi-VN,vi;q=0.9,en;q=0.8")]
+
+
+def written(refusal: Refusal, headers=(), profile: str = "") -> dict:
+    return refusal_body(refusal, {"headers": list(headers)}, profile)["error"]
+
+
+def test_a_refusal_is_written_in_the_language_of_the_request(settings):
+    settings.SSE_MAX_TOPICS = 2
+    with pytest.raises(Refusal) as refused:
+        parse_request(scope("topics=plan:1,plan:2,plan:3"))
+    english = "At most 2 topics per stream: follow fewer, or open another stream."
+    vietnamese = (
+        "Mỗi luồng theo dõi tối đa 2 chủ đề: hãy theo dõi ít hơn, hoặc mở thêm một luồng khác."
+    )
+    assert written(refused.value) == {
+        "code": "too_many_subscriptions",
+        "message": english,
+        "fields": {"topics": [english]},
+    }
+    assert written(refused.value, VI) == {
+        "code": "too_many_subscriptions",
+        "message": vietnamese,
+        "fields": {"topics": [vietnamese]},
+    }
+    # Once the request is authenticated, the profile's language wins over the header.
+    assert written(refused.value, VI, profile="en")["message"] == english
+    assert written(refused.value, profile="vi")["message"] == vietnamese
+
+
+def test_a_malformed_topic_is_named_after_the_translated_message():
+    with pytest.raises(Refusal) as refused:
+        parse_request(scope("topics=plan:1,chat:1"))
+    error = written(refused.value, VI)
+    assert error["message"] == "Chủ đề không tồn tại hoặc sai định dạng."
+    assert error["fields"] == {"topics": ["Chủ đề không tồn tại hoặc sai định dạng. 'chat:1'"]}
+
+
+def test_admission_refusals_are_translated_too(settings):
+    limit = settings.REALTIME["MAX_CONNECTIONS_PER_USER"]
+    too_many = not_admitted(NotAdmitted(admission.TOO_MANY_CONNECTIONS))
+    assert written(too_many)["message"] == (
+        f"You hold {limit} live connections (WebSockets and streams): close one first."
+    )
+    assert written(too_many, VI) == {
+        "code": "too_many_connections",
+        "message": f"Bạn đang giữ {limit} kết nối trực tiếp (WebSocket và luồng sự kiện): "
+        "hãy đóng bớt một kết nối trước.",
+        "fields": {},
+    }
+    busy = not_admitted(NotAdmitted(admission.BUSY, 3))
+    assert (busy.status, busy.headers) == (503, [(b"retry-after", b"3")])
+    busy_vi = "Máy chủ đang bận; hãy thử lại, mỗi lần chờ lâu hơn lần trước."
+    assert written(busy, VI)["message"] == busy_vi
+    throttled = written(not_admitted(NotAdmitted(admission.ADDRESS_THROTTLED)), VI)
+    assert throttled["code"] == "throttled"
+    assert throttled["message"] == (
+        "Địa chỉ của bạn có quá nhiều yêu cầu bị từ chối; hãy thử lại sau."
+    )
