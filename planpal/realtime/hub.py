@@ -26,6 +26,7 @@ from redis.asyncio import Redis
 from planpal.core import metrics
 from planpal.core.db import in_thread_pool
 from planpal.realtime import bus, housekeeping, store, tuning
+from planpal.realtime.batch import CommandBatch
 from planpal.realtime.connections import Connection, Subscriber
 from planpal.realtime.presence import EmbeddedPresence, Presence, RedisPresence
 from planpal.realtime.selectors import stream_positions
@@ -74,11 +75,12 @@ class Hub:
         self.presence: Presence
         if settings.REDIS_URL:
             self.redis: Redis | None = command_client()
+            self.batch: CommandBatch | None = CommandBatch(self.redis, self.spawn)
             self.transport: RedisTransport | None = RedisTransport(self, self.redis)
-            self.presence = RedisPresence(self, self.redis)
+            self.presence = RedisPresence(self, self.redis, self.batch)
             self.spawn(self.transport.run())
         else:
-            self.redis = self.transport = None
+            self.redis = self.transport = self.batch = None
             self.presence = EmbeddedPresence(self)
             bus.use_embedded_sink(self.post_threadsafe)  # the bus of embedded mode is this hub
         self.spawn(housekeeping.run(self))
@@ -246,8 +248,9 @@ class Hub:
 
     async def publish_ephemeral(self, topic: str, origin: str, frame: str) -> None:
         message = bus.ephemeral_message(origin, frame)
-        if self.transport:
-            await self.transport.publish(topic, message)
+        if self.batch is not None:  # with the other writes of this turn (batch.py); may be lost
+            channel = bus.channel_for(topic)
+            self.batch.post(lambda pipe: pipe.publish(channel, message))
         else:
             self.receive(topic, message)
 

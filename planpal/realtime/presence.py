@@ -24,9 +24,11 @@ from typing import Any, Protocol, TypeVar
 
 from django.conf import settings
 from redis.asyncio import Redis
+from redis.asyncio.client import Pipeline
 
 from planpal.core.db import in_thread_pool
 from planpal.realtime import bus
+from planpal.realtime.batch import CommandBatch
 from planpal.realtime.connections import Connection, Subscriber, Topic
 from planpal.realtime.frames import dumps
 
@@ -39,6 +41,16 @@ TOUCH_SECONDS = 10.0  # a client frame refreshes the user's presence at most thi
 REFRESH_SECONDS = 20  # every process re-adds its live topic members this often
 TOPIC_TTL_SECONDS = 60  # ... and a member it stopped refreshing expires after this
 REFRESH_CHUNK = 200  # topics per pipeline of the refresh
+
+# take_slot: drop expired slots, add this connection's, count them (KEYS[1] the user's slots;
+# ARGV: now, the slot's expiry, the connection id, the key's TTL).
+TAKE_SLOT = """
+redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', ARGV[1])
+redis.call('ZADD', KEYS[1], ARGV[2], ARGV[3])
+local count = redis.call('ZCARD', KEYS[1])
+redis.call('EXPIRE', KEYS[1], ARGV[4])
+return count
+"""
 
 # user_id → topics that hear about the user's presence (registered by the groups app).
 _audiences: list[Callable[[int], list[str]]] = []
@@ -217,9 +229,13 @@ class EmbeddedPresence(Presence):
 
 
 class RedisPresence(Presence):
-    def __init__(self, hub: Local, client: Redis) -> None:
+    """Every per-connection write goes through one CommandBatch (batch.py): a burst of
+    connects costs a few pipelines, not several round trips per connection."""
+
+    def __init__(self, hub: Local, client: Redis, batch: CommandBatch | None = None) -> None:
         super().__init__(hub)
         self.client = client
+        self.batch = batch or CommandBatch(client, hub.spawn)
 
     async def _quietly(self, awaitable: Awaitable[T]) -> T | None:
         try:
@@ -230,11 +246,11 @@ class RedisPresence(Presence):
 
     def joined(self, topic: str, subscriber: Subscriber) -> None:
         member = {f"{subscriber.user_id}:{subscriber.conn_id}": _expiry()}
-        self.hub.spawn(self._quietly(self.client.zadd(_topic_key(topic), member)))
+        self.batch.post(lambda pipe: pipe.zadd(_topic_key(topic), member))
 
     def left(self, topic: str, subscriber: Subscriber) -> None:
         member = f"{subscriber.user_id}:{subscriber.conn_id}"
-        self.hub.spawn(self._quietly(self.client.zrem(_topic_key(topic), member)))
+        self.batch.post(lambda pipe: pipe.zrem(_topic_key(topic), member))
 
     async def online(self, topic: str) -> list[int]:
         members = await self._quietly(
@@ -243,31 +259,34 @@ class RedisPresence(Presence):
         return sorted({int(member.split(b":")[0]) for member in members or []})
 
     async def take_slot(self, connection: Connection, limit: int) -> bool:
-        """One transaction adds the connection to its user's slots and counts them, so two
-        processes admitting the user's last free slot at once do not both take it. This
+        """One script adds the connection to its user's slots and counts them (atomically, so
+        two processes admitting the user's last free slot at once do not both take it). This
         process's own count decides too (Redis may not have heard of its connections yet, or
         be unreachable)."""
         if not await super().take_slot(connection, limit):
             return False
         key, now = _slots_key(connection.user_id), time.time()
-        pipe = self.client.pipeline(transaction=True)
-        pipe.zremrangebyscore(key, "-inf", now)
-        pipe.zadd(key, {connection.conn_id: now + TOPIC_TTL_SECONDS})
-        pipe.zcard(key)
-        pipe.expire(key, TOPIC_TTL_SECONDS * 2)
+        args = (
+            str(now),
+            str(now + TOPIC_TTL_SECONDS),
+            connection.conn_id,
+            str(TOPIC_TTL_SECONDS * 2),
+        )
         try:
-            replies = await self._quietly(pipe.execute())
+            replies = await self._quietly(
+                self.batch.send(lambda pipe: pipe.eval(TAKE_SLOT, 1, key, *args))
+            )
         except asyncio.CancelledError:  # the client went away meanwhile: free what was taken
             self.hub.spawn(self.forget(connection.user_id, connection.conn_id))
             raise
-        if replies is None or replies[2] <= limit:
+        if replies is None or replies[0] <= limit:
             return True
-        await self._quietly(self.client.zrem(key, connection.conn_id))
+        self.batch.post(lambda pipe: pipe.zrem(key, connection.conn_id))
         return False
 
     def give_back_slot(self, connection: Connection) -> None:
         key = _slots_key(connection.user_id)
-        self.hub.spawn(self._quietly(self.client.zrem(key, connection.conn_id)))
+        self.batch.post(lambda pipe: pipe.zrem(key, connection.conn_id))
 
     async def refresh(self) -> None:
         """Re-add every local member, in pipelines of REFRESH_CHUNK topics: one pipeline for
@@ -293,16 +312,21 @@ class RedisPresence(Presence):
             await self._quietly(pipe.execute())
 
     async def touch(self, user_id: int, conn_id: str) -> None:
-        pipe = self.client.pipeline(transaction=False)
-        pipe.hset(_user_key(user_id), conn_id, str(time.time()))
-        pipe.expire(_user_key(user_id), int(settings.REALTIME["IDLE_TIMEOUT_SECONDS"] * 2))
-        await self._quietly(pipe.execute())
+        key, now = _user_key(user_id), time.time()
+        ttl = int(settings.REALTIME["IDLE_TIMEOUT_SECONDS"] * 2)
+
+        def build(pipe: Pipeline) -> None:
+            pipe.hset(key, conn_id, str(now))
+            pipe.expire(key, ttl)
+
+        self.batch.post(build)
 
     async def forget(self, user_id: int, conn_id: str) -> None:
-        pipe = self.client.pipeline(transaction=False)
-        pipe.hdel(_user_key(user_id), conn_id)
-        pipe.zrem(_slots_key(user_id), conn_id)
-        await self._quietly(pipe.execute())
+        def build(pipe: Pipeline) -> None:
+            pipe.hdel(_user_key(user_id), conn_id)
+            pipe.zrem(_slots_key(user_id), conn_id)
+
+        await self._quietly(self.batch.send(build))
 
     async def is_online(self, user_id: int) -> bool:
         """Errs on the side of "online" when Redis cannot say: no offline announcement."""
@@ -312,11 +336,13 @@ class RedisPresence(Presence):
         return stamps is None or any(float(stamp) > cutoff for stamp in stamps)
 
     async def flip(self, user_id: int, online: bool) -> bool:
-        state = "1" if online else "0"
-        pipe = self.client.pipeline(transaction=False)
-        pipe.getset(_announced_key(user_id), state)
-        pipe.expire(_announced_key(user_id), 86400)
-        replies = await self._quietly(pipe.execute())
+        state, key = ("1" if online else "0"), _announced_key(user_id)
+
+        def build(pipe: Pipeline) -> None:
+            pipe.getset(key, state)
+            pipe.expire(key, 86400)
+
+        replies = await self._quietly(self.batch.send(build))
         if replies is None:
             return False
         previous = replies[0]

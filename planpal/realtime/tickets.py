@@ -79,17 +79,19 @@ def _redis_backend() -> Any:
 
 
 async def ticket_consume_async(ticket: str) -> Credential | None:
-    """`ticket_consume` for the gateway's event loop. With Redis it is one GETDEL on the hub's
-    own connection: no worker thread, and no cache client per connection (Django keeps a cache
-    object per async context, which a WebSocket would hold for as long as it lives)."""
+    """`ticket_consume` for the gateway's event loop. With Redis it is one GETDEL in the hub's
+    command batch (batch.py, shared with the connects around it): no worker thread, and no cache
+    client per connection (Django keeps a cache object per async context, which a WebSocket
+    would hold for as long as it lives)."""
     if not _well_formed(ticket):
         return None
-    client = get_hub().redis
-    backend = _redis_backend() if client is not None else None
-    if client is None or backend is None:
+    batch = get_hub().batch
+    backend = _redis_backend() if batch is not None else None
+    if batch is None or backend is None:
         return await sync_to_async(ticket_consume, thread_sensitive=False)(ticket)
+    key = backend.make_key(PREFIX + ticket)
     try:
-        raw = await client.getdel(backend.make_key(PREFIX + ticket))
+        (raw,) = await batch.send(lambda pipe: pipe.getdel(key))
     except Exception as exc:  # noqa: BLE001 - refused (4001): the client gets a new ticket
         log.warning("ticket check failed: %s", exc)
         return None

@@ -77,12 +77,6 @@ class RedisTransport:
             except Exception as exc:  # noqa: BLE001
                 log.warning("unsubscribe %s failed: %s", topic, exc)
 
-    async def publish(self, topic: str, message: str) -> None:
-        try:
-            await self.client.publish(bus.channel_for(topic), message)
-        except Exception as exc:  # noqa: BLE001 - ephemeral frames may be dropped
-            log.warning("ephemeral publish to %s failed: %s", topic, exc)
-
     async def round_trip(self, timeout: float) -> None:
         """Readiness: publish on the control channel and wait for our own listener to hear it."""
         if not self.connected:
