@@ -63,7 +63,12 @@ class CommandBatch:
         while self.queued and len(pipe) < MAX_COMMANDS:
             build, future = self.queued.popleft()
             start = len(pipe)
-            build(pipe)
+            try:
+                build(pipe)
+            except Exception as exc:  # noqa: BLE001 - a bad command fails its caller alone
+                del pipe.command_stack[start:]
+                self._fail(future, exc)
+                continue
             taken.append((start, len(pipe), future))
         replies: list[Any]
         try:
@@ -83,3 +88,10 @@ class CommandBatch:
                     future.set_exception(error)
         if failed is not None:
             log.warning("batched redis write failed: %s", failed)
+
+    @staticmethod
+    def _fail(future: Replies | None, exc: Exception) -> None:
+        if future is None:
+            log.warning("batched redis write failed: %s", exc)
+        elif not future.done():
+            future.set_exception(exc)

@@ -16,6 +16,7 @@ class FakePipeline:
     def __init__(self, client) -> None:
         self.client = client
         self.commands: list[tuple] = []
+        self.command_stack = self.commands  # redis-py's name for it
 
     def __len__(self) -> int:
         return len(self.commands)
@@ -96,3 +97,22 @@ async def test_redis_down_fails_the_waiting_callers_and_logs_the_posted_writes(c
     assert "batched redis write failed: redis is down" in caplog.text
     client.down = False
     assert await batch.send(lambda pipe: pipe.hvals("h")) == ["hvals"]  # and it recovers
+
+
+async def test_a_command_that_cannot_be_built_fails_its_caller_alone():
+    """A build that raised left every caller of its batch waiting for ever."""
+    client = FakeRedis()
+    batch = CommandBatch(client, asyncio.ensure_future)
+
+    def bad(pipe):
+        pipe.zadd("a", {})
+        raise TypeError("bad argument")
+
+    before = batch.send(lambda pipe: pipe.hvals("h"))
+    failing = batch.send(bad)
+    after = batch.send(lambda pipe: pipe.getdel("t"))
+    assert await asyncio.wait_for(before, 1) == ["hvals"]
+    with pytest.raises(TypeError):
+        await asyncio.wait_for(failing, 1)
+    assert await asyncio.wait_for(after, 1) == ["getdel"]
+    assert client.round_trips == [["hvals", "getdel"]]
