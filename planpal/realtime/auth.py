@@ -15,7 +15,8 @@ from planpal.realtime.credentials import Credential, session_ref
 from planpal.realtime.tickets import ticket_consume_async
 
 
-def _header(scope: Scope, name: bytes) -> str | None:
+def header(scope: Scope, name: bytes) -> str | None:
+    """The first value of a request header of an ASGI scope (latin-1, as HTTP carries it)."""
     headers: list[tuple[bytes, bytes]] = scope.get("headers", [])
     for key, value in headers:
         if key == name:
@@ -69,7 +70,7 @@ async def _authenticate(scope: Scope) -> Credential:
         return credential
     if not scope.get("cookies", {}).get(settings.SESSION_COOKIE_NAME):
         raise Refused(4001, "no ticket and no session")
-    if not origin_allowed(_header(scope, b"origin"), _header(scope, b"host")):
+    if not origin_allowed(header(scope, b"origin"), header(scope, b"host")):
         raise Refused(4003, "origin not allowed")
     return await session_credential(scope)
 

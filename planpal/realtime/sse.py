@@ -35,7 +35,7 @@ from django.utils.translation import gettext_lazy as _
 
 from planpal.core.asgi_types import Scope
 from planpal.core.db import in_thread_pool, is_database_unavailable
-from planpal.realtime.auth import Refused, origin_allowed, session_credential
+from planpal.realtime.auth import Refused, header, origin_allowed, session_credential
 from planpal.realtime.authorisers import parse_topic
 from planpal.realtime.credentials import Credential
 from planpal.realtime.frames import dumps
@@ -71,14 +71,6 @@ class StreamRequest:
 
 
 # ---------------------------------------------------------------------------- the request
-def _header(scope: Scope, name: bytes) -> str | None:
-    headers: list[tuple[bytes, bytes]] = scope.get("headers", [])
-    for key, value in headers:
-        if key == name:
-            return value.decode("latin-1")
-    return None
-
-
 def parse_request(scope: Scope) -> StreamRequest:
     """Topics from `?topics=`; positions from `?since=` (strict) and `Last-Event-ID` (an
     EventSource sends back whatever id it saw last: entries for other topics are ignored). Both
@@ -109,7 +101,7 @@ def parse_request(scope: Scope) -> StreamRequest:
             message = _("since holds topic:seq items of the requested topics.")
             raise Refusal(400, "bad_since", message, {"since": [message]})
         _keep_newest(positions, *topic_seq)
-    last_event_id = _header(scope, b"last-event-id")
+    last_event_id = header(scope, b"last-event-id")
     for item in _items([last_event_id] if last_event_id else []):
         topic_seq = _position(item, topics)
         if topic_seq is not None:
@@ -139,7 +131,7 @@ async def authenticate(scope: Scope) -> Credential:
     """Who is asking, from `Authorization: Bearer <access token>` (simplejwt, with the account's
     token version checked) or, without that header, the session cookie — refused when a
     cross-site page sends it (Origin not allowed)."""
-    authorization = _header(scope, b"authorization")
+    authorization = header(scope, b"authorization")
     if authorization is not None:
         kind, _space, token = authorization.partition(" ")
         credential = (
@@ -150,8 +142,8 @@ async def authenticate(scope: Scope) -> Credential:
         return credential
     if not scope.get("cookies", {}).get(settings.SESSION_COOKIE_NAME):
         raise Refusal(401, "not_authenticated", _("Send Authorization: Bearer <access token>."))
-    origin = _header(scope, b"origin")
-    if origin is not None and not origin_allowed(origin, _header(scope, b"host")):
+    origin = header(scope, b"origin")
+    if origin is not None and not origin_allowed(origin, header(scope, b"host")):
         raise Refusal(403, "forbidden", _("This origin may not use the session."))
     try:
         return await session_credential(scope)
