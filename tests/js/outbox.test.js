@@ -32,6 +32,10 @@ function fakeServer() {
   };
 }
 
+/** An outbox of user 1 on an empty database of its own, sending to `server`. */
+const freshOutbox = (server, onSent) =>
+  createOutbox({ db: openDb(new IDBFactory()), send: server.send, onSent, owner: () => 1 });
+
 describe("the outbox", () => {
   let factory;
   let server;
@@ -197,11 +201,7 @@ describe("snapshots", () => {
 describe("edits on top of edits", () => {
   it("bases a later edit of the same activity on the version the earlier one got", async () => {
     const server = fakeServer();
-    const outbox = createOutbox({
-      db: openDb(new IDBFactory()),
-      send: server.send,
-      owner: () => 1,
-    });
+    const outbox = freshOutbox(server);
     await outbox.add(writes.updateActivity(market, { title: "One" }, "e1"));
     await outbox.add(writes.updateActivity(market, { title: "Two" }, "e2"));
     server.answer(
@@ -221,11 +221,7 @@ describe("reorders", () => {
 
   it("are kept with the other writes and sent in the order they were made", async () => {
     const server = fakeServer();
-    const outbox = createOutbox({
-      db: openDb(new IDBFactory()),
-      send: server.send,
-      owner: () => 1,
-    });
+    const outbox = freshOutbox(server);
     await outbox.add(writes.updateActivity(market, { title: "Market visit" }, "e1"));
     const reorder = writes.reorderActivities(3, [5, 8, 7], "Lake", "r1");
     await outbox.add(reorder);
@@ -245,11 +241,7 @@ describe("reorders", () => {
 
   it("rebase the edits behind them that the reorder itself bumped, and only those", async () => {
     const server = fakeServer();
-    const outbox = createOutbox({
-      db: openDb(new IDBFactory()),
-      send: server.send,
-      owner: () => 1,
-    });
+    const outbox = freshOutbox(server);
     await outbox.add(writes.reorderActivities(3, [8, 7], "Lake", "r1"));
     await outbox.add(writes.updateActivity(market, { title: "Market visit" }, "e1"));
     await outbox.add(writes.updateActivity(lake, { title: "Lake walk" }, "e2"));
@@ -299,11 +291,7 @@ describe("message edits", () => {
 
   it("are sent with the version they were based on, and rebased behind each other", async () => {
     const server = fakeServer();
-    const outbox = createOutbox({
-      db: openDb(new IDBFactory()),
-      send: server.send,
-      owner: () => 1,
-    });
+    const outbox = freshOutbox(server);
     await outbox.add(writes.editMessage(hello, "Hello all", "e1"));
     await outbox.add(writes.editMessage(hello, "Hello everyone", "e2"));
     server.answer("messages/31", { ...hello, text: "Hello all", version: 2 }, { version: 3 });
@@ -319,11 +307,7 @@ describe("message edits", () => {
 
   it("keep a 409 as a conflict, and Keep mine sends the text on the server's version", async () => {
     const server = fakeServer();
-    const outbox = createOutbox({
-      db: openDb(new IDBFactory()),
-      send: server.send,
-      owner: () => 1,
-    });
+    const outbox = freshOutbox(server);
     const edit = await outbox.add(writes.editMessage(hello, "Mine", "e1"));
     const theirs = { ...hello, text: "Theirs", version: 2 };
     server.answer("messages/31", failure(409, { current: theirs }), { ...hello, version: 3 });
@@ -337,12 +321,7 @@ describe("message edits", () => {
   it("count a 409 that already shows the edit as sent (its first answer was lost)", async () => {
     const got = [];
     const server = fakeServer();
-    const outbox = createOutbox({
-      db: openDb(new IDBFactory()),
-      send: server.send,
-      onSent: (entry, answer) => got.push(answer.version),
-      owner: () => 1,
-    });
+    const outbox = freshOutbox(server, (entry, answer) => got.push(answer.version));
     await outbox.add(writes.editMessage(hello, "Mine", "e1"));
     server.answer("messages/31", failure(409, { current: { ...hello, text: "Mine", version: 2 } }));
     await outbox.flush();
@@ -352,11 +331,7 @@ describe("message edits", () => {
 
   it("show a refusal for good (the message was deleted) with the server's words", async () => {
     const server = fakeServer();
-    const outbox = createOutbox({
-      db: openDb(new IDBFactory()),
-      send: server.send,
-      owner: () => 1,
-    });
+    const outbox = freshOutbox(server);
     const edit = await outbox.add(writes.editMessage(hello, "Mine", "e1"));
     const deleted = failure(409, { code: "message_deleted", message: "This message was deleted." });
     server.answer("messages/31", deleted);
