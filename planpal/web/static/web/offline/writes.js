@@ -4,6 +4,8 @@
 // names what it changes (panel.js words it in the language of the moment). A reorder is sent
 // against the plan's order of the moment (orderAgainst, versionsMoved: sync.js).
 
+import { byCustomOrder } from "../state/plans.js";
+
 export function createActivity(planId, body, clientId) {
   return {
     kind: "activity.create",
@@ -64,14 +66,7 @@ export function sendMessage(conversationId, fields) {
 
 /** Activities (ids) in the order the plan's itinerary shows them: the server's order. */
 export function inOrder(activities) {
-  return [...activities]
-    .sort(
-      (a, b) =>
-        a.position - b.position ||
-        String(a.starts_at).localeCompare(String(b.starts_at)) ||
-        a.id - b.id,
-    )
-    .map((activity) => activity.id);
+  return [...activities].sort(byCustomOrder).map((activity) => activity.id);
 }
 
 /** The order to send for `wanted` (the ids as the user arranged them) against `current` (the

@@ -3,6 +3,11 @@
 
 import { planTopic } from "./store.js";
 
+/** Activities in the order the itinerary shows them, the server's: custom position, then start,
+ *  then id (a sort comparator). */
+export const byCustomOrder = (a, b) =>
+  a.position - b.position || String(a.starts_at).localeCompare(String(b.starts_at)) || a.id - b.id;
+
 /** Put a REST snapshot of a plan into the store (keeping activities the list does not carry). */
 export function installPlan(store, plan, { withActivities = false } = {}) {
   const seq = plan.stream.seq;

@@ -8,6 +8,7 @@ import { dayKey, formatDay, isClosed, safeZone, STATUS_LABELS } from "../../lib/
 import { attempt, toast } from "../../lib/toast.js";
 import { segmented } from "../../lib/widgets.js";
 import { completeActivity, reorderActivities } from "../../offline/writes.js";
+import { byCustomOrder } from "../../state/plans.js";
 import { activityItem } from "./activity.js";
 import { activityDialog } from "./activity-dialog.js";
 import { costLine, totals } from "./costs.js";
@@ -51,9 +52,7 @@ function dayList(plan, activities, zone, actions) {
 }
 
 function orderedList(plan, activities, zone, actions) {
-  activities.sort(
-    (a, b) => a.position - b.position || a.starts_at.localeCompare(b.starts_at) || a.id - b.id,
-  );
+  activities.sort(byCustomOrder);
   const count = activities.length;
   return [
     h("p", { class: "muted" }, t("plan.itinerary.your_group_s_own_order")),
