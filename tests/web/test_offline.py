@@ -13,7 +13,7 @@ RECORD_EVENTS = """() => {
   window.__seen = [];
   window.planpal.rt.addEventListener("event", (e) => {
     const { event, data, actor } = e.detail.frame;
-    window.__seen.push([actor, event, data.title || data.text || data.id]);
+    window.__seen.push([actor, event, data.order || data.title || data.text || data.id]);
   });
 }"""
 

@@ -7,16 +7,7 @@ from playwright.sync_api import expect
 from planpal.chat.services import message_send
 from planpal.realtime.models import Event
 from tests.web.conftest import wait_live
-from tests.web.test_offline import OFFLINE_NOISE, activity, go, seen_from
-
-# Every change the page receives live: [actor, event, the new order, title or text].
-RECORD_EVENTS = """() => {
-  window.__seen = [];
-  window.planpal.rt.addEventListener("event", (e) => {
-    const { event, data, actor } = e.detail.frame;
-    window.__seen.push([actor, event, data.order || data.title || data.text]);
-  });
-}"""
+from tests.web.test_offline import OFFLINE_NOISE, RECORD_EVENTS, activity, go, seen_from
 
 
 def queue_offline_changes(alice, chat: str) -> None:
