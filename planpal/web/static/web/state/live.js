@@ -174,7 +174,15 @@ export async function loadFriends() {
 }
 
 export async function loadNotifications() {
-  const page = await api.get("notifications?limit=20");
+  // A notification event that arrives while the list is being fetched may be missing from the
+  // answer, which replaces the list: ask again then (the row is written before its event is
+  // sent, so a list asked for after the event holds it). At most three tries.
+  let page;
+  for (let tries = 0; tries < 3; tries += 1) {
+    const seq = store.notifications.seq;
+    page = await api.get("notifications?limit=20");
+    if (store.notifications.seq === seq) break;
+  }
   store.notifications.items = new Map(page.results.map((item) => [item.id, item]));
   store.notifications.next = page.next;
   changed("notifications");
