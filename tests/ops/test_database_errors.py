@@ -18,6 +18,7 @@ from rest_framework.permissions import AllowAny
 from rest_framework.test import APIRequestFactory
 from rest_framework.views import APIView
 
+from planpal.core import db
 from planpal.core.db import is_database_unavailable, reconnecting
 
 
@@ -156,21 +157,8 @@ def test_a_pooled_thread_keeps_its_connection_until_it_is_older_than_its_max_age
     assert reconnecting(which)() is not first
 
 
-@pytest.mark.django_db(transaction=True)
-def test_a_connection_the_database_dropped_is_replaced_before_the_read(monkeypatch):
-    if connection.vendor not in ("mysql", "postgresql"):
-        pytest.skip("needs MariaDB or PostgreSQL: a server that can drop a connection")
-    monkeypatch.setitem(connection.settings_dict, "CONN_MAX_AGE", 60)
-    connection.close()
-    reads = []
-
-    def read():
-        reads.append(1)
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT 1")
-            return cursor.fetchone()[0]
-
-    assert reconnecting(read)() == 1
+def kill_this_threads_connection() -> None:
+    """The database drops this thread's connection, as a restart or `wait_timeout` would."""
     with connection.cursor() as cursor:
         query = (
             "SELECT CONNECTION_ID()" if connection.vendor == "mysql" else "SELECT pg_backend_pid()"
@@ -184,8 +172,59 @@ def test_a_connection_the_database_dropped_is_replaced_before_the_read(monkeypat
         else:
             cursor.execute("SELECT pg_terminate_backend(%s)", [own_id])
     other.close()
+
+
+def select_one_counting(reads: list[int]):
+    def read():
+        reads.append(1)
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            return cursor.fetchone()[0]
+
+    return read
+
+
+needs_a_server = pytest.mark.skipif(
+    connection.vendor not in ("mysql", "postgresql"),
+    reason="needs MariaDB or PostgreSQL: a server that can drop a connection",
+)
+
+
+@needs_a_server
+@pytest.mark.django_db(transaction=True)
+def test_an_idle_connection_the_database_dropped_is_replaced_before_the_read(monkeypatch):
+    monkeypatch.setitem(connection.settings_dict, "CONN_MAX_AGE", 60)
+    connection.close()
+    reads: list[int] = []
+    read = select_one_counting(reads)
+    assert reconnecting(read)() == 1
+    kill_this_threads_connection()
+    monkeypatch.setattr(db, "RECENTLY_USED_SECONDS", 0.0)  # as if idle since
+
     assert reconnecting(read)() == 1
     assert len(reads) == 2  # the health check found it dead: no failed read, no retry
+
+
+@needs_a_server
+@pytest.mark.django_db(transaction=True)
+def test_a_busy_connection_is_not_pinged_and_one_that_died_fails_once_then_reads_again(
+    monkeypatch,
+):
+    monkeypatch.setitem(connection.settings_dict, "CONN_MAX_AGE", 60)
+    connection.close()
+    reads: list[int] = []
+    read = select_one_counting(reads)
+    assert reconnecting(read)() == 1
+    pings = []
+    real_is_usable = connection.is_usable
+    monkeypatch.setattr(connection, "is_usable", lambda: pings.append(1) or real_is_usable())
+    assert reconnecting(read)() == 1
+    assert pings == []  # used a moment ago: no ping before the read
+    kill_this_threads_connection()
+
+    assert reconnecting(read)() == 1
+    assert len(reads) == 4  # the read on the dead connection failed and ran again on a new one
+    assert pings == []
 
 
 def test_other_errors_pass_through_untouched():
