@@ -8,7 +8,7 @@ class AccountsConfig(AppConfig):
     def ready(self) -> None:
         from planpal.accounts.models import User
         from planpal.accounts.notices import register_all
-        from planpal.accounts.selectors import account_may_connect, users_public_data
+        from planpal.accounts.selectors import accounts_may_connect, users_public_data
         from planpal.accounts.serializers import PublicUserSerializer
         from planpal.core import apicache
         from planpal.realtime import users
@@ -20,9 +20,7 @@ class AccountsConfig(AppConfig):
         register("user", lambda user_id, ids: [user_id] if user_id in ids else [])
         users.register(
             users.Accounts(
-                may_connect=lambda user_id, version: account_may_connect(
-                    user_id=user_id, token_version=version
-                ),
+                may_connect=accounts_may_connect,
                 public_data=users_public_data,
                 public_serializer=PublicUserSerializer,
             )

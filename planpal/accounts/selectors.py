@@ -57,10 +57,16 @@ def public_name_of(user_id: int | None) -> str:
     return user.public_name if user else "PlanPal"
 
 
-def account_may_connect(*, user_id: int, token_version: int) -> bool:
-    """Whether the account exists, may still sign in (it was not deactivated) and has not
-    revoked its credentials since `token_version` was current (password changed or reset)."""
-    return User.objects.filter(pk=user_id, is_active=True, token_version=token_version).exists()
+def accounts_may_connect(credentials: list[tuple[int, int]]) -> dict[tuple[int, int], bool]:
+    """For each (user id, token version): whether the account exists, may still sign in (it was
+    not deactivated) and has not revoked its credentials since that version was current
+    (password changed or reset). One query however many."""
+    current = dict(
+        User.objects.filter(
+            pk__in={user_id for user_id, _ in credentials}, is_active=True
+        ).values_list("pk", "token_version")
+    )
+    return {(user_id, version): current.get(user_id) == version for user_id, version in credentials}
 
 
 def _blocked_user_ids(*, user: User) -> set[int]:

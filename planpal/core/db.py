@@ -1,18 +1,22 @@
 """Database helpers that every app may need."""
 
+import asyncio
 import contextlib
 import functools
+import itertools
 import random
 import threading
 import time
-from collections.abc import Awaitable, Callable
-from typing import ParamSpec, TypeVar
+from collections.abc import Awaitable, Callable, Hashable
+from typing import Generic, ParamSpec, TypeVar
 
 from asgiref.sync import sync_to_async
 from django.db import InterfaceError, OperationalError, connection
 
 T = TypeVar("T")
 P = ParamSpec("P")
+K = TypeVar("K", bound=Hashable)
+V = TypeVar("V")
 
 # MySQL/MariaDB: 1213 deadlock, 1205 lock wait timeout. PostgreSQL: deadlock, serialization.
 _RETRYABLE_MYSQL = {1205, 1213}
@@ -129,3 +133,51 @@ def in_thread_pool(function: Callable[P, T]) -> Callable[P, Awaitable[T]]:
     """`function` as a coroutine run in a pooled thread, reconnecting as above: how the realtime
     gateway reads the database without blocking its event loop."""
     return sync_to_async(reconnecting(function), thread_sensitive=False)
+
+
+class BatchedLookup(Generic[K, V]):
+    """`await lookup(key)` from the event loop: the keys asked for during one turn of the loop,
+    and while the previous trip is in flight, are answered together by one call of
+    `fetch(keys) -> {key: value}` in a worker thread (as `in_thread_pool`), at most `max_keys`
+    at a time. In a burst of connects each one's lookup was a thread hop and a query of its
+    own; now a burst costs one of each. A fetch that raises fails every caller of its trip;
+    a key the fetch left out fails its callers with KeyError."""
+
+    def __init__(self, fetch: Callable[[list[K]], dict[K, V]], *, max_keys: int = 500) -> None:
+        self.fetch = in_thread_pool(fetch)
+        self.max_keys = max_keys
+        self.loop: asyncio.AbstractEventLoop | None = None
+        self.waiting: dict[K, list[asyncio.Future[V]]] = {}
+        self.flusher: asyncio.Task[None] | None = None
+
+    async def __call__(self, key: K) -> V:
+        loop = asyncio.get_running_loop()
+        if self.loop is not loop:  # a new loop (tests run several): nothing carries over
+            self.loop, self.waiting, self.flusher = loop, {}, None
+        future: asyncio.Future[V] = loop.create_future()
+        self.waiting.setdefault(key, []).append(future)
+        if self.flusher is None:
+            self.flusher = loop.create_task(self._flush())
+        return await future
+
+    async def _flush(self) -> None:
+        try:
+            await asyncio.sleep(0)  # let the rest of this turn's lookups queue up
+            while self.waiting:
+                keys = list(itertools.islice(self.waiting, self.max_keys))
+                callers = {key: self.waiting.pop(key) for key in keys}
+                failure: Exception | None = None
+                try:
+                    found = await self.fetch(keys)
+                except Exception as exc:  # noqa: BLE001 - each caller raises it
+                    found, failure = {}, exc
+                for key, futures in callers.items():
+                    for future in futures:
+                        if future.done():  # the caller went away meanwhile
+                            continue
+                        if key in found:
+                            future.set_result(found[key])
+                        else:
+                            future.set_exception(failure or KeyError(key))
+        finally:
+            self.flusher = None

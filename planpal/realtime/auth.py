@@ -8,7 +8,7 @@ from django.conf import settings
 from django.db import InterfaceError, OperationalError
 
 from planpal.core.asgi_types import Scope
-from planpal.core.db import in_thread_pool, is_database_unavailable
+from planpal.core.db import BatchedLookup, is_database_unavailable
 from planpal.realtime import users
 from planpal.realtime.admission import HandshakeRefused
 from planpal.realtime.credentials import Credential, session_ref
@@ -45,6 +45,12 @@ class Refused(HandshakeRefused):
         self.charges_address = code != 1013  # the database being down is nobody's fault
 
 
+# The account checks of the connects that arrive together: one worker-thread trip and one query.
+_account_checks: BatchedLookup[tuple[int, int], bool] = BatchedLookup(
+    lambda credentials: users.accounts().may_connect(credentials)
+)
+
+
 async def authenticate(scope: Scope) -> Credential:
     """Who is connecting; raises Refused with the close code to use (4001 / 4003, or 1013 when
     the database cannot be asked: the client retries with backoff)."""
@@ -64,8 +70,7 @@ async def _authenticate(scope: Scope) -> Credential:
             raise Refused(4001, "ticket invalid, expired or already used")
         # The account was active when the ticket was issued; it may have been deactivated, or
         # its credentials revoked, since.
-        may_connect = in_thread_pool(users.accounts().may_connect)
-        if not await may_connect(credential.user_id, credential.token_version):
+        if not await _account_checks((credential.user_id, credential.token_version)):
             raise Refused(4001, "account disabled or credentials revoked")
         return credential
     if not scope.get("cookies", {}).get(settings.SESSION_COOKIE_NAME):

@@ -26,7 +26,7 @@ from django.conf import settings
 from redis.asyncio import Redis
 from redis.asyncio.client import Pipeline
 
-from planpal.core.db import in_thread_pool
+from planpal.core.db import BatchedLookup
 from planpal.realtime import bus
 from planpal.realtime.batch import CommandBatch
 from planpal.realtime.connections import Connection, Subscriber, Topic
@@ -62,6 +62,12 @@ def register_audience(provider: Callable[[int], list[str]]) -> None:
 
 def audience(user_id: int) -> list[str]:
     return [topic for provider in _audiences for topic in provider(user_id)]
+
+
+# Whom the users going online or offline together are announced to: one worker-thread trip.
+_audiences_of: BatchedLookup[int, list[str]] = BatchedLookup(
+    lambda user_ids: {user_id: audience(user_id) for user_id in user_ids}
+)
 
 
 def _topic_key(topic: str) -> str:
@@ -178,7 +184,7 @@ class Presence:
 
     async def _announce(self, user_id: int, *, online: bool) -> None:
         try:
-            topics = await in_thread_pool(audience)(user_id)
+            topics = await _audiences_of(user_id)
         except Exception as exc:  # noqa: BLE001 - presence degrades, never breaks delivery
             log.warning("presence audience of user %s unavailable: %s", user_id, exc)
             return

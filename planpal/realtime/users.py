@@ -11,9 +11,10 @@ from rest_framework.serializers import BaseSerializer
 
 @dataclass(frozen=True)
 class Accounts:
-    # (user id, token version) → whether the account exists, may sign in and has not revoked
-    # that version since (runs in a worker thread; ORM allowed)
-    may_connect: Callable[[int, int], bool]
+    # [(user id, token version)] → for each, whether the account exists, may sign in and has
+    # not revoked that version since (runs in a worker thread; ORM allowed; the gateway asks
+    # for a burst of connects at once: one query for all of them)
+    may_connect: Callable[[list[tuple[int, int]]], dict[tuple[int, int], bool]]
     # user ids → {id: the public fields anyone may see: id, username, display_name, avatar_url}
     public_data: Callable[[Iterable[int]], dict[int, dict[str, Any]]]
     # the serializer that describes public_data's values (for the API schema)

@@ -56,3 +56,26 @@ def test_a_refreshed_pair_keeps_the_version(anon, alice):
     assert client.get("/api/v1/me").status_code == 200
     revoke_all(alice)
     assert_error(client.get("/api/v1/me"), 401, "token_not_valid")
+
+
+def test_the_gateways_account_check_answers_a_burst_of_connects_in_one_query(
+    django_assert_num_queries,
+):
+    from planpal.accounts.selectors import accounts_may_connect
+    from tests.conftest import make_user
+
+    current, revoked, deactivated = (make_user(name) for name in ("cur", "rev", "deact"))
+    revoke_all(revoked)
+    User.objects.filter(pk=deactivated.pk).update(is_active=False)
+    asked = [(current.pk, 0), (revoked.pk, 0), (revoked.pk, 1), (deactivated.pk, 0), (999_999, 0)]
+
+    with django_assert_num_queries(1):
+        answers = accounts_may_connect(asked)
+
+    assert answers == {
+        (current.pk, 0): True,
+        (revoked.pk, 0): False,  # the version the revocation ended
+        (revoked.pk, 1): True,
+        (deactivated.pk, 0): False,
+        (999_999, 0): False,  # no such account
+    }
