@@ -1,3 +1,4 @@
+import functools
 from collections.abc import Collection
 
 from django.apps import AppConfig
@@ -26,18 +27,40 @@ class PlansConfig(AppConfig):
 
 def plans_followed(user_id: int, plan_ids: Collection[int]) -> list[int]:
     """Which of these plans the user may follow (plan:<id>): members of the plan's group, or for
-    a personal plan its creator and participants. One query."""
-    from django.db.models import Q
+    a personal plan its creator and participants. One query, in SQL: it runs for every
+    subscribe, and building it with the ORM (an OR over three joins) cost more of the gateway's
+    CPU than anything else in a burst of connects (py-spy: 12 %, the database's answer 2 %)."""
+    from django.db import connection
 
+    if not plan_ids:
+        return []
+    ids = [int(plan_id) for plan_id in plan_ids]
+    with connection.cursor() as cursor:
+        cursor.execute(_followed_sql(len(ids)), [*ids, user_id, user_id, user_id])
+        return [row[0] for row in cursor.fetchall()]
+
+
+@functools.lru_cache(maxsize=32)  # per number of plans asked about
+def _followed_sql(count: int) -> str:
+    from django.db import connection
+
+    from planpal.groups.models import Membership
     from planpal.plans.models import Plan
 
-    return list(
-        Plan.objects.filter(
-            Q(group__memberships__user_id=user_id)
-            | Q(group__isnull=True, creator_id=user_id)
-            | Q(group__isnull=True, participants__id=user_id),
-            pk__in=plan_ids,
-        )
-        .values_list("pk", flat=True)
-        .distinct()
+    def names(model: type, *fields: str) -> list[str]:
+        meta = model._meta  # type: ignore[attr-defined]
+        return [connection.ops.quote_name(meta.db_table)] + [
+            connection.ops.quote_name(meta.get_field(name).column) for name in fields
+        ]
+
+    plan, plan_id, group, creator = names(Plan, "id", "group", "creator")
+    member, member_group, member_user = names(Membership, "group", "user")
+    taking_part = Plan.participants.through
+    part, part_plan, part_user = names(taking_part, "plan", "user")
+    return (
+        f"SELECT p.{plan_id} FROM {plan} p WHERE p.{plan_id} IN ({', '.join(['%s'] * count)})"
+        f" AND (EXISTS (SELECT 1 FROM {member} m WHERE m.{member_group} = p.{group}"
+        f" AND m.{member_user} = %s) OR (p.{group} IS NULL AND (p.{creator} = %s"
+        f" OR EXISTS (SELECT 1 FROM {part} t WHERE t.{part_plan} = p.{plan_id}"
+        f" AND t.{part_user} = %s))))"
     )

@@ -168,3 +168,17 @@ def test_openapi_schema_documents_every_plan_route(client):
         assert path in paths, path
     list_schema = paths["/api/v1/plans"]["get"]["responses"]["200"]["content"]
     assert "Paginated" in str(list_schema)
+
+
+def test_the_plan_topic_follows_the_group_not_the_creator_once_the_plan_is_in_a_group(
+    trip_plan, personal_plan, alice, bob, carol
+):
+    from planpal.groups.models import Membership
+
+    Membership.objects.filter(group_id=trip_plan.group_id, user=bob).delete()
+    plans = [trip_plan.pk, personal_plan.pk]
+
+    assert set(plans_followed(alice.pk, plans)) == {trip_plan.pk, personal_plan.pk}
+    assert plans_followed(bob.pk, plans) == [personal_plan.pk]  # a participant, no longer a member
+    assert plans_followed(carol.pk, [personal_plan.pk]) == []  # a friend, not taking part
+    assert plans_followed(alice.pk, []) == []
