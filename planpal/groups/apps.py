@@ -9,7 +9,7 @@ class GroupsConfig(AppConfig):
         from planpal.core import apicache
         from planpal.groups.models import Group, Membership
         from planpal.groups.notices import register_all
-        from planpal.groups.selectors import group_ids_of, groups_joined
+        from planpal.groups.selectors import group_ids_of_users, groups_joined
         from planpal.groups.summaries import SUMMARIES
         from planpal.realtime import summaries
         from planpal.realtime.authorisers import register
@@ -17,7 +17,12 @@ class GroupsConfig(AppConfig):
 
         register("group", lambda user_id, ids: groups_joined(user_id=user_id, group_ids=ids))
         # A user's online/offline changes are shown in the groups they belong to.
-        register_audience(lambda user_id: [f"group:{pk}" for pk in group_ids_of(user_id=user_id)])
+        register_audience(
+            lambda user_ids: {
+                user_id: [f"group:{pk}" for pk in group_ids]
+                for user_id, group_ids in group_ids_of_users(user_ids=user_ids).items()
+            }
+        )
         summaries.register(SUMMARIES)
         register_all()
         apicache.invalidate_topic_on(Group, prefix="group", id_attribute="pk")

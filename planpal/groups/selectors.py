@@ -46,8 +46,13 @@ def require_role(*, user, group_id: int, roles: tuple[str, ...], action: Text) -
     return membership
 
 
-def group_ids_of(*, user_id: int) -> list[int]:
-    return list(Membership.objects.filter(user_id=user_id).values_list("group_id", flat=True))
+def group_ids_of_users(*, user_ids: Collection[int]) -> dict[int, list[int]]:
+    """Each user's groups (one query however many users)."""
+    found: dict[int, list[int]] = {user_id: [] for user_id in user_ids}
+    memberships = Membership.objects.filter(user_id__in=found)
+    for user_id, group_id in memberships.values_list("user_id", "group_id"):
+        found[user_id].append(group_id)
+    return found
 
 
 def groups_joined(*, user_id: int, group_ids: Collection[int]) -> list[int]:

@@ -52,22 +52,26 @@ redis.call('EXPIRE', KEYS[1], ARGV[4])
 return count
 """
 
-# user_id → topics that hear about the user's presence (registered by the groups app).
-_audiences: list[Callable[[int], list[str]]] = []
+# user ids → for each, the topics that hear about the user's presence (registered by the
+# groups app; asked for all the users a burst of connects announces at once).
+AudienceProvider = Callable[[list[int]], dict[int, list[str]]]
+_audiences: list[AudienceProvider] = []
 
 
-def register_audience(provider: Callable[[int], list[str]]) -> None:
+def register_audience(provider: AudienceProvider) -> None:
     _audiences.append(provider)
 
 
-def audience(user_id: int) -> list[str]:
-    return [topic for provider in _audiences for topic in provider(user_id)]
+def audiences(user_ids: list[int]) -> dict[int, list[str]]:
+    found: dict[int, list[str]] = {user_id: [] for user_id in user_ids}
+    for provider in _audiences:
+        for user_id, topics in provider(user_ids).items():
+            found[user_id].extend(topics)
+    return found
 
 
 # Whom the users going online or offline together are announced to: one worker-thread trip.
-_audiences_of: BatchedLookup[int, list[str]] = BatchedLookup(
-    lambda user_ids: {user_id: audience(user_id) for user_id in user_ids}
-)
+_audiences_of: BatchedLookup[int, list[str]] = BatchedLookup(audiences)
 
 
 def _topic_key(topic: str) -> str:
