@@ -17,7 +17,7 @@ class AccountsConfig(AppConfig):
         register_all()
         apicache.invalidate_users_on(User)
         # A user's own topic carries their notifications and cross-device sync.
-        register("user", lambda user_id, ids: [user_id] if user_id in ids else [])
+        register("user", lambda pairs: [(user, own) for user, own in pairs if user == own])
         users.register(
             users.Accounts(
                 may_connect=accounts_may_connect,

@@ -9,13 +9,13 @@ class GroupsConfig(AppConfig):
         from planpal.core import apicache
         from planpal.groups.models import Group, Membership
         from planpal.groups.notices import register_all
-        from planpal.groups.selectors import group_ids_of_users, groups_joined
+        from planpal.groups.selectors import group_ids_of_users, memberships_among
         from planpal.groups.summaries import SUMMARIES
         from planpal.realtime import summaries
         from planpal.realtime.authorisers import register
         from planpal.realtime.presence import register_audience
 
-        register("group", lambda user_id, ids: groups_joined(user_id=user_id, group_ids=ids))
+        register("group", lambda pairs: memberships_among(pairs=pairs))
         # A user's online/offline changes are shown in the groups they belong to.
         register_audience(
             lambda user_ids: {

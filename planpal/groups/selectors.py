@@ -1,6 +1,6 @@
 """Reads of groups and memberships that carry permission logic."""
 
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 from typing import Any
 
 from django.db.models import F, OuterRef, QuerySet, Subquery
@@ -55,10 +55,12 @@ def group_ids_of_users(*, user_ids: Collection[int]) -> dict[int, list[int]]:
     return found
 
 
-def groups_joined(*, user_id: int, group_ids: Collection[int]) -> list[int]:
-    """Which of these groups the user belongs to (one query)."""
-    memberships = Membership.objects.filter(user_id=user_id, group_id__in=group_ids)
-    return list(memberships.values_list("group_id", flat=True))
+def memberships_among(*, pairs: Sequence[tuple[int, int]]) -> list[tuple[int, int]]:
+    """The (user_id, group_id) memberships among every asked user and asked group (one query)."""
+    users = {user_id for user_id, _ in pairs}
+    groups = {group_id for _, group_id in pairs}
+    memberships = Membership.objects.filter(user_id__in=users, group_id__in=groups)
+    return list(memberships.values_list("user_id", "group_id"))
 
 
 def is_member(*, user_id: int, group_id: int) -> bool:

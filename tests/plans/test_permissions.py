@@ -124,8 +124,9 @@ def test_plan_member_ids_of_a_group_plan_follow_the_group(trip, trip_plan, alice
 
 def test_the_plan_topic_follows_plan_membership(trip_plan, personal_plan, bob, dave):
     plans = [trip_plan.pk, personal_plan.pk, 123456]
-    assert set(plans_followed(bob.pk, plans)) == {trip_plan.pk, personal_plan.pk}
-    assert plans_followed(dave.pk, plans) == []
+    asked = [(user.pk, plan) for user in (bob, dave) for plan in plans]
+    assert set(plans_followed(asked)) == {(bob.pk, trip_plan.pk), (bob.pk, personal_plan.pk)}
+    assert plans_followed([(dave.pk, plan) for plan in plans]) == []
 
 
 def test_admin_shows_plans_read_only(client, trip_plan, bob, django_user_model):
@@ -178,7 +179,10 @@ def test_the_plan_topic_follows_the_group_not_the_creator_once_the_plan_is_in_a_
     Membership.objects.filter(group_id=trip_plan.group_id, user=bob).delete()
     plans = [trip_plan.pk, personal_plan.pk]
 
-    assert set(plans_followed(alice.pk, plans)) == {trip_plan.pk, personal_plan.pk}
-    assert plans_followed(bob.pk, plans) == [personal_plan.pk]  # a participant, no longer a member
-    assert plans_followed(carol.pk, [personal_plan.pk]) == []  # a friend, not taking part
-    assert plans_followed(alice.pk, []) == []
+    def followed(user, plan_ids):
+        return {plan for _, plan in plans_followed([(user.pk, plan) for plan in plan_ids])}
+
+    assert followed(alice, plans) == {trip_plan.pk, personal_plan.pk}
+    assert followed(bob, plans) == {personal_plan.pk}  # a participant, no longer a member
+    assert followed(carol, [personal_plan.pk]) == set()  # a friend, not taking part
+    assert plans_followed([]) == []

@@ -93,10 +93,28 @@ def test_topics_are_authorised_in_a_constant_number_of_queries(
     """One query per topic (and two for a plan) made a 500-topic stream cost ~1,000 queries;
     now: the heads, then one query per topic prefix, however many topics."""
     topics, allowed = many_topics(trip, count)
+    check = (trip.bob.pk, tuple(topics), tuple(topics))
     with django_assert_max_num_queries(3):
-        heads, authorised = heads_then_authorise(trip.bob.pk, topics, topics)
+        [(heads, authorised)] = heads_then_authorise([check]).values()
     assert authorised == allowed and set(heads) == set(topics)
     assert all(authorise(trip.bob.pk, topic) is (topic in allowed) for topic in topics)
+
+
+def test_a_burst_of_subscribes_is_checked_together(trip, django_assert_max_num_queries):
+    """Connections of many users subscribing at once (a reconnect storm) share one trip: each
+    gets its own answer, in the queries one connection needed."""
+    topics, allowed = many_topics(trip, 20)
+    users = [trip.alice, trip.bob, trip.carol]
+    checks = [(user.pk, tuple(topics), tuple(topics[:3])) for user in users]
+    checks.append((trip.bob.pk, (trip.plan_topic,), ()))
+    with django_assert_max_num_queries(3):
+        answers = heads_then_authorise(checks)
+    for user, check in zip(users, checks[:3], strict=True):
+        heads, authorised = answers[check]
+        assert set(heads) == set(topics[:3])
+        assert authorised == {topic for topic in topics if authorise(user.pk, topic)}
+    assert answers[checks[1]][1] == allowed  # bob's, as alone
+    assert answers[checks[-1]] == ({}, {trip.plan_topic})
 
 
 async def test_a_stream_names_at_most_sse_max_topics(gateway, trip):
