@@ -88,7 +88,7 @@ WEB_GRACEFUL_SECONDS = env_int("WEB_GRACEFUL_SECONDS", 20)
 # `planpal web --workers N`: uvicorn's supervisor kills and replaces a worker that does not answer
 # its health check (a thread that needs the GIL) within this long; uvicorn's 5 s can be missed by
 # a healthy process holding ~16,000 connections during a full GC sweep on a busy machine, and the
-# kill drops every connection without a close frame (docs/benchmarks.md, the 15:14 run).
+# kill drops every connection without a close frame (docs/benchmarks-history.md, the 15:14 run).
 WEB_WORKER_HEALTHCHECK_SECONDS = env_int("WEB_WORKER_HEALTHCHECK_SECONDS", 30)
 # GET /metrics requires "Authorization: Bearer <METRICS_TOKEN>" when set.
 METRICS_TOKEN = env_str("METRICS_TOKEN", "")

@@ -113,7 +113,7 @@ def serve(host: str, port: int, workers: int) -> None:
         ws_max_size=1024 * 1024,
         # No permessage-deflate: every subscriber of an event gets the same pre-framed bytes
         # (a compressed stream is per connection), and a deflate context costs ~40 KB of memory
-        # per connection. Event frames are small JSON; docs/benchmarks.md has the figures.
+        # per connection. Event frames are small JSON; docs/benchmarks-history.md has the figures.
         ws_per_message_deflate=False,
         proxy_headers=True,
         # uvicorn would log WebSocket URLs with their one-time tickets; requests are logged by

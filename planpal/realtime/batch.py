@@ -1,4 +1,4 @@
-"""Redis commands of many connections in one round trip (docs/benchmarks.md, "connect path").
+"""Redis commands of many connections in one round trip (docs/benchmarks-history.md, connect path).
 
 Each connect wrote presence in four or five separate Redis calls (the user's slot, the online
 hash, the announced flag, one member per followed topic), each a pool checkout, a socket write

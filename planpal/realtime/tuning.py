@@ -1,4 +1,4 @@
-"""Process tuning for the gateway (measured in docs/benchmarks.md): worker threads for its
+"""Process tuning for the gateway (measured in docs/benchmarks-history.md): worker threads for its
 blocking calls, and a garbage-collection policy that keeps full collections from stalling every
 connection of the process."""
 
@@ -30,7 +30,7 @@ async def gc_policy() -> None:
     Each connection owns ~150 objects the collector tracks; a full collection walks all of
     them, and CPython runs one whenever the tracked objects grew by a quarter. At 10,000
     connections that was a 1-2 s pause every few seconds while connections came in, with
-    every delivery waiting behind it (docs/benchmarks.md). So: every GC_FREEZE_SECONDS,
+    every delivery waiting behind it (docs/benchmarks-history.md). So: every GC_FREEZE_SECONDS,
     collect the young generations (short-lived cycles die there) and move the survivors,
     mostly long-lived connection state, to the permanent generation that collections skip
     (`gc.freeze`); now and then, unfreeze and run one full collection to reclaim cycles
