@@ -21,6 +21,8 @@ class PlaceSearchApi(APIView):
         },
     )
     def get(self, request):
-        data = validated(PlaceSearchInputSerializer, request.query_params)
+        # A plain dict: an empty `?near=` or `?limit=` is then a bad value, not an absent one
+        # (DRF's form rules), as the schema says.
+        data = validated(PlaceSearchInputSerializer, request.query_params.dict())
         answer = geocoder.search(query=data["q"], near=data.get("near"), limit=data["limit"])
         return Response(PlaceSearchOutputSerializer(answer).data)

@@ -151,6 +151,8 @@ def test_results_without_a_usable_position_are_dropped(bob_client, fake_geocoder
         ({"q": "Belém", "near": "north,east"}, "near"),
         ({"q": "Belém", "near": "NaN,0"}, "near"),
         ({"q": "Belém", "near": "1" * 61}, "near"),
+        ({"q": "Belém", "near": ""}, "near"),  # the fuzz found it answered as if absent
+        ({"q": "Belém", "limit": ""}, "limit"),
         ({"q": "Belém", "limit": 0}, "limit"),
         ({"q": "Belém", "limit": 11}, "limit"),
     ],

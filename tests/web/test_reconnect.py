@@ -25,6 +25,10 @@ def test_changes_made_while_offline_appear_in_order_after_reconnecting(browsing,
     expect(plan_page.locator(".title-text")).to_have_text(["Coffee", "Market", "Lake"])
     expect(chat_page.locator("ol.messages")).to_be_attached()
 
+    # A request of a screen still in flight when the network goes (seen once in CI, on the chat
+    # screen) fails, and the browser itself logs that failure; the screen handles it (an uncaught
+    # error would still fail the test) and what follows checks that nothing is missing.
+    browsing.allow(r"net::ERR_INTERNET_DISCONNECTED")
     bob.set_offline(True)
     expect(plan_page.locator("#connection")).to_have_attribute("data-state", "offline")
     expect(plan_page.locator("#connection")).to_have_text("Offline")
