@@ -20,8 +20,8 @@ Pair = tuple[int, int]
 Check = Callable[[Sequence[Pair]], Iterable[Pair]]
 _authorisers: dict[str, Check] = {}
 
-# Pairs per check: every placeholder of the largest check's query stays far below the
-# databases' limits (SQLite's 999 included).
+# Pairs per check: the largest check's query (plans_followed: users and plans, three times)
+# has at most 900 placeholders, below the databases' limits (SQLite's 999 included).
 CHECK_BATCH = 150
 
 
