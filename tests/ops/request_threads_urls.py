@@ -13,6 +13,9 @@ from django.utils import timezone
 LEAKED_SESSION_KEY = "leaked-by-a-request"
 running = {"now": 0, "most": 0}
 _lock = threading.Lock()
+# SQLite has no server-side id: the connection object's id() stands in, and these references keep
+# a closed connection's id from being given to the next one (a CI run saw exactly that).
+_sqlite_connections_seen = []
 
 
 def backend_connection_id() -> int:
@@ -25,6 +28,7 @@ def backend_connection_id() -> int:
             cursor.execute(query)
             return cursor.fetchone()[0]
     connection.ensure_connection()
+    _sqlite_connections_seen.append(connection.connection)
     return id(connection.connection)
 
 
