@@ -23,6 +23,7 @@ class RealtimeSettings(TypedDict):
     ALLOWED_ORIGINS: list[str]
     SWEEP_SECONDS: int
     MAX_CONNECTIONS_PER_USER: int
+    CONNECT_MAX_LAG_MS: int
     CONNECT_RATE: float
     CONNECT_BURST: int
     REFUSED_CONNECT_RATE: float
@@ -58,10 +59,13 @@ REALTIME: RealtimeSettings = {
     "SWEEP_SECONDS": env_int("OUTBOX_SWEEP_SECONDS", 5),
     # Live connections one user may hold across all processes (phones, tablets, browser tabs).
     "MAX_CONNECTIONS_PER_USER": env_int("WS_MAX_CONNECTIONS_PER_USER", 50),
-    # New connections one process accepts per second (sustained, burst; rate 0 = no limit);
-    # more are closed with 1013 so a reconnect storm spreads out instead of piling up. Set it
-    # near what one process can really accept (measure: bench/).
-    "CONNECT_RATE": env_float("WS_CONNECT_RATE", 500),
+    # New connections are closed with 1013 while the process's event loop runs this far behind
+    # (0 = never): a reconnect storm is admitted as fast as the machine can take it, and its
+    # live connections' frames never wait longer than this behind the handshakes.
+    "CONNECT_MAX_LAG_MS": env_int("WS_CONNECT_MAX_LAG_MS", 250),
+    # An optional fixed cap besides: new connections one process accepts per second
+    # (sustained, burst; rate 0 = no cap). A fixed rate is right for one machine only.
+    "CONNECT_RATE": env_float("WS_CONNECT_RATE", 0),
     "CONNECT_BURST": env_int("WS_CONNECT_BURST", 1000),
     # Handshakes (WebSocket or SSE) one client address may have refused for their credential
     # (per second, burst; rate 0 = no limit). More, and the address is refused before its

@@ -7,13 +7,17 @@
 2. The credential (the transport's part: a ticket or the session cookie, a bearer token).
 3. The user's cap: live connections of one user across all processes, WebSockets and SSE
    streams together (`Presence.take_slot`).
-4. The process's connect budget, spent only by connections that pass 1-3: it spreads out a
-   reconnect storm, and an anonymous flood cannot use it up so that real users are shed.
+4. The process keeps up, asked only of connections that pass 1-3: while its event loop runs
+   more than CONNECT_MAX_LAG_MS behind, new connections are shed (and, if set, beyond a fixed
+   CONNECT_RATE). A reconnect storm is admitted as fast as this machine can take it, whatever
+   the machine, and the live connections' frames do not queue behind its handshakes; an
+   anonymous flood is refused at 1-2 without taking a real user's turn.
 
 Budgets 1 and 4 are this process's memory, like the connections they protect. Budget 1 is a
 rate limit per client address, like the API's: RATE_LIMITS=off turns it off with them.
 """
 
+import asyncio
 import ipaddress
 import math
 import time
@@ -65,12 +69,45 @@ class TokenBucket:
         return max(1, math.ceil((1 - self.tokens) / self.rate)) if self.rate else 60
 
 
+LAG_PROBE_SECONDS = 0.05
+
+
+class LoopLag:
+    """How far behind its schedule the event loop runs: a timer due every 50 ms notes how late
+    it fired, and a timer overdue right now counts as late already (the loop is in the middle of
+    a long turn, such as a burst of handshakes)."""
+
+    def __init__(self, loop: asyncio.AbstractEventLoop) -> None:
+        self.loop = loop
+        self.late = 0.0
+        self.due = loop.time() + LAG_PROBE_SECONDS
+        loop.call_at(self.due, self._probe)
+
+    def _probe(self) -> None:
+        now = self.loop.time()
+        self.late = now - self.due
+        self.due = now + LAG_PROBE_SECONDS
+        self.loop.call_at(self.due, self._probe)
+
+    def seconds(self) -> float:
+        return max(self.late, self.loop.time() - self.due)
+
+
+_loop_lag: LoopLag | None = None
 _connect_bucket: TokenBucket | None = None
 
 
+def loop_lag() -> float:
+    """Seconds the running event loop is behind (0 until its probe has run once)."""
+    global _loop_lag
+    loop = asyncio.get_running_loop()
+    if _loop_lag is None or _loop_lag.loop is not loop:  # a new loop (tests run several)
+        _loop_lag = LoopLag(loop)
+    return _loop_lag.seconds()
+
+
 def connect_bucket() -> TokenBucket | None:
-    """New connections this process accepts (REALTIME CONNECT_RATE / CONNECT_BURST; a rate of 0
-    accepts without limit)."""
+    """The optional fixed cap (REALTIME CONNECT_RATE / CONNECT_BURST; rate 0: none)."""
     global _connect_bucket
     if not settings.REALTIME["CONNECT_RATE"]:
         return None
@@ -80,9 +117,16 @@ def connect_bucket() -> TokenBucket | None:
     return _connect_bucket
 
 
-def take_connect_budget() -> bool:
+def connect_shed() -> str | None:
+    """Step 4 for a connection that passed 1-3: None if it is admitted, else why it is shed
+    (the metrics label): "loop_lag" or "connect_rate"."""
+    max_lag_ms = settings.REALTIME["CONNECT_MAX_LAG_MS"]
+    if max_lag_ms and loop_lag() * 1000 > max_lag_ms:
+        return "loop_lag"
     bucket = connect_bucket()
-    return bucket is None or bucket.take()
+    if bucket is not None and not bucket.take():
+        return "connect_rate"
+    return None
 
 
 def connect_retry_after() -> int:
@@ -149,6 +193,6 @@ def charge_refusal(scope: Scope) -> None:
 
 def reset() -> None:
     """Forget every budget (tests; settings changed)."""
-    global _connect_bucket
-    _connect_bucket = None
+    global _connect_bucket, _loop_lag
+    _connect_bucket = _loop_lag = None
     _refusals.clear()

@@ -7,11 +7,12 @@ offline is announced only if no connection came back within a few seconds, and a
 "announced" flag keeps several processes from announcing the same change; and whether a client
 spoke recently (`user_is_active`, for push decisions).
 
-In Redis (shared by web processes and Celery workers) a sorted set per topic maps
+In Redis (shared by web processes and Celery workers) a sorted set per shared topic maps
 `<user_id>:<conn_id>` to an expiry that every process refreshes for its live connections, a
-sorted set per user does the same for their connections' ids, and a hash per user maps
-connection id → time of the last client frame; entries of a crashed process age out. In
-embedded mode the web process's own connections are the truth.
+sorted set per user does the same for their connections' ids (their slots, which also answer
+who follows the user's own topic: only the user does), and a hash per user maps connection id →
+time of the last client frame; entries of a crashed process age out. In embedded mode the web
+process's own connections are the truth.
 
 Nothing here raises into delivery: a failed Redis call is logged and presence degrades.
 """
@@ -20,14 +21,17 @@ import asyncio
 import logging
 import time
 from collections.abc import Awaitable, Callable, Collection, Coroutine, Iterable, Mapping
+from functools import cached_property
 from typing import Any, Protocol, TypeVar
 
 from django.conf import settings
 from redis.asyncio import Redis
 from redis.asyncio.client import Pipeline
+from redis.commands.core import AsyncScript
 
 from planpal.core.db import BatchedLookup
 from planpal.realtime import bus
+from planpal.realtime.authorisers import parse_topic
 from planpal.realtime.batch import CommandBatch
 from planpal.realtime.connections import Connection, Subscriber, Topic
 from planpal.realtime.frames import dumps
@@ -40,7 +44,25 @@ OFFLINE_DEBOUNCE_SECONDS = 5.0
 TOUCH_SECONDS = 10.0  # a client frame refreshes the user's presence at most this often
 REFRESH_SECONDS = 20  # every process re-adds its live topic members this often
 TOPIC_TTL_SECONDS = 60  # ... and a member it stopped refreshing expires after this
-REFRESH_CHUNK = 200  # topics per pipeline of the refresh
+REFRESH_CHUNK = 200  # sorted sets per script call of the refresh
+
+# refresh: for each key, add its members with the expiry, drop the expired ones, renew the key's
+# TTL (KEYS: the sorted sets; ARGV: the expiry, now, the TTL, then per key its member count and
+# members). One call per chunk: three commands per key, each packed, sent and its reply read
+# on the event loop, cost 10,000 connections a third of a second of CPU every refresh.
+REFRESH = """
+local expiry, now, ttl, at = ARGV[1], ARGV[2], ARGV[3], 4
+for _, key in ipairs(KEYS) do
+  local count = tonumber(ARGV[at])
+  for i = at + 1, at + count do
+    redis.call('ZADD', key, expiry, ARGV[i])
+  end
+  at = at + count + 1
+  redis.call('ZREMRANGEBYSCORE', key, '-inf', now)
+  redis.call('EXPIRE', key, ttl)
+end
+return #KEYS
+"""
 
 # take_slot: drop expired slots, add this connection's, count them (KEYS[1] the user's slots;
 # ARGV: now, the slot's expiry, the connection id, the key's TTL).
@@ -72,6 +94,13 @@ def audiences(user_ids: list[int]) -> dict[int, list[str]]:
 
 # Whom the users going online or offline together are announced to: one worker-thread trip.
 _audiences_of: BatchedLookup[int, list[str]] = BatchedLookup(audiences)
+
+
+def _own_topic_of(topic: str) -> int | None:
+    """The user whose own topic this is (`user:<id>`): followed by that user's connections only,
+    which their slots already hold, so it has no presence set of its own."""
+    parsed = parse_topic(topic)
+    return parsed[1] if parsed is not None and parsed[0] == "user" else None
 
 
 def _topic_key(topic: str) -> str:
@@ -247,6 +276,10 @@ class RedisPresence(Presence):
         self.client = client
         self.batch = batch or CommandBatch(client, hub.spawn)
 
+    @cached_property
+    def refresh_script(self) -> AsyncScript:
+        return self.client.register_script(REFRESH)
+
     async def _quietly(self, awaitable: Awaitable[T]) -> T | None:
         try:
             return await awaitable
@@ -255,17 +288,23 @@ class RedisPresence(Presence):
             return None
 
     def joined(self, topic: str, subscriber: Subscriber) -> None:
+        if _own_topic_of(topic) is not None:
+            return
         member = {f"{subscriber.user_id}:{subscriber.conn_id}": _expiry()}
         self.batch.post(lambda pipe: pipe.zadd(_topic_key(topic), member))
 
     def left(self, topic: str, subscriber: Subscriber) -> None:
+        if _own_topic_of(topic) is not None:
+            return
         member = f"{subscriber.user_id}:{subscriber.conn_id}"
         self.batch.post(lambda pipe: pipe.zrem(_topic_key(topic), member))
 
     async def online(self, topic: str) -> list[int]:
-        members = await self._quietly(
-            self.client.zrangebyscore(_topic_key(topic), time.time(), "+inf")
-        )
+        user_id = _own_topic_of(topic)
+        key = _topic_key(topic) if user_id is None else _slots_key(user_id)
+        members = await self._quietly(self.client.zrangebyscore(key, time.time(), "+inf"))
+        if user_id is not None:
+            return [user_id] if members else []
         return sorted({int(member.split(b":")[0]) for member in members or []})
 
     async def take_slot(self, connection: Connection, limit: int) -> bool:
@@ -299,27 +338,25 @@ class RedisPresence(Presence):
         self.batch.post(lambda pipe: pipe.zrem(key, connection.conn_id))
 
     async def refresh(self) -> None:
-        """Re-add every local member, in pipelines of REFRESH_CHUNK topics: one pipeline for
-        10,000 connections would hold the event loop (and every delivery) for about a second."""
+        """Re-add every local member: each shared topic's, each user's slots. A script call per
+        REFRESH_CHUNK sorted sets: one for 10,000 connections would hold Redis, and the event
+        loop while it packs the call, for too long."""
+        sets = [
+            (_topic_key(topic), [f"{s.user_id}:{s.conn_id}" for s in state.subscribers])
+            for topic, state in self.hub.topics.items()
+            if state.subscribers and _own_topic_of(topic) is None
+        ]
+        sets += [
+            (_slots_key(user_id), [c.conn_id for c in connections])
+            for user_id, connections in self.hub.users.items()
+        ]
         expiry = _expiry()
-        topics = [(t, list(s.subscribers)) for t, s in self.hub.topics.items() if s.subscribers]
-        for start in range(0, len(topics), REFRESH_CHUNK):
-            pipe = self.client.pipeline(transaction=False)
-            for topic, subscribers in topics[start : start + REFRESH_CHUNK]:
-                key = _topic_key(topic)
-                pipe.zadd(key, {f"{s.user_id}:{s.conn_id}": expiry for s in subscribers})
-                pipe.zremrangebyscore(key, "-inf", time.time())
-                pipe.expire(key, TOPIC_TTL_SECONDS * 2)
-            await self._quietly(pipe.execute())
-        users = [(user, list(connections)) for user, connections in self.hub.users.items()]
-        for start in range(0, len(users), REFRESH_CHUNK):
-            pipe = self.client.pipeline(transaction=False)
-            for user_id, connections in users[start : start + REFRESH_CHUNK]:
-                key = _slots_key(user_id)
-                pipe.zadd(key, {c.conn_id: expiry for c in connections})
-                pipe.zremrangebyscore(key, "-inf", time.time())
-                pipe.expire(key, TOPIC_TTL_SECONDS * 2)
-            await self._quietly(pipe.execute())
+        for start in range(0, len(sets), REFRESH_CHUNK):
+            chunk = sets[start : start + REFRESH_CHUNK]
+            args: list[str | float] = [expiry, time.time(), TOPIC_TTL_SECONDS * 2]
+            for _, members in chunk:
+                args += [len(members), *members]
+            await self._quietly(self.refresh_script(keys=[key for key, _ in chunk], args=args))
 
     async def touch(self, user_id: int, conn_id: str) -> None:
         key, now = _user_key(user_id), time.time()
@@ -341,18 +378,17 @@ class RedisPresence(Presence):
     async def is_online(self, user_id: int) -> bool:
         """Errs on the side of "online" when Redis cannot say: no offline announcement."""
         cutoff = time.time() - settings.REALTIME["IDLE_TIMEOUT_SECONDS"]
-        # redis-py types its asyncio commands as sync-or-async; this one is a coroutine.
-        stamps = await self._quietly(self.client.hvals(_user_key(user_id)))  # type: ignore[arg-type]
-        return stamps is None or any(float(stamp) > cutoff for stamp in stamps)
+        key = _user_key(user_id)
+        # Batched: the users of a reconnect storm's dropped connections are all asked 5 s later.
+        replies = await self._quietly(self.batch.send(lambda pipe: pipe.hvals(key)))
+        return replies is None or any(float(stamp) > cutoff for stamp in replies[0])
 
     async def flip(self, user_id: int, online: bool) -> bool:
         state, key = ("1" if online else "0"), _announced_key(user_id)
 
-        def build(pipe: Pipeline) -> None:
-            pipe.getset(key, state)
-            pipe.expire(key, 86400)
-
-        replies = await self._quietly(self.batch.send(build))
+        replies = await self._quietly(
+            self.batch.send(lambda pipe: pipe.set(key, state, ex=86400, get=True))
+        )
         if replies is None:
             return False
         previous = replies[0]

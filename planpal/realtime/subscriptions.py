@@ -132,9 +132,10 @@ class TopicSubscriber:
             metrics.rate_limited.labels("connections_per_user").inc()
             raise NotAdmitted(admission.TOO_MANY_CONNECTIONS)
         # After the cap: a connection it refuses costs little and spends no one's budget.
-        if not admission.take_connect_budget():
+        shed = admission.connect_shed()
+        if shed is not None:
             self.hub.presence.give_back_slot(self)
-            metrics.rate_limited.labels("connect_rate").inc()
+            metrics.rate_limited.labels(shed).inc()
             raise NotAdmitted(admission.BUSY, admission.connect_retry_after())
         self.register()  # at once: take_slot's answer holds until the connection is counted
 

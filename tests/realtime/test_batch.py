@@ -51,7 +51,7 @@ async def test_the_presence_writes_of_many_connects_share_one_round_trip():
     presence = RedisPresence(SimpleNamespace(users={}, spawn=asyncio.ensure_future), client)
     connections = [SimpleNamespace(user_id=n, conn_id=f"c{n}") for n in range(50)]
     for connection in connections:
-        presence.joined(f"user:{connection.user_id}", connection)
+        presence.joined(f"group:{connection.user_id}", connection)
         presence.joined("plan:1", connection)
         presence.left("plan:1", connection)
     await asyncio.sleep(0.01)
