@@ -55,7 +55,9 @@ class TopicState:
     subscribers: set[Subscriber] = field(default_factory=set)
     last_seq: int | None = None  # None until the topic's head was read after subscribing
     pending: dict[int, tuple[str, str]] = field(default_factory=dict)
-    ready: asyncio.Event | None = None  # created by the first attach() that has to wait
+    # Created by the first attach() that has to wait, dropped once the topic is live: an Event
+    # is ~630 bytes, and a user's own topic is one per connection.
+    ready: asyncio.Event | None = None
     filling: bool = False
     recent: deque[Row] | None = None  # the last RECENT_FRAMES (seq, revoked, frame) delivered
     linger: asyncio.TimerHandle | None = None  # closes the topic when no one came back
@@ -149,7 +151,8 @@ class Hub:
                 if state.last_seq is None:
                     state.last_seq = heads[topic]["seq"]
                 if state.ready is not None:
-                    state.ready.set()
+                    state.ready.set()  # its waiters hold it; the topic does not need it again
+                    state.ready = None
                 self._drain(topic, state)
 
     def head(self, topic: str) -> int | None:
